@@ -1,0 +1,147 @@
+"""Settings read from the environment once, validated, and frozen."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent
+# The embedded demo snapshot: generated deterministically on first start (see data_access/demo).
+DEMO_DATA_DIR = ROOT / "data" / "demo"
+
+CACHE_TYPES = ("NullCache", "SimpleCache", "FileSystemCache", "RedisCache")
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message is one line that names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+# Declared once, as data: the README's configuration table is written from this list.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", None, "dossier contenant catalogue.toml (par défaut : l'instantané de démonstration)"),
+    Setting("HOST", "127.0.0.1", "adresse d'écoute de `python app.py`"),
+    Setting("PORT", "8050", "port d'écoute de `python app.py`"),
+    Setting("CACHE_TYPE", "SimpleCache", "backend flask-caching : " + ", ".join(CACHE_TYPES)),
+    Setting("CACHE_DIR", None, "dossier du cache pour FileSystemCache"),
+    Setting("CACHE_REDIS_URL", None, "URL Redis pour RedisCache"),
+    Setting("SECRET_KEY", None, "clé secrète, identique sur tous les workers (aléatoire sinon)"),
+    Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
+    Setting("DASH_DEV", "0", "1 active le mode développement (debug, rechargement)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    is_demo: bool
+    host: str
+    port: int
+    cache_type: str
+    cache_dir: Path | None
+    cache_redis_url: str | None
+    secret_key: str
+    secret_key_is_random: bool
+    max_export_rows: int
+    dev: bool
+
+    def cache_config(self) -> dict:
+        """The flask-caching configuration for these settings."""
+        config: dict = {"CACHE_TYPE": self.cache_type, "CACHE_DEFAULT_TIMEOUT": 0}
+        if self.cache_dir is not None:
+            config["CACHE_DIR"] = str(self.cache_dir)
+        if self.cache_redis_url:
+            config["CACHE_REDIS_URL"] = self.cache_redis_url
+        return config
+
+
+def _int_setting(env: Mapping[str, str], name: str, default: str, low: int, high: int) -> int:
+    raw = env.get(name, default).strip()
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} : un nombre entier est attendu") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} : la valeur doit être comprise entre {low} et {high}")
+    return value
+
+
+def _bool_setting(env: Mapping[str, str], name: str, default: str) -> bool:
+    raw = env.get(name, default).strip().lower()
+    if raw in ("1", "true", "oui", "yes", "on"):
+        return True
+    if raw in ("0", "false", "non", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name}={raw!r} : 0 ou 1 attendu")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate every setting; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    raw_dir = env.get("DATA_DIR", "").strip()
+    if raw_dir:
+        data_dir = Path(raw_dir).expanduser()
+        if not data_dir.is_dir():
+            raise ConfigError(f"DATA_DIR={raw_dir!r} : ce dossier n'existe pas")
+        if not (data_dir / "catalogue.toml").is_file():
+            raise ConfigError(f"DATA_DIR={raw_dir!r} : aucun fichier catalogue.toml dans ce dossier")
+        is_demo = data_dir.resolve() == DEMO_DATA_DIR.resolve()
+    else:
+        data_dir, is_demo = DEMO_DATA_DIR, True
+
+    cache_type = env.get("CACHE_TYPE", "SimpleCache").strip()
+    if cache_type not in CACHE_TYPES:
+        raise ConfigError(f"CACHE_TYPE={cache_type!r} : valeurs possibles {', '.join(CACHE_TYPES)}")
+    cache_dir = None
+    if cache_type == "FileSystemCache":
+        raw_cache_dir = env.get("CACHE_DIR", "").strip()
+        if not raw_cache_dir:
+            raise ConfigError("CACHE_DIR : obligatoire avec CACHE_TYPE=FileSystemCache")
+        cache_dir = Path(raw_cache_dir).expanduser()
+    redis_url = env.get("CACHE_REDIS_URL", "").strip() or None
+    if cache_type == "RedisCache" and not (redis_url and redis_url.startswith(("redis://", "rediss://", "unix://"))):
+        raise ConfigError("CACHE_REDIS_URL : une URL redis://… est obligatoire avec CACHE_TYPE=RedisCache")
+
+    secret_key = env.get("SECRET_KEY", "")
+    random_key = not secret_key
+    if random_key:
+        secret_key = secrets.token_hex(32)
+
+    host = env.get("HOST", "127.0.0.1").strip()
+    if not host:
+        raise ConfigError("HOST : une adresse est attendue")
+    return Settings(
+        data_dir=data_dir,
+        is_demo=is_demo,
+        host=host,
+        port=_int_setting(env, "PORT", "8050", 1, 65535),
+        cache_type=cache_type,
+        cache_dir=cache_dir,
+        cache_redis_url=redis_url,
+        secret_key=secret_key,
+        secret_key_is_random=random_key,
+        max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS", "5000000", 1, 10**10),
+        dev=_bool_setting(env, "DASH_DEV", "0"),
+    )
+
+
+def exit_on_config_error(action: Callable[[], object]) -> object:
+    """Run `action`; on a ConfigError print its one line and exit 2, with no traceback."""
+    try:
+        return action()
+    except ConfigError as exc:
+        import sys
+
+        print(f"Erreur de configuration : {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,307 @@
+"""Parse and validate catalogue.toml into frozen dataclasses, with errors that name dataset and key."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+CATALOGUE_FILE = "catalogue.toml"
+FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
+FORMATS = ("csv", "geojson", "parquet", "gtfs")
+DASHBOARDS = ("travaux", "sante", "transports")
+SOURCE_KINDS = ("ods", "url")
+ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
+ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogueError(Exception):
+    """catalogue.toml is wrong; the message is one French line naming the dataset and the key."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field declared in the catalogue: it overrides what inference guessed."""
+
+    name: str
+    label: str | None = None
+    type: str | None = None
+    facet: bool = False
+    role: str | None = None
+    unit: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    delimiter: str | None = None  # sniffed when None
+    encoding: str | None = None  # UTF-8, with or without a BOM, when None
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    base_url: str | None = None
+    dataset_id: str | None = None
+    url: str | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title: str
+    theme: str
+    format: str
+    path: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    publisher: str | None = None
+    license: str | None = None
+    modified: dt.date | None = None
+    csv: CsvOptions = CsvOptions()
+    dashboard: str | None = None
+    fields: tuple[FieldSpec, ...] = ()
+    source: Source | None = None
+    demo: bool = False
+
+    def field_spec(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def role_field(self, role: str) -> str | None:
+        """The name of the field that plays `role`, or None: dashboards never hard-code columns."""
+        return next((f.name for f in self.fields if f.role == role), None)
+
+
+@dataclass(frozen=True)
+class Portal:
+    title: str = "Open data — Métropole Rouen Normandie"
+    publisher: str = "Métropole Rouen Normandie"
+    description: str = ""
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    portal: Portal
+    datasets: tuple[Dataset, ...]
+    data_dir: Path
+    _by_id: dict[str, Dataset] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({d.id: d for d in self.datasets})
+
+    def get(self, dataset_id: str) -> Dataset | None:
+        return self._by_id.get(dataset_id)
+
+    def file_path(self, dataset: Dataset) -> Path:
+        """Where the dataset's file lives: always the catalogue's path, never built from a URL."""
+        return self.data_dir / dataset.path
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        return tuple(sorted({d.theme for d in self.datasets}))
+
+
+# ---------------------------------------------------------------- validation helpers
+
+_PORTAL_KEYS = {"title": str, "publisher": str, "description": str, "demo": bool}
+_DATASET_KEYS = {
+    "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
+    "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
+    "field": list, "source": dict, "demo": bool,
+}
+_FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str}
+_CSV_KEYS = {"delimiter": str, "encoding": str}
+_SOURCE_KEYS = {
+    "kind": str, "base_url": str, "dataset_id": str, "url": str, "where": str, "refine": (str, list, dict),
+    "select": str, "format": str,
+}
+_TYPE_NAMES = {str: "un texte", bool: "true ou false", list: "une liste", dict: "une table", dt.date: "une date AAAA-MM-JJ"}
+
+
+def _where(dataset_id: str | None) -> str:
+    return f"jeu de données « {dataset_id} »" if dataset_id else "catalogue"
+
+
+def _fail(dataset_id: str | None, key: str, message: str) -> CatalogueError:
+    return CatalogueError(f"{CATALOGUE_FILE} : {_where(dataset_id)}, clé « {key} » : {message}")
+
+
+def _check_keys(table: dict, allowed: dict, dataset_id: str | None, prefix: str = "") -> None:
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, list(allowed), n=1)
+            suggestion = f" (vouliez-vous écrire « {prefix}{hint[0]} » ?)" if hint else ""
+            raise _fail(dataset_id, full, f"clé inconnue{suggestion}")
+        expected = allowed[key]
+        types = expected if isinstance(expected, tuple) else (expected,)
+        if expected is dt.date:
+            ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        else:
+            ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
+        if not ok:
+            wanted = " ou ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+            raise _fail(dataset_id, full, f"{wanted} est attendu, pas {value!r}")
+
+
+def _required(table: dict, key: str, dataset_id: str | None) -> str:
+    value = table.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _fail(dataset_id, key, "obligatoire et absente")
+    return value
+
+
+def _choice(value: str | None, choices: tuple[str, ...], dataset_id: str, key: str) -> str | None:
+    if value is not None and value not in choices:
+        raise _fail(dataset_id, key, f"valeur « {value} » inconnue (valeurs possibles : {', '.join(choices)})")
+    return value
+
+
+def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
+    key = f"field[{index}]"
+    if not isinstance(raw, dict):
+        raise _fail(dataset_id, key, "une table [[dataset.field]] est attendue")
+    _check_keys(raw, _FIELD_KEYS, dataset_id, prefix=f"{key}.")
+    name = _required(raw, "name", dataset_id) if "name" in raw else None
+    if name is None:
+        raise _fail(dataset_id, f"{key}.name", "obligatoire et absente")
+    role = raw.get("role")
+    if role is not None and not ROLE_PATTERN.match(role):
+        raise _fail(dataset_id, f"{key}.role", f"« {role} » n'est pas un nom de rôle valide ([a-z0-9_])")
+    return FieldSpec(
+        name=name,
+        label=raw.get("label"),
+        type=_choice(raw.get("type"), FIELD_TYPES, dataset_id, f"{key}.type"),
+        facet=raw.get("facet", False),
+        role=role,
+        unit=raw.get("unit"),
+        description=raw.get("description"),
+    )
+
+
+def _parse_source(raw: dict, dataset_id: str) -> Source:
+    _check_keys(raw, _SOURCE_KEYS, dataset_id, prefix="source.")
+    kind = _choice(_required(raw, "kind", dataset_id), SOURCE_KINDS, dataset_id, "source.kind")
+    if kind == "ods":
+        for key in ("base_url", "dataset_id"):
+            if not raw.get(key):
+                raise _fail(dataset_id, f"source.{key}", "obligatoire pour kind = \"ods\"")
+    if kind == "url" and not raw.get("url"):
+        raise _fail(dataset_id, "source.url", "obligatoire pour kind = \"url\"")
+    for key in ("base_url", "url"):
+        if raw.get(key) and not raw[key].startswith(("https://", "http://")):
+            raise _fail(dataset_id, f"source.{key}", "une adresse http(s):// est attendue")
+    options = tuple((k, raw[k]) for k in ("where", "refine", "select", "format") if k in raw)
+    return Source(kind=kind, base_url=raw.get("base_url"), dataset_id=raw.get("dataset_id"), url=raw.get("url"),
+                  options=options)
+
+
+def _parse_path(value: str, dataset_id: str) -> str:
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise _fail(dataset_id, "path", f"« {value} » doit être un chemin relatif à DATA_DIR, sans « .. »")
+    return str(path)
+
+
+def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
+    if not isinstance(raw, dict):
+        raise _fail(None, f"dataset[{index}]", "une table [[dataset]] est attendue")
+    raw_id = raw.get("id")
+    dataset_id = raw_id if isinstance(raw_id, str) and raw_id else f"n°{index + 1}"
+    _check_keys(raw, _DATASET_KEYS, dataset_id)
+    _required(raw, "id", dataset_id)
+    if not ID_PATTERN.match(raw_id):
+        raise _fail(dataset_id, "id", "seuls les caractères a-z, 0-9 et - sont permis")
+    for key in ("title", "theme", "format", "path"):
+        _required(raw, key, dataset_id)
+    fmt = _choice(raw["format"], FORMATS, dataset_id, "format")
+    csv_raw = raw.get("csv", {})
+    _check_keys(csv_raw, _CSV_KEYS, dataset_id, prefix="csv.")
+    delimiter = csv_raw.get("delimiter")
+    if delimiter is not None and len(delimiter) != 1:
+        raise _fail(dataset_id, "csv.delimiter", "un seul caractère est attendu")
+    encoding = csv_raw.get("encoding")
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _fail(dataset_id, "csv.encoding", f"encodage « {encoding} » inconnu") from None
+    keywords = raw.get("keywords", [])
+    if not all(isinstance(k, str) for k in keywords):
+        raise _fail(dataset_id, "keywords", "une liste de textes est attendue")
+    fields = tuple(_parse_field(f, dataset_id, i) for i, f in enumerate(raw.get("field", [])))
+    seen: set[str] = set()
+    roles: set[str] = set()
+    for i, spec in enumerate(fields):
+        if spec.name in seen:
+            raise _fail(dataset_id, f"field[{i}].name", f"le champ « {spec.name} » est déclaré deux fois")
+        seen.add(spec.name)
+        if spec.role:
+            if spec.role in roles:
+                raise _fail(dataset_id, f"field[{i}].role", f"le rôle « {spec.role} » est déjà tenu par un autre champ")
+            roles.add(spec.role)
+    return Dataset(
+        id=raw_id,
+        title=raw["title"].strip(),
+        theme=raw["theme"].strip(),
+        format=fmt,
+        path=_parse_path(raw["path"], dataset_id),
+        description=raw.get("description", ""),
+        keywords=tuple(keywords),
+        publisher=raw.get("publisher", portal.publisher),
+        license=raw.get("license"),
+        modified=raw.get("modified"),
+        csv=CsvOptions(delimiter=delimiter, encoding=encoding),
+        dashboard=_choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
+        fields=fields,
+        source=_parse_source(raw["source"], dataset_id) if "source" in raw else None,
+        demo=raw.get("demo", portal.demo),
+    )
+
+
+def parse_catalogue(text: str, data_dir: Path) -> Catalogue:
+    """Parse catalogue.toml text. Raise CatalogueError with one line naming the dataset and key."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{CATALOGUE_FILE} : syntaxe TOML invalide ({exc})") from None
+    unknown = set(doc) - {"portal", "dataset"}
+    if unknown:
+        key = sorted(unknown)[0]
+        hint = difflib.get_close_matches(key, ["portal", "dataset"], n=1)
+        suggestion = f" (vouliez-vous écrire « {hint[0]} » ?)" if hint else ""
+        raise _fail(None, key, f"section inconnue{suggestion}")
+    portal_raw = doc.get("portal", {})
+    if not isinstance(portal_raw, dict):
+        raise _fail(None, "portal", "une table [portal] est attendue")
+    _check_keys(portal_raw, _PORTAL_KEYS, None, prefix="portal.")
+    portal = Portal(**portal_raw)
+    raw_datasets = doc.get("dataset", [])
+    if not isinstance(raw_datasets, list):
+        raise _fail(None, "dataset", "des tables [[dataset]] sont attendues")
+    datasets = tuple(_parse_dataset(raw, i, portal) for i, raw in enumerate(raw_datasets))
+    ids: set[str] = set()
+    for d in datasets:
+        if d.id in ids:
+            raise _fail(d.id, "id", "cet identifiant est déjà utilisé par un autre jeu de données")
+        ids.add(d.id)
+    return Catalogue(portal=portal, datasets=datasets, data_dir=data_dir)
+
+
+def load_catalogue(data_dir: Path) -> Catalogue:
+    """Read DATA_DIR/catalogue.toml."""
+    path = data_dir / CATALOGUE_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogueError(f"{CATALOGUE_FILE} : fichier introuvable dans {data_dir}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{CATALOGUE_FILE} : illisible ({exc})") from None
+    return parse_catalogue(text, data_dir)

@@ -1,0 +1,71 @@
+"""What every reader returns: a Table (a frame and its typed fields), and the error readers raise."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is heavy: imported by the readers when a file is actually read
+    import pandas as pd
+
+GEO_TYPES = ("geo_point_2d", "geo_shape")
+NUMERIC_TYPES = ("int", "double")
+TEMPORAL_TYPES = ("date", "datetime")
+
+
+class ReadError(Exception):
+    """A data file cannot be read. The message is French and names the file (and the part at fault)."""
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """A column of a loaded table, as the pages and the query layer see it."""
+
+    name: str  # the column name in the frame, and the name used in URLs (refine.<name>=)
+    label: str  # what the UI shows
+    type: str  # one of catalogue.FIELD_TYPES
+    facet: bool = False
+    role: str | None = None
+    unit: str | None = None
+    description: str | None = None
+
+    @property
+    def is_geo(self) -> bool:
+        return self.type in GEO_TYPES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def is_temporal(self) -> bool:
+        return self.type in TEMPORAL_TYPES
+
+
+@dataclass
+class Table:
+    """A dataset loaded in memory.
+
+    Column dtypes by field type: text -> pandas "str"; int -> "Int64"; double -> "Float64" or float64;
+    boolean -> "boolean"; date and datetime -> datetime64; geo_point_2d / geo_shape -> a geopandas
+    GeoSeries (EPSG:4326), None where a row has no geometry.
+    """
+
+    frame: "pd.DataFrame"
+    fields: tuple[FieldInfo, ...]
+    notes: tuple[str, ...] = ()  # repairs or oddities met while reading, in French, for the logs and pages
+    extra: dict = field(default_factory=dict)  # format-specific parts (the GTFS feed's other tables)
+
+    def field(self, name: str) -> FieldInfo | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def geometry_field(self) -> FieldInfo | None:
+        """The main geometry: a shape when there is one, else a point."""
+        geo = [f for f in self.fields if f.is_geo]
+        return next((f for f in geo if f.type == "geo_shape"), geo[0] if geo else None)
+
+    def role_field(self, role: str) -> FieldInfo | None:
+        return next((f for f in self.fields if f.role == role), None)
+
+    def __len__(self) -> int:
+        return len(self.frame)
