@@ -6,7 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +134,3 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS", "5000000", 1, 10**10),
         dev=_bool_setting(env, "DASH_DEV", "0"),
     )
-
-
-def exit_on_config_error(action: Callable[[], object]) -> object:
-    """Run `action`; on a ConfigError print its one line and exit 2, with no traceback."""
-    try:
-        return action()
-    except ConfigError as exc:
-        import sys
-
-        print(f"Erreur de configuration : {exc}", file=sys.stderr)
-        raise SystemExit(2) from None

@@ -1,1 +1,46 @@
-"""One reader per format; `read_table` picks the right one for a catalogue entry."""
+"""One reader per format; `read_table` picks the right one for a catalogue entry, `probe` checks cheaply."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..catalogue import Dataset
+from .base import FieldInfo, ReadError, Table
+
+__all__ = ["FieldInfo", "ReadError", "Table", "probe", "read_table"]
+
+
+def read_table(dataset: Dataset, path: Path) -> Table:
+    """Read a dataset's file into a Table; raise ReadError with a French message naming the file."""
+    if dataset.format == "csv":
+        from .csv import read_csv_table as reader
+    elif dataset.format == "geojson":
+        from .geojson import read_geojson_table as reader
+    elif dataset.format == "parquet":
+        from .parquet import read_parquet_table as reader
+    else:
+        from .gtfs import read_gtfs_table as reader
+    if dataset.format != "gtfs" and not path.is_file():
+        raise ReadError(f"fichier introuvable : {dataset.path}")
+    return reader(path, dataset)
+
+
+def probe(dataset: Dataset, path: Path) -> str | None:
+    """Why the dataset cannot be served, found without reading it whole; None when it looks fine."""
+    if dataset.format == "gtfs":
+        from .gtfs import probe_gtfs
+
+        return probe_gtfs(path)
+    if not path.exists():
+        return f"fichier introuvable : {dataset.path}"
+    if not path.is_file():
+        return f"{dataset.path} n'est pas un fichier"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        return f"fichier illisible : {dataset.path} ({exc.strerror})"
+    if not head:
+        return f"fichier vide : {dataset.path}"
+    if dataset.format == "parquet" and head != b"PAR1":
+        return f"{dataset.path} n'est pas un fichier Parquet"
+    return None

@@ -1,0 +1,88 @@
+"""Flask routes beside the Dash pages: /healthz, /api/catalogue.json, and true 404s for unknown pages."""
+from __future__ import annotations
+
+import logging
+
+import dash
+from dash._pages import _path_to_page  # the router's own matcher, so our 404s agree with it
+from flask import jsonify, request
+
+from data_access.catalogue import Dataset
+from data_access.portal import current_portal
+
+log = logging.getLogger(__name__)
+
+# Paths Dash and Flask serve themselves; everything else is a page.
+_INTERNAL_PREFIXES = ("/_dash", "/_alive", "/_reload-hash", "/_favicon.ico", "/assets/", "/api/", "/healthz", "/export/")
+
+
+def dataset_metadata(dataset: Dataset, reason: str | None) -> dict:
+    return {
+        "id": dataset.id,
+        "title": dataset.title,
+        "description": dataset.description,
+        "theme": dataset.theme,
+        "keywords": list(dataset.keywords),
+        "publisher": dataset.publisher,
+        "license": dataset.license,
+        "modified": dataset.modified.isoformat() if dataset.modified else None,
+        "format": dataset.format,
+        "dashboard": dataset.dashboard,
+        "demo": dataset.demo,
+        "available": reason is None,
+        "unavailable_reason": reason,
+        "fields": [
+            {k: v for k, v in vars(f).items() if v not in (None, False)} for f in dataset.fields
+        ],
+    }
+
+
+def healthz():
+    repository = current_portal().repository
+    unavailable = repository.unavailable()
+    return jsonify({
+        "status": "degraded" if unavailable else "ok",
+        "datasets": len(repository.catalogue.datasets),
+        "unavailable": [{"id": k, "reason": v} for k, v in unavailable.items()],
+        "demo": current_portal().settings.is_demo,
+    })
+
+
+def catalogue_json():
+    repository = current_portal().repository
+    catalogue = repository.catalogue
+    return jsonify({
+        "portal": vars(catalogue.portal),
+        "datasets": [dataset_metadata(d, repository.unavailable_reason(d.id)) for d in catalogue.datasets],
+    })
+
+
+def is_known_page(path: str) -> bool:
+    """Whether the Dash router has a page for this path (and, for dataset pages, the dataset exists)."""
+    page, variables = _path_to_page(path.strip("/"))
+    if not page:
+        return False
+    dataset_id = (variables or {}).get("dataset_id")
+    return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
+
+
+def register(app: dash.Dash) -> None:
+    server = app.server
+    server.add_url_rule("/healthz", "healthz", healthz)
+    server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
+
+    @server.before_request
+    def answer_404_for_unknown_pages():
+        # The Dash router draws the 404 page in the browser; this gives it the right HTTP status as well.
+        if request.method != "GET" or request.path.startswith(_INTERNAL_PREFIXES):
+            return None
+        prefix = app.config.requests_pathname_prefix.rstrip("/")
+        path = request.path[len(prefix):] if prefix and request.path.startswith(prefix) else request.path
+        if is_known_page(path):
+            return None
+        log.info("404 : %s", request.path)
+        return app.index(), 404
+
+    @server.errorhandler(405)
+    def method_not_allowed(_exc):
+        return jsonify({"error": "méthode non autorisée"}), 405

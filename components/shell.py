@@ -1,0 +1,59 @@
+"""The app shell: skip link, navigation built from the page registry, main region, footer with licence."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+import dash_bootstrap_components as dbc
+
+MAIN_ID = "contenu"
+DEMO_BADGE_ID = "badge-demo"
+
+
+def navigation() -> html.Nav:
+    """Links to the registered pages that ask to be in the menu (`nav_order`), in that order."""
+    pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
+                   key=lambda p: p["nav_order"])
+    return html.Nav(
+        html.Ul([html.Li(dbc.NavLink(p["name"], href=p["relative_path"], active="exact")) for p in pages],
+                className="nav-links"),
+        **{"aria-label": "Navigation principale"},
+    )
+
+
+def demo_badge(**props) -> html.Span:
+    return html.Span("Données de démonstration", className="badge-demo",
+                     title="Ces données sont générées automatiquement : réalistes, mais fictives.", **props)
+
+
+def layout(title: str, demo: bool) -> html.Div:
+    return html.Div(
+        [
+            html.A("Aller au contenu", href=f"#{MAIN_ID}", className="skip-link"),
+            html.Header(
+                [
+                    html.Div([dcc.Link(title, href="/", className="site-title"), demo_badge(id=DEMO_BADGE_ID) if demo else None],
+                             className="site-brand"),
+                    navigation(),
+                ],
+                className="site-header",
+            ),
+            html.Main(dash.page_container, id=MAIN_ID, tabIndex="-1", className="site-main"),
+            html.Footer(
+                [
+                    html.P([
+                        "Données publiées sous ",
+                        html.A("Licence Ouverte v2.0 (Etalab)",
+                               href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"),
+                        " sauf mention contraire dans la fiche du jeu de données.",
+                    ]),
+                    html.P(["Instantané de démonstration : les chiffres affichés sont fictifs. ", demo_badge()])
+                    if demo else None,
+                    html.P([dcc.Link("À propos et accessibilité", href="/a-propos"),
+                            " · ", html.A("Catalogue au format JSON", href="/api/catalogue.json")]),
+                ],
+                className="site-footer",
+            ),
+        ],
+        className="site",
+    )

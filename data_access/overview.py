@@ -1,0 +1,77 @@
+"""Figures about the whole portal for the home page: counts from the catalogue and from the data."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .cache import cache
+from .catalogue import Catalogue, Dataset
+from .repository import DatasetUnavailable, Repository
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    datasets: int
+    available: int
+    themes: int
+    records: int
+    geo_datasets: int
+    communes: int | None  # None when no dataset declares the roles `commune` and `population`
+    population: int | None
+
+
+def _territory_dataset(catalogue: Catalogue) -> Dataset | None:
+    """The dataset that lists the communes with their population, found by roles, never by name."""
+    return next((d for d in catalogue.datasets if d.role_field("commune") and d.role_field("population")
+                 and not d.role_field("year")), None)
+
+
+def compute_key_figures(repository: Repository) -> KeyFigures:
+    catalogue = repository.catalogue
+    records = geo = available = 0
+    for dataset in catalogue.datasets:
+        if repository.unavailable_reason(dataset.id):
+            continue
+        try:
+            table = repository.table(dataset.id)
+        except DatasetUnavailable:
+            continue
+        available += 1
+        records += len(table)
+        geo += table.geometry_field is not None
+    communes = population = None
+    territory = _territory_dataset(catalogue)
+    if territory and not repository.unavailable_reason(territory.id):
+        try:
+            frame = repository.table(territory.id).frame
+        except DatasetUnavailable:
+            frame = None
+        if frame is not None:
+            communes = int(frame[territory.role_field("commune")].nunique())
+            population = int(frame[territory.role_field("population")].sum())
+    return KeyFigures(datasets=len(catalogue.datasets), available=available, themes=len(catalogue.themes),
+                      records=records, geo_datasets=geo, communes=communes, population=population)
+
+
+@cache.memoize()
+def _cached_key_figures(data_dir: str, versions: tuple[str, ...]) -> dict:
+    from .portal import current_portal
+
+    return asdict(compute_key_figures(current_portal().repository))
+
+
+def key_figures(repository: Repository) -> KeyFigures:
+    """compute_key_figures, shared through the cache until a dataset's file changes."""
+    versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
+    return KeyFigures(**_cached_key_figures(str(repository.catalogue.data_dir), versions))
+
+
+def latest_datasets(catalogue: Catalogue, count: int = 5) -> list[Dataset]:
+    dated = [d for d in catalogue.datasets if d.modified]
+    return sorted(dated, key=lambda d: (d.modified, d.title), reverse=True)[:count]
+
+
+def theme_counts(catalogue: Catalogue) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for dataset in catalogue.datasets:
+        counts[dataset.theme] = counts.get(dataset.theme, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

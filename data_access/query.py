@@ -1,0 +1,344 @@
+"""The filter grammar (ARCHITECTURE §5): parse a query string into a typed Query, then apply it to a table."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pandas as pd
+
+from .readers.base import FieldInfo, Table
+
+GRAMMAR_PREFIXES = ("refine.", "exclude.", "from.", "to.")
+GRAMMAR_KEYS = ("q", "sort", "select", "limit")
+MAX_Q_LENGTH = 200
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_TRUE = ("true", "1", "oui", "vrai", "yes")
+_FALSE = ("false", "0", "non", "faux", "no")
+
+
+@dataclass(frozen=True)
+class FilterError:
+    """A parameter that could not be used: the page shows the message, an export answers 400 with it."""
+
+    param: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.param} : {self.message}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open interval [start, end) of timestamps: what a date value like 2024-03 means."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    text: str
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str | None = None
+    refine: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    exclude: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    lower: tuple[tuple[str, Any], ...] = ()  # from.<field>
+    upper: tuple[tuple[str, Any], ...] = ()  # to.<field>
+    sort: tuple[tuple[str, bool], ...] = ()  # (field, descending)
+    select: tuple[str, ...] | None = None
+    limit: int | None = None
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # the valid pairs, as given
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.refine or self.exclude or self.lower or self.upper)
+
+    def query_string(self) -> str:
+        """The canonical query string of the valid parameters: a view's permalink and its export link."""
+        return urlencode(list(self.params))
+
+
+def query_pairs(source: str | Mapping[str, Any] | Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    """(key, value) pairs from a query string, Flask's request.args, or a Dash layout's keyword arguments."""
+    if source is None:
+        return []
+    if isinstance(source, str):
+        return parse_qsl(source.lstrip("?"), keep_blank_values=True)
+    if hasattr(source, "lists"):  # werkzeug MultiDict
+        return [(k, v) for k, values in source.lists() for v in values]
+    items = source.items() if isinstance(source, Mapping) else source
+    pairs = []
+    for key, value in items:
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((str(key), "" if v is None else str(v)))
+    return pairs
+
+
+def is_grammar_key(key: str) -> bool:
+    return key in GRAMMAR_KEYS or key.startswith(GRAMMAR_PREFIXES)
+
+
+def parse_date_value(text: str) -> Period | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the period it covers; None when it does not parse."""
+    match = _DATE_VALUE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            start = dt.date(year, month, day)
+            end = start + dt.timedelta(days=1)
+        elif month is not None:
+            start = dt.date(year, month, 1)
+            end = dt.date(year + (month == 12), month % 12 + 1, 1)
+        else:
+            start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    except ValueError:
+        return None
+    return Period(pd.Timestamp(start), pd.Timestamp(end), text.strip())
+
+
+def _parse_value(info: FieldInfo, raw: str) -> Any:
+    """A typed value for a field, or raise ValueError with a French message."""
+    text = raw.strip()
+    if info.is_geo:
+        raise ValueError("on ne peut pas filtrer sur une géométrie")
+    if info.type == "int":
+        if not re.fullmatch(r"[-+]?\d+", text):
+            raise ValueError(f"« {raw} » n'est pas un nombre entier")
+        return int(text)
+    if info.type == "double":
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"« {raw} » n'est pas un nombre") from None
+        if not np.isfinite(value):
+            raise ValueError(f"« {raw} » n'est pas un nombre fini")
+        return value
+    if info.is_temporal:
+        period = parse_date_value(text)
+        if period is None:
+            raise ValueError(f"« {raw} » n'est pas une date (AAAA, AAAA-MM ou AAAA-MM-JJ)")
+        return period
+    if info.type == "boolean":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise ValueError(f"« {raw} » n'est pas une valeur oui/non (true ou false)")
+    return raw
+
+
+def parse_query(
+    source: str | Mapping[str, Any] | Iterable[tuple[str, str]] | None,
+    fields: tuple[FieldInfo, ...],
+    *,
+    max_limit: int | None = None,
+) -> tuple[Query, list[FilterError]]:
+    """Parse the grammar's parameters against a table's fields. Parameters outside the grammar are ignored;
+    a bad one is reported in the errors and left out of the Query, so a page can still show the rest."""
+    by_name = {f.name: f for f in fields}
+    errors: list[FilterError] = []
+    valid: list[tuple[str, str]] = []
+    q: str | None = None
+    refine: dict[str, list[Any]] = {}
+    exclude: dict[str, list[Any]] = {}
+    lower: dict[str, Any] = {}
+    upper: dict[str, Any] = {}
+    sort: list[tuple[str, bool]] = []
+    select: list[str] | None = None
+    limit: int | None = None
+
+    def known(param: str, name: str) -> FieldInfo | None:
+        info = by_name.get(name)
+        if info is None:
+            errors.append(FilterError(param, f"champ inconnu « {name} »"))
+        return info
+
+    for key, raw in query_pairs(source):
+        if not is_grammar_key(key):
+            continue
+        if key == "q":
+            text = raw.strip()
+            if len(text) > MAX_Q_LENGTH:
+                errors.append(FilterError(key, f"recherche trop longue (au plus {MAX_Q_LENGTH} caractères)"))
+            elif text:
+                q = f"{q} {text}" if q else text
+                valid.append((key, raw))
+            continue
+        if key == "sort":
+            names = [n.strip() for n in raw.split(",") if n.strip()]
+            parsed = []
+            for name in names:
+                info = known(key, name.lstrip("-"))
+                if info is None:
+                    break
+                if info.is_geo:
+                    errors.append(FilterError(key, f"on ne peut pas trier sur la géométrie « {info.name} »"))
+                    break
+                parsed.append((info.name, name.startswith("-")))
+            else:
+                sort = parsed
+                valid.append((key, raw))
+            continue
+        if key == "select":
+            names = [n.strip() for n in raw.split(",") if n.strip()]
+            unknown = [n for n in names if n not in by_name]
+            if unknown:
+                errors.append(FilterError(key, f"champ inconnu « {unknown[0]} »"))
+            elif names:
+                select = names
+                valid.append((key, raw))
+            continue
+        if key == "limit":
+            if not re.fullmatch(r"\d{1,12}", raw.strip()) or int(raw) < 1:
+                errors.append(FilterError(key, f"« {raw} » n'est pas un nombre entier positif"))
+            elif max_limit is not None and int(raw) > max_limit:
+                errors.append(FilterError(key, f"au plus {max_limit} lignes"))
+            else:
+                limit = int(raw)
+                valid.append((key, raw))
+            continue
+        prefix, _, name = key.partition(".")
+        info = known(key, name)
+        if info is None:
+            continue
+        if prefix in ("from", "to") and not (info.is_numeric or info.is_temporal):
+            errors.append(FilterError(key, f"« {info.label} » n'est ni un nombre ni une date"))
+            continue
+        try:
+            value = _parse_value(info, raw)
+        except ValueError as exc:
+            errors.append(FilterError(key, str(exc)))
+            continue
+        valid.append((key, raw))
+        if prefix == "refine":
+            refine.setdefault(name, []).append(value)
+        elif prefix == "exclude":
+            exclude.setdefault(name, []).append(value)
+        elif prefix == "from":
+            lower[name] = value
+        else:
+            upper[name] = value
+    query = Query(
+        q=q,
+        refine=tuple((k, tuple(v)) for k, v in refine.items()),
+        exclude=tuple((k, tuple(v)) for k, v in exclude.items()),
+        lower=tuple(lower.items()),
+        upper=tuple(upper.items()),
+        sort=tuple(sort),
+        select=tuple(select) if select else None,
+        limit=limit,
+        params=tuple(valid),
+    )
+    return query, errors
+
+
+# ---------------------------------------------------------------- applying a query
+
+
+def fold_text(values: pd.Series) -> pd.Series:
+    """Lower case without accents, for searching: "Église" -> "eglise"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = pa.array(values.astype("str").where(values.notna(), ""), type=pa.string())
+    folded = pc.replace_substring_regex(pc.utf8_normalize(arrow, "NFD"), pattern=r"\p{Mn}", replacement="")
+    return pd.Series(pc.utf8_lower(folded).to_pandas(), index=values.index, dtype="str")
+
+
+def fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
+
+
+def search_text(table: Table) -> pd.Series:
+    """Every row's text fields, folded and joined: built once per loaded table."""
+    cached = table.extra.get("search_text")
+    if cached is None:
+        text_fields = [f.name for f in table.fields if f.type == "text"]
+        if text_fields:
+            cached = fold_text(table.frame[text_fields[0]])
+            for name in text_fields[1:]:
+                cached = cached + "\x1f" + fold_text(table.frame[name])
+        else:
+            cached = pd.Series("", index=table.frame.index, dtype="str")
+        table.extra["search_text"] = cached
+    return cached
+
+
+def _equals_any(column: pd.Series, info: FieldInfo, values: tuple[Any, ...]) -> pd.Series:
+    if info.is_temporal:
+        mask = pd.Series(False, index=column.index)
+        for period in values:
+            mask |= (column >= period.start) & (column < period.end)
+        return mask.fillna(False).astype(bool)
+    return column.isin(list(values)).fillna(False).astype(bool)
+
+
+def filter_mask(table: Table, query: Query) -> pd.Series:
+    """Which rows of the table the query keeps."""
+    frame = table.frame
+    mask = pd.Series(True, index=frame.index)
+    if query.q:
+        haystack = search_text(table)
+        for token in fold(query.q).split():
+            mask &= haystack.str.contains(token, regex=False)
+    for name, values in query.refine:
+        mask &= _equals_any(frame[name], table.field(name), values)
+    for name, values in query.exclude:
+        mask &= ~_equals_any(frame[name], table.field(name), values)
+    for name, value in query.lower:
+        bound = value.start if isinstance(value, Period) else value
+        mask &= (frame[name] >= bound).fillna(False).astype(bool)
+    for name, value in query.upper:
+        if isinstance(value, Period):
+            mask &= (frame[name] < value.end).fillna(False).astype(bool)
+        else:
+            mask &= (frame[name] <= value).fillna(False).astype(bool)
+    return mask
+
+
+def apply_query(table: Table, query: Query) -> pd.DataFrame:
+    """The rows and columns the query asks for, in its order. Missing values sort last."""
+    mask = filter_mask(table, query)
+    frame = table.frame if bool(mask.all()) else table.frame[mask]
+    if query.sort:
+        names = [n for n, _ in query.sort]
+        frame = frame.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last", kind="stable")
+    if query.limit is not None:
+        frame = frame.head(query.limit)
+    if query.select:
+        frame = frame[list(query.select)]
+    return frame
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, Period):
+        return value.text
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def describe_query(query: Query, fields: tuple[FieldInfo, ...]) -> list[str]:
+    """The filters in plain French, one item each: ["Commune = Rouen ou Elbeuf", "Statut ≠ terminé"]."""
+    labels = {f.name: f.label for f in fields}
+    parts = []
+    if query.q:
+        parts.append(f"Recherche « {query.q} »")
+    for name, values in query.refine:
+        parts.append(f"{labels[name]} = {' ou '.join(_display(v) for v in values)}")
+    for name, values in query.exclude:
+        parts.append(f"{labels[name]} ≠ {' et ≠ '.join(_display(v) for v in values)}")
+    for name, value in query.lower:
+        parts.append(f"{labels[name]} ≥ {_display(value)}")
+    for name, value in query.upper:
+        parts.append(f"{labels[name]} ≤ {_display(value)}")
+    return parts

@@ -1,0 +1,259 @@
+"""Field names, type inference and casting shared by every reader: text in, typed columns and fields out."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..catalogue import FieldSpec
+from .base import FieldInfo, Table
+
+# Integer-looking columns with these words in their name are codes (INSEE, postcode, ids): kept as text.
+CODE_NAME = re.compile(
+    r"(^|_)(code|codes|insee|id|ids|identifiant|siren|siret|cp|postal|dep|dept|departement|reg|region|"
+    r"num|numero|ref|reference|cote|uai|finess|rna)(_|$)"
+)
+_INT = r"^\s*[-+]?\d{1,18}\s*$"
+_LEADING_ZERO = r"^\s*[-+]?0\d"
+_DOUBLE = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+_DECIMAL_COMMA = r"^\s*[-+]?\d+,\d+\s*$"
+_DATE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
+_DATE_FR = r"^\s*\d{2}/\d{2}/\d{4}\s*$"
+_DATETIME = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*$"
+_POINT = r"^\s*[-+]?\d{1,3}(\.\d+)?\s*,\s*[-+]?\d{1,3}(\.\d+)?\s*$"
+_SHAPE = r"^\s*\{.*\"type\".*\"coordinates\""
+_TRUE = ("true", "vrai", "oui", "yes")
+_FALSE = ("false", "faux", "non", "no")
+
+
+def slugify(label: str) -> str:
+    """The URL-safe field name Opendatasoft would give a column label: "Date de début" -> "date_de_debut"."""
+    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+def field_names(headers: list[str]) -> list[str]:
+    """Unique field names for column headers, in order."""
+    names: list[str] = []
+    for i, header in enumerate(headers):
+        base = slugify(header) or f"champ_{i + 1}"
+        name, n = base, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+def _all_match(values: pa.Array, pattern: str) -> bool:
+    return bool(pc.all(pc.match_substring_regex(values, pattern)).as_py())
+
+
+def infer_text_type(name: str, values: pa.Array, *, only_dates_and_geo: bool = False) -> str:
+    """Guess a field type from a column of strings. Codes (leading zeros, code-like names) stay text."""
+    present = pc.drop_null(values)
+    present = present.filter(pc.not_equal(pc.utf8_trim_whitespace(present), ""))
+    if len(present) == 0:
+        return "geo_point_2d" if name == "geo_point_2d" else "geo_shape" if name == "geo_shape" else "text"
+    if name == "geo_shape" or _all_match(present, _SHAPE):
+        return "geo_shape"
+    if name == "geo_point_2d" or _all_match(present, _POINT) and _points_in_range(present):
+        return "geo_point_2d"
+    if _all_match(present, _DATE) or _all_match(present, _DATE_FR):
+        return "date"
+    if _all_match(present, _DATETIME):
+        return "datetime"
+    if only_dates_and_geo:
+        return "text"
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(present))
+    if bool(pc.all(pc.is_in(lowered, pa.array(_TRUE + _FALSE))).as_py()):
+        return "boolean"
+    is_code_name = bool(CODE_NAME.search(name))
+    if _all_match(present, _INT):
+        if is_code_name or bool(pc.any(pc.match_substring_regex(present, _LEADING_ZERO)).as_py()):
+            return "text"
+        return "int"
+    if is_code_name:
+        return "text"
+    if _all_match(present, _DOUBLE) or _all_match(present, _DECIMAL_COMMA) or (
+        _all_match(present, f"({_DOUBLE})|({_DECIMAL_COMMA})")
+    ):
+        return "double"
+    return "text"
+
+
+def _points_in_range(values: pa.Array) -> bool:
+    lat, lon = _split_points(values)
+    return bool(np.all(np.abs(lat[~np.isnan(lat)]) <= 90) and np.all(np.abs(lon[~np.isnan(lon)]) <= 180))
+
+
+def _split_points(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """"lat, lon" (with or without the space) -> two float arrays, NaN where missing or malformed."""
+    ok = pc.fill_null(pc.match_substring_regex(values, _POINT), False)
+    cleaned = pc.if_else(ok, values, pa.scalar(None, pa.string()))
+    parts = pc.split_pattern(pc.utf8_trim_whitespace(cleaned), ",", max_splits=1)
+    lat = pc.list_element(parts, 0)
+    lon = pc.list_element(parts, 1)
+    to_float = lambda a: pc.cast(pc.utf8_trim_whitespace(a), pa.float64()).to_numpy(zero_copy_only=False)  # noqa: E731
+    return to_float(lat).astype(float), to_float(lon).astype(float)
+
+
+def points_from_text(values: pa.Array):
+    """A GeoSeries of points from "lat, lon" text (Opendatasoft's geo_point_2d)."""
+    import geopandas as gpd
+
+    lat, lon = _split_points(values)
+    return gpd.GeoSeries.from_xy(lon, lat, crs="EPSG:4326").where(~np.isnan(lat), None)
+
+
+def shapes_from_text(values: pa.Array) -> tuple[object, int]:
+    """A GeoSeries from GeoJSON geometry text, and how many non-empty values could not be parsed."""
+    import geopandas as gpd
+    import shapely
+
+    raw = np.asarray(values.to_pylist(), dtype=object)
+    blank = np.array([v is None or not str(v).strip() for v in raw])
+    raw[blank] = None
+    geoms = shapely.from_geojson(raw, on_invalid="ignore")
+    bad = int(np.sum(pd.isna(geoms) & ~blank))
+    return gpd.GeoSeries(geoms, crs="EPSG:4326"), bad
+
+
+def cast_text_column(values: pa.Array, type_: str) -> tuple[object, int]:
+    """Cast a string column to `type_`. Returns the pandas column and how many non-empty values failed."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    blank = pc.fill_null(pc.equal(trimmed, ""), True)
+    trimmed = pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+    n_present = len(values) - pc.sum(blank).as_py() if len(values) else 0
+    if type_ == "text":
+        return values.to_pandas(types_mapper=pd.ArrowDtype).astype("str"), 0
+    if type_ == "geo_point_2d":
+        series = points_from_text(trimmed)
+        return series, n_present - int(series.notna().sum())
+    if type_ == "geo_shape":
+        return shapes_from_text(trimmed)
+    if type_ == "boolean":
+        lowered = pc.utf8_lower(trimmed)
+        result = pc.if_else(pc.is_in(lowered, pa.array(_TRUE)), True,
+                            pc.if_else(pc.is_in(lowered, pa.array(_FALSE)), False, pa.scalar(None, pa.bool_())))
+        series = result.to_pandas().astype("boolean")
+    elif type_ in ("int", "double"):
+        text = pd.Series(trimmed.to_pandas(), dtype="object")
+        if type_ == "double":
+            text = text.str.replace(",", ".", regex=False)
+        numbers = pd.to_numeric(text, errors="coerce")
+        if type_ == "int":
+            whole = numbers.isna() | (numbers == np.floor(numbers.fillna(0)))
+            numbers = numbers.where(whole)
+            series = numbers.astype("Int64")
+        else:
+            series = numbers.astype("float64")
+    elif type_ in ("date", "datetime"):
+        text = pd.Series(trimmed.to_pandas(), dtype="object")
+        french = text.str.match(r"^\d{2}/\d{2}/\d{4}$", na=False)
+        parsed = pd.to_datetime(text.where(~french), errors="coerce", format="ISO8601", utc=True)
+        if french.any():
+            parsed = parsed.fillna(pd.to_datetime(text.where(french), errors="coerce", format="%d/%m/%Y", utc=True))
+        series = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None).astype("datetime64[ms]")
+        if type_ == "date":
+            series = series.dt.normalize()
+    else:
+        raise ValueError(f"unknown field type {type_!r}")
+    return series, n_present - int(series.notna().sum())
+
+
+def match_spec(name: str, header: str, specs: tuple[FieldSpec, ...]) -> FieldSpec | None:
+    """The declared field for a column, matched on its name or on its original header."""
+    return next((s for s in specs if s.name in (name, header)), None)
+
+
+def table_from_text_columns(
+    table: pa.Table, headers: list[str], specs: tuple[FieldSpec, ...], source: str
+) -> Table:
+    """Type every string column of `table` (declared type first, else inferred) and build the Table."""
+    names = field_names(headers)
+    columns: dict[str, object] = {}
+    fields: list[FieldInfo] = []
+    notes: list[str] = []
+    for name, header, values in zip(names, headers, table.columns):
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        if not pa.types.is_string(values.type):
+            values = pc.cast(values, pa.string())
+        spec = match_spec(name, header, specs)
+        type_ = spec.type if spec and spec.type else infer_text_type(name, values)
+        series, failed = cast_text_column(values, type_)
+        if failed and type_ not in ("geo_point_2d", "geo_shape"):
+            # A declared type the data does not follow: keep the text rather than lose values.
+            notes.append(f"{source} : le champ « {header} » est déclaré {type_} mais {failed} valeur(s) ne "
+                         "le sont pas ; il est lu comme texte")
+            type_ = "text"
+            series, _ = cast_text_column(values, "text")
+        elif failed:
+            notes.append(f"{source} : {failed} géométrie(s) illisible(s) dans « {header} », laissées vides")
+        columns[name] = series
+        fields.append(_field_info(name, header, type_, spec))
+    frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(table.num_rows))
+    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes))
+
+
+GEO_LABELS = {"geo_point_2d": "Position", "geo_shape": "Forme géographique"}
+
+
+def _field_info(name: str, header: str, type_: str, spec: FieldSpec | None) -> FieldInfo:
+    info = FieldInfo(name=name, label=GEO_LABELS.get(header, header), type=type_)
+    if spec:
+        info = replace(info, label=spec.label or header, facet=spec.facet, role=spec.role, unit=spec.unit,
+                       description=spec.description)
+    return info
+
+
+def field_type_of_dtype(dtype) -> str:
+    """The field type of a typed (GeoJSON, Parquet) pandas column."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    return "text"
+
+
+def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: str,
+                     known_types: dict[str, str] | None = None) -> Table:
+    """Fields for a frame whose columns are already typed (GeoJSON, Parquet). Text columns are only checked
+    for dates and geometry: the publisher chose text, so "76540" stays a code. Declared types win."""
+    known_types = known_types or {}
+    fields: list[FieldInfo] = []
+    notes: list[str] = []
+    for name in list(frame.columns):
+        spec = match_spec(name, name, specs)
+        declared = spec.type if spec and spec.type else None
+        column = frame[name]
+        type_ = known_types.get(name) or field_type_of_dtype(column.dtype)
+        if name in known_types:
+            pass
+        elif type_ == "text":
+            arrow = pa.array(column.astype("str").where(column.notna(), None), type=pa.string())
+            type_ = declared or infer_text_type(name, arrow, only_dates_and_geo=True)
+            series, failed = cast_text_column(arrow, type_)
+            if failed and type_ not in ("geo_point_2d", "geo_shape"):
+                notes.append(f"{source} : le champ « {name} » est déclaré {type_} mais {failed} valeur(s) ne le "
+                             "sont pas ; il est lu comme texte")
+                type_, (series, _) = "text", cast_text_column(arrow, "text")
+            frame[name] = series.set_axis(frame.index)
+        elif type_ == "datetime":
+            if getattr(column.dtype, "tz", None) is not None:
+                frame[name] = column.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+            if declared == "date":
+                type_ = "date"
+        elif declared in ("text", "int", "double") and declared != type_:
+            frame[name] = column.astype({"text": "str", "int": "Int64", "double": "float64"}[declared])
+            type_ = declared
+        fields.append(_field_info(name, name, type_, spec))
+    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes))

@@ -1,0 +1,85 @@
+"""About the data and its sources, and the accessibility statement (déclaration d'accessibilité)."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from components.format import format_date
+from data_access.portal import current_portal
+
+dash.register_page(__name__, path="/a-propos", name="À propos", title="À propos des données et accessibilité",
+                   nav_order=90)
+
+
+def _source(dataset) -> str:
+    source = dataset.source
+    if source is None:
+        return "fichier fourni avec le portail"
+    if source.kind == "ods":
+        return f"{source.base_url} (jeu « {source.dataset_id} »)"
+    return source.url
+
+
+def _sources_table(repository) -> html.Table:
+    rows = []
+    for dataset in repository.catalogue.datasets:
+        reason = repository.unavailable_reason(dataset.id)
+        rows.append(html.Tr([
+            html.Th(dataset.title, scope="row"),
+            html.Td(dataset.publisher or "—"),
+            html.Td(dataset.license or "non précisée"),
+            html.Td(_source(dataset)),
+            html.Td(format_date(dataset.modified)),
+            html.Td(("Démonstration" if dataset.demo else "Réel") + (f" — indisponible : {reason}" if reason else "")),
+        ]))
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in
+                               ("Jeu de données", "Producteur", "Licence", "Source", "Mise à jour", "Nature")]))
+    return html.Div(html.Table([html.Caption("Sources des jeux de données du catalogue"), head, html.Tbody(rows)],
+                               className="table table-sm"), className="table-responsive")
+
+
+def layout(**_query):
+    portal = current_portal()
+    repository = portal.repository
+    demo = portal.settings.is_demo or repository.catalogue.portal.demo
+    return html.Div([
+        html.H1("À propos des données"),
+        html.P(f"Ce portail présente les données ouvertes de {repository.catalogue.portal.publisher} : "
+               "un catalogue de jeux de données et des tableaux de bord thématiques. Chaque vue peut être "
+               "téléchargée avec sa source, sa licence, ses filtres et sa date."),
+        html.Section([
+            html.H2("Données de démonstration", id="demo"),
+            html.P("L'instantané servi ici est généré automatiquement et de façon reproductible. Les noms, codes "
+                   "INSEE, populations municipales 2025 et positions des 71 communes sont réels ; les contours "
+                   "des communes sont approximatifs (cellules de Voronoï) ; tous les autres chiffres sont fictifs. "
+                   "Ils ne doivent pas être cités comme des faits."),
+        ], **{"aria-labelledby": "demo"}) if demo else None,
+        html.Section([html.H2("Sources", id="sources"), _sources_table(repository)],
+                     **{"aria-labelledby": "sources"}),
+        html.Section([
+            html.H2("Déclaration d'accessibilité", id="accessibilite"),
+            html.P("La Métropole Rouen Normandie s'engage à rendre ce portail accessible conformément à l'article 47 "
+                   "de la loi n° 2005-102 du 11 février 2005. Cette déclaration s'applique au portail open data."),
+            html.H3("État de conformité"),
+            html.P("Le portail est partiellement conforme avec le référentiel général d'amélioration de "
+                   "l'accessibilité (RGAA), version 4.1 : aucun audit complet n'a encore été réalisé. Des tests "
+                   "automatisés (navigateur) vérifient à chaque modification la langue de la page, le lien "
+                   "d'évitement, la présence d'un titre de niveau 1 et l'absence d'erreur dans la console."),
+            html.H3("Ce qui est fait"),
+            html.Ul([
+                html.Li("Langue de la page déclarée (français), lien « Aller au contenu » en tête de page."),
+                html.Li("Navigation entièrement utilisable au clavier ; focus visible."),
+                html.Li("Chaque graphique est accompagné d'un résumé textuel et d'un tableau de données."),
+                html.Li("La couleur n'est jamais le seul moyen de transmettre une information."),
+            ]),
+            html.H3("Signaler un défaut d'accessibilité"),
+            html.P("Si vous ne parvenez pas à accéder à un contenu ou à un service, contactez la Métropole "
+                   "Rouen Normandie pour être orienté vers une alternative accessible ou obtenir le contenu "
+                   "sous une autre forme."),
+            html.H3("Voies de recours"),
+            html.P("Si vous constatez un défaut d'accessibilité vous empêchant d'accéder à un contenu, que vous nous "
+                   "l'avez signalé et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le "
+                   "Défenseur des droits (formulaire en ligne, délégué territorial, ou courrier gratuit : "
+                   "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07)."),
+        ], **{"aria-labelledby": "accessibilite"}),
+    ])

@@ -1,0 +1,85 @@
+"""Home page: key figures from the catalogue and the data, themes, recently updated datasets."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from components.format import format_date, format_int, plural
+from components.kpi import kpi_list
+from data_access.overview import key_figures, latest_datasets, theme_counts
+from data_access.portal import current_portal
+
+dash.register_page(__name__, path="/", name="Accueil", title="Accueil — Open data Métropole Rouen Normandie",
+                   nav_order=0, description="Les données ouvertes de la Métropole Rouen Normandie")
+
+
+def _figures(repository) -> html.Section:
+    figures = key_figures(repository)
+    items = [
+        (format_int(figures.datasets), "jeux de données",
+         f"dont {plural(figures.available, 'disponible')} à la consultation"),
+        (format_int(figures.records), "enregistrements", "lignes publiées, tous jeux de données disponibles confondus"),
+        (format_int(figures.geo_datasets), "jeux cartographiques", "jeux de données avec une géométrie"),
+        (format_int(figures.themes), "thèmes", "grands domaines du catalogue"),
+    ]
+    if figures.communes is not None:
+        items[1:1] = [
+            (format_int(figures.communes), "communes", "communes membres de la Métropole"),
+            (format_int(figures.population), "habitants", "population municipale des communes membres"),
+        ]
+    return html.Section([html.H2("Chiffres clés", id="chiffres-cles"), kpi_list(items, "Chiffres clés")],
+                        **{"aria-labelledby": "chiffres-cles"})
+
+
+def _themes(catalogue) -> html.Section:
+    return html.Section(
+        [html.H2("Thèmes", id="themes"),
+         html.Ul([html.Li([html.Strong(theme), f" : {plural(count, 'jeu de données', 'jeux de données')}"])
+                  for theme, count in theme_counts(catalogue)], className="theme-list")],
+        **{"aria-labelledby": "themes"},
+    )
+
+
+def _latest(repository) -> html.Section:
+    items = []
+    for dataset in latest_datasets(repository.catalogue):
+        reason = repository.unavailable_reason(dataset.id)
+        items.append(html.Li([
+            html.Strong(dataset.title),
+            html.Span(f" — {dataset.theme}, mis à jour le {format_date(dataset.modified)}"),
+            html.Span(" (démonstration)", className="text-muted") if dataset.demo else None,
+            html.Span(f" Indisponible : {reason}", className="badge-unavailable") if reason else None,
+        ]))
+    return html.Section([html.H2("Dernières mises à jour", id="dernieres-maj"), html.Ul(items, className="latest")],
+                        **{"aria-labelledby": "dernieres-maj"})
+
+
+def _unavailable(repository) -> html.Section | None:
+    unavailable = repository.unavailable()
+    if not unavailable:
+        return None
+    return html.Section(
+        [html.H2("Jeux de données indisponibles", id="indisponibles"),
+         html.P("Ces jeux de données figurent au catalogue mais ne peuvent pas être servis pour l'instant :"),
+         html.Ul([html.Li([html.Strong(repository.catalogue.get(i).title), f" : {reason}"])
+                  for i, reason in unavailable.items()])],
+        className="notice-unavailable", role="status", **{"aria-labelledby": "indisponibles"},
+    )
+
+
+def layout(**_query):
+    portal = current_portal()
+    repository = portal.repository
+    catalogue = repository.catalogue
+    demo = portal.settings.is_demo or catalogue.portal.demo
+    return html.Div([
+        html.H1(catalogue.portal.title),
+        html.P(f"Les données publiques de {catalogue.portal.publisher} : travaux, santé, transports, territoire. "
+               "Chaque vue est consultable, filtrable et téléchargeable.", className="lead"),
+        html.P("Vous consultez un instantané de démonstration : les données sont générées automatiquement, "
+               "réalistes mais fictives (seuls les noms, codes INSEE, populations et positions des communes "
+               "sont réels).", className="notice-demo", role="note") if demo else None,
+        _figures(repository),
+        _unavailable(repository),
+        html.Div([_themes(catalogue), _latest(repository)], className="two-columns"),
+    ])
