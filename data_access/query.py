@@ -309,7 +309,11 @@ def apply_query(table: Table, query: Query) -> pd.DataFrame:
     frame = table.frame if bool(mask.all()) else table.frame[mask]
     if query.sort:
         names = [n for n, _ in query.sort]
-        frame = frame.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last", kind="stable")
+        text = {f.name for f in table.fields if f.type == "text"}
+        # French order for text: "Élbeuf" sorts with the E's, not after "Z".
+        frame = frame.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last", kind="stable",
+                                  key=lambda column: fold_text(column).where(column.notna()) if column.name in text
+                                  else column)
     if query.limit is not None:
         frame = frame.head(query.limit)
     if query.select:

@@ -26,6 +26,8 @@ _DATE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
 _DATE_FR = r"^\s*\d{2}/\d{2}/\d{4}\s*$"
 _DATETIME = r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\s*$"
 _POINT = r"^\s*[-+]?\d{1,3}(\.\d+)?\s*,\s*[-+]?\d{1,3}(\.\d+)?\s*$"
+# Inference wants decimals on both sides, so a decimal comma ("1,5") is not taken for a point.
+_POINT_STRICT = r"^\s*[-+]?\d{1,3}\.\d+\s*,\s*[-+]?\d{1,3}\.\d+\s*$"
 _SHAPE = r"^\s*\{.*\"type\".*\"coordinates\""
 _TRUE = ("true", "vrai", "oui", "yes")
 _FALSE = ("false", "faux", "non", "no")
@@ -61,7 +63,7 @@ def infer_text_type(name: str, values: pa.Array, *, only_dates_and_geo: bool = F
         return "geo_point_2d" if name == "geo_point_2d" else "geo_shape" if name == "geo_shape" else "text"
     if name == "geo_shape" or _all_match(present, _SHAPE):
         return "geo_shape"
-    if name == "geo_point_2d" or _all_match(present, _POINT) and _points_in_range(present):
+    if name == "geo_point_2d" or _all_match(present, _POINT_STRICT) and _points_in_range(present):
         return "geo_point_2d"
     if _all_match(present, _DATE) or _all_match(present, _DATE_FR):
         return "date"

@@ -1,0 +1,102 @@
+"""catalogue.toml: parsed into frozen dataclasses; every error is one line naming the dataset and the key."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from data_access.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from tests.conftest import FIXTURES
+
+GOOD = """
+[portal]
+title = "Open data — Métropole Rouen Normandie"
+publisher = "Métropole Rouen Normandie"
+
+[[dataset]]
+id = "chantiers"
+title = "Chantiers et travaux"
+description = "Les **chantiers**."
+theme = "Travaux"
+keywords = ["voirie", "travaux"]
+license = "Licence Ouverte v2.0"
+modified = 2026-10-01
+format = "csv"
+path = "chantiers.csv"
+csv = { delimiter = ";", encoding = "utf-8-sig" }
+dashboard = "travaux"
+
+[[dataset.field]]
+name = "statut"
+label = "Statut"
+type = "text"
+facet = true
+role = "status"
+
+[dataset.source]
+kind = "ods"
+base_url = "https://data.metropole-rouen-normandie.fr"
+dataset_id = "travaux-json"
+"""
+
+
+def test_a_complete_entry_is_parsed(tmp_path):
+    catalogue = parse_catalogue(GOOD, tmp_path)
+    dataset = catalogue.get("chantiers")
+    assert dataset.title == "Chantiers et travaux"
+    assert dataset.keywords == ("voirie", "travaux")
+    assert dataset.modified == dt.date(2026, 10, 1)
+    assert dataset.publisher == "Métropole Rouen Normandie"  # inherited from [portal]
+    assert dataset.csv.delimiter == ";" and dataset.csv.encoding == "utf-8-sig"
+    assert dataset.role_field("status") == "statut" and dataset.role_field("budget") is None
+    assert dataset.source.kind == "ods" and dataset.source.dataset_id == "travaux-json"
+    assert catalogue.file_path(dataset) == tmp_path / "chantiers.csv"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        dataset.title = "autre"
+
+
+def _with(line_old: str, line_new: str) -> str:
+    assert line_old in GOOD
+    return GOOD.replace(line_old, line_new)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (_with('format = "csv"', 'fromat = "csv"'),
+         "jeu de données « chantiers », clé « fromat » : clé inconnue (vouliez-vous écrire « format » ?)"),
+        (_with('format = "csv"', 'format = "xls"'), "jeu de données « chantiers », clé « format » : valeur « xls » inconnue"),
+        (_with('id = "chantiers"', 'id = "Chantiers 2"'), "jeu de données « Chantiers 2 », clé « id »"),
+        (_with('title = "Chantiers et travaux"\n', ''), "jeu de données « chantiers », clé « title » : obligatoire"),
+        (_with('path = "chantiers.csv"', 'path = "../etc/passwd"'), "jeu de données « chantiers », clé « path »"),
+        (_with('modified = 2026-10-01', 'modified = "hier"'), "jeu de données « chantiers », clé « modified » : une date"),
+        (_with('type = "text"', 'type = "string"'), "jeu de données « chantiers », clé « field[0].type » : valeur « string »"),
+        (_with('facet = true', 'facette = true'), "clé « field[0].facette » : clé inconnue (vouliez-vous écrire « field[0].facet » ?)"),
+        (_with('dashboard = "travaux"', 'dashboard = "travail"'), "clé « dashboard » : valeur « travail » inconnue"),
+        (_with('kind = "ods"', 'kind = "ftp"'), "clé « source.kind »"),
+        (_with('delimiter = ";"', 'delimiter = ";;"'), "clé « csv.delimiter »"),
+        (_with('encoding = "utf-8-sig"', 'encoding = "klingon"'), "clé « csv.encoding » : encodage « klingon » inconnu"),
+        (GOOD + '[[dataset]]\nid = "chantiers"\ntitle = "Bis"\ntheme = "T"\nformat = "csv"\npath = "b.csv"\n',
+         "jeu de données « chantiers », clé « id » : cet identifiant est déjà utilisé"),
+        (GOOD.replace("[portal]", "[portail]"), "catalogue, clé « portail » : section inconnue (vouliez-vous écrire « portal » ?)"),
+        ("[[dataset]\nid=", "syntaxe TOML invalide"),
+    ],
+)
+def test_errors_name_the_dataset_and_the_key(tmp_path, text, expected):
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text, tmp_path)
+    message = str(caught.value)
+    assert expected in message
+    assert message.startswith("catalogue.toml : ") and "\n" not in message
+
+
+def test_a_missing_catalogue_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CatalogueError, match="fichier introuvable"):
+        load_catalogue(tmp_path)
+
+
+def test_the_fixture_portal_parses():
+    catalogue = load_catalogue(FIXTURES / "portal")
+    assert [d.id for d in catalogue.datasets] == ["chantiers", "communes", "absent"]
+    assert catalogue.themes == ("Territoire", "Travaux")
