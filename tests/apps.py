@@ -1,0 +1,64 @@
+"""Test helpers: build one small app per test, and render a page the way the Dash router does."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from config import load_settings
+from factory import create_app
+
+
+def make_app(data_dir: Path | None = None, **env: str):
+    """An app on `data_dir` (the demo snapshot when None), with the given extra environment."""
+    values = {"SECRET_KEY": "test", **env}
+    if data_dir is not None:
+        values["DATA_DIR"] = str(data_dir)
+    return create_app(load_settings(values))
+
+
+def render_page(app, pathname: str, search: str = "") -> dict:
+    """Call the pages router callback as the browser does; returns the layout as Dash JSON."""
+    client = app.server.test_client()
+    client.get("/")  # the router's callback is registered on the first request
+    key = next(k for k in app.callback_map if "_pages_content.children" in k)
+    response = client.post("/_dash-update-component", json={
+        "output": key,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    })
+    assert response.status_code == 200, response.data[:500]
+    result = response.get_json()["response"]
+    return {"layout": result["_pages_content"]["children"], "title": result["_pages_store"]["data"]["title"]}
+
+
+def text_of(node) -> str:
+    """All the text a layout shows, in document order, with white space folded."""
+    return re.sub(r"[ \t\r\n]+", " ", _raw_text(node)).strip()  # keeps the narrow no-break spaces
+
+
+def _raw_text(node) -> str:
+    if node is None or isinstance(node, bool):
+        return ""
+    if isinstance(node, (str, int, float)):
+        return str(node)
+    if isinstance(node, list):
+        return " ".join(_raw_text(n) for n in node)
+    if isinstance(node, dict):
+        return _raw_text(node.get("props", {}).get("children"))
+    return ""
+
+
+def find_all(node, predicate) -> list[dict]:
+    """Every component in a layout for which predicate(component) is true."""
+    found = []
+    if isinstance(node, list):
+        for child in node:
+            found += find_all(child, predicate)
+    elif isinstance(node, dict) and "props" in node:
+        if predicate(node):
+            found.append(node)
+        found += find_all(node["props"].get("children"), predicate)
+    return found

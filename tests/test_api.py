@@ -1,0 +1,69 @@
+"""Routes served by Flask beside the pages: health, catalogue JSON, HTTP statuses."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.apps import make_app, render_page, text_of
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_app(FIXTURES / "portal").server.test_client()
+
+
+def test_healthz_is_degraded_and_names_the_missing_dataset(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "datasets": 3, "demo": False,
+                                   "unavailable": [{"id": "absent", "reason": "fichier introuvable : absent.csv"}]}
+
+
+def test_healthz_is_ok_when_every_file_is_there(tmp_path):
+    shutil.copytree(FIXTURES / "portal", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "absent.csv").write_text("a;b\r\n1;2\r\n", encoding="utf-8")
+    assert make_app(tmp_path).server.test_client().get("/healthz").get_json()["status"] == "ok"
+
+
+def test_a_file_that_breaks_after_start_up_turns_healthz_degraded(tmp_path):
+    shutil.copytree(FIXTURES / "portal", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "absent.csv").write_text("a;b\r\n1;2\r\n", encoding="utf-8")
+    app = make_app(tmp_path)
+    client = app.server.test_client()
+    (tmp_path / "absent.csv").write_text("a;b\r\n1;2;3;4;5\r\n", encoding="utf-8")  # now unreadable
+    assert "Chiffres clés" in text_of(render_page(app, "/")["layout"])  # the page still answers
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded"
+    assert health["unavailable"][0]["id"] == "absent" and "CSV illisible" in health["unavailable"][0]["reason"]
+
+
+def test_catalogue_json_describes_every_dataset(client):
+    response = client.get("/api/catalogue.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    data = response.get_json()
+    assert data["portal"]["title"] == "Portail de test"
+    by_id = {d["id"]: d for d in data["datasets"]}
+    assert list(by_id) == ["chantiers", "communes", "absent"]
+    assert by_id["chantiers"]["available"] is True and by_id["chantiers"]["modified"] == "2026-10-01"
+    assert by_id["chantiers"]["fields"] == [{"name": "code_postal", "label": "Code postal", "facet": True}]
+    assert by_id["absent"]["available"] is False
+    assert by_id["absent"]["unavailable_reason"] == "fichier introuvable : absent.csv"
+
+
+@pytest.mark.parametrize("path", ["/", "/a-propos"])
+def test_pages_answer_200_in_french(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and b'<html lang="fr">' in response.data
+
+
+@pytest.mark.parametrize("path", ["/nulle-part", "/a-propos/plus", "/jeux-de-donnees/inconnu", "/%C3%A9t%C3%A9"])
+def test_unknown_pages_get_the_404_status(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and b'<html lang="fr">' in response.data
+
+
+def test_assets_are_served_compressed(client):
+    response = client.get("/assets/portail.css", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200

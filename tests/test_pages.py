@@ -1,0 +1,51 @@
+"""Pages rendered through the router callback, without a browser, on the small fixture portal."""
+from __future__ import annotations
+
+import pytest
+
+from tests.apps import find_all, make_app, render_page, text_of
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def app():
+    return make_app(FIXTURES / "portal")
+
+
+def test_home_shows_key_figures_computed_from_the_data(app):
+    page = render_page(app, "/")
+    text = text_of(page["layout"])
+    assert page["title"].startswith("Accueil")
+    cards = {text_of(c["props"]["children"][0]): text_of(c["props"]["children"][1])
+             for c in find_all(page["layout"], lambda n: n["props"].get("className") == "kpi-card")}
+    assert cards["jeux de données"] == "3"
+    assert cards["communes"] == "2"  # found through the roles `commune` and `population`
+    assert cards["habitants"] == "119\u202f611"
+    assert cards["enregistrements"] == "4"  # 2 chantiers + 2 communes; the missing dataset counts for nothing
+    assert cards["jeux cartographiques"] == "2"
+    assert "dont 2 disponibles" in text
+    assert "Jeu absent : fichier introuvable : absent.csv" in text
+
+
+def test_home_lists_the_latest_updates_newest_first(app):
+    latest = find_all(render_page(app, "/")["layout"], lambda n: n["props"].get("className") == "latest")[0]
+    items = [text_of(li) for li in latest["props"]["children"]]
+    assert items[0].startswith("Chantiers (test) — Travaux, mis à jour le 1er octobre 2026")
+    assert items[1].startswith("Communes (test) — Territoire, mis à jour le 1er septembre 2026")
+
+
+def test_about_page_lists_sources_and_the_accessibility_statement(app):
+    text = text_of(render_page(app, "/a-propos")["layout"])
+    assert "Déclaration d'accessibilité" in text and "Défenseur des droits" in text
+    assert "Chantiers (test)" in text and "Licence Ouverte v2.0" in text
+    assert "indisponible : fichier introuvable : absent.csv" in text
+
+
+def test_unknown_path_renders_the_404_page(app):
+    page = render_page(app, "/nulle-part")
+    assert "Page introuvable" in text_of(page["layout"])
+    assert find_all(page["layout"], lambda n: n["props"].get("href") == "/")
+
+
+def test_pages_ignore_unknown_query_parameters(app):
+    assert "Chiffres clés" in text_of(render_page(app, "/", "?foo=1&foo=2&refine.x=%ZZ")["layout"])
