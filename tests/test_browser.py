@@ -1,0 +1,59 @@
+"""Every route opened in headless Chromium: main content present, French, skip link, no console error."""
+from __future__ import annotations
+
+import pytest
+
+from tests.apps import make_app
+from tests.conftest import FIXTURES
+
+
+def open_page(dash_duo, path: str) -> None:
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+
+
+def assert_clean_console(dash_duo, expected_404: str | None = None) -> None:
+    """No error in the browser console, except the 404 status of a page the test opened on purpose."""
+    logs = [entry for entry in dash_duo.get_logs()
+            if not (expected_404 and entry["source"] == "network" and entry["message"].startswith(
+                f"{dash_duo.server_url}{expected_404} ") and "404" in entry["message"])]
+    assert logs == [], "la console du navigateur a signalé des erreurs"
+
+
+@pytest.fixture
+def fixture_app():
+    return make_app(FIXTURES / "portal")
+
+
+def test_home_page_in_the_browser(dash_duo, fixture_app):
+    dash_duo.start_server(fixture_app, port=8061)
+    dash_duo.wait_for_text_to_equal("h1", "Portail de test")
+    assert dash_duo.find_element("html").get_attribute("lang") == "fr"
+    cards = dash_duo.find_elements(".kpi-card")
+    assert [c.find_element("css selector", "dt").text for c in cards][:3] == ["jeux de données", "communes", "habitants"]
+    assert "Jeu absent" in dash_duo.find_element(".notice-unavailable").text
+    # the skip link is the first thing the keyboard reaches, and it leads to the main content
+    dash_duo.find_element("body").send_keys("\ue004")  # Tab
+    focused = dash_duo.driver.switch_to.active_element
+    assert focused.text == "Aller au contenu" and focused.get_attribute("href").endswith("#contenu")
+    assert_clean_console(dash_duo)
+
+
+def test_navigation_and_about_page(dash_duo, fixture_app):
+    dash_duo.start_server(fixture_app, port=8062)
+    dash_duo.wait_for_text_to_equal("h1", "Portail de test")
+    links = [a.text for a in dash_duo.find_elements("nav .nav-link")]
+    assert links == ["Accueil", "À propos"]  # only pages that exist
+    dash_duo.find_elements("nav .nav-link")[1].click()
+    dash_duo.wait_for_text_to_equal("h1", "À propos des données")
+    assert "Déclaration d'accessibilité" in dash_duo.find_element("#accessibilite").text
+    assert dash_duo.driver.title == "À propos des données et accessibilité"
+    assert_clean_console(dash_duo)
+
+
+def test_unknown_page_shows_a_way_back(dash_duo, fixture_app):
+    dash_duo.start_server(fixture_app, port=8063)
+    open_page(dash_duo, "/pas-de-page-ici")
+    dash_duo.wait_for_text_to_equal("h1", "Page introuvable")
+    dash_duo.find_element(".not-found a[href='/']").click()
+    dash_duo.wait_for_text_to_equal("h1", "Portail de test")
+    assert_clean_console(dash_duo, expected_404="/pas-de-page-ici")
