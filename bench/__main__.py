@@ -1,0 +1,185 @@
+"""The benchmark: prints median figures for start-up, pages, dataset loads, demo generation and memory.
+
+Usage: python -m bench [--scales 1 10] [--runs 5]. It never asserts a time: compare its figures run to run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:8.1f} ms"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def generate(scale: int, runs: int) -> tuple[Path, list[float], dict[str, int]]:
+    """Generate the snapshot at `scale` `runs` times; keep the last one for the other measures."""
+    from data_access.demo.generate import generate_snapshot
+
+    target = OUT / f"scale-{scale}"
+    times, counts = [], {}
+    for _ in range(runs):
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        start = time.perf_counter()
+        counts = generate_snapshot(target, scale=scale)
+        times.append(time.perf_counter() - start)
+    return target, times, counts
+
+
+def _server_env(data_dir: Path, port: int) -> dict[str, str]:
+    return {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "SECRET_KEY": "bench", "DASH_DEV": "0"}
+
+
+def _wait_for(url: str, deadline: float) -> None:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                response.read()
+                return
+        except OSError:
+            if time.perf_counter() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def cold_starts(data_dir: Path, runs: int) -> list[float]:
+    """Process start until /healthz answers, with `python app.py`."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=_server_env(data_dir, port),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/healthz", start + 60)
+            times.append(time.perf_counter() - start)
+        finally:
+            process.terminate()
+            process.wait()
+    return times
+
+
+def peak_rss_mb(data_dir: Path, page_paths: list[str]) -> float:
+    """Peak resident memory of a server that has opened every page and loaded every dataset."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=_server_env(data_dir, port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", time.perf_counter() + 60)
+        for path in page_paths:
+            _render_over_http(port, path)
+        with open(f"/proc/{process.pid}/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM"))
+        return int(line.split()[1]) / 1024
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def _render_over_http(port: int, path: str) -> None:
+    body = json.dumps({
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": [],
+    }).encode()
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_dash-update-component", data=body,
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=120).read()
+
+
+def page_layouts(data_dir: Path, runs: int) -> dict[str, tuple[float, list[float]]]:
+    """Server time of each page's layout function: the first call (cold data) and the median of the next ones."""
+    import dash
+
+    from config import load_settings
+    from factory import create_app
+
+    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}))
+    results = {}
+    with app.server.test_request_context("/"):
+        for page in dash.page_registry.values():
+            path = page["path"]
+            layout = page["layout"]
+            start = time.perf_counter()
+            layout()
+            first = time.perf_counter() - start
+            warm = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                layout()
+                warm.append(time.perf_counter() - start)
+            results[path] = (first, warm)
+    return results
+
+
+def dataset_loads(data_dir: Path, runs: int) -> dict[str, tuple[list[float], list[float], int]]:
+    from data_access.repository import DatasetUnavailable, Repository
+
+    results = {}
+    repository = Repository.from_data_dir(data_dir)
+    for dataset in repository.catalogue.datasets:
+        cold, cached, rows = [], [], 0
+        try:
+            for _ in range(runs):
+                repository.forget()
+                table, stats = repository.load(dataset.id)
+                cold.append(stats.seconds)
+                rows = len(table)
+                for _ in range(5):
+                    cached.append(repository.load(dataset.id)[1].seconds)
+        except DatasetUnavailable as exc:
+            print(f"  {dataset.id}: indisponible ({exc})")
+            continue
+        results[dataset.id] = (cold, cached, rows)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Mesures de performance (médianes).")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="échelles de l'instantané (1 10)")
+    parser.add_argument("--runs", type=int, default=5, help="nombre de mesures par chiffre (médiane)")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
+    for scale in args.scales:
+        print(f"\n=== échelle {scale} ===")
+        gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))
+        data_dir, times, counts = generate(scale, gen_runs)
+        size = sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file()) / 1e6
+        print(f"génération de l'instantané : {median_ms(times)}  ({gen_runs} mesures, {size:.1f} Mo)")
+        print("  lignes : " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        print(f"démarrage à froid (jusqu'à /healthz) : {median_ms(cold_starts(data_dir, args.runs))}")
+        print("chargement des jeux de données (à froid / en cache) :")
+        for dataset_id, (cold, cached, rows) in dataset_loads(data_dir, args.runs).items():
+            print(f"  {dataset_id:22s} {rows:>9d} lignes  {median_ms(cold)} / {statistics.median(cached) * 1000:7.3f} ms")
+        print("mise en page côté serveur (premier appel / médiane ensuite) :")
+        layouts = page_layouts(data_dir, args.runs)
+        for path, (first, warm) in layouts.items():
+            print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
+        print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : {peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
+
+
+if __name__ == "__main__":
+    main()
