@@ -16,6 +16,13 @@ log = logging.getLogger(__name__)
 _INTERNAL_PREFIXES = ("/_dash", "/_alive", "/_reload-hash", "/_favicon.ico", "/assets/", "/api/", "/healthz", "/export/")
 
 
+INTERNAL_ERROR_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Erreur interne</title></head>
+<body><main><h1>Une erreur est survenue</h1>
+<p>Le serveur n'a pas pu traiter la demande. L'incident est consigné dans le journal ; réessayez plus tard.</p>
+<p><a href="/">Revenir à l'accueil</a></p></main></body></html>"""
+
+
 def dataset_metadata(dataset: Dataset, reason: str | None) -> dict:
     return {
         "id": dataset.id,
@@ -86,3 +93,10 @@ def register(app: dash.Dash) -> None:
     @server.errorhandler(405)
     def method_not_allowed(_exc):
         return jsonify({"error": "méthode non autorisée"}), 405
+
+    @server.errorhandler(500)
+    def internal_error(exc):
+        # The log has the traceback (Flask logs it before calling this); the user gets a French sentence.
+        original = getattr(exc, "original_exception", exc)
+        log.error("erreur interne sur %s : %r", request.path, original)
+        return (INTERNAL_ERROR_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"})

@@ -67,3 +67,10 @@ def test_unknown_pages_get_the_404_status(client, path):
 def test_assets_are_served_compressed(client):
     response = client.get("/assets/portail.css", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
+
+
+def test_a_server_error_is_a_french_page_without_traceback(client):
+    response = client.post("/_dash-update-component", json={"output": "nope.children", "outputs": {}, "inputs": []})
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Une erreur est survenue" in body and "Traceback" not in body and 'lang="fr"' in body
