@@ -72,8 +72,12 @@ class Dataset:
         return next((f for f in self.fields if f.name == name), None)
 
     def role_field(self, role: str) -> str | None:
-        """The name of the field that plays `role`, or None: dashboards never hard-code columns."""
+        """The name of the (first) field that plays `role`, or None: dashboards never hard-code columns."""
         return next((f.name for f in self.fields if f.role == role), None)
+
+    def role_fields(self, role: str) -> tuple[str, ...]:
+        """Every field that plays `role`, in catalogue order."""
+        return tuple(f.name for f in self.fields if f.role == role)
 
 
 @dataclass(frozen=True)
@@ -238,15 +242,11 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         raise _fail(dataset_id, "keywords", "une liste de textes est attendue")
     fields = tuple(_parse_field(f, dataset_id, i) for i, f in enumerate(raw.get("field", [])))
     seen: set[str] = set()
-    roles: set[str] = set()
     for i, spec in enumerate(fields):
         if spec.name in seen:
             raise _fail(dataset_id, f"field[{i}].name", f"le champ « {spec.name} » est déclaré deux fois")
         seen.add(spec.name)
-        if spec.role:
-            if spec.role in roles:
-                raise _fail(dataset_id, f"field[{i}].role", f"le rôle « {spec.role} » est déjà tenu par un autre champ")
-            roles.add(spec.role)
+    # A role may be held by several fields (the indicators of a dataset); role_field gives the first.
     return Dataset(
         id=raw_id,
         title=raw["title"].strip(),
