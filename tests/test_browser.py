@@ -57,3 +57,14 @@ def test_unknown_page_shows_a_way_back(dash_duo, fixture_app):
     dash_duo.find_element(".not-found a[href='/']").click()
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     assert_clean_console(dash_duo, expected_404="/pas-de-page-ici")
+
+
+@pytest.mark.parametrize(("path", "heading"), [("/", "Open data — Métropole Rouen Normandie"),
+                                               ("/a-propos", "À propos des données")])
+def test_demo_routes_open_cleanly(dash_duo, path, heading):
+    dash_duo.start_server(make_app(), port=8064)
+    open_page(dash_duo, path)
+    dash_duo.wait_for_text_to_equal("h1", heading)
+    assert dash_duo.find_element("#badge-demo").text == "Données de démonstration"
+    assert dash_duo.find_element("main#contenu").text.strip()
+    assert_clean_console(dash_duo)

@@ -49,3 +49,27 @@ def test_unknown_path_renders_the_404_page(app):
 
 def test_pages_ignore_unknown_query_parameters(app):
     assert "Chiffres clés" in text_of(render_page(app, "/", "?foo=1&foo=2&refine.x=%ZZ")["layout"])
+
+
+@pytest.fixture(scope="module")
+def demo_app():
+    return make_app()  # the embedded demo snapshot, generated on first use
+
+
+def test_demo_home_counts_the_71_communes_and_their_population(demo_app):
+    from data_access.demo.facts import communes
+
+    page = render_page(demo_app, "/")
+    cards = {text_of(c["props"]["children"][0]): text_of(c["props"]["children"][1])
+             for c in find_all(page["layout"], lambda n: n["props"].get("className") == "kpi-card")}
+    assert cards["communes"] == "71"
+    population = sum(c.population for c in communes())
+    assert cards["habitants"] == f"{population:,}".replace(",", "\u202f")
+    assert cards["jeux de données"] == "10"
+    assert "instantané de démonstration" in text_of(page["layout"])
+
+
+def test_demo_shell_shows_the_demo_badge(demo_app):
+    layout = demo_app.server.test_client().get("/_dash-layout").get_json()
+    badges = find_all(layout, lambda n: n["props"].get("className") == "badge-demo")
+    assert [text_of(b) for b in badges] == ["Données de démonstration"] * 2  # header and footer

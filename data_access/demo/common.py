@@ -56,28 +56,27 @@ def geometry_json(geometry: dict) -> str:
 
 # ---------------------------------------------------------------- writers
 
-def write_ods_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write an Opendatasoft-style export: UTF-8 with BOM, `;`, CRLF, quoted only when needed."""
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ";",
+              bom: bool = True, newline: str = "\r\n") -> int:
+    """Write a CSV, quoted only when needed; by default as Opendatasoft exports it (BOM, `;`, CRLF)."""
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(header)
         for row in rows:
             writer.writerow(row)
             count += 1
     return count
+
+
+def write_ods_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """An Opendatasoft-style export: UTF-8 with BOM, `;`, CRLF."""
+    return write_csv(path, header, rows)
 
 
 def write_plain_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a plain CSV: UTF-8 without BOM, `,`, LF."""
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, delimiter=",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return count
+    """A plain CSV: UTF-8 without BOM, `,`, LF."""
+    return write_csv(path, header, rows, delimiter=",", bom=False, newline="\n")
 
 
 def feature(geometry: dict, properties: dict) -> dict:
