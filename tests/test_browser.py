@@ -63,6 +63,7 @@ def test_unknown_page_shows_a_way_back(dash_duo, fixture_app):
                                                ("/a-propos", "À propos des données")])
 def test_demo_routes_open_cleanly(dash_duo, path, heading):
     dash_duo.start_server(make_app(), port=8064)
+    dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")  # the start page is done
     open_page(dash_duo, path)
     dash_duo.wait_for_text_to_equal("h1", heading)
     assert dash_duo.find_element("#badge-demo").text == "Données de démonstration"
