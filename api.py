@@ -5,7 +5,7 @@ import logging
 
 import dash
 from dash._pages import _path_to_page  # the router's own matcher, so our 404s agree with it
-from flask import jsonify, request
+from flask import jsonify, redirect, request
 
 from data_access.catalogue import Dataset
 from data_access.portal import current_portal
@@ -13,7 +13,7 @@ from data_access.portal import current_portal
 log = logging.getLogger(__name__)
 
 # Paths Dash and Flask serve themselves; everything else is a page.
-_INTERNAL_PREFIXES = ("/_dash", "/_alive", "/_reload-hash", "/_favicon.ico", "/assets/", "/api/", "/healthz", "/export/")
+_INTERNAL_PREFIXES = ("/_dash", "/_alive", "/_reload-hash", "/_favicon.ico", "/favicon.ico", "/assets/", "/api/", "/healthz", "/export/")
 
 
 INTERNAL_ERROR_PAGE = """<!DOCTYPE html>
@@ -77,6 +77,8 @@ def register(app: dash.Dash) -> None:
     server = app.server
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
+    # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
+    server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
 
     @server.before_request
     def answer_404_for_unknown_pages():

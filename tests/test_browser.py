@@ -69,3 +69,12 @@ def test_demo_routes_open_cleanly(dash_duo, path, heading):
     assert dash_duo.find_element("#badge-demo").text == "Données de démonstration"
     assert dash_duo.find_element("main#contenu").text.strip()
     assert_clean_console(dash_duo)
+
+
+def test_json_routes_open_in_the_browser(dash_duo, fixture_app):
+    dash_duo.start_server(fixture_app, port=8065)
+    dash_duo.wait_for_text_to_equal("h1", "Portail de test")
+    for path, expected in (("/healthz", '"status":"degraded"'), ("/api/catalogue.json", '"id":"chantiers"')):
+        dash_duo.driver.get(f"{dash_duo.server_url}{path}")
+        assert expected in dash_duo.driver.find_element("tag name", "body").text.replace(" ", "")
+    assert_clean_console(dash_duo)
