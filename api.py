@@ -12,15 +12,14 @@ from data_access.portal import current_portal
 
 log = logging.getLogger(__name__)
 
-# Paths Dash and Flask serve themselves; everything else is a page.
-_INTERNAL_PREFIXES = ("/_dash", "/_alive", "/_reload-hash", "/_favicon.ico", "/favicon.ico", "/assets/", "/api/", "/healthz", "/export/")
-
-
-INTERNAL_ERROR_PAGE = """<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Erreur interne</title></head>
-<body><main><h1>Une erreur est survenue</h1>
-<p>Le serveur n'a pas pu traiter la demande. L'incident est consigné dans le journal ; réessayez plus tard.</p>
-<p><a href="/">Revenir à l'accueil</a></p></main></body></html>"""
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main><h1>{title}</h1><p>{text}</p><p><a href="/">Revenir à l'accueil</a></p></main></body></html>"""
+NOT_FOUND_PAGE = ERROR_PAGE.format(title="Page introuvable",
+                                   text="L'adresse demandée ne correspond à aucune page ni à aucun fichier de ce portail.")
+INTERNAL_ERROR_PAGE = ERROR_PAGE.format(
+    title="Une erreur est survenue",
+    text="Le serveur n'a pas pu traiter la demande. L'incident est consigné dans le journal ; réessayez plus tard.")
 
 
 def dataset_metadata(dataset: Dataset, reason: str | None) -> dict:
@@ -67,7 +66,7 @@ def catalogue_json():
 def is_known_page(path: str) -> bool:
     """Whether the Dash router has a page for this path (and, for dataset pages, the dataset exists)."""
     page, variables = _path_to_page(path.strip("/"))
-    if not page:
+    if not page or page["module"].endswith("not_found_404"):
         return False
     dataset_id = (variables or {}).get("dataset_id")
     return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
@@ -79,18 +78,29 @@ def register(app: dash.Dash) -> None:
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
     # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
     server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
+    # Unknown API paths are API errors, not pages.
+    server.add_url_rule("/api/<path:rest>", "api_unknown", lambda rest: (
+        jsonify({"error": "adresse inconnue", "path": request.path}), 404))
+
+    prefix = app.config.routes_pathname_prefix
+    page_endpoints = {prefix, prefix + "<path:path>"}  # Dash's index and catch-all routes
 
     @server.before_request
     def answer_404_for_unknown_pages():
         # The Dash router draws the 404 page in the browser; this gives it the right HTTP status as well.
-        if request.method != "GET" or request.path.startswith(_INTERNAL_PREFIXES):
+        rule = request.url_rule
+        if rule is None or rule.endpoint not in page_endpoints or request.method not in ("GET", "HEAD"):
             return None
-        prefix = app.config.requests_pathname_prefix.rstrip("/")
-        path = request.path[len(prefix):] if prefix and request.path.startswith(prefix) else request.path
-        if is_known_page(path):
+        if is_known_page("/" + request.path[len(prefix):]):
             return None
         log.info("404 : %s", request.path)
         return app.index(), 404
+
+    @server.errorhandler(404)
+    def not_found(_exc):
+        if request.path.startswith(prefix + "api/"):
+            return jsonify({"error": "adresse inconnue", "path": request.path}), 404
+        return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
 
     @server.errorhandler(405)
     def method_not_allowed(_exc):

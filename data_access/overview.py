@@ -25,6 +25,23 @@ def _territory_dataset(catalogue: Catalogue) -> Dataset | None:
                  and not d.role_field("year")), None)
 
 
+def _territory_figures(repository: Repository) -> tuple[int | None, int | None]:
+    """Communes and population from the territory dataset's table, through the roles its fields carry.
+    A role that matches no column, or a population that is not a number, hides the figure: never an error."""
+    territory = _territory_dataset(repository.catalogue)
+    if territory is None or repository.unavailable_reason(territory.id):
+        return None, None
+    try:
+        table = repository.table(territory.id)
+    except DatasetUnavailable:
+        return None, None
+    commune, population = table.role_field("commune"), table.role_field("population")
+    if commune is None or population is None or not population.is_numeric:
+        return None, None
+    frame = table.frame
+    return int(frame[commune.name].nunique()), int(frame[population.name].sum())
+
+
 def compute_key_figures(repository: Repository) -> KeyFigures:
     catalogue = repository.catalogue
     records = geo = available = 0
@@ -38,16 +55,7 @@ def compute_key_figures(repository: Repository) -> KeyFigures:
         available += 1
         records += len(table)
         geo += table.geometry_field is not None
-    communes = population = None
-    territory = _territory_dataset(catalogue)
-    if territory and not repository.unavailable_reason(territory.id):
-        try:
-            frame = repository.table(territory.id).frame
-        except DatasetUnavailable:
-            frame = None
-        if frame is not None:
-            communes = int(frame[territory.role_field("commune")].nunique())
-            population = int(frame[territory.role_field("population")].sum())
+    communes, population = _territory_figures(repository)
     return KeyFigures(datasets=len(catalogue.datasets), available=available, themes=len(catalogue.themes),
                       records=records, geo_datasets=geo, communes=communes, population=population)
 

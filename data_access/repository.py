@@ -39,6 +39,13 @@ def file_version(path: Path) -> str:
     return "-".join(f"{s.st_mtime_ns:x}.{s.st_size:x}" for s in stats)
 
 
+class _LocalStore(dict):
+    """Failures kept in this process only, when no shared cache is given (benchmarks, scripts)."""
+
+    def set(self, key: str, value: str) -> None:
+        self[key] = value
+
+
 class Repository:
     """Holds the parsed catalogue and serves tables.
 
@@ -49,16 +56,13 @@ class Repository:
 
     def __init__(self, catalogue: Catalogue, failure_store=None):
         self.catalogue = catalogue
-        self._failure_store = failure_store
+        self._failures = failure_store if failure_store is not None else _LocalStore()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
         self._tables: dict[str, tuple[str, Table]] = {}
-        self.probed: dict[str, str] = {}
-        for dataset in catalogue.datasets:
-            reason = probe(dataset, catalogue.file_path(dataset))
-            if reason:
-                log.warning("jeu de données « %s » indisponible : %s", dataset.id, reason)
-                self.probed[dataset.id] = reason
+        self._probes: dict[str, tuple[str, str | None]] = {}
+        for reason_id, reason in self.unavailable().items():
+            log.warning("jeu de données « %s » indisponible : %s", reason_id, reason)
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, failure_store=None) -> "Repository":
@@ -74,13 +78,23 @@ class Repository:
         dataset = self.dataset(dataset_id)
         return file_version(self.catalogue.file_path(dataset))
 
+    def _probe(self, dataset_id: str, version: str) -> str | None:
+        """The cheap start-up check, redone only when the file changes (a file that appears after a sync)."""
+        held = self._probes.get(dataset_id)
+        if held is None or held[0] != version:
+            dataset = self.dataset(dataset_id)
+            held = (version, probe(dataset, self.catalogue.file_path(dataset)))
+            self._probes[dataset_id] = held
+        return held[1]
+
+    def _failure_key(self, dataset_id: str, version: str) -> str:
+        return f"load-failure/{self.catalogue.data_dir}/{dataset_id}/{version}"
+
     def unavailable_reason(self, dataset_id: str) -> str | None:
-        """Why the dataset cannot be served (probe at start-up, or a failed load of its current version)."""
-        if dataset_id in self.probed:
-            return self.probed[dataset_id]
-        if self._failure_store is not None:
-            return self._failure_store.get(f"load-failure/{dataset_id}/{self.version(dataset_id)}")
-        return None
+        """Why the dataset cannot be served now: its file fails the cheap check, or its current version
+        failed to load (here or in another worker sharing the cache)."""
+        version = self.version(dataset_id)
+        return self._probe(dataset_id, version) or self._failures.get(self._failure_key(dataset_id, version))
 
     def unavailable(self) -> dict[str, str]:
         reasons = {d.id: self.unavailable_reason(d.id) for d in self.catalogue.datasets}
@@ -92,13 +106,14 @@ class Repository:
 
     def load(self, dataset_id: str) -> tuple[Table, LoadStats]:
         dataset = self.dataset(dataset_id)
-        if dataset_id in self.probed:
-            raise DatasetUnavailable(self.probed[dataset_id])
         start = time.perf_counter()
         version = self.version(dataset_id)
         held = self._tables.get(dataset_id)
         if held and held[0] == version:
             return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
+        reason = self.unavailable_reason(dataset_id)
+        if reason:  # a version known to fail is not read again on every request
+            raise DatasetUnavailable(reason)
         with self._lock:
             per_dataset = self._loading.setdefault(dataset_id, threading.Lock())
         with per_dataset:  # one reader per dataset at a time; other requests wait for its result
@@ -110,10 +125,15 @@ class Repository:
             except ReadError as exc:
                 reason = str(exc)
                 log.error("jeu de données « %s » illisible : %s", dataset_id, reason)
-                if self._failure_store is not None:
-                    self._failure_store.set(f"load-failure/{dataset_id}/{version}", reason)
-                raise DatasetUnavailable(reason) from None
-            self._tables[dataset_id] = (version, table)
+            except Exception:  # a reader bug must not take the portal down: the dataset alone is unavailable
+                reason = "erreur inattendue à la lecture du fichier (détails dans le journal du serveur)"
+                log.exception("jeu de données « %s » : erreur inattendue du lecteur", dataset_id)
+            else:
+                reason = None
+                self._tables[dataset_id] = (version, table)
+            if reason:
+                self._failures.set(self._failure_key(dataset_id, version), reason)
+                raise DatasetUnavailable(reason)
         elapsed = time.perf_counter() - start
         log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)
         return table, LoadStats(elapsed, len(table), False)

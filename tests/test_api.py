@@ -64,9 +64,6 @@ def test_unknown_pages_get_the_404_status(client, path):
     assert response.status_code == 404 and b'<html lang="fr">' in response.data
 
 
-def test_assets_are_served_compressed(client):
-    response = client.get("/assets/portail.css", headers={"Accept-Encoding": "gzip"})
-    assert response.status_code == 200
 
 
 def test_a_server_error_is_a_french_page_without_traceback(client):
@@ -74,3 +71,29 @@ def test_a_server_error_is_a_french_page_without_traceback(client):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Une erreur est survenue" in body and "Traceback" not in body and 'lang="fr"' in body
+
+
+@pytest.mark.parametrize("path", ["/404", "/healthzz", "/healthz/", "/export/x.csv", "/api/catalogue.json/x"])
+def test_paths_beside_the_routes_are_404_too(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_head_requests_get_the_same_status(client):
+    assert client.head("/nulle-part").status_code == 404 and client.head("/").status_code == 200
+
+
+def test_unknown_api_paths_answer_json(client):
+    response = client.get("/api/nope")
+    assert response.status_code == 404 and response.get_json()["error"] == "adresse inconnue"
+
+
+def test_a_missing_asset_is_a_french_404(client):
+    response = client.get("/assets/absent.css")
+    assert response.status_code == 404 and "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_the_stylesheets_are_compressed_for_browsers(client):
+    # Assets are streamed from files: flask-compress encodes streams with br, zstd or deflate (what browsers send)
+    response = client.get("/assets/00-bootstrap-5.3.8.min.css", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] in ("br", "zstd", "deflate")
+    assert len(response.get_data()) < 60_000  # 232 KB uncompressed

@@ -73,3 +73,24 @@ def test_demo_shell_shows_the_demo_badge(demo_app):
     layout = demo_app.server.test_client().get("/_dash-layout").get_json()
     badges = find_all(layout, lambda n: n["props"].get("className") == "badge-demo")
     assert [text_of(b) for b in badges] == ["Données de démonstration"] * 2  # header and footer
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ['name = "Population municipale"\nrole = "population"',  # declared by its header label: matched too
+     'name = "pas_de_colonne"\nrole = "population"',  # a role on no column: the figure is hidden
+     'name = "nom"\nrole = "population"'],  # a population that is text: hidden too
+)
+def test_key_figures_never_fail_on_roles(tmp_path, declaration):
+    (tmp_path / "communes.csv").write_text("Code INSEE;Nom;Population municipale\r\n76540;Rouen;116331\r\n"
+                                           "76005;Amfreville;3280\r\n", encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "communes"\ntitle = "Communes"\ntheme = "Territoire"\nformat = "csv"\n'
+        'path = "communes.csv"\n\n[[dataset.field]]\nname = "code_insee"\nrole = "commune"\n\n'
+        f'[[dataset.field]]\n{declaration}\n', encoding="utf-8")
+    text = text_of(render_page(make_app(tmp_path), "/")["layout"])
+    assert "Chiffres clés" in text
+    if "Population municipale" in declaration:
+        assert "habitants 119\u202f611" in text and "communes 2" in text  # label, then value
+    else:
+        assert "habitants" not in text

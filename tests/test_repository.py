@@ -60,10 +60,16 @@ def test_concurrent_first_loads_read_the_file_once(portal_dir, monkeypatch):
     monkeypatch.setattr(repository_module, "read_table", slow_read)
     repository = Repository.from_data_dir(portal_dir)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(repository.table("communes"))) for _ in range(4)]
+    barrier = threading.Barrier(4)
+
+    def first_load():
+        barrier.wait()  # all four ask at the same moment
+        results.append(repository.table("communes"))
+
+    threads = [threading.Thread(target=first_load) for _ in range(4)]
     for thread in threads:
         thread.start()
-    gate.set()
+    threading.Timer(0.2, gate.set).start()
     for thread in threads:
         thread.join()
     assert calls == ["communes"] and len(results) == 4 and all(r is results[0] for r in results)
@@ -93,3 +99,27 @@ def test_a_gtfs_without_stop_times_is_unavailable_with_the_file_named(tmp_path):
         encoding="utf-8")
     repository = Repository.from_data_dir(tmp_path)
     assert "stop_times.txt" in repository.unavailable()["reseau"]
+
+
+def test_a_file_that_appears_after_start_up_becomes_available(portal_dir):
+    repository = Repository.from_data_dir(portal_dir)
+    assert "absent" in repository.unavailable()
+    (portal_dir / "absent.csv").write_text("a;b\r\n1;2\r\n", encoding="utf-8")  # e.g. written by a sync
+    assert repository.unavailable() == {} and len(repository.table("absent")) == 1
+
+
+def test_an_unexpected_reader_error_makes_only_that_dataset_unavailable(portal_dir, monkeypatch, caplog):
+    calls = []
+
+    def broken_reader(dataset, path):
+        calls.append(dataset.id)
+        raise TypeError("bug")
+
+    monkeypatch.setattr(repository_module, "read_table", broken_reader)
+    repository = Repository.from_data_dir(portal_dir)
+    for _ in range(3):
+        with pytest.raises(DatasetUnavailable, match="erreur inattendue"):
+            repository.table("chantiers")
+    assert calls == ["chantiers"]  # the failing version is not read again on every request
+    assert "erreur inattendue" in repository.unavailable()["chantiers"]
+    assert "TypeError: bug" in caplog.text  # the details are in the log
