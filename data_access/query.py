@@ -96,7 +96,7 @@ def parse_date_value(text: str) -> Period | None:
             end = dt.date(year + (month == 12), month % 12 + 1, 1)
         else:
             start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # 2023-02-30, or the day after 9999-12-31
         return None
     return Period(pd.Timestamp(start), pd.Timestamp(end), text.strip())
 

@@ -153,3 +153,9 @@ def test_date_values_are_periods(text, start, end):
 @pytest.mark.parametrize("text", ["24", "2024-1", "2024/01", "2024-00", "demain", "2024-01-01T10:00"])
 def test_bad_date_values(text):
     assert parse_date_value(text) is None
+
+
+def test_the_last_day_of_the_calendar_is_a_date_not_a_crash():
+    assert parse_date_value("9999-12-31") is None
+    _, errors = parse_query("refine.debut=9999-12-31", FIELDS)
+    assert errors[0].param == "refine.debut"

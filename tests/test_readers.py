@@ -206,3 +206,44 @@ def test_probe_finds_missing_empty_and_fake_files(tmp_path):
     (tmp_path / "faux.parquet").write_text("a,b\n")
     assert "n'est pas un fichier Parquet" in probe(dataset("faux.parquet", "parquet"), tmp_path / "faux.parquet")
     assert probe(dataset("ods_quirks.csv"), FIXTURES / "ods_quirks.csv") is None
+
+
+def test_local_times_are_kept_and_zoned_times_converted_to_paris(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("quand;n\r\n2024-07-01 10:00;1\r\n2024-07-01T10:00:00+00:00;2\r\n2024-12-01T10:00:00Z;3\r\n",
+                    encoding="utf-8")
+    frame = read_table(dataset("t.csv"), path).frame
+    assert frame["quand"].tolist() == [pd.Timestamp("2024-07-01 10:00"), pd.Timestamp("2024-07-01 12:00"),
+                                       pd.Timestamp("2024-12-01 11:00")]
+
+
+def test_a_semicolon_file_with_commas_in_a_label(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Identifiant;Types acceptés (vélo, trottinette, scooter)\r\n01;oui\r\n02;non\r\n", encoding="utf-8")
+    table = read_table(dataset("s.csv"), path)
+    assert [f.name for f in table.fields] == ["identifiant", "types_acceptes_velo_trottinette_scooter"]
+    assert table.frame["identifiant"].tolist() == ["01", "02"]
+
+
+def test_blank_lines_before_the_header_are_skipped(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text("\r\n\r\na;b\r\n01;x\r\n", encoding="utf-8")
+    table = read_table(dataset("b.csv"), path)
+    assert [f.name for f in table.fields] == ["a", "b"] and table.frame["a"].tolist() == ["01"]
+
+
+def test_windows_1252_beyond_the_sniffed_sample_is_still_read(tmp_path):
+    path = tmp_path / "w.csv"
+    rows = "".join(f"ligne {i};Rouen\r\n" for i in range(5000))
+    path.write_bytes(("nom;commune\r\n" + rows).encode("ascii") + "fin;Déville\r\n".encode("cp1252"))
+    table = read_table(dataset("w.csv"), path)
+    assert len(table) == 5001 and table.frame["commune"].iloc[-1] == "Déville"
+    assert any("cp1252" in note for note in table.notes)
+
+
+def test_a_declared_type_that_does_not_fit_a_typed_column_is_ignored_with_a_note(tmp_path):
+    path = tmp_path / "d.geojson"
+    path.write_text('{"type": "Feature", "properties": {"taux": 1.5}, "geometry": null}', encoding="utf-8")
+    table = read_table(dataset("d.geojson", "geojson", fields=(FieldSpec(name="taux", type="int"),)), path)
+    assert table.field("taux").type == "double" and table.frame["taux"][0] == 1.5
+    assert any("taux" in note and "ignoré" in note for note in table.notes)

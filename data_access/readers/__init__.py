@@ -1,10 +1,13 @@
 """One reader per format; `read_table` picks the right one for a catalogue entry, `probe` checks cheaply."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..catalogue import Dataset
 from .base import FieldInfo, ReadError, Table
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FieldInfo", "ReadError", "Table", "probe", "read_table"]
 
@@ -21,7 +24,10 @@ def read_table(dataset: Dataset, path: Path) -> Table:
         from .gtfs import read_gtfs_table as reader
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
-    return reader(path, dataset)
+    table = reader(path, dataset)
+    for note in table.notes:  # every repair a reader made is logged once per read of the file
+        log.warning("jeu de données « %s » : %s", dataset.id, note)
+    return table
 
 
 def probe(dataset: Dataset, path: Path) -> str | None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv as _csv
 import io
-import logging
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,7 +12,6 @@ from ..catalogue import Dataset
 from .base import ReadError, Table
 from .schema import table_from_text_columns
 
-log = logging.getLogger(__name__)
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (";", ",", "\t", "|")
 
@@ -30,18 +28,25 @@ def sniff_encoding(head: bytes) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header line into the most fields, counted outside quotes."""
-    header = next(iter(_csv.reader(io.StringIO(text), delimiter="\x00")), [""])
-    line = header[0] if header else ""
-    counts = {d: 0 for d in DELIMITERS}
-    quoted = False
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The delimiter that splits the sample's rows into the same number of fields (more than one), most often.
+
+    Several rows are read, not just the header: a label such as "Types (vélo, trottinette)" has commas in a
+    `;` file. Blank lines before the header are skipped."""
+    lines = text.lstrip("\r\n").splitlines(keepends=True)
+    sample = "".join(lines[:-1] if len(lines) > 2 else lines)  # the last line may be cut by the sample's end
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(row) for row in _csv.reader(io.StringIO(sample), delimiter=delimiter) if row][:50]
+        except _csv.Error:
+            continue
+        if not widths or widths[0] < 2:
+            continue
+        consistent = sum(1 for w in widths if w == widths[0])
+        score = (consistent, widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def read_csv_table(path: Path, dataset: Dataset) -> Table:
@@ -58,28 +63,42 @@ def read_csv_table(path: Path, dataset: Dataset) -> Table:
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     delimiter = dataset.csv.delimiter or sniff_delimiter(text)
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(encoding=encoding, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_all_strings(text, delimiter), strings_can_be_null=True, null_values=[""],
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, OSError) as exc:
-        detail = str(exc).splitlines()[0][:200]
-        raise ReadError(f"CSV illisible : {path.name} ({detail})") from None
+        table = _read(path, encoding, delimiter, text)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc) or dataset.csv.encoding:
+            raise ReadError(f"CSV illisible : {path.name} ({_first_line(exc)})") from None
+        # Windows-1252 past the sniffed sample: read again rather than refuse the file.
+        encoding = "cp1252"
+        try:
+            table = _read(path, encoding, delimiter, text)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as again:
+            raise ReadError(f"CSV illisible : {path.name} ({_first_line(again)})") from None
+    except (pa.ArrowNotImplementedError, UnicodeDecodeError, OSError) as exc:
+        raise ReadError(f"CSV illisible : {path.name} ({_first_line(exc)})") from None
     headers = [h.strip() for h in table.column_names]
     result = table_from_text_columns(table, headers, dataset.fields, path.name)
     if encoding != "utf-8" and not dataset.csv.encoding:
         result.notes = result.notes + (f"{path.name} : encodage {encoding} détecté (le fichier n'est pas en UTF-8)",)
-    for note in result.notes:
-        log.warning("%s", note)
     return result
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _read(path: Path, encoding: str, delimiter: str, text: str) -> pa.Table:
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=_all_strings(text, delimiter), strings_can_be_null=True, null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
+    )
 
 
 def _all_strings(text: str, delimiter: str) -> dict[str, pa.DataType]:
     """Read every column as text: types are inferred afterwards, so "01" and "2B" survive."""
-    header = next(iter(_csv.reader(io.StringIO(text), delimiter=delimiter)), [])
+    header = next((row for row in _csv.reader(io.StringIO(text), delimiter=delimiter) if row), [])
     return {name: pa.string() for name in header}

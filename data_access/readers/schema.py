@@ -158,12 +158,7 @@ def cast_text_column(values: pa.Array, type_: str) -> tuple[object, int]:
         else:
             series = numbers.astype("float64")
     elif type_ in ("date", "datetime"):
-        text = pd.Series(trimmed.to_pandas(), dtype="object")
-        french = text.str.match(r"^\d{2}/\d{2}/\d{4}$", na=False)
-        parsed = pd.to_datetime(text.where(~french), errors="coerce", format="ISO8601", utc=True)
-        if french.any():
-            parsed = parsed.fillna(pd.to_datetime(text.where(french), errors="coerce", format="%d/%m/%Y", utc=True))
-        series = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None).astype("datetime64[ms]")
+        series = _parse_datetimes(pd.Series(trimmed.to_pandas(), dtype="object"))
         if type_ == "date":
             series = series.dt.normalize()
     else:
@@ -196,6 +191,26 @@ def _arrow_cast(trimmed: pa.Array, type_: str):
         return pd.Series(pc.strptime(trimmed, format="%Y-%m-%d", unit="ms").to_pandas(), dtype="datetime64[ms]")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # 2023-02-30, an overflow: let pandas sort it out
         return None
+
+
+_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+
+
+def _parse_datetimes(text: pd.Series) -> pd.Series:
+    """ISO dates and times, and French dd/mm/yyyy dates, as local (Europe/Paris) naive timestamps.
+    A value with an offset is converted to Paris time; a value without one is already local and kept as is."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ms]")
+    french = text.str.match(r"^\d{2}/\d{2}/\d{4}$", na=False)
+    zoned = text.str.contains(_OFFSET, na=False, regex=True) & ~french
+    local = text.notna() & ~french & ~zoned
+    if local.any():
+        result[local] = pd.to_datetime(text[local], errors="coerce", format="ISO8601").astype("datetime64[ms]")
+    if zoned.any():
+        parsed = pd.to_datetime(text[zoned], errors="coerce", format="ISO8601", utc=True)
+        result[zoned] = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None).astype("datetime64[ms]")
+    if french.any():
+        result[french] = pd.to_datetime(text[french], errors="coerce", format="%d/%m/%Y").astype("datetime64[ms]")
+    return result
 
 
 def match_spec(name: str, header: str, specs: tuple[FieldSpec, ...]) -> FieldSpec | None:
@@ -284,8 +299,12 @@ def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: 
                 frame[name] = column.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
             if declared == "date":
                 type_ = "date"
-        elif declared in ("text", "int", "double") and declared != type_:
-            frame[name] = column.astype({"text": "str", "int": "Int64", "double": "float64"}[declared])
-            type_ = declared
+        elif declared and declared != type_:
+            try:
+                frame[name] = column.astype({"text": "str", "int": "Int64", "double": "float64"}[declared])
+                type_ = declared
+            except (KeyError, TypeError, ValueError):  # e.g. "int" declared on decimals: keep the values
+                notes.append(f"{source} : le champ « {name} » est déclaré {declared} mais ses valeurs sont de type "
+                             f"{type_} ; le type déclaré est ignoré")
         fields.append(_field_info(name, name, type_, spec))
     return Table(frame=frame, fields=tuple(fields), notes=tuple(notes))
