@@ -50,7 +50,7 @@ def healthz():
         "status": "degraded" if unavailable else "ok",
         "datasets": len(repository.catalogue.datasets),
         "unavailable": [{"id": k, "reason": v} for k, v in unavailable.items()],
-        "demo": current_portal().settings.is_demo,
+        "demo": current_portal().demo,
     })
 
 

@@ -109,6 +109,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         if not raw_cache_dir:
             raise ConfigError("CACHE_DIR : obligatoire avec CACHE_TYPE=FileSystemCache")
         cache_dir = Path(raw_cache_dir).expanduser()
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"CACHE_DIR={raw_cache_dir!r} : dossier impossible à créer ({exc.strerror})") from None
+        if not os.access(cache_dir, os.W_OK):
+            raise ConfigError(f"CACHE_DIR={raw_cache_dir!r} : dossier non accessible en écriture")
     redis_url = env.get("CACHE_REDIS_URL", "").strip() or None
     if cache_type == "RedisCache" and not (redis_url and redis_url.startswith(("redis://", "rediss://", "unix://"))):
         raise ConfigError("CACHE_REDIS_URL : une URL redis://… est obligatoire avec CACHE_TYPE=RedisCache")

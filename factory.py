@@ -24,11 +24,11 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
+        <div>
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 
@@ -43,8 +43,12 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     if settings.is_demo:
         from data_access.demo import ensure_snapshot
 
-        if ensure_snapshot(settings.data_dir):
-            log.info("instantané de démonstration généré dans %s", settings.data_dir)
+        try:
+            if ensure_snapshot(settings.data_dir):
+                log.info("instantané de démonstration généré dans %s", settings.data_dir)
+        except OSError as exc:  # a read-only checkout, a full disk
+            raise ConfigError(f"DATA_DIR : impossible d'écrire l'instantané de démonstration dans "
+                              f"{settings.data_dir} ({exc.strerror or exc}) ; indiquez un DATA_DIR existant") from None
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -61,7 +65,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.secret_key = settings.secret_key
     portal = install(server, settings)
     api.register(app)
-    app.layout = shell.layout(portal.repository.catalogue.portal.title, settings.is_demo or portal.repository.catalogue.portal.demo)
+    app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import html
 
 
-def kpi_list(items: list[tuple[str, str, str]], label: str) -> html.Div:
+def kpi_list(items: list[tuple[str, str, str]]) -> html.Dl:
     """Cards from (value, label, definition) triples, as a description list so each value keeps its label."""
     return html.Dl(
         [
@@ -16,5 +16,4 @@ def kpi_list(items: list[tuple[str, str, str]], label: str) -> html.Div:
             for value, name, definition in items
         ],
         className="kpi-list",
-        **{"aria-label": label},
     )

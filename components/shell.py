@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 
 MAIN_ID = "contenu"
 DEMO_BADGE_ID = "badge-demo"
+ANNOUNCE_ID = "annonce-navigation"  # the live region assets/navigation.js writes to after a page change
 
 
 def navigation() -> html.Nav:
@@ -26,10 +27,16 @@ def demo_badge(**props) -> html.Span:
                      title="Ces données sont générées automatiquement : réalistes, mais fictives.", **props)
 
 
+def section(title: str, heading_id: str, *children, **props) -> html.Section:
+    """A page section named by its heading: one place for the heading's id and the aria-labelledby link."""
+    return html.Section([html.H2(title, id=heading_id), *children], **{"aria-labelledby": heading_id}, **props)
+
+
 def layout(title: str, demo: bool) -> html.Div:
     return html.Div(
         [
             html.A("Aller au contenu", href=f"#{MAIN_ID}", className="skip-link"),
+            html.Div(id=ANNOUNCE_ID, className="visually-hidden", role="status", **{"aria-live": "polite"}),
             html.Header(
                 [
                     html.Div([dcc.Link(title, href="/", className="site-title"), demo_badge(id=DEMO_BADGE_ID) if demo else None],

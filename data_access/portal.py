@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from config import Settings
+from config import ConfigError, Settings
 
 from .cache import cache, init_cache
 from .repository import Repository
@@ -18,6 +18,11 @@ class Portal:
     settings: Settings
     repository: Repository
 
+    @property
+    def demo(self) -> bool:
+        """Whether the data served is demo data: the embedded snapshot, or a catalogue that says so."""
+        return self.settings.is_demo or self.repository.catalogue.portal.demo
+
 
 class _CacheFailureStore:
     """Load failures go to the shared cache, so every worker's /healthz reports them."""
@@ -29,9 +34,25 @@ class _CacheFailureStore:
         cache.set(key, value)
 
 
+def _check_cache(server: Flask, settings: Settings) -> None:
+    """Reach the cache once at start-up: an unreachable Redis or unwritable folder is a configuration error."""
+    variable = {"RedisCache": "CACHE_REDIS_URL", "FileSystemCache": "CACHE_DIR"}.get(settings.cache_type)
+    if variable is None:
+        return
+    with server.app_context():
+        try:
+            ok = cache.set("portail/start-up-check", 1) and cache.get("portail/start-up-check") == 1
+        except Exception as exc:  # the backend's own errors (redis.ConnectionError, OSError…)
+            raise ConfigError(f"{variable} : cache {settings.cache_type} inutilisable ({type(exc).__name__} : "
+                              f"{str(exc)[:120]})") from None
+    if not ok:
+        raise ConfigError(f"{variable} : cache {settings.cache_type} inutilisable (écriture refusée)")
+
+
 def install(server: Flask, settings: Settings) -> Portal:
     """Bind the cache to the server, read the catalogue, probe each dataset. Raises CatalogueError."""
     init_cache(server, settings.cache_config())
+    _check_cache(server, settings)
     repository = Repository.from_data_dir(settings.data_dir, failure_store=_CacheFailureStore())
     portal = Portal(settings=settings, repository=repository)
     server.extensions[EXTENSION] = portal

@@ -5,10 +5,19 @@ import dash
 from dash import html
 
 from components.format import format_date
+from components.shell import section
 from data_access.portal import current_portal
 
 dash.register_page(__name__, path="/a-propos", name="À propos", title="À propos des données et accessibilité",
                    nav_order=90)
+
+
+class Ids:
+    """This page's ids, in one place."""
+
+    DEMO = "a-propos-demo"
+    SOURCES = "a-propos-sources"
+    ACCESSIBILITY = "accessibilite"  # linked to from elsewhere: /a-propos#accessibilite
 
 
 def _source(dataset) -> str:
@@ -41,23 +50,22 @@ def _sources_table(repository) -> html.Table:
 def layout(**_query):
     portal = current_portal()
     repository = portal.repository
-    demo = portal.settings.is_demo or repository.catalogue.portal.demo
+    demo = portal.demo
     return html.Div([
         html.H1("À propos des données"),
         html.P(f"Ce portail présente les données ouvertes de {repository.catalogue.portal.publisher} : "
                "un catalogue de jeux de données et des tableaux de bord thématiques. Chaque vue peut être "
                "téléchargée avec sa source, sa licence, ses filtres et sa date."),
-        html.Section([
-            html.H2("Données de démonstration", id="demo"),
+        section(
+            "Données de démonstration", Ids.DEMO,
             html.P("L'instantané servi ici est généré automatiquement et de façon reproductible. Les noms, codes "
                    "INSEE, populations municipales 2025 et positions des 71 communes sont réels ; les contours "
                    "des communes sont approximatifs (cellules de Voronoï) ; tous les autres chiffres sont fictifs. "
                    "Ils ne doivent pas être cités comme des faits."),
-        ], **{"aria-labelledby": "demo"}) if demo else None,
-        html.Section([html.H2("Sources", id="sources"), _sources_table(repository)],
-                     **{"aria-labelledby": "sources"}),
-        html.Section([
-            html.H2("Déclaration d'accessibilité", id="accessibilite"),
+        ) if demo else None,
+        section("Sources", Ids.SOURCES, _sources_table(repository)),
+        section(
+            "Déclaration d'accessibilité", Ids.ACCESSIBILITY,
             html.P("La Métropole Rouen Normandie s'engage à rendre ce portail accessible conformément à l'article 47 "
                    "de la loi n° 2005-102 du 11 février 2005. Cette déclaration s'applique au portail open data."),
             html.H3("État de conformité"),
@@ -81,5 +89,5 @@ def layout(**_query):
                    "l'avez signalé et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir le "
                    "Défenseur des droits (formulaire en ligne, délégué territorial, ou courrier gratuit : "
                    "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07)."),
-        ], **{"aria-labelledby": "accessibilite"}),
+        ),
     ])

@@ -6,11 +6,21 @@ from dash import html
 
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
+from components.shell import section
 from data_access.overview import key_figures, latest_datasets, theme_counts
 from data_access.portal import current_portal
 
 dash.register_page(__name__, path="/", name="Accueil", title="Accueil — Open data Métropole Rouen Normandie",
                    nav_order=0, description="Les données ouvertes de la Métropole Rouen Normandie")
+
+
+class Ids:
+    """This page's ids, in one place."""
+
+    FIGURES = "accueil-chiffres-cles"
+    THEMES = "accueil-themes"
+    LATEST = "accueil-dernieres-maj"
+    UNAVAILABLE = "accueil-indisponibles"
 
 
 def _figures(repository) -> html.Section:
@@ -27,17 +37,13 @@ def _figures(repository) -> html.Section:
             (format_int(figures.communes), "communes", "communes membres de la Métropole"),
             (format_int(figures.population), "habitants", "population municipale des communes membres"),
         ]
-    return html.Section([html.H2("Chiffres clés", id="chiffres-cles"), kpi_list(items, "Chiffres clés")],
-                        **{"aria-labelledby": "chiffres-cles"})
+    return section("Chiffres clés", Ids.FIGURES, kpi_list(items))
 
 
 def _themes(catalogue) -> html.Section:
-    return html.Section(
-        [html.H2("Thèmes", id="themes"),
-         html.Ul([html.Li([html.Strong(theme), f" : {plural(count, 'jeu de données', 'jeux de données')}"])
-                  for theme, count in theme_counts(catalogue)], className="theme-list")],
-        **{"aria-labelledby": "themes"},
-    )
+    return section("Thèmes", Ids.THEMES, html.Ul(
+        [html.Li([html.Strong(theme), f" : {plural(count, 'jeu de données', 'jeux de données')}"])
+         for theme, count in theme_counts(catalogue)], className="theme-list"))
 
 
 def _latest(repository) -> html.Section:
@@ -50,20 +56,19 @@ def _latest(repository) -> html.Section:
             html.Span(" (démonstration)", className="text-muted") if dataset.demo else None,
             html.Span(f" Indisponible : {reason}", className="badge-unavailable") if reason else None,
         ]))
-    return html.Section([html.H2("Dernières mises à jour", id="dernieres-maj"), html.Ul(items, className="latest")],
-                        **{"aria-labelledby": "dernieres-maj"})
+    return section("Dernières mises à jour", Ids.LATEST, html.Ul(items, className="latest"))
 
 
 def _unavailable(repository) -> html.Section | None:
     unavailable = repository.unavailable()
     if not unavailable:
         return None
-    return html.Section(
-        [html.H2("Jeux de données indisponibles", id="indisponibles"),
-         html.P("Ces jeux de données figurent au catalogue mais ne peuvent pas être servis pour l'instant :"),
-         html.Ul([html.Li([html.Strong(repository.catalogue.get(i).title), f" : {reason}"])
-                  for i, reason in unavailable.items()])],
-        className="notice-unavailable", role="status", **{"aria-labelledby": "indisponibles"},
+    return section(
+        "Jeux de données indisponibles", Ids.UNAVAILABLE,
+        html.P("Ces jeux de données figurent au catalogue mais ne peuvent pas être servis pour l'instant :"),
+        html.Ul([html.Li([html.Strong(repository.catalogue.get(i).title), f" : {reason}"])
+                 for i, reason in unavailable.items()]),
+        className="notice-unavailable",
     )
 
 
@@ -71,7 +76,7 @@ def layout(**_query):
     portal = current_portal()
     repository = portal.repository
     catalogue = repository.catalogue
-    demo = portal.settings.is_demo or catalogue.portal.demo
+    demo = portal.demo
     return html.Div([
         html.H1(catalogue.portal.title),
         html.P(f"Les données publiques de {catalogue.portal.publisher} : travaux, santé, transports, territoire. "

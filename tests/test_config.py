@@ -57,6 +57,10 @@ def test_cache_config_for_several_workers(tmp_path):
     [
         ({"CACHE_TYPE": "Bogus"}, "Erreur de configuration : CACHE_TYPE='Bogus'"),
         ({"DATA_DIR": str(FIXTURES / "bad_catalogue")}, "Erreur dans le catalogue : catalogue.toml : jeu de données « chantiers », clé « fromat »"),
+        ({"DATA_DIR": str(FIXTURES / "portal"), "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": "/proc/nulle-part"},
+         "Erreur de configuration : CACHE_DIR='/proc/nulle-part' : dossier impossible à créer"),
+        ({"DATA_DIR": str(FIXTURES / "portal"), "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:1/0"},
+         "Erreur de configuration : CACHE_REDIS_URL : cache RedisCache inutilisable (ConnectionError"),
     ],
 )
 def test_start_up_stops_with_one_line_and_no_traceback(env, expected):
