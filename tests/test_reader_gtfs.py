@@ -12,15 +12,14 @@ import pytest
 
 from data_access.catalogue import Dataset, FieldSpec
 from data_access.readers.base import ReadError
+from data_access.gtfs_modes import MODE_LABELS, route_mode
 from data_access.readers.gtfs import (
-    MODE_LABELS,
     REQUIRED_FILES,
     GtfsFeed,
     probe_gtfs,
     read_gtfs,
     read_gtfs_file,
     read_gtfs_table,
-    route_mode,
 )
 
 from tests.conftest import FIXTURES
