@@ -25,6 +25,10 @@ def read_table(dataset: Dataset, path: Path) -> Table:
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
     table = reader(path, dataset)
+    # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
     for note in table.notes:  # every repair a reader made is logged once per read of the file
         log.warning("jeu de données « %s » : %s", dataset.id, note)
     return table

@@ -444,9 +444,21 @@ def _typed(table: pa.Table, stem: str, where: str, notes: list[str]) -> pa.Table
     return table
 
 
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
+# Text columns of the big tables repeat a few thousand values millions of times: they are kept as categories
+# (a 4-byte code per row instead of the string), which halves the memory of stop_times and speeds up grouping.
+CATEGORY_COLUMNS = {
+    "stop_times": ("trip_id", "stop_id", "arrival_time", "departure_time", "stop_headsign"),
+    "shapes": ("shape_id",),
+}
+
+
+def _to_pandas(table: pa.Table, stem: str) -> pd.DataFrame:
+    for name in CATEGORY_COLUMNS.get(stem, ()):
+        if name in table.column_names:
+            index = table.column_names.index(name)
+            table = table.set_column(index, name, pc.dictionary_encode(table.column(name)))
     # int64 with gaps would become float64 by default: nullable Int64 instead. Text becomes pandas "str".
-    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get, split_blocks=True)
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get, split_blocks=True, self_destruct=True)
 
 
 def _load(source: _Source, fname: str, notes: list[str]) -> pd.DataFrame | None:
@@ -469,7 +481,7 @@ def _load(source: _Source, fname: str, notes: list[str]) -> pd.DataFrame | None:
     for column in REQUIRED_COLUMNS.get(stem, ()):
         if column not in table.column_names:
             raise ReadError(f"{source.label} : {fname}, colonne obligatoire {column} absente")
-    frame = _to_pandas(_typed(table, stem, where, notes))
+    frame = _to_pandas(_typed(table, stem, where, notes), stem)
     if stem == "stop_times":  # always there, so that timetables need not test for them
         for name in ("arrival_s", "departure_s"):
             if name not in frame.columns:
