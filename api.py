@@ -94,9 +94,7 @@ def register(app: dash.Dash) -> None:
         return app.index(), 404
 
     @server.errorhandler(404)
-    def not_found(_exc):
-        if request.path.startswith(prefix + "api/"):
-            return jsonify({"error": "adresse inconnue", "path": request.path}), 404
+    def not_found(_exc):  # a missing asset or file: Flask's page would be in English
         return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
 
     @server.errorhandler(405)
