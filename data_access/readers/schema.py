@@ -193,7 +193,7 @@ def _arrow_cast(trimmed: pa.Array, type_: str):
         return None
 
 
-_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 def _parse_datetimes(text: pd.Series) -> pd.Series:
