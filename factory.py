@@ -7,6 +7,7 @@ import sys
 import dash
 
 import api
+import downloads
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue import CatalogueError
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server.secret_key = settings.secret_key
     portal = install(server, settings)
     api.register(app)
+    downloads.register(server)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
     return app
 

@@ -303,22 +303,27 @@ def filter_mask(table: Table, query: Query) -> pd.Series:
     return mask
 
 
-def apply_query(table: Table, query: Query) -> pd.DataFrame:
-    """The rows and columns the query asks for, in its order. Missing values sort last."""
-    mask = filter_mask(table, query)
-    frame = table.frame if bool(mask.all()) else table.frame[mask]
+def row_positions(table: Table, query: Query) -> np.ndarray:
+    """Positions of the rows the query keeps, in its order and within its limit. Missing values sort last;
+    text sorts in French order ("Élbeuf" with the E's, not after "Z")."""
+    positions = np.flatnonzero(filter_mask(table, query).to_numpy())
     if query.sort:
         names = [n for n, _ in query.sort]
         text = {f.name for f in table.fields if f.type == "text"}
-        # French order for text: "Élbeuf" sorts with the E's, not after "Z".
-        frame = frame.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last", kind="stable",
-                                  key=lambda column: fold_text(column).where(column.notna()) if column.name in text
-                                  else column)
+        rows = table.frame.iloc[positions][names].reset_index(drop=True)
+        ordered = rows.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last",
+                                   kind="stable", key=lambda column: fold_text(column).where(column.notna())
+                                   if column.name in text else column)
+        positions = positions[ordered.index.to_numpy()]
     if query.limit is not None:
-        frame = frame.head(query.limit)
-    if query.select:
-        frame = frame[list(query.select)]
-    return frame
+        positions = positions[:query.limit]
+    return positions
+
+
+def apply_query(table: Table, query: Query) -> pd.DataFrame:
+    """The rows and columns the query asks for, in its order."""
+    frame = table.frame.iloc[row_positions(table, query)]
+    return frame[list(query.select)] if query.select else frame
 
 
 def _display(value: Any) -> str:

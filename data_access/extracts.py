@@ -1,0 +1,358 @@
+"""Filtered extracts, streamed in chunks: one writer per format, each carrying the provenance it can hold."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import asdict, dataclass
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .query import Query, row_positions
+from .readers.base import FieldInfo, Table
+
+FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "zip")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "zip": "application/zip",
+}
+CHUNK_ROWS = 50_000
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+CSV_DELIMITERS = {";": ";", ",": ","}
+# A text cell starting with one of these is read as a formula by spreadsheets: it gets a ' in front.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+class ExtractError(Exception):
+    """The extract cannot be made as asked; `status` is the HTTP status, the message is French."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an extract comes from: written into every format that can carry it."""
+
+    dataset_id: str
+    title: str
+    publisher: str | None
+    license: str | None
+    source_url: str | None
+    refreshed: str | None  # ISO date the data was last refreshed
+    filters: tuple[str, ...]  # in plain French
+    generated_at: str  # ISO date-time
+    permalink: str
+    rows: int
+    demo: bool
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["filters"] = list(self.filters)
+        return data
+
+    def lines(self) -> list[tuple[str, str]]:
+        """The provenance as (French label, value) pairs, for the XLSX sheet and LISEZMOI.txt."""
+        return [
+            ("Jeu de données", f"{self.title} ({self.dataset_id})"),
+            ("Producteur", self.publisher or "non précisé"),
+            ("Licence", self.license or "non précisée"),
+            ("Source", self.source_url or "fichier fourni avec le portail"),
+            ("Données mises à jour le", self.refreshed or "date inconnue"),
+            ("Filtres appliqués", " ; ".join(self.filters) or "aucun (jeu complet)"),
+            ("Nombre de lignes", str(self.rows)),
+            ("Extrait généré le", self.generated_at),
+            ("Vue d'origine (permalien)", self.permalink),
+            ("Nature des données", "données de démonstration, fictives" if self.demo else "données publiées"),
+        ]
+
+
+def formats_for(table: Table) -> tuple[str, ...]:
+    """The formats a table can be extracted to: GeoJSON only when it has a geometry."""
+    return tuple(f for f in FORMATS if f != "geojson" or table.geometry_field is not None)
+
+
+def extract_filename(dataset_id: str, day: dt.date, filtered: bool, fmt: str) -> str:
+    """`<id>_<YYYYMMDD>[_filtre].<ext>`; the id is a catalogue id ([a-z0-9-]), so the name is always safe."""
+    return f"{dataset_id}_{day:%Y%m%d}{'_filtre' if filtered else ''}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows and columns an extract holds, as positions in the table: nothing is copied until written."""
+
+    table: Table
+    positions: np.ndarray
+    fields: tuple[FieldInfo, ...]
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+        names = [f.name for f in self.fields]
+        for start in range(0, len(self.positions), size):
+            yield self.table.frame.iloc[self.positions[start:start + size]][names]
+
+
+def select(table: Table, query: Query) -> Selection:
+    """The query's rows (filtered, sorted, limited) and columns (select=), without copying the data."""
+    positions = row_positions(table, query)
+    names = query.select or tuple(f.name for f in table.fields)
+    fields = tuple(table.field(n) for n in names)
+    return Selection(table=table, positions=positions, fields=fields)
+
+
+# ---------------------------------------------------------------- turning a chunk into plain columns
+
+
+def _neutralise(values: pa.Array) -> pa.Array:
+    """Prefix with ' the text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
+    risky = pc.fill_null(pc.match_substring_regex(values, FORMULA_START), False)
+    if not pc.any(risky).as_py():
+        return values
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+
+
+def _geometry_text(column: pd.Series, type_: str) -> pa.Array:
+    """A geometry column as Opendatasoft writes it: "lat, lon" for points, GeoJSON text for shapes."""
+    import shapely
+
+    geoms = np.asarray(column.array, dtype=object)
+    present = ~pd.isna(geoms)
+    out = np.full(len(geoms), None, dtype=object)
+    if present.any():
+        if type_ == "geo_point_2d":
+            points = geoms[present]
+            out[present] = [f"{y!r}, {x!r}" for x, y in zip(shapely.get_x(points).tolist(),
+                                                             shapely.get_y(points).tolist())]
+        else:
+            out[present] = shapely.to_geojson(geoms[present])
+    return pa.array(out, type=pa.string())
+
+
+def plain_arrow(chunk: pd.DataFrame, fields: tuple[FieldInfo, ...], *, neutralise: bool) -> pa.Table:
+    """A chunk as Arrow columns every format can write: geometry as text, dates as dates, text made safe."""
+    columns = {}
+    for field in fields:
+        column = chunk[field.name]
+        if field.is_geo:
+            array = _geometry_text(column, field.type)
+        elif field.type == "date":
+            array = pa.array(column, type=pa.timestamp("ms"), from_pandas=True).cast(pa.date32())
+        elif field.type == "datetime":
+            array = pc.strftime(pa.array(column, type=pa.timestamp("ms"), from_pandas=True), format="%Y-%m-%dT%H:%M:%S")
+        elif field.type == "int":
+            array = pa.array(column, type=pa.int64(), from_pandas=True)
+        elif field.type == "double":
+            array = pa.array(column, type=pa.float64(), from_pandas=True)
+        elif field.type == "boolean":
+            array = pa.array(column, type=pa.bool_(), from_pandas=True)
+        else:
+            array = pa.array(column.astype(object).where(column.notna(), None), type=pa.string())
+        if neutralise and pa.types.is_string(array.type) and not field.is_geo:
+            array = _neutralise(array)
+        columns[field.name] = array
+    return pa.table(columns)
+
+
+# ---------------------------------------------------------------- writers: each yields the file's bytes
+
+
+def write_csv(selection: Selection, delimiter: str = ";") -> Iterator[bytes]:
+    """UTF-8 with a BOM (French Excel reads the accents right), `;` by default, CRLF, formulas neutralised."""
+    yield "\ufeff".encode()
+    options = pacsv.WriteOptions(delimiter=delimiter, eol="\r\n", include_header=False)
+    header = delimiter.join(_csv_quote(f.name) for f in selection.fields) + "\r\n"
+    yield header.encode()
+    for chunk in selection.chunks():
+        buffer = io.BytesIO()
+        pacsv.write_csv(plain_arrow(chunk, selection.fields, neutralise=True), buffer, options)
+        yield buffer.getvalue()
+
+
+def _csv_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _json_value(value):
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _records(table: pa.Table) -> Iterator[dict]:
+    names = table.column_names
+    for row in zip(*(table.column(n).to_pylist() for n in names)):
+        yield {n: _json_value(v) for n, v in zip(names, row)}
+
+
+def write_json(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
+    """{"metadata": {...}, "records": [...]}, one record per row."""
+    yield b'{"metadata": ' + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "records": ['
+    first = True
+    for chunk in selection.chunks():
+        lines = [json.dumps(r, ensure_ascii=False) for r in _records(plain_arrow(chunk, selection.fields,
+                                                                                 neutralise=False))]
+        if lines:
+            yield (("" if first else ",\n") + ",\n".join(lines)).encode()
+            first = False
+    yield b"]}\n"
+
+
+def write_geojson(table: Table, selection: Selection, provenance: Provenance) -> Iterator[bytes]:
+    """A FeatureCollection with the provenance as a foreign member; properties are the other selected fields."""
+    import shapely
+
+    geometry = table.geometry_field
+    properties = tuple(f for f in selection.fields if not f.is_geo)
+    yield (b'{"type": "FeatureCollection", "metadata": '
+           + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "features": [')
+    first = True
+    names = [f.name for f in properties]
+    for start in range(0, len(selection), CHUNK_ROWS):
+        rows = table.frame.iloc[selection.positions[start:start + CHUNK_ROWS]]
+        geoms = np.asarray(rows[geometry.name].array, dtype=object)
+        texts = np.full(len(geoms), "null", dtype=object)
+        present = ~pd.isna(geoms)
+        if present.any():
+            texts[present] = shapely.to_geojson(geoms[present])
+        props = _records(plain_arrow(rows[names], properties, neutralise=False))
+        features = [f'{{"type": "Feature", "geometry": {g}, "properties": {json.dumps(p, ensure_ascii=False)}}}'
+                    for g, p in zip(texts, props)]
+        if features:
+            yield (("" if first else ",\n") + ",\n".join(features)).encode()
+            first = False
+    yield b"]}\n"
+
+
+class _Drain(io.RawIOBase):
+    """A write-only stream whose bytes are taken out as they come: lets Parquet and ZIP writers stream."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self._parts.append(data)
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def take(self) -> bytes:
+        data, self._parts = b"".join(self._parts), []
+        return data
+
+
+def write_parquet(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
+    """Parquet (zstd), one row group per chunk; the provenance goes in the file's key-value metadata."""
+    sink = _Drain()
+    schema = plain_arrow(next(selection.chunks(1), selection.table.frame.iloc[:0]), selection.fields,
+                         neutralise=False).schema
+    schema = schema.with_metadata({"provenance": json.dumps(provenance.as_dict(), ensure_ascii=False)})
+    with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="zstd") as writer:
+        for chunk in selection.chunks():
+            writer.write_table(plain_arrow(chunk, selection.fields, neutralise=False).cast(schema))
+            yield sink.take()
+    yield sink.take()
+
+
+def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
+    """A data sheet and a "Métadonnées" sheet. Text is always written as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    if len(selection) > XLSX_MAX_ROWS:
+        raise ExtractError(413, f"un classeur Excel tient au plus {XLSX_MAX_ROWS} lignes ; cet extrait en a "
+                                f"{len(selection)} : choisissez le format CSV ou Parquet, ou filtrez davantage")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Données")
+    sheet.append([f.name for f in selection.fields])
+
+    def text_cell(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise take "=…" for a formula
+        return cell
+
+    for chunk in selection.chunks():
+        arrow = plain_arrow(chunk, selection.fields, neutralise=True)
+        kinds = [pa.types.is_string(t) for t in arrow.schema.types]
+        for row in zip(*(c.to_pylist() for c in arrow.columns)):
+            sheet.append([text_cell(v) if is_text and v is not None else v for v, is_text in zip(row, kinds)])
+    meta = workbook.create_sheet("Métadonnées")
+    for label, value in provenance.lines():
+        meta.append([label, text_cell(value)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    yield buffer.getvalue()
+
+
+def readme_text(provenance: Provenance) -> str:
+    lines = ["Extrait de données ouvertes — Métropole Rouen Normandie", ""]
+    lines += [f"{label} : {value}" for label, value in provenance.lines()]
+    lines += ["", "Contenu de l'archive :",
+              f"- {provenance.dataset_id}.csv : les données (UTF-8 avec BOM, séparateur « ; »)",
+              "- metadata.json : la provenance ci-dessus, lisible par un programme", ""]
+    return "\r\n".join(lines)
+
+
+def write_zip(selection: Selection, provenance: Provenance, delimiter: str = ";") -> Iterator[bytes]:
+    """The CSV, metadata.json and LISEZMOI.txt, streamed (the CSV member is compressed as it is written)."""
+    sink = _Drain()
+    stamp = dt.datetime.fromisoformat(provenance.generated_at).timetuple()[:6]
+
+    def member_info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member_info("LISEZMOI.txt"), readme_text(provenance).encode("utf-8"))
+        archive.writestr(member_info("metadata.json"), json.dumps(provenance.as_dict(), ensure_ascii=False, indent=2))
+        yield sink.take()
+        with archive.open(member_info(f"{provenance.dataset_id}.csv"), mode="w", force_zip64=True) as member:
+            for part in write_csv(selection, delimiter):
+                member.write(part)
+                yield sink.take()
+    yield sink.take()
+
+
+def write_extract(fmt: str, table: Table, selection: Selection, provenance: Provenance,
+                  delimiter: str = ";") -> Iterator[bytes]:
+    if fmt == "csv":
+        return write_csv(selection, delimiter)
+    if fmt == "json":
+        return write_json(selection, provenance)
+    if fmt == "geojson":
+        return write_geojson(table, selection, provenance)
+    if fmt == "parquet":
+        return write_parquet(selection, provenance)
+    if fmt == "xlsx":
+        return write_xlsx(selection, provenance)
+    return write_zip(selection, provenance, delimiter)
+
+
+def now_paris() -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Paris")).replace(microsecond=0)
+

@@ -1,0 +1,101 @@
+"""The Flask route /export/<id>.<fmt>: a filtered extract, streamed, with its provenance."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, request, stream_with_context
+
+from data_access.extracts import (
+    CSV_DELIMITERS,
+    MEDIA_TYPES,
+    ExtractError,
+    Provenance,
+    extract_filename,
+    formats_for,
+    now_paris,
+    select,
+    write_extract,
+)
+from data_access.portal import current_portal
+from data_access.query import describe_query, parse_query
+from data_access.repository import DatasetUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _refusal(status: int, message: str, **extra):
+    log.info("extrait refusé (%d) %s : %s", status, request.full_path, message)
+    return jsonify({"erreur": message, **extra}), status
+
+
+def _permalink(dataset_id: str, query_string: str) -> str:
+    """The on-screen view the extract comes from: `vue=` when a page passes its own path, else the dataset."""
+    view = request.args.get("vue", "")
+    if not view.startswith("/") or view.startswith("//") or "\\" in view:
+        view = f"/jeux-de-donnees/{dataset_id}"
+    return request.host_url.rstrip("/") + view + (f"?{query_string}" if query_string else "")
+
+
+def export(name: str):
+    portal = current_portal()
+    dataset_id, _, fmt = name.rpartition(".")
+    dataset = portal.repository.catalogue.get(dataset_id)  # the id is looked up, never used as a path
+    if dataset is None:
+        return _refusal(404, f"jeu de données inconnu : « {dataset_id or name} »")
+    try:
+        table = portal.repository.table(dataset.id)
+    except DatasetUnavailable as exc:
+        return _refusal(503, f"jeu de données indisponible : {exc}")
+    allowed = formats_for(table)
+    if fmt not in allowed:
+        why = "ce jeu de données n'a pas de géométrie" if fmt == "geojson" else f"format « {fmt} » inconnu"
+        return _refusal(400, f"{why} ; formats possibles : {', '.join(allowed)}", formats=list(allowed))
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in CSV_DELIMITERS:
+        return _refusal(400, "delimiter : « ; » ou « , » attendu")
+    query, errors = parse_query(request.args, table.fields)
+    if errors:
+        return _refusal(400, str(errors[0]), parametres=[{"parametre": e.param, "message": e.message} for e in errors])
+    selection = select(table, query)
+    limit = portal.settings.max_export_rows
+    if len(selection) > limit:
+        return _refusal(413, f"extrait trop volumineux : {len(selection)} lignes pour un maximum de {limit} ; "
+                             "ajoutez des filtres ou le paramètre limit")
+    generated = now_paris()
+    provenance = Provenance(
+        dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
+        source_url=_source_url(dataset), refreshed=dataset.modified.isoformat() if dataset.modified else None,
+        filters=tuple(describe_query(query, table.fields)), generated_at=generated.isoformat(),
+        permalink=_permalink(dataset.id, query.query_string()), rows=len(selection), demo=dataset.demo,
+    )
+    try:
+        chunks = write_extract(fmt, table, selection, provenance, delimiter)
+        first = next(chunks, b"")  # errors found before the first byte still get a proper status
+    except ExtractError as exc:
+        return _refusal(exc.status, str(exc))
+    filename = extract_filename(dataset.id, generated.date(), query.is_filtered, fmt)
+
+    def body():
+        yield first
+        yield from chunks
+
+    log.info("extrait %s : %d lignes (%s)", filename, len(selection), request.query_string.decode()[:200])
+    return Response(stream_with_context(body()), mimetype=MEDIA_TYPES[fmt].split(";")[0],
+                    content_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "X-Nombre-De-Lignes": str(len(selection)),
+                             "Cache-Control": "no-store"})
+
+
+def _source_url(dataset) -> str | None:
+    source = dataset.source
+    if source is None:
+        return None
+    if source.kind == "ods":
+        return f"{source.base_url.rstrip('/')}/explore/dataset/{source.dataset_id}/"
+    return source.url
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/export/<path:name>", "export", export)
+

@@ -1,0 +1,14 @@
+"""gunicorn settings, read from the working folder by `gunicorn app:server`.
+
+Extracts are long streamed responses: threaded workers (gthread) keep serving other requests while a thread
+streams a file, and the worker's heartbeat does not depend on a request finishing, so a long download is never
+killed as a "timeout". Several workers on one host share the cache with CACHE_TYPE=FileSystemCache.
+"""
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 120
+graceful_timeout = 30

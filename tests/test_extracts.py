@@ -1,0 +1,201 @@
+"""Extracts: exact bytes, every format read back by its usual reader, provenance, safety, and the error cases."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tests.apps import make_app
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_app(FIXTURES / "portal").server.test_client()
+
+
+def get(client, url: str):
+    response = client.get(url)
+    return response, response.get_data()
+
+
+def test_csv_exact_bytes(client):
+    response, body = get(client, "/export/chantiers.csv")
+    assert response.status_code == 200
+    assert response.content_type == "text/csv; charset=utf-8"
+    assert body.decode("utf-8") == (
+        '\ufeff"identifiant";"code_postal";"libelle_du_chantier";"date_de_debut";"surface_m2";"cout";"actif";'
+        '"geo_point_2d";"geo_shape"\r\n'
+        '"01";"75012";"Réfection ; trottoir\r\nrue de Lyon";2024-03-01;12.5;1234.5;true;"48.84, 2.37";'
+        '"{""type"":""Point"",""coordinates"":[2.37,48.84]}"\r\n'
+        '"02";"2B";"\'=HYPERLINK(""x"")";2024-04-15;7;;false;"48.85, 2.38";\r\n'
+    )
+
+
+def test_csv_with_commas_and_filters(client):
+    response, body = get(client, "/export/chantiers.csv?delimiter=,&refine.code_postal=2B&select=identifiant,cout")
+    assert body.decode("utf-8") == '\ufeff"identifiant","cout"\r\n"02",\r\n'
+    assert response.headers["Content-Disposition"].endswith('_filtre.csv"')
+    assert response.headers["X-Nombre-De-Lignes"] == "1"
+
+
+def test_file_name_is_id_date_and_filter_flag(client):
+    response, _ = get(client, "/export/communes.json")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="communes_2') and disposition.endswith('.json"')
+    assert "_filtre" not in disposition
+
+
+def test_json_holds_records_and_provenance(client):
+    _, body = get(client, "/export/chantiers.json?refine.actif=oui&sort=-surface_m2")
+    data = json.loads(body)
+    assert [r["identifiant"] for r in data["records"]] == ["01"]
+    assert data["records"][0]["date_de_debut"] == "2024-03-01" and data["records"][0]["cout"] == 1234.5
+    meta = data["metadata"]
+    assert meta["title"] == "Chantiers (test)" and meta["license"] == "Licence Ouverte v2.0"
+    assert meta["filters"] == ["Actif = oui"] and meta["rows"] == 1 and meta["refreshed"] == "2026-10-01"
+    assert meta["permalink"] == "http://localhost/jeux-de-donnees/chantiers?refine.actif=oui&sort=-surface_m2"
+    generated = __import__("datetime").datetime.fromisoformat(meta["generated_at"])
+    assert generated.utcoffset() is not None  # a local time that says its offset
+
+
+def test_geojson_features_and_foreign_member(client):
+    _, body = get(client, "/export/communes.geojson?vue=/tableaux-de-bord/travaux")
+    data = json.loads(body)
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 2
+    rouen, amfreville = data["features"]
+    assert rouen["properties"] == {"insee": "76540", "nom": "Rouen", "population": 116331}
+    assert rouen["geometry"]["type"] == "Polygon" and amfreville["geometry"] is None
+    assert data["metadata"]["permalink"] == "http://localhost/tableaux-de-bord/travaux"
+
+
+def test_xlsx_has_data_and_metadata_sheets_and_no_formula(client):
+    _, body = get(client, "/export/chantiers.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
+    assert workbook.sheetnames == ["Données", "Métadonnées"]
+    rows = list(workbook["Données"].values)
+    assert rows[0][:3] == ("identifiant", "code_postal", "libelle_du_chantier")
+    assert rows[2][2] == "'=HYPERLINK(\"x\")"  # text, prefixed: never a formula
+    assert workbook["Données"]["C3"].data_type == "s"
+    assert rows[1][4] == 12.5 and rows[1][0] == "01"
+    meta = dict(workbook["Métadonnées"].values)
+    assert meta["Jeu de données"] == "Chantiers (test) (chantiers)" and meta["Nombre de lignes"] == "2"
+
+
+def test_parquet_round_trip_with_provenance(client):
+    _, body = get(client, "/export/chantiers.parquet?exclude.actif=true")
+    table = pq.read_table(io.BytesIO(body))
+    assert table.column("identifiant").to_pylist() == ["02"]
+    assert table.column("code_postal").to_pylist() == ["2B"]
+    provenance = json.loads(table.schema.metadata[b"provenance"])
+    assert provenance["filters"] == ["Actif ≠ oui"] and provenance["rows"] == 1
+
+
+def test_zip_holds_csv_metadata_and_readme(client):
+    _, body = get(client, "/export/chantiers.zip?q=trottoir")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert sorted(archive.namelist()) == ["LISEZMOI.txt", "chantiers.csv", "metadata.json"]
+    frame = pd.read_csv(archive.open("chantiers.csv"), sep=";", encoding="utf-8-sig", dtype=str)
+    assert frame["identifiant"].tolist() == ["01"]
+    assert json.loads(archive.read("metadata.json"))["filters"] == ["Recherche « trottoir »"]
+    readme = archive.read("LISEZMOI.txt").decode("utf-8")
+    assert "Filtres appliqués : Recherche « trottoir »" in readme and "Licence : Licence Ouverte v2.0" in readme
+
+
+def test_formulas_are_neutralised_but_negative_numbers_stay_numbers(tmp_path):
+    (tmp_path / "f.csv").write_text("texte;montant\r\n=1+1;-3.5\r\n+33 6 12;4\r\n@SOMME(A1);-1\r\n-moins;2\r\nsain;0\r\n",
+                                    encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "f"\ntitle = "F"\ntheme = "T"\nformat = "csv"\npath = "f.csv"\n', encoding="utf-8")
+    client = make_app(tmp_path).server.test_client()
+    csv_text = client.get("/export/f.csv").get_data().decode("utf-8-sig")
+    assert csv_text.splitlines()[1:] == ['"\'=1+1";-3.5', '"\'+33 6 12";4', '"\'@SOMME(A1)";-1', '"\'-moins";2',
+                                         '"sain";0']
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/export/f.xlsx").get_data()))["Données"]
+    assert [c.value for c in sheet["A"]][1:] == ["'=1+1", "'+33 6 12", "'@SOMME(A1)", "'-moins", "sain"]
+    assert [c.value for c in sheet["B"]][1:] == [-3.5, 4, -1, 2, 0]
+    assert all(c.data_type == "s" for c in sheet["A"][1:]) and sheet["B2"].data_type == "n"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/export/inconnu.csv", 404, "jeu de données inconnu"),
+        ("/export/chantiers", 404, "jeu de données inconnu"),
+        ("/export/chantiers.xls", 400, "formats possibles : csv, xlsx, geojson, json, parquet, zip"),
+        ("/export/..%2Fcatalogue.toml", 404, "jeu de données inconnu"),
+        ("/export/chantiers.csv?refine.inconnu=1", 400, "refine.inconnu : champ inconnu"),
+        ("/export/chantiers.csv?from.date_de_debut=hier", 400, "from.date_de_debut"),
+        ("/export/chantiers.csv?limit=0", 400, "limit"),
+        ("/export/chantiers.csv?delimiter=%7C", 400, "delimiter"),
+        ("/export/absent.csv", 503, "fichier introuvable : absent.csv"),
+    ],
+)
+def test_bad_requests_get_their_status_and_a_french_message(client, url, status, message):
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.get_json()["erreur"]
+
+
+def test_geojson_is_refused_for_a_table_without_geometry(tmp_path):
+    (tmp_path / "t.csv").write_text("a;b\r\n1;2\r\n", encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "t"\ntitle = "T"\ntheme = "T"\nformat = "csv"\npath = "t.csv"\n', encoding="utf-8")
+    response = make_app(tmp_path).server.test_client().get("/export/t.geojson")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert "pas de géométrie" in body["erreur"] and body["formats"] == ["csv", "xlsx", "json", "parquet", "zip"]
+
+
+def test_too_large_an_extract_is_refused_whole(tmp_path):
+    (tmp_path / "t.csv").write_text("a\r\n" + "".join(f"{i}\r\n" for i in range(20)), encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "t"\ntitle = "T"\ntheme = "T"\nformat = "csv"\npath = "t.csv"\n', encoding="utf-8")
+    client = make_app(tmp_path, MAX_EXPORT_ROWS="10").server.test_client()
+    response = client.get("/export/t.csv")
+    assert response.status_code == 413 and "20 lignes pour un maximum de 10" in response.get_json()["erreur"]
+    assert client.get("/export/t.csv?limit=10").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json", "zip"])
+def test_a_table_several_chunks_long_comes_back_whole(tmp_path, fmt):
+    from data_access.extracts import CHUNK_ROWS
+
+    rows = CHUNK_ROWS * 3 + 17
+    frame = pd.DataFrame({"id": [f"{i:07d}" for i in range(rows)], "valeur": range(rows)})
+    frame.to_csv(tmp_path / "grand.csv", sep=";", index=False)
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "grand"\ntitle = "Grand"\ntheme = "T"\nformat = "csv"\npath = "grand.csv"\n',
+        encoding="utf-8")
+    body = make_app(tmp_path).server.test_client().get(f"/export/grand.{fmt}").get_data()
+    if fmt == "csv":
+        back = pd.read_csv(io.BytesIO(body), sep=";", encoding="utf-8-sig", dtype={"id": str})
+    elif fmt == "parquet":
+        back = pq.read_table(io.BytesIO(body)).to_pandas()
+    elif fmt == "json":
+        back = pd.DataFrame(json.loads(body)["records"])
+    else:
+        back = pd.read_csv(zipfile.ZipFile(io.BytesIO(body)).open("grand.csv"), sep=";", encoding="utf-8-sig",
+                           dtype={"id": str})
+    assert len(back) == rows
+    digest = lambda f: hashlib.sha256(f[["id", "valeur"]].astype(str).to_csv(index=False).encode()).hexdigest()  # noqa: E731
+    assert digest(back) == digest(frame)
+
+
+def test_download_menu_links_carry_the_view_query_string():
+    from components.download import download_menu
+    from tests.apps import find_all, text_of
+
+    menu = download_menu("chantiers", ("csv", "zip"), "refine.statut=en+cours&q=voirie", 1234, menu_id="dl")
+    json_menu = menu.to_plotly_json()
+    links = find_all(json.loads(json.dumps(json_menu, default=lambda c: c.to_plotly_json())),
+                     lambda n: n.get("type") == "A")
+    assert [link["props"]["href"] for link in links] == [
+        "/export/chantiers.csv?refine.statut=en+cours&q=voirie", "/export/chantiers.zip?refine.statut=en+cours&q=voirie"]
+    assert "Télécharger ces données (1\u202f234 lignes)" in text_of(json.loads(json.dumps(json_menu, default=lambda c: c.to_plotly_json())))
