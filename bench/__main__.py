@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -174,6 +175,56 @@ def first_loads_in_fresh_process(data_dir: Path, runs: int) -> dict[str, list[fl
     return results
 
 
+def _status_kb(pid: int, key: str) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith(key)).split()[1])
+
+
+def extracts(data_dir: Path, runs: int) -> tuple[str, int, dict[str, tuple[list[float], list[float], int]], float]:
+    """Throughput and time to first byte of /export on the largest table, and the peak RSS an extract adds."""
+    from data_access.repository import Repository
+
+    repository = Repository.from_data_dir(data_dir)
+    sizes = {d.id: len(repository.table(d.id)) for d in repository.catalogue.datasets
+             if not repository.unavailable_reason(d.id)}
+    largest = max(sizes, key=sizes.get)
+    table = repository.table(largest)
+    facet = next(f.name for f in table.fields if f.type == "text" and table.frame[f.name].nunique() > 1)
+    value = table.frame[facet].dropna().iloc[0]
+    cases = {
+        "csv": "", "csv filtré": f"refine.{facet}={urllib.parse.quote(str(value))}",
+        "parquet": "", "parquet filtré": f"refine.{facet}={urllib.parse.quote(str(value))}",
+    }
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=_server_env(data_dir, port),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results: dict[str, tuple[list[float], list[float], int]] = {}
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", time.perf_counter() + 60)
+        _wait_for(f"http://127.0.0.1:{port}/export/{largest}.csv?limit=1", time.perf_counter() + 60)  # warm
+        idle_kb = _status_kb(process.pid, "VmRSS")
+        with open(f"/proc/{process.pid}/clear_refs", "w") as refs:
+            refs.write("5")  # reset the high-water mark: what follows is the extract's own peak
+        for name, query in cases.items():
+            fmt = name.split()[0]
+            ttfb, total, rows = [], [], 0
+            for _ in range(runs):
+                start = time.perf_counter()
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/export/{largest}.{fmt}?{query}") as response:
+                    response.read(1)
+                    ttfb.append(time.perf_counter() - start)
+                    while response.read(1 << 20):
+                        pass
+                    rows = int(response.headers["X-Nombre-De-Lignes"])
+                total.append(time.perf_counter() - start)
+            results[name] = (ttfb, total, rows)
+        peak_extra_mb = (_status_kb(process.pid, "VmHWM") - idle_kb) / 1024
+    finally:
+        process.terminate()
+        process.wait()
+    return largest, sizes[largest], results, peak_extra_mb
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Mesures de performance (médianes).")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="échelles de l'instantané (1 10)")
@@ -199,6 +250,12 @@ def main() -> None:
         for path, (first, warm) in layouts.items():
             print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
         print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : {peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
+        largest, rows, results, peak_extra = extracts(data_dir, args.runs)
+        print(f"extraits de la plus grande table ({largest}, {rows} lignes) : premier octet / total / débit")
+        for name, (ttfb, total, count) in results.items():
+            rate = count / statistics.median(total)
+            print(f"  {name:16s} {count:>9d} lignes  {median_ms(ttfb)} / {median_ms(total)} / {rate:>10,.0f} lignes/s")
+        print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
 if __name__ == "__main__":

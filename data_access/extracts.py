@@ -159,6 +159,8 @@ def plain_arrow(chunk: pd.DataFrame, fields: tuple[FieldInfo, ...], *, neutralis
             array = pa.array(column, type=pa.float64(), from_pandas=True)
         elif field.type == "boolean":
             array = pa.array(column, type=pa.bool_(), from_pandas=True)
+        elif isinstance(column.dtype, pd.StringDtype):  # Arrow-backed already: no copy through Python objects
+            array = pa.array(column, from_pandas=True).cast(pa.string())
         else:
             array = pa.array(column.astype(object).where(column.notna(), None), type=pa.string())
         if neutralise and pa.types.is_string(array.type) and not field.is_geo:
