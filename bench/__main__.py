@@ -189,7 +189,9 @@ def extracts(data_dir: Path, runs: int) -> tuple[str, int, dict[str, tuple[list[
              if not repository.unavailable_reason(d.id)}
     largest = max(sizes, key=sizes.get)
     table = repository.table(largest)
-    facet = next(f.name for f in table.fields if f.type == "text" and table.frame[f.name].nunique() > 1)
+    # filter on the text field with the fewest values (a facet such as a commune): a realistic share of rows
+    counts = {f.name: table.frame[f.name].nunique() for f in table.fields if f.type == "text"}
+    facet = min((n for n, c in counts.items() if c > 1), key=counts.get)
     value = table.frame[facet].dropna().iloc[0]
     cases = {
         "csv": "", "csv filtré": f"refine.{facet}={urllib.parse.quote(str(value))}",
@@ -225,10 +227,51 @@ def extracts(data_dir: Path, runs: int) -> tuple[str, int, dict[str, tuple[list[
     return largest, sizes[largest], results, peak_extra_mb
 
 
+def synthetic_table(rows: int) -> Path:
+    """A large table of 8 columns (text, codes, dates, numbers, points) as Parquet, with its catalogue."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = OUT / f"large-{rows}"
+    if (target / "catalogue.toml").exists():
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    communes = np.array(["Rouen", "Elbeuf", "Oissel", "Darnétal", "Canteleu", "Bihorel"])
+    table = pa.table({
+        "id": pa.array([f"L{i:08d}" for i in range(rows)]),
+        "commune": pa.array(communes[rng.integers(0, len(communes), rows)]),
+        "code_insee": pa.array(np.char.add("76", rng.integers(100, 999, rows).astype(str))),
+        "date": pa.array(np.datetime64("2020-01-01") + rng.integers(0, 2000, rows).astype("timedelta64[D]")),
+        "quantite": pa.array(rng.integers(-50, 5000, rows)),
+        "montant": pa.array(np.round(rng.normal(1000, 400, rows), 2)),
+        "libelle": pa.array(np.char.add("Opération ", rng.integers(0, 10**6, rows).astype(str))),
+        "geo_point_2d": pa.array(np.char.add(np.char.add(np.round(rng.uniform(49.3, 49.5, rows), 5).astype(str), ", "),
+                                             np.round(rng.uniform(0.9, 1.2, rows), 5).astype(str))),
+    })
+    pq.write_table(table, target / "grande-table.parquet", compression="zstd")
+    (target / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "grande-table"\ntitle = "Grande table synthétique"\ntheme = "Banc d\'essai"\n'
+        'format = "parquet"\npath = "grande-table.parquet"\n', encoding="utf-8")
+    return target
+
+
+def print_extracts(data_dir: Path, runs: int) -> None:
+    largest, rows, results, peak_extra = extracts(data_dir, runs)
+    print(f"extraits de la plus grande table ({largest}, {rows} lignes) : premier octet / total / débit")
+    for name, (ttfb, total, count) in results.items():
+        rate = count / statistics.median(total)
+        print(f"  {name:16s} {count:>9d} lignes  {median_ms(ttfb)} / {median_ms(total)} / {rate:>10,.0f} lignes/s")
+    print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Mesures de performance (médianes).")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="échelles de l'instantané (1 10)")
     parser.add_argument("--runs", type=int, default=5, help="nombre de mesures par chiffre (médiane)")
+    parser.add_argument("--large", type=int, default=1_000_000,
+                        help="lignes de la table synthétique des extraits (0 : pas de table synthétique)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
     for scale in args.scales:
@@ -250,12 +293,10 @@ def main() -> None:
         for path, (first, warm) in layouts.items():
             print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
         print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : {peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
-        largest, rows, results, peak_extra = extracts(data_dir, args.runs)
-        print(f"extraits de la plus grande table ({largest}, {rows} lignes) : premier octet / total / débit")
-        for name, (ttfb, total, count) in results.items():
-            rate = count / statistics.median(total)
-            print(f"  {name:16s} {count:>9d} lignes  {median_ms(ttfb)} / {median_ms(total)} / {rate:>10,.0f} lignes/s")
-        print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
+        print_extracts(data_dir, args.runs)
+    if args.large:
+        print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
+        print_extracts(synthetic_table(args.large), min(args.runs, 3))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tempfile
 import zipfile
 from dataclasses import asdict, dataclass
 from typing import Iterator
@@ -303,9 +304,12 @@ def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     meta = workbook.create_sheet("Métadonnées")
     for label, value in provenance.lines():
         meta.append([label, text_cell(value)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    yield buffer.getvalue()
+    # openpyxl's write-only sheets spill rows to disk; the finished workbook is streamed from a temporary file.
+    with tempfile.TemporaryFile() as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while part := spool.read(1 << 20):
+            yield part
 
 
 def readme_text(provenance: Provenance) -> str:
