@@ -199,3 +199,52 @@ def test_download_menu_links_carry_the_view_query_string():
     assert [link["props"]["href"] for link in links] == [
         "/export/chantiers.csv?refine.statut=en+cours&q=voirie", "/export/chantiers.zip?refine.statut=en+cours&q=voirie"]
     assert "Télécharger ces données (1\u202f234 lignes)" in text_of(json.loads(json.dumps(json_menu, default=lambda c: c.to_plotly_json())))
+
+
+@pytest.fixture
+def frozen_client(monkeypatch):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import downloads
+
+    monkeypatch.setattr(downloads, "now_paris", lambda: dt.datetime(2026, 11, 26, 10, 30, tzinfo=ZoneInfo("Europe/Paris")))
+    return make_app(FIXTURES / "portal").server.test_client()
+
+
+def test_json_exact_bytes(frozen_client):
+    body = frozen_client.get("/export/chantiers.json?select=identifiant,cout,date_de_debut,geo_point_2d").get_data()
+    assert body.decode("utf-8") == (
+        '{"metadata": {"dataset_id": "chantiers", "title": "Chantiers (test)", "publisher": "Métropole Rouen '
+        'Normandie", "license": "Licence Ouverte v2.0", "source_url": null, "refreshed": "2026-10-01", "filters": [], '
+        '"generated_at": "2026-11-26T10:30:00+01:00", "permalink": "http://localhost/jeux-de-donnees/chantiers?'
+        'select=identifiant%2Ccout%2Cdate_de_debut%2Cgeo_point_2d", "rows": 2, "demo": false}, "records": ['
+        '{"identifiant": "01", "cout": 1234.5, "date_de_debut": "2024-03-01", "geo_point_2d": "48.84, 2.37"},\n'
+        '{"identifiant": "02", "cout": null, "date_de_debut": "2024-04-15", "geo_point_2d": "48.85, 2.38"}]}\n')
+
+
+def test_geojson_exact_bytes(frozen_client):
+    body = frozen_client.get("/export/communes.geojson?refine.nom=Rouen").get_data()
+    assert body.decode("utf-8") == (
+        '{"type": "FeatureCollection", "metadata": {"dataset_id": "communes", "title": "Communes (test)", '
+        '"publisher": "Métropole Rouen Normandie", "license": null, "source_url": null, "refreshed": "2026-09-01", '
+        '"filters": ["nom = Rouen"], "generated_at": "2026-11-26T10:30:00+01:00", "permalink": '
+        '"http://localhost/jeux-de-donnees/communes?refine.nom=Rouen", "rows": 1, "demo": false}, "features": ['
+        '{"type": "Feature", "geometry": {"type":"Polygon","coordinates":[[[1.05,49.42],[1.12,49.42],[1.12,49.46],'
+        '[1.05,49.46],[1.05,49.42]]]}, "properties": {"insee": "76540", "nom": "Rouen", "population": 116331}}]}\n')
+
+
+def test_zip_readme_exact_text(frozen_client):
+    body = frozen_client.get("/export/chantiers.zip?refine.code_postal=2B").get_data()
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.read("LISEZMOI.txt").decode("utf-8") == "\r\n".join([
+        "Extrait de données ouvertes — Métropole Rouen Normandie", "",
+        "Jeu de données : Chantiers (test) (chantiers)", "Producteur : Métropole Rouen Normandie",
+        "Licence : Licence Ouverte v2.0", "Source : fichier fourni avec le portail",
+        "Données mises à jour le : 2026-10-01", "Filtres appliqués : Code postal = 2B", "Nombre de lignes : 1",
+        "Extrait généré le : 2026-11-26T10:30:00+01:00",
+        "Vue d'origine (permalien) : http://localhost/jeux-de-donnees/chantiers?refine.code_postal=2B",
+        "Nature des données : données publiées", "", "Contenu de l'archive :",
+        "- chantiers.csv : les données (UTF-8 avec BOM, séparateur « ; »)",
+        "- metadata.json : la provenance ci-dessus, lisible par un programme", ""])
+    assert archive.getinfo("chantiers.csv").date_time == (2026, 11, 26, 10, 30, 0)
