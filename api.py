@@ -64,9 +64,13 @@ def catalogue_json():
 
 
 def is_known_page(path: str) -> bool:
-    """Whether the Dash router has a page for this path (its own 404 page excepted)."""
-    page, _variables = _path_to_page(path.strip("/"))
-    return bool(page) and not page["module"].endswith("not_found_404")
+    """Whether the Dash router has a page for this path (its own 404 page excepted), and for a dataset page,
+    whether the dataset is in the catalogue."""
+    page, variables = _path_to_page(path.strip("/"))
+    if not page or page["module"].endswith("not_found_404"):
+        return False
+    dataset_id = (variables or {}).get("dataset_id")
+    return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
 
 
 def register(app: dash.Dash) -> None:

@@ -197,7 +197,7 @@ def _json_value(value):
     return value
 
 
-def _records(table: pa.Table) -> Iterator[dict]:
+def records(table: pa.Table) -> Iterator[dict]:
     names = table.column_names
     for row in zip(*(table.column(n).to_pylist() for n in names)):
         yield {n: _json_value(v) for n, v in zip(names, row)}
@@ -208,7 +208,7 @@ def write_json(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     yield b'{"metadata": ' + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "records": ['
     first = True
     for chunk in selection.chunks():
-        lines = [json.dumps(r, ensure_ascii=False) for r in _records(plain_arrow(chunk, selection.fields,
+        lines = [json.dumps(r, ensure_ascii=False) for r in records(plain_arrow(chunk, selection.fields,
                                                                                  neutralise=False))]
         if lines:
             yield (("" if first else ",\n") + ",\n".join(lines)).encode()
@@ -233,7 +233,7 @@ def write_geojson(table: Table, selection: Selection, provenance: Provenance) ->
         present = ~pd.isna(geoms)
         if present.any():
             texts[present] = shapely.to_geojson(geoms[present])
-        props = _records(plain_arrow(rows[names], properties, neutralise=False))
+        props = records(plain_arrow(rows[names], properties, neutralise=False))
         features = [f'{{"type": "Feature", "geometry": {g}, "properties": {json.dumps(p, ensure_ascii=False)}}}'
                     for g, p in zip(texts, props)]
         if features:

@@ -43,21 +43,14 @@ def _territory_figures(repository: Repository) -> tuple[int | None, int | None]:
 
 
 def compute_key_figures(repository: Repository) -> KeyFigures:
+    from .explorer import dataset_summaries
+
     catalogue = repository.catalogue
-    records = geo = available = 0
-    for dataset in catalogue.datasets:
-        if repository.unavailable_reason(dataset.id):
-            continue
-        try:
-            table = repository.table(dataset.id)
-        except DatasetUnavailable:
-            continue
-        available += 1
-        records += len(table)
-        geo += table.geometry_field is not None
+    available = [s for s in dataset_summaries(repository).values() if s.reason is None]
     communes, population = _territory_figures(repository)
-    return KeyFigures(datasets=len(catalogue.datasets), available=available, themes=len(catalogue.themes),
-                      records=records, geo_datasets=geo, communes=communes, population=population)
+    return KeyFigures(datasets=len(catalogue.datasets), available=len(available), themes=len(catalogue.themes),
+                      records=sum(s.rows or 0 for s in available), geo_datasets=sum(s.has_map for s in available),
+                      communes=communes, population=population)
 
 
 @cache.memoize()

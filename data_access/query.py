@@ -336,6 +336,20 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+_OPERATORS = {"refine": "=", "exclude": "≠", "from": "≥", "to": "≤"}
+
+
+def describe_param(key: str, value: str, fields: tuple[FieldInfo, ...]) -> str:
+    """One parameter of the grammar in plain French, for a removable chip: "Commune = Rouen"."""
+    if key == "q":
+        return f"Recherche « {value} »"
+    prefix, _, name = key.partition(".")
+    labels = {f.name: f.label for f in fields}
+    shown = {"true": "oui", "false": "non"}.get(value.lower(), value) if name in labels and next(
+        f for f in fields if f.name == name).type == "boolean" else value
+    return f"{labels.get(name, name)} {_OPERATORS.get(prefix, prefix)} {shown}"
+
+
 def describe_query(query: Query, fields: tuple[FieldInfo, ...]) -> list[str]:
     """The filters in plain French, one item each: ["Commune = Rouen ou Elbeuf", "Statut ≠ terminé"]."""
     labels = {f.name: f.label for f in fields}

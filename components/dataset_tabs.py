@@ -1,0 +1,94 @@
+"""The tabs of a dataset page: information, table, export and API (each a pure layout builder)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from components.download import FORMAT_LABELS, download_menu, export_href
+from components.format import format_date, format_int, plural
+from data_access.dataset_view import field_profiles, grid_columns
+from data_access.extracts import formats_for
+
+TABS = {"information": "Informations", "table": "Tableau", "export": "Export", "api": "API"}
+GRID_ID = "jeu-tableau"
+TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
+               "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
+
+
+def tab_links(base_path: str, active: str, pairs: list[tuple[str, str]], tabs: dict[str, str]) -> html.Nav:
+    """The tabs as links: each keeps the filters, so every tab shows the same rows."""
+    links = []
+    for key, label in tabs.items():
+        href = base_path + "?" + urlencode([("tab", key)] + pairs)
+        # the current tab is not a link: it is marked, for screen readers too, as where the user is
+        links.append(html.Li(html.Span(label, className="tab-link active", **{"aria-current": "page"})
+                             if key == active else dcc.Link(label, href=href, className="tab-link")))
+    return html.Nav(html.Ul(links, className="tab-links"), **{"aria-label": "Vues du jeu de données"})
+
+
+def information(dataset, table, refreshed) -> html.Div:
+    profile_rows = []
+    for p in field_profiles(table):
+        bounds = f"{p.minimum} → {p.maximum}" if p.minimum is not None else "—"
+        profile_rows.append(html.Tr([
+            html.Th([p.field.label, html.Br(), html.Code(p.field.name)], scope="row"),
+            html.Td(TYPE_LABELS.get(p.field.type, p.field.type) + (f" ({p.field.unit})" if p.field.unit else "")),
+            html.Td(format_int(p.distinct)), html.Td(f"{p.missing_share:.0%}".replace("%", "\u202f%")),
+            html.Td(bounds),
+        ]))
+    source = dataset.source.url or dataset.source.base_url if dataset.source else "fichier fourni avec le portail"
+    return html.Div([
+        dcc.Markdown(dataset.description or "_Pas de description._", className="dataset-description"),
+        html.Dl([
+            html.Dt("Producteur"), html.Dd(dataset.publisher or "non précisé"),
+            html.Dt("Licence"), html.Dd(dataset.license or "non précisée"),
+            html.Dt("Source"), html.Dd(source),
+            html.Dt("Dernière mise à jour"), html.Dd(format_date(refreshed)),
+            html.Dt("Nombre de lignes"), html.Dd(format_int(len(table))),
+            html.Dt("Mots-clés"), html.Dd(", ".join(dataset.keywords) or "—"),
+        ], className="dataset-facts"),
+        html.H2("Champs"),
+        html.Div(html.Table([
+            html.Caption("Champs du jeu de données et leur profil (sur toutes les lignes)"),
+            html.Thead(html.Tr([html.Th(c, scope="col") for c in
+                                ("Champ", "Type", "Valeurs distinctes", "Manquantes", "Min → max")])),
+            html.Tbody(profile_rows),
+        ], className="table table-sm"), className="table-responsive"),
+    ])
+
+
+def table_view(table, rows: int) -> html.Div:
+    """An AG Grid on the infinite row model: blocks of rows are asked from the server as the user scrolls."""
+    columns = [{"field": f.name, "headerName": f.label, "sortable": not f.is_geo,
+                **({"type": "numericColumn"} if f.is_numeric else {})} for f in grid_columns(table)]
+    return html.Div([
+        html.P(f"{plural(rows, 'ligne')} ; cliquez sur un en-tête de colonne pour trier.", className="grid-help"),
+        dag.AgGrid(id=GRID_ID, columnDefs=columns, rowModelType="infinite",
+                   defaultColDef={"resizable": True, "minWidth": 110, "filter": False},
+                   dashGridOptions={"cacheBlockSize": 100, "maxBlocksInCache": 20, "infiniteInitialRowCount": 100,
+                                    "rowBuffer": 0, "localeText": {"loadingOoo": "Chargement…",
+                                                                   "noRowsToShow": "Aucune ligne"}},
+                   className="ag-theme-alpine", style={"height": "60vh", "width": "100%"}),
+    ])
+
+
+def export_view(dataset, table, query_string: str, rows: int) -> html.Div:
+    return html.Div([
+        download_menu(dataset.id, formats_for(table), query_string, rows, menu_id="jeu-export"),
+    ])
+
+
+def api_view(dataset, table, query_string: str, host: str) -> html.Div:
+    items = []
+    for fmt in formats_for(table):
+        url = host + export_href(dataset.id, fmt, query_string)
+        items.append(html.Li([html.Strong(FORMAT_LABELS[fmt]), html.Pre(html.Code(url)),
+                              html.Pre(html.Code(f'curl -OJ "{url}"'))]))
+    return html.Div([
+        html.P("Ces adresses donnent les données de la vue actuelle, filtres compris. Elles suivent la grammaire "
+               "q, refine.<champ>, exclude.<champ>, from.<champ>, to.<champ>, sort, select et limit."),
+        html.H2("Extraits"), html.Ul(items, className="api-urls"),
+        html.H2("Catalogue"), html.Pre(html.Code(f"curl {host}/api/catalogue.json")),
+    ])

@@ -1,0 +1,99 @@
+"""The filter panel generated from a dataset's schema, its removable chips, and the URL it writes."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from data_access.dataset_view import facet_counts, facet_fields
+from data_access.query import Query, describe_param, query_pairs
+
+SEARCH_ID = "jeu-recherche"
+SEARCH_BUTTON_ID = "jeu-recherche-bouton"
+FACET_TYPE = "filtre-facette"
+BOUND_TYPE = "filtre-borne"
+
+
+def facet_id(name: str) -> dict:
+    return {"type": FACET_TYPE, "field": name}
+
+
+def bound_id(name: str, side: str) -> dict:
+    return {"type": BOUND_TYPE, "field": name, "side": side}
+
+
+def rebuild_search(current: str, facets: dict[str, list[str]], bounds: dict[tuple[str, str], str | None],
+                   q: str | None) -> str:
+    """The new query string once the panel changed. The parameters the panel shows are rewritten from its
+    controls (q, refine.<facet>, from./to.<field>); every other one (tab, sort, exclude.*…) is kept."""
+    owned = {"q"} | {f"refine.{name}" for name in facets} | {f"{side}.{name}" for name, side in bounds}
+    kept = [(k, v) for k, v in query_pairs(current) if k not in owned]
+    pairs = [("q", q.strip())] if q and q.strip() else []
+    pairs += [(f"refine.{name}", v) for name, values in facets.items() for v in values or []]
+    pairs += [(f"{side}.{name}", str(v)) for (name, side), v in bounds.items() if v not in (None, "")]
+    return "?" + urlencode(pairs + kept) if pairs or kept else ""
+
+
+def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:
+    """Each active filter as a link that removes it, in plain French."""
+    active = [(k, v) for k, v in query.params if k == "q" or k.startswith(("refine.", "exclude.", "from.", "to."))]
+    if not active:
+        return None
+    items = []
+    for i, (key, value) in enumerate(active):
+        rest = [p for j, p in enumerate(active) if j != i] + [p for p in query.params if p not in active] + extra_pairs
+        label = describe_param(key, value, fields)
+        items.append(html.Li(dcc.Link([label, html.Span(" ✕", **{"aria-hidden": "true"}),
+                                       html.Span(" (retirer ce filtre)", className="visually-hidden")],
+                                      href=base_path + (f"?{urlencode(rest)}" if rest else ""), className="chip")))
+    everything = [p for p in query.params if p not in active] + extra_pairs
+    items.append(html.Li(dcc.Link("Tout effacer", href=base_path + (f"?{urlencode(everything)}" if everything else ""),
+                                  className="chip chip-clear")))
+    return html.Div([html.H2("Filtres actifs", className="visually-hidden"), html.Ul(items, className="chips")],
+                    className="active-filters")
+
+
+def _bound_value(query: Query, name: str, side: str) -> str | None:
+    value = dict(query.lower if side == "from" else query.upper).get(name)
+    if value is None:
+        return None
+    return getattr(value, "text", None) or (f"{value:g}" if isinstance(value, float) else str(value))
+
+
+def filter_panel(table, query: Query) -> html.Aside:
+    """Full-text search, one checklist per facet field (with counts), and ranges for dates and numbers."""
+    parts = [
+        html.H2("Filtrer"),
+        html.Label("Rechercher dans les données", htmlFor=SEARCH_ID),
+        html.Div([dcc.Input(id=SEARCH_ID, type="search", value=query.q or "", className="form-control",
+                            autoComplete="off"),
+                  html.Button("Chercher", id=SEARCH_BUTTON_ID, n_clicks=0, className="btn btn-primary btn-sm")],
+                 className="search-row"),
+    ]
+    for field in facet_fields(table):
+        counts = facet_counts(table, query, field)
+        if not counts:
+            continue
+        heading = f"facette-{field.name}"
+        parts.append(html.Div([
+            html.H3(field.label, id=heading),
+            dcc.Checklist(id=facet_id(field.name), options=[{"label": f" {v} ({c})", "value": v} for v, c, _ in counts],
+                          value=[v for v, _, selected in counts if selected], className="facet-checklist",
+                          labelClassName="facet-option", inputClassName="form-check-input"),
+        ], className="facet-group", role="group", **{"aria-labelledby": heading}))
+    for field in table.fields:
+        if not (field.is_numeric or field.is_temporal):
+            continue
+        kind = "date" if field.is_temporal else "number"
+        controls = []
+        for side, word in (("from", "du" if kind == "date" else "de"), ("to", "au" if kind == "date" else "à")):
+            # the input sits inside its label: "Date de début, du" is what a screen reader announces
+            controls.append(html.Label([
+                html.Span(f"{field.label}, ", className="visually-hidden"), word,
+                dcc.Input(id=bound_id(field.name, side), type=kind, value=_bound_value(query, field.name, side),
+                          debounce=True, className="form-control form-control-sm"),
+            ], className="bound-label"))
+        parts.append(html.Div([html.H3(field.label + (f" ({field.unit})" if field.unit else ""),
+                                       id=f"borne-{field.name}"), html.Div(controls, className="bound-row")],
+                              className="bound-group", role="group", **{"aria-labelledby": f"borne-{field.name}"}))
+    return html.Aside(parts, className="filter-panel", **{"aria-label": "Filtres"})

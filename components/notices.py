@@ -1,0 +1,14 @@
+"""Notices for URL parameters that could not be used: visible, in French, and the rest of the view still works."""
+from __future__ import annotations
+
+from dash import html
+
+
+def notices(errors) -> html.Div | None:
+    """One line per ignored parameter (FilterError: param and message)."""
+    if not errors:
+        return None
+    return html.Div([
+        html.P("Certains paramètres de l'adresse ont été ignorés :", className="mb-1"),
+        html.Ul([html.Li([html.Code(e.param), f" : {e.message}"]) for e in errors]),
+    ], className="notice-params", role="alert")

@@ -1,0 +1,121 @@
+"""/jeux-de-donnees/<id>: one dataset, with its filters and its tabs, every state in the URL."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import ALL, Input, Output, State, callback, dcc, html
+from flask import request
+
+from components import dataset_tabs
+from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
+                                     rebuild_search)
+from components.format import plural
+from components.notices import notices
+from data_access.dataset_view import grid_block
+from data_access.portal import current_portal
+from data_access.query import FilterError, parse_query, row_positions
+from data_access.repository import DatasetUnavailable
+
+dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
+                   title=lambda dataset_id=None, **_: _title(dataset_id))
+
+
+class Ids:
+    """This page's ids, in one place (the filter panel's are in components.filter_panel)."""
+
+    QUERY = "jeu-requete"  # the page's query string, for the grid's callback
+    DATASET = "jeu-id"
+
+
+def _title(dataset_id: str | None) -> str:
+    dataset = current_portal().repository.catalogue.get(dataset_id or "")
+    return f"{dataset.title} — jeu de données" if dataset else "Jeu de données introuvable"
+
+
+def _missing(dataset_id: str) -> html.Div:
+    return html.Div([
+        html.H1("Jeu de données introuvable"),
+        html.P(f"Aucun jeu de données ne porte l'identifiant « {dataset_id} »."),
+        html.P(dcc.Link("Parcourir le catalogue", href="/catalogue")),
+    ], className="not-found")
+
+
+def layout(dataset_id: str = "", **params):
+    repository = current_portal().repository
+    dataset = repository.catalogue.get(dataset_id)
+    if dataset is None:
+        return _missing(dataset_id)
+    base = f"/jeux-de-donnees/{dataset.id}"
+    header = [
+        html.P([dcc.Link("Catalogue", href="/catalogue"), " › ", dataset.theme], className="breadcrumb-line"),
+        html.H1(dataset.title),
+        html.P("Données de démonstration", className="badge-demo") if dataset.demo else None,
+    ]
+    try:
+        table = repository.table(dataset.id)
+    except DatasetUnavailable as exc:
+        return html.Div(header + [html.Div([html.H2("Jeu de données indisponible"), html.P(str(exc)),
+                                            html.P("Les autres jeux de données du catalogue restent consultables.")],
+                                           className="notice-unavailable", role="alert")])
+    query, errors = parse_query(params, table.fields)
+    tabs = dict(dataset_tabs.TABS)
+    tab = params.get("tab") if params.get("tab") in tabs else "information"
+    if params.get("tab") not in (None, *tabs):
+        errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
+    filters = [(k, v) for k, v in query.params]
+    query_string = urlencode(filters)
+    rows = len(row_positions(table, query))
+    if tab == "information":
+        content = dataset_tabs.information(dataset, table, dataset.modified)
+    elif tab == "table":
+        content = dataset_tabs.table_view(table, rows)
+    elif tab == "export":
+        content = dataset_tabs.export_view(dataset, table, query_string, rows)
+    else:
+        content = dataset_tabs.api_view(dataset, table, query_string, request.host_url.rstrip("/"))
+    return html.Div(header + [
+        notices(errors),
+        dcc.Store(id=Ids.QUERY, data=query_string),
+        dcc.Store(id=Ids.DATASET, data=dataset.id),
+        html.Div([
+            filter_panel(table, query),
+            html.Div([
+                chips(query, table.fields, base, [("tab", tab)]),
+                html.P(f"{plural(rows, 'ligne')} sur {len(table)}", className="result-count", role="status"),
+                dataset_tabs.tab_links(base, tab, filters, tabs),
+                html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
+            ], className="dataset-main"),
+        ], className="dataset-layout"),
+    ])
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input({"type": FACET_TYPE, "field": ALL}, "value"),
+    Input({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "value"),
+    Input(SEARCH_BUTTON_ID, "n_clicks"),
+    Input(SEARCH_ID, "n_submit"),
+    State({"type": FACET_TYPE, "field": ALL}, "id"),
+    State({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "id"),
+    State(SEARCH_ID, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, bound_ids, text, current):
+    facets = {i["field"]: v or [] for i, v in zip(facet_ids, facet_values)}
+    bounds = {(i["field"], i["side"]): v for i, v in zip(bound_ids, bound_values)}
+    return rebuild_search(current, facets, bounds, text)
+
+
+@callback(
+    Output(dataset_tabs.GRID_ID, "getRowsResponse"),
+    Input(dataset_tabs.GRID_ID, "getRowsRequest"),
+    State(Ids.DATASET, "data"),
+    State(Ids.QUERY, "data"),
+    prevent_initial_call=True,
+)
+def grid_rows(request_, dataset_id, query_string):
+    table = current_portal().repository.table(dataset_id)
+    return grid_block(table, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
+

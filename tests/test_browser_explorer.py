@@ -1,0 +1,83 @@
+"""The catalogue explorer and the dataset pages in headless Chromium, on the demo snapshot."""
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from tests.apps import make_app
+from tests.test_browser import assert_clean_console, open_page
+
+
+@pytest.fixture
+def demo(dash_duo):
+    dash_duo.start_server(make_app(), port=8071)
+    dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
+    return dash_duo
+
+
+def query_of(dash_duo) -> dict:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(dash_duo.driver.current_url).query)
+
+
+def test_search_then_facet_updates_the_url_and_the_count(demo):
+    open_page(demo, "/catalogue")
+    demo.wait_for_text_to_equal("h1", "Catalogue des données")
+    demo.wait_for_contains_text("#catalogue-nombre", "10 jeux de données sur 10")
+    search = demo.find_element("#catalogue-recherche")
+    search.send_keys("sante")
+    search.send_keys(Keys.ENTER)
+    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 10 pour « sante »")
+    assert query_of(demo) == {"q": ["sante"]}
+    # a keyword that only one of the two datasets has
+    link = next(a for a in demo.find_elements("#catalogue-facettes a[href*='refine.keyword']") if a.text.endswith("(1)"))
+    keyword = link.text.rsplit(" (", 1)[0]
+    link.click()
+    demo.wait_for_contains_text("#catalogue-nombre", "1 jeu de données sur 10")
+    assert query_of(demo) == {"q": ["sante"], "refine.keyword": [keyword]}
+    assert len(demo.find_elements("#catalogue-resultats h3")) == 1
+    demo.driver.back()  # Back returns to the previous view
+    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 10")
+    assert_clean_console(demo)
+
+
+def test_filter_a_dataset_switch_tabs_and_reload_the_permalink(demo):
+    open_page(demo, "/jeux-de-donnees/chantiers")
+    demo.wait_for_text_to_equal("h1", "Chantiers et travaux")
+    demo.wait_for_contains_text(".result-count", "600 lignes sur 600")
+    option = next(label for label in demo.find_elements(".facet-option") if label.text.strip().startswith("en cours"))
+    expected = int(option.text.strip().split("(")[-1].rstrip(")"))
+    option.click()
+    demo.wait_for_contains_text(".result-count", f"{expected} lignes sur 600")
+    assert query_of(demo)["refine.statut"] == ["en cours"]
+    assert "Statut = en cours" in demo.find_element(".chips").text
+    next(a for a in demo.find_elements(".tab-link") if a.text == "Export").click()
+    demo.wait_for_element("#jeu-export")
+    hrefs = [a.get_attribute("href") for a in demo.find_elements("#jeu-export a")]
+    assert hrefs and all("refine.statut=en+cours" in h for h in hrefs)
+    assert f"({expected} lignes)" in demo.find_element("#jeu-export").text
+    permalink = demo.driver.current_url
+    demo.driver.get(permalink)  # cold reload of the permalink: the same view
+    demo.wait_for_element("#jeu-export")
+    demo.wait_for_contains_text(".result-count", f"{expected} lignes sur 600")
+    assert "Statut = en cours" in demo.find_element(".chips").text
+    assert_clean_console(demo)
+
+
+def test_table_tab_loads_rows_from_the_server(demo):
+    open_page(demo, "/jeux-de-donnees/chantiers?tab=table&refine.type=voirie&sort=-id")
+    demo.wait_for_text_to_equal("h1", "Chantiers et travaux")
+    demo.wait_for_contains_text(".result-count", "151 lignes sur 600")
+    demo.wait_for_element("#jeu-tableau .ag-row[row-index='2'] .ag-cell[col-id='id']")
+    assert demo.find_element("#jeu-tableau [role='grid']").get_attribute("aria-rowcount") == "152"  # + header
+    ids = [demo.find_element(f"#jeu-tableau .ag-row[row-index='{i}'] .ag-cell[col-id='id']").text for i in range(3)]
+    assert ids == sorted(ids, reverse=True) and all(i.startswith("CH-") for i in ids)  # the URL's sort, on the server
+    assert_clean_console(demo)
+
+
+def test_unknown_dataset_is_a_404_with_a_way_back(demo):
+    open_page(demo, "/jeux-de-donnees/inconnu")
+    demo.wait_for_text_to_equal("h1", "Jeu de données introuvable")
+    assert demo.find_element(".not-found a[href='/catalogue']")
+    assert_clean_console(demo, expected_404="/jeux-de-donnees/inconnu")
