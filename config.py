@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", None, "clé secrète, identique sur tous les workers (aléatoire sinon)"),
     Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
     Setting("DASH_DEV", "0", "1 active le mode développement (debug, rechargement)"),
+    Setting("PUBLIC_URL", None, "adresse publique du portail (https://…), pour les permaliens des extraits"),
 )
 
 
@@ -55,6 +57,7 @@ class Settings:
     secret_key_is_random: bool
     max_export_rows: int
     dev: bool
+    public_url: str | None = None
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings."""
@@ -139,4 +142,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key_is_random=random_key,
         max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS", "5000000", 1, 10**10),
         dev=_bool_setting(env, "DASH_DEV", "0"),
+        public_url=_public_url(env),
     )
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    raw = env.get("PUBLIC_URL", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9._~\-/]*)?", raw):
+        raise ConfigError(f"PUBLIC_URL={raw!r} : une adresse http(s)://hôte[:port][/chemin] est attendue")
+    return raw.rstrip("/")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, Response, jsonify, request, stream_with_context
 
 from data_access.extracts import (
     CSV_DELIMITERS,
+    FORMATS,
     MEDIA_TYPES,
     ExtractError,
     Provenance,
@@ -28,12 +30,17 @@ def _refusal(status: int, message: str, **extra):
     return jsonify({"erreur": message, **extra}), status
 
 
-def _permalink(dataset_id: str, query_string: str) -> str:
-    """The on-screen view the extract comes from: `vue=` when a page passes its own path, else the dataset."""
+_VIEW_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~\-/%]*")
+
+
+def _permalink(dataset_id: str, query_string: str, public_url: str | None) -> str:
+    """The on-screen view the extract comes from: `vue=` when a page passes its own path (a plain path of
+    this portal, nothing else), else the dataset page. PUBLIC_URL, when set, is trusted over the Host header."""
     view = request.args.get("vue", "")
-    if not view.startswith("/") or view.startswith("//") or "\\" in view:
+    if not _VIEW_PATH.fullmatch(view):
         view = f"/jeux-de-donnees/{dataset_id}"
-    return request.host_url.rstrip("/") + view + (f"?{query_string}" if query_string else "")
+    base = public_url or request.host_url.rstrip("/")
+    return base + view + (f"?{query_string}" if query_string else "")
 
 
 def export(name: str):
@@ -42,14 +49,17 @@ def export(name: str):
     dataset = portal.repository.catalogue.get(dataset_id)  # the id is looked up, never used as a path
     if dataset is None:
         return _refusal(404, f"jeu de données inconnu : « {dataset_id or name} »")
+    if fmt not in FORMATS:
+        return _refusal(400, f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}",
+                        formats=list(FORMATS))
     try:
         table = portal.repository.table(dataset.id)
     except DatasetUnavailable as exc:
         return _refusal(503, f"jeu de données indisponible : {exc}")
     allowed = formats_for(table)
     if fmt not in allowed:
-        why = "ce jeu de données n'a pas de géométrie" if fmt == "geojson" else f"format « {fmt} » inconnu"
-        return _refusal(400, f"{why} ; formats possibles : {', '.join(allowed)}", formats=list(allowed))
+        return _refusal(400, f"ce jeu de données n'a pas de géométrie ; formats possibles : {', '.join(allowed)}",
+                        formats=list(allowed))
     delimiter = request.args.get("delimiter", ";")
     if delimiter not in CSV_DELIMITERS:
         return _refusal(400, "delimiter : « ; » ou « , » attendu")
@@ -66,7 +76,8 @@ def export(name: str):
         dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
         source_url=_source_url(dataset), refreshed=dataset.modified.isoformat() if dataset.modified else None,
         filters=tuple(describe_query(query, table.fields)), generated_at=generated.isoformat(),
-        permalink=_permalink(dataset.id, query.query_string()), rows=len(selection), demo=dataset.demo,
+        permalink=_permalink(dataset.id, query.query_string(), portal.settings.public_url), rows=len(selection),
+        demo=dataset.demo,
     )
     try:
         chunks = write_extract(fmt, table, selection, provenance, delimiter)
@@ -77,7 +88,13 @@ def export(name: str):
 
     def body():
         yield first
-        yield from chunks
+        try:
+            yield from chunks
+        except Exception:
+            # Too late for a status: the connection is cut, so the client sees a failed download rather than a
+            # short file that looks complete (the chunked transfer never gets its last chunk).
+            log.exception("extrait %s interrompu", filename)
+            raise
 
     log.info("extrait %s : %d lignes (%s)", filename, len(selection), request.query_string.decode()[:200])
     return Response(stream_with_context(body()), mimetype=MEDIA_TYPES[fmt].split(";")[0],

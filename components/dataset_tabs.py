@@ -74,9 +74,9 @@ def table_view(table, rows: int) -> html.Div:
     ])
 
 
-def export_view(dataset, table, query_string: str, rows: int) -> html.Div:
+def export_view(dataset, table, query_string: str, rows: int, max_rows: int) -> html.Div:
     return html.Div([
-        download_menu(dataset.id, formats_for(table), query_string, rows, menu_id="jeu-export"),
+        download_menu(dataset.id, formats_for(table), query_string, rows, menu_id="jeu-export", max_rows=max_rows),
     ])
 
 

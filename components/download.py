@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import html
 
-from components.format import plural
+from components.format import format_int, plural
 
 FORMAT_LABELS = {
     "csv": "CSV (Excel, LibreOffice)",
@@ -21,11 +21,16 @@ def export_href(dataset_id: str, fmt: str, query_string: str = "") -> str:
 
 
 def download_menu(dataset_id: str, formats: tuple[str, ...], query_string: str, rows: int,
-                  menu_id: str | None = None) -> html.Div:
+                  menu_id: str | None = None, max_rows: int | None = None) -> html.Div:
     """A labelled list of download links. The row count says what the file will hold, so nobody downloads
     an empty or a huge file by surprise. `menu_id` gives the region a deterministic id for tests and callbacks."""
     props = {"id": menu_id} if menu_id else {}
     heading = f"Télécharger ces données ({plural(rows, 'ligne')})"
+    if max_rows is not None and rows > max_rows:
+        return html.Div([html.P(heading, className="download-heading"),
+                         html.P(f"Un extrait tient au plus {format_int(max_rows)} lignes : ajoutez des filtres pour "
+                                "le télécharger.", className="notice-params", role="note")],
+                        className="download-menu", **props)
     return html.Div(
         [
             html.P(heading, className="download-heading"),
@@ -35,8 +40,9 @@ def download_menu(dataset_id: str, formats: tuple[str, ...], query_string: str, 
                                title=f"{FORMAT_LABELS.get(fmt, fmt)} — {plural(rows, 'ligne')}"))
                 for fmt in formats
             ], className="download-links"),
-            html.P("Chaque fichier indique sa source, sa licence, les filtres appliqués et sa date "
-                   "(dans l'onglet « Métadonnées », metadata.json ou l'en-tête).", className="download-note"),
+            html.P("Les fichiers Excel, JSON, GeoJSON, Parquet et ZIP indiquent leur source, leur licence, les filtres "
+                   "appliqués et leur date ; le CSV seul n'a que les données (prenez le ZIP pour avoir les deux).",
+                   className="download-note"),
         ],
         className="download-menu", role="group", **{"aria-label": heading}, **props,
     )

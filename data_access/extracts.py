@@ -30,9 +30,10 @@ MEDIA_TYPES = {
 }
 CHUNK_ROWS = 50_000
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+XLSX_MAX_CELL = 32_767  # characters in one Excel cell
 CSV_DELIMITERS = {";": ";", ",": ","}
 # A text cell starting with one of these is read as a formula by spreadsheets: it gets a ' in front.
-FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_START = r"^[=+\-@\t\r\n]"
 
 
 class ExtractError(Exception):
@@ -102,9 +103,9 @@ class Selection:
         return len(self.positions)
 
     def chunks(self, size: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-        names = [f.name for f in self.fields]
+        frame = self.table.frame[[f.name for f in self.fields]]  # a view of the chosen columns: nothing copied
         for start in range(0, len(self.positions), size):
-            yield self.table.frame.iloc[self.positions[start:start + size]][names]
+            yield frame.iloc[self.positions[start:start + size]]
 
 
 def select(table: Table, query: Query) -> Selection:
@@ -116,6 +117,11 @@ def select(table: Table, query: Query) -> Selection:
 
 
 # ---------------------------------------------------------------- turning a chunk into plain columns
+
+
+def safe_text(text: str) -> str:
+    """One text cell made safe for a spreadsheet (the header's names too)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def _neutralise(values: pa.Array) -> pa.Array:
@@ -150,10 +156,10 @@ def plain_arrow(chunk: pd.DataFrame, fields: tuple[FieldInfo, ...], *, neutralis
         column = chunk[field.name]
         if field.is_geo:
             array = _geometry_text(column, field.type)
-        elif field.type == "date":
-            array = pa.array(column, type=pa.timestamp("ms"), from_pandas=True).cast(pa.date32())
-        elif field.type == "datetime":
-            array = pc.strftime(pa.array(column, type=pa.timestamp("ms"), from_pandas=True), format="%Y-%m-%dT%H:%M:%S")
+        elif field.type in ("date", "datetime"):
+            # whole seconds whatever the source's precision (a Parquet file may hold nanoseconds)
+            seconds = pc.cast(pa.array(column, from_pandas=True), pa.timestamp("s"), safe=False)
+            array = seconds.cast(pa.date32()) if field.type == "date" else pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S")
         elif field.type == "int":
             array = pa.array(column, type=pa.int64(), from_pandas=True)
         elif field.type == "double":
@@ -177,7 +183,7 @@ def write_csv(selection: Selection, delimiter: str = ";") -> Iterator[bytes]:
     """UTF-8 with a BOM (French Excel reads the accents right), `;` by default, CRLF, formulas neutralised."""
     yield "\ufeff".encode()
     options = pacsv.WriteOptions(delimiter=delimiter, eol="\r\n", include_header=False)
-    header = delimiter.join(_csv_quote(f.name) for f in selection.fields) + "\r\n"
+    header = delimiter.join(_csv_quote(safe_text(f.name)) for f in selection.fields) + "\r\n"
     yield header.encode()
     for chunk in selection.chunks():
         buffer = io.BytesIO()
@@ -217,23 +223,28 @@ def write_json(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
 
 
 def write_geojson(table: Table, selection: Selection, provenance: Provenance) -> Iterator[bytes]:
-    """A FeatureCollection with the provenance as a foreign member; properties are the other selected fields."""
+    """A FeatureCollection with the provenance as a foreign member; properties are the other selected fields.
+    The geometry is the selected shape, else the selected point; a row without a shape falls back on its point."""
     import shapely
 
-    geometry = table.geometry_field
+    geo = [f for f in selection.fields if f.is_geo] or [table.geometry_field]
+    geo.sort(key=lambda f: f.type != "geo_shape")
     properties = tuple(f for f in selection.fields if not f.is_geo)
     yield (b'{"type": "FeatureCollection", "metadata": '
            + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "features": [')
     first = True
-    names = [f.name for f in properties]
     for start in range(0, len(selection), CHUNK_ROWS):
         rows = table.frame.iloc[selection.positions[start:start + CHUNK_ROWS]]
-        geoms = np.asarray(rows[geometry.name].array, dtype=object)
+        geoms = np.asarray(rows[geo[0].name].array, dtype=object)
+        for fallback in geo[1:]:
+            missing = pd.isna(geoms)
+            geoms[missing] = np.asarray(rows[fallback.name].array, dtype=object)[missing]
         texts = np.full(len(geoms), "null", dtype=object)
         present = ~pd.isna(geoms)
         if present.any():
             texts[present] = shapely.to_geojson(geoms[present])
-        props = records(plain_arrow(rows[names], properties, neutralise=False))
+        props = (records(plain_arrow(rows[[f.name for f in properties]], properties, neutralise=False))
+                 if properties else ({} for _ in range(len(rows))))
         features = [f'{{"type": "Feature", "geometry": {g}, "properties": {json.dumps(p, ensure_ascii=False)}}}'
                     for g, p in zip(texts, props)]
         if features:
@@ -287,14 +298,22 @@ def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     if len(selection) > XLSX_MAX_ROWS:
         raise ExtractError(413, f"un classeur Excel tient au plus {XLSX_MAX_ROWS} lignes ; cet extrait en a "
                                 f"{len(selection)} : choisissez le format CSV ou Parquet, ou filtrez davantage")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Données")
-    sheet.append([f.name for f in selection.fields])
+    repairs = {"cut": 0, "control": 0}
 
     def text_cell(value: str) -> WriteOnlyCell:
+        if ILLEGAL_CHARACTERS_RE.search(value):  # control characters a workbook cannot hold
+            value, repairs["control"] = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value), repairs["control"] + 1
+        if len(value) > XLSX_MAX_CELL:  # Excel's limit: the CSV and Parquet extracts keep the whole text
+            value, repairs["cut"] = value[:XLSX_MAX_CELL - 1] + "…", repairs["cut"] + 1
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # openpyxl would otherwise take "=…" for a formula
         return cell
+
+    sheet.append([text_cell(safe_text(f.name)) for f in selection.fields])
 
     for chunk in selection.chunks():
         arrow = plain_arrow(chunk, selection.fields, neutralise=True)
@@ -304,6 +323,12 @@ def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     meta = workbook.create_sheet("Métadonnées")
     for label, value in provenance.lines():
         meta.append([label, text_cell(value)])
+    if repairs["cut"]:
+        meta.append(["Cellules tronquées", text_cell(f"{repairs['cut']} cellule(s) de plus de {XLSX_MAX_CELL} "
+                                                     "caractères (limite d'Excel) : le CSV les donne en entier")])
+    if repairs["control"]:
+        meta.append(["Caractères remplacés", text_cell(f"{repairs['control']} cellule(s) contenaient des caractères "
+                                                       "de contrôle, remplacés par « \ufffd »")])
     # openpyxl's write-only sheets spill rows to disk; the finished workbook is streamed from a temporary file.
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
@@ -312,11 +337,11 @@ def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
             yield part
 
 
-def readme_text(provenance: Provenance) -> str:
+def readme_text(provenance: Provenance, delimiter: str = ";") -> str:
     lines = ["Extrait de données ouvertes — Métropole Rouen Normandie", ""]
     lines += [f"{label} : {value}" for label, value in provenance.lines()]
     lines += ["", "Contenu de l'archive :",
-              f"- {provenance.dataset_id}.csv : les données (UTF-8 avec BOM, séparateur « ; »)",
+              f"- {provenance.dataset_id}.csv : les données (UTF-8 avec BOM, séparateur « {delimiter} »)",
               "- metadata.json : la provenance ci-dessus, lisible par un programme", ""]
     return "\r\n".join(lines)
 
@@ -332,7 +357,7 @@ def write_zip(selection: Selection, provenance: Provenance, delimiter: str = ";"
         return info
 
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(member_info("LISEZMOI.txt"), readme_text(provenance).encode("utf-8"))
+        archive.writestr(member_info("LISEZMOI.txt"), readme_text(provenance, delimiter).encode("utf-8"))
         archive.writestr(member_info("metadata.json"), json.dumps(provenance.as_dict(), ensure_ascii=False, indent=2))
         yield sink.take()
         with archive.open(member_info(f"{provenance.dataset_id}.csv"), mode="w", force_zip64=True) as member:

@@ -54,7 +54,8 @@ class Query:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.refine or self.exclude or self.lower or self.upper)
+        """Whether the rows are a subset of the table (filters, or a limit); columns chosen with select count too."""
+        return bool(self.q or self.refine or self.exclude or self.lower or self.upper or self.limit or self.select)
 
     def query_string(self) -> str:
         """The canonical query string of the valid parameters: a view's permalink and its export link."""
@@ -111,10 +112,9 @@ def _parse_value(info: FieldInfo, raw: str) -> Any:
             raise ValueError(f"« {raw} » n'est pas un nombre entier")
         return int(text)
     if info.type == "double":
-        try:
-            value = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError(f"« {raw} » n'est pas un nombre") from None
+        if not re.fullmatch(r"[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?", text):
+            raise ValueError(f"« {raw} » n'est pas un nombre")
+        value = float(text.replace(",", "."))
         if not np.isfinite(value):
             raise ValueError(f"« {raw} » n'est pas un nombre fini")
         return value
@@ -179,6 +179,9 @@ def parse_query(
                 if info.is_geo:
                     errors.append(FilterError(key, f"on ne peut pas trier sur la géométrie « {info.name} »"))
                     break
+                if any(n == info.name for n, _ in parsed):
+                    errors.append(FilterError(key, f"le champ « {info.name} » est répété"))
+                    break
                 parsed.append((info.name, name.startswith("-")))
             else:
                 sort = parsed
@@ -187,8 +190,11 @@ def parse_query(
         if key == "select":
             names = [n.strip() for n in raw.split(",") if n.strip()]
             unknown = [n for n in names if n not in by_name]
+            repeated = [n for i, n in enumerate(names) if n in names[:i]]
             if unknown:
                 errors.append(FilterError(key, f"champ inconnu « {unknown[0]} »"))
+            elif repeated:
+                errors.append(FilterError(key, f"le champ « {repeated[0]} » est répété"))
             elif names:
                 select = names
                 valid.append((key, raw))
@@ -310,7 +316,7 @@ def row_positions(table: Table, query: Query) -> np.ndarray:
     if query.sort:
         names = [n for n, _ in query.sort]
         text = {f.name for f in table.fields if f.type == "text"}
-        rows = table.frame.iloc[positions][names].reset_index(drop=True)
+        rows = table.frame[names].iloc[positions].reset_index(drop=True)  # only the sort columns are copied
         ordered = rows.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last",
                                    kind="stable", key=lambda column: fold_text(column).where(column.notna())
                                    if column.name in text else column)
@@ -322,8 +328,8 @@ def row_positions(table: Table, query: Query) -> np.ndarray:
 
 def apply_query(table: Table, query: Query) -> pd.DataFrame:
     """The rows and columns the query asks for, in its order."""
-    frame = table.frame.iloc[row_positions(table, query)]
-    return frame[list(query.select)] if query.select else frame
+    frame = table.frame[list(query.select)] if query.select else table.frame
+    return frame.iloc[row_positions(table, query)]
 
 
 def _display(value: Any) -> str:
@@ -364,4 +370,8 @@ def describe_query(query: Query, fields: tuple[FieldInfo, ...]) -> list[str]:
         parts.append(f"{labels[name]} ≥ {_display(value)}")
     for name, value in query.upper:
         parts.append(f"{labels[name]} ≤ {_display(value)}")
+    if query.limit is not None:
+        parts.append(f"au plus {query.limit} lignes")
+    if query.select:
+        parts.append("colonnes : " + ", ".join(labels[n] for n in query.select))
     return parts

@@ -71,7 +71,7 @@ def layout(dataset_id: str = "", **params):
     elif tab == "table":
         content = dataset_tabs.table_view(table, rows)
     elif tab == "export":
-        content = dataset_tabs.export_view(dataset, table, query_string, rows)
+        content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings.max_export_rows)
     else:
         content = dataset_tabs.api_view(dataset, table, query_string, request.host_url.rstrip("/"))
     return html.Div(header + [

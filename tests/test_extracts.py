@@ -216,7 +216,8 @@ def test_json_exact_bytes(frozen_client):
     body = frozen_client.get("/export/chantiers.json?select=identifiant,cout,date_de_debut,geo_point_2d").get_data()
     assert body.decode("utf-8") == (
         '{"metadata": {"dataset_id": "chantiers", "title": "Chantiers (test)", "publisher": "Métropole Rouen '
-        'Normandie", "license": "Licence Ouverte v2.0", "source_url": null, "refreshed": "2026-10-01", "filters": [], '
+        'Normandie", "license": "Licence Ouverte v2.0", "source_url": null, "refreshed": "2026-10-01", "filters": '
+        '["colonnes : Identifiant, Coût, Date de début, Position"], '
         '"generated_at": "2026-11-26T10:30:00+01:00", "permalink": "http://localhost/jeux-de-donnees/chantiers?'
         'select=identifiant%2Ccout%2Cdate_de_debut%2Cgeo_point_2d", "rows": 2, "demo": false}, "records": ['
         '{"identifiant": "01", "cout": 1234.5, "date_de_debut": "2024-03-01", "geo_point_2d": "48.84, 2.37"},\n'
@@ -248,3 +249,79 @@ def test_zip_readme_exact_text(frozen_client):
         "- chantiers.csv : les données (UTF-8 avec BOM, séparateur « ; »)",
         "- metadata.json : la provenance ci-dessus, lisible par un programme", ""])
     assert archive.getinfo("chantiers.csv").date_time == (2026, 11, 26, 10, 30, 0)
+
+
+def _portal(tmp_path, files: dict[str, bytes | str], entries: str):
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(entries, encoding="utf-8")
+    return tmp_path
+
+
+def test_odd_sources_export_whole(tmp_path):
+    """Sub-millisecond timestamps, a formula in a column name, control characters, a cell too long for Excel."""
+    import pyarrow as pa
+
+    table = pa.table({
+        "=HYPERLINK(1)": pa.array(["a", "b"]),
+        "quand": pa.array([1_700_000_000_123_456_789, None], type=pa.timestamp("ns")),
+        "texte": pa.array(["fin\x0bde ligne", "x" * 40_000]),
+    })
+    pq_path = tmp_path / "odd.parquet"
+    import pyarrow.parquet as pq_module
+
+    pq_module.write_table(table, pq_path)
+    _portal(tmp_path, {}, '[[dataset]]\nid = "odd"\ntitle = "Odd"\ntheme = "T"\nformat = "parquet"\npath = "odd.parquet"\n')
+    client = make_app(tmp_path).server.test_client()
+    csv_text = client.get("/export/odd.csv").get_data().decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == '"\'=HYPERLINK(1)";"quand";"texte"'
+    assert "2023-11-14T22:13:20" in csv_text and len(csv_text) > 40_000
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/export/odd.xlsx").get_data()))
+    sheet = workbook["Données"]
+    assert sheet["A1"].value == "'=HYPERLINK(1)" and sheet["A1"].data_type == "s"
+    assert sheet["C2"].value == "fin\ufffdde ligne" and len(sheet["C3"].value) == 32_767
+    meta = dict(workbook["Métadonnées"].values)
+    assert "1 cellule(s) de plus de 32767" in meta["Cellules tronquées"] and meta["Caractères remplacés"]
+
+
+def test_geojson_geometry_alone_and_point_fallback(client):
+    only = json.loads(client.get("/export/communes.geojson?select=geometry").get_data())
+    assert len(only["features"]) == 2 and only["features"][0]["properties"] == {}
+    chantiers = json.loads(client.get("/export/chantiers.geojson?select=identifiant,geo_shape,geo_point_2d").get_data())
+    geometries = [f["geometry"] for f in chantiers["features"]]
+    assert geometries == [{"type": "Point", "coordinates": [2.37, 48.84]},  # the shape
+                          {"type": "Point", "coordinates": [2.38, 48.85]}]  # no shape: the point
+
+
+def test_limit_and_select_are_part_of_the_provenance(client):
+    response = client.get("/export/chantiers.zip?limit=1&delimiter=,")
+    assert response.headers["Content-Disposition"].endswith('_filtre.zip"')
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    readme = archive.read("LISEZMOI.txt").decode("utf-8")
+    assert "Filtres appliqués : au plus 1 lignes" in readme and "séparateur « , »" in readme
+
+
+@pytest.mark.parametrize("view", ["/x%0d%0aLicence : aucune", "//ailleurs.example/x", "/x?y=1", "https://x.example"])
+def test_an_odd_view_path_falls_back_to_the_dataset_page(client, view):
+    meta = json.loads(client.get(f"/export/chantiers.json?vue={view}").get_data())["metadata"]
+    assert meta["permalink"] == "http://localhost/jeux-de-donnees/chantiers"
+
+
+def test_public_url_is_trusted_over_the_host_header():
+    client = make_app(FIXTURES / "portal", PUBLIC_URL="https://data.example.fr").server.test_client()
+    meta = json.loads(client.get("/export/chantiers.json", headers={"Host": "evil.example"}).get_data())["metadata"]
+    assert meta["permalink"] == "https://data.example.fr/jeux-de-donnees/chantiers"
+
+
+def test_a_bad_format_is_refused_before_the_data_is_read(client):
+    assert client.get("/export/absent.xls").status_code == 400
+
+
+def test_download_menu_says_when_the_view_is_too_large():
+    from components.download import download_menu
+    from tests.apps import text_of
+
+    menu = json.loads(json.dumps(download_menu("x", ("csv",), "", 20, max_rows=10).to_plotly_json(),
+                                 default=lambda c: c.to_plotly_json()))
+    assert "ajoutez des filtres" in text_of(menu) and "/export/" not in json.dumps(menu)
