@@ -5,10 +5,13 @@ import logging
 
 import dash
 from dash._pages import _path_to_page  # the router's own matcher, so our 404s agree with it
-from flask import jsonify, redirect, request
+from flask import Response, jsonify, redirect, request
 
 from data_access.catalogue import Dataset
+from data_access.geo import map_features
 from data_access.portal import current_portal
+from data_access.query import parse_query, row_positions
+from data_access.repository import DatasetUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,31 @@ def catalogue_json():
     })
 
 
+def map_geometry(dataset_id: str):
+    """Every feature of a geo dataset, once per file version: the browser caches it (ETag), and each view of
+    the map only sends which rows it keeps. Compressed like any JSON response."""
+    repository = current_portal().repository
+    if repository.catalogue.get(dataset_id) is None:
+        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
+    try:
+        table = repository.table(dataset_id)
+    except DatasetUnavailable as exc:
+        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    if table.geometry_field is None:
+        return jsonify({"erreur": "ce jeu de données n'a pas de géométrie"}), 404
+    query, errors = parse_query(request.args, table.fields)
+    if errors:
+        return jsonify({"erreur": str(errors[0])}), 400
+    etag = repository.version(dataset_id) + (f"-{hash(query.query_string()) & 0xFFFFFFFF:x}" if query.is_filtered else "")
+    if request.if_none_match.contains(etag):
+        return "", 304
+    positions = row_positions(table, query) if query.is_filtered else None
+    response = Response(map_features(table, positions), mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def is_known_page(path: str) -> bool:
     """Whether the Dash router has a page for this path (its own 404 page excepted), and for a dataset page,
     whether the dataset is in the catalogue."""
@@ -77,6 +105,7 @@ def register(app: dash.Dash) -> None:
     server = app.server
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
+    server.add_url_rule("/api/geo/<dataset_id>.geojson", "map_geometry", map_geometry)
     # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
     server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
     # Unknown API paths are API errors, not pages.

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", None, "clé secrète, identique sur tous les workers (aléatoire sinon)"),
     Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
     Setting("DASH_DEV", "0", "1 active le mode développement (debug, rechargement)"),
+    Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "fond de carte (modèle {z}/{x}/{y}) ; vide : pas de fond, la carte reste lisible"),
     Setting("PUBLIC_URL", None, "adresse publique du portail (https://…), pour les permaliens des extraits"),
 )
 
@@ -58,6 +60,7 @@ class Settings:
     max_export_rows: int
     dev: bool
     public_url: str | None = None
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings."""
@@ -143,7 +146,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS", "5000000", 1, 10**10),
         dev=_bool_setting(env, "DASH_DEV", "0"),
         public_url=_public_url(env),
+        tile_url=_tile_url(env),
     )
+
+
+def _tile_url(env: Mapping[str, str]) -> str:
+    raw = env.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+    if raw and not (raw.startswith(("https://", "http://", "/")) and all(k in raw for k in ("{z}", "{x}", "{y}"))):
+        raise ConfigError(f"TILE_URL={raw!r} : une adresse contenant {{z}}, {{x}} et {{y}} est attendue (ou rien)")
+    return raw
 
 
 def _public_url(env: Mapping[str, str]) -> str | None:

@@ -3,16 +3,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pandas as pd
+
 import dash_ag_grid as dag
+import dash_leaflet as dl  # imported with the app: Dash refuses a component library loaded in a callback
 from dash import dcc, html
 
 from components.download import FORMAT_LABELS, download_menu, export_href
 from components.format import format_date, format_int, plural
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts import formats_for
+from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
 
-TABS = {"information": "Informations", "table": "Tableau", "export": "Export", "api": "API"}
+TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "export": "Export", "api": "API"}
 GRID_ID = "jeu-tableau"
+MAP_ID = "jeu-carte"
+MAP_LAYER_ID = "jeu-carte-couche"
+RECORD_ID = "jeu-carte-fiche"
+ROUEN = [49.44, 1.09]
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
                "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
 
@@ -72,6 +80,49 @@ def table_view(table, rows: int) -> html.Div:
                                                                    "noRowsToShow": "Aucune ligne"}},
                    className="ag-theme-alpine", style={"height": "60vh", "width": "100%"}),
     ])
+
+
+def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str) -> html.Div:
+    """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
+    and the filtering happens in the browser (assets/carte.js). Points are clustered."""
+    points = is_point_layer(table)
+    url = f"/api/geo/{dataset.id}.geojson?v={version}"
+    filtered = len(positions) < len(table)
+    if filtered and points and len(positions) > BROWSER_FILTER_MAX:
+        # dash-leaflet clusters before it filters: a large filtered view gets its own (cached) subset, clustered
+        layer = {"url": f"{url}&{query_string}", "cluster": True}
+    elif filtered:
+        # the whole layer is already in the browser's cache: only which rows to keep is sent
+        layer = {"url": url, "cluster": False, "hideout": {"garder": position_bitmap(positions, len(table))},
+                 "filter": {"variable": "portail.carte.garde"}}
+    else:
+        layer = {"url": url, "cluster": points}
+    if points:
+        layer["pointToLayer"] = {"variable": "portail.carte.point"}
+    layers = [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap")] if tile_url else []
+    layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
+                             superClusterOptions={"radius": 60}, **layer))
+    return html.Div([
+        html.P(f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
+               "sous la carte ; l'onglet Tableau donne les mêmes lignes, utilisable au clavier.", className="map-help"),
+        dl.Map(layers, id=MAP_ID, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
+               className="dataset-map"),
+        html.Div(id=RECORD_ID, className="map-record", role="status"),
+    ])
+
+
+def record_card(table, position: int) -> html.Div:
+    """A row's fields, as the map's pop-up: label and value, geometry left out."""
+    row = table.frame.iloc[position]
+    items = []
+    for field in table.fields:
+        if field.is_geo:
+            continue
+        value = row[field.name]
+        shown = "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else (
+            value.strftime("%d/%m/%Y") if isinstance(value, pd.Timestamp) else str(value))
+        items += [html.Dt(field.label), html.Dd(shown + (f" {field.unit}" if field.unit and shown != "—" else ""))]
+    return html.Div([html.H2("Fiche de l'objet choisi"), html.Dl(items, className="dataset-facts")])
 
 
 def export_view(dataset, table, query_string: str, rows: int, max_rows: int) -> html.Div:

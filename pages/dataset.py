@@ -59,17 +59,22 @@ def layout(dataset_id: str = "", **params):
                                             html.P("Les autres jeux de données du catalogue restent consultables.")],
                                            className="notice-unavailable", role="alert")])
     query, errors = parse_query(params, table.fields)
-    tabs = dict(dataset_tabs.TABS)
+    tabs = {k: v for k, v in dataset_tabs.TABS.items() if k != "map" or table.geometry_field is not None}
     tab = params.get("tab") if params.get("tab") in tabs else "information"
     if params.get("tab") not in (None, *tabs):
         errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
     filters = [(k, v) for k, v in query.params]
     query_string = urlencode(filters)
-    rows = len(row_positions(table, query))
+    positions = row_positions(table, query)
+    rows = len(positions)
     if tab == "information":
         content = dataset_tabs.information(dataset, table, dataset.modified)
     elif tab == "table":
         content = dataset_tabs.table_view(table, rows)
+    elif tab == "map":
+        settings = current_portal().settings
+        content = dataset_tabs.map_view(dataset, table, positions, query_string, repository.version(dataset.id),
+                                        settings.tile_url)
     elif tab == "export":
         content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings.max_export_rows)
     else:
@@ -119,3 +124,17 @@ def grid_rows(request_, dataset_id, query_string):
     table = current_portal().repository.table(dataset_id)
     return grid_block(table, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
 
+
+
+@callback(
+    Output(dataset_tabs.RECORD_ID, "children"),
+    Input(dataset_tabs.MAP_LAYER_ID, "clickData"),
+    State(Ids.DATASET, "data"),
+    prevent_initial_call=True,
+)
+def show_record(feature, dataset_id):
+    position = ((feature or {}).get("properties") or {}).get("i")
+    if not isinstance(position, int):  # a cluster was clicked: it zooms in, there is no record to show
+        return dash.no_update
+    table = current_portal().repository.table(dataset_id)
+    return dataset_tabs.record_card(table, position) if 0 <= position < len(table) else dash.no_update

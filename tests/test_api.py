@@ -97,3 +97,17 @@ def test_the_stylesheets_are_compressed_for_browsers(client):
     response = client.get("/assets/00-bootstrap-5.3.8.min.css", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert response.status_code == 200 and response.headers["Content-Encoding"] in ("br", "zstd", "deflate")
     assert len(response.get_data()) < 60_000  # 232 KB uncompressed
+
+
+def test_map_geometry_is_cached_by_version_and_filterable(client):
+    whole = client.get("/api/geo/chantiers.geojson")
+    assert whole.status_code == 200 and whole.headers["Cache-Control"] == "public, max-age=3600"
+    features = whole.get_json()["features"]
+    assert [f["properties"]["i"] for f in features] == [0, 1]
+    assert client.get("/api/geo/chantiers.geojson", headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+    subset = client.get("/api/geo/chantiers.geojson?refine.code_postal=2B")
+    assert [f["properties"]["i"] for f in subset.get_json()["features"]] == [1]
+    assert subset.headers["ETag"] != whole.headers["ETag"]
+    assert client.get("/api/geo/chantiers.geojson?refine.nope=1").status_code == 400
+    assert client.get("/api/geo/inconnu.geojson").status_code == 404
+    assert client.get("/api/geo/absent.geojson").status_code == 503

@@ -81,3 +81,20 @@ def test_unknown_dataset_is_a_404_with_a_way_back(demo):
     demo.wait_for_text_to_equal("h1", "Jeu de données introuvable")
     assert demo.find_element(".not-found a[href='/catalogue']")
     assert_clean_console(demo, expected_404="/jeux-de-donnees/inconnu")
+
+
+@pytest.mark.parametrize("tiles", ["", "http://127.0.0.1:9/{z}/{x}/{y}.png"])  # no tiles; tiles unreachable
+def test_map_tab_draws_the_filtered_points(dash_duo, tiles):
+    dash_duo.start_server(make_app(TILE_URL=tiles), port=8073)
+    dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
+    open_page(dash_duo, "/jeux-de-donnees/stations-lovelo?tab=map&refine.commune=Rouen")
+    dash_duo.wait_for_text_to_equal("h1", "Stations Lovélo libre-service")
+    dash_duo.wait_for_element("#jeu-carte .leaflet-interactive, #jeu-carte .marker-cluster")
+    expected = int(dash_duo.find_element(".result-count").text.split()[0])
+    shown = dash_duo.driver.execute_script(
+        "var n = 0; document.querySelectorAll('#jeu-carte .marker-cluster span').forEach(function (s) {"
+        " n += parseInt(s.textContent, 10); });"
+        " return n + document.querySelectorAll('#jeu-carte path.leaflet-interactive').length;")
+    assert shown == expected  # the browser filtered the whole layer down to the view's rows
+    logs = [e for e in dash_duo.get_logs() if not (tiles and "127.0.0.1:9" in e["message"])]
+    assert logs == []

@@ -149,3 +149,49 @@ def test_rebuild_search_rewrites_only_what_the_panel_shows():
     ("refine.ok", "true", "Validé = oui")])
 def test_describe_param(key, value, text):
     assert describe_param(key, value, FIELDS) == text
+
+
+def test_position_bitmap_matches_the_browser_decoding():
+    import base64
+
+    import numpy as np
+
+    from data_access.geo import position_bitmap
+
+    bits = base64.b64decode(position_bitmap(np.array([0, 9, 10, 17]), 20))
+    kept = [i for i in range(20) if (bits[i >> 3] >> (i & 7)) & 1]  # the same arithmetic as assets/carte.js
+    assert kept == [0, 9, 10, 17]
+
+
+def test_large_filtered_point_views_get_their_own_clustered_subset(monkeypatch):
+    import numpy as np
+    import shapely
+
+    from components import dataset_tabs
+
+    frame = pd.DataFrame({"geo_point_2d": pd.Series(shapely.points(np.zeros(20), np.zeros(20)))})
+    table = Table(frame=frame, fields=(FieldInfo("geo_point_2d", "Position", "geo_point_2d"),))
+    dataset = Dataset(id="p", title="P", theme="T", format="csv", path="p.csv")
+
+    def layer(positions):
+        view = dataset_tabs.map_view(dataset, table, np.array(positions), "refine.x=1", "v1", "")
+        return json.loads(json.dumps(view.to_plotly_json(), default=lambda c: c.to_plotly_json()))
+
+    def find_layer(node):
+        if isinstance(node, dict):
+            if node.get("type") == "GeoJSON":
+                return node["props"]
+            for child in (node.get("props", {}).get("children") or []) if isinstance(node.get("props", {}).get("children"), list) else [node.get("props", {}).get("children")]:
+                found = find_layer(child)
+                if found:
+                    return found
+        return None
+
+    import json
+
+    assert find_layer(layer(range(20))) ["cluster"] is True  # unfiltered: the cached whole layer, clustered
+    small = find_layer(layer([1, 2]))
+    assert small["cluster"] is False and small["hideout"]["garder"] and small["url"] == "/api/geo/p.geojson?v=v1"
+    monkeypatch.setattr(dataset_tabs, "BROWSER_FILTER_MAX", 5)
+    big = find_layer(layer(range(10)))
+    assert big["cluster"] is True and big["url"] == "/api/geo/p.geojson?v=v1&refine.x=1" and "hideout" not in big

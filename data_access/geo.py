@@ -1,0 +1,51 @@
+"""Geometry for the maps: the whole dataset's features once per file version, and a view's rows as a bitmap."""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pandas as pd
+
+from .readers.base import Table
+
+PRECISION = 1e-5  # about a metre: enough for a city map, and much lighter to send
+
+
+BROWSER_FILTER_MAX = 5_000  # up to this many kept points, the browser filters the cached layer (no clusters)
+
+
+def map_features(table: Table, positions: np.ndarray | None = None) -> bytes:
+    """A FeatureCollection of the rows' geometry (a shape, else its point), with the row's position as its only
+    property `i`. For the whole table (positions None) it is built once per loaded table and cached by the
+    browser; views then filter it with a bitmap. A subset is built on demand (large filtered point views)."""
+    if positions is None and table.extra.get("map_features") is not None:
+        return table.extra["map_features"]
+    import shapely
+
+    geo = sorted((f for f in table.fields if f.is_geo), key=lambda f: f.type != "geo_shape")
+    geoms = np.asarray(table.frame[geo[0].name].array, dtype=object) if geo else np.full(len(table), None)
+    for fallback in geo[1:]:
+        missing = pd.isna(geoms)
+        geoms[missing] = np.asarray(table.frame[fallback.name].array, dtype=object)[missing]
+    present = np.flatnonzero(~pd.isna(geoms))
+    if positions is not None:
+        present = np.intersect1d(present, positions)
+    texts = shapely.to_geojson(shapely.set_precision(geoms[present].astype(object), PRECISION)) if len(present) else []
+    features = ",".join(f'{{"type":"Feature","geometry":{g},"properties":{{"i":{i}}}}}' for i, g in zip(present, texts))
+    body = f'{{"type":"FeatureCollection","features":[{features}]}}'.encode()
+    if positions is None:
+        table.extra["map_features"] = body
+    return body
+
+
+def is_point_layer(table: Table) -> bool:
+    """Whether the map shows points (clustered) rather than shapes."""
+    geo = [f for f in table.fields if f.is_geo]
+    return bool(geo) and all(f.type == "geo_point_2d" for f in geo)
+
+
+def position_bitmap(positions: np.ndarray, rows: int) -> str:
+    """The rows a view keeps, one bit per row (base64): 60,000 rows fit in 10 KB instead of a list of numbers."""
+    bits = np.zeros(rows, dtype=bool)
+    bits[positions] = True
+    return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
