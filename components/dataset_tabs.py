@@ -15,7 +15,11 @@ from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts import formats_for
 from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
 
-TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "export": "Export", "api": "API"}
+TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "chart": "Graphique", "export": "Export",
+        "api": "API"}
+CHART_CONTROL = "graphique-reglage"
+CHART_PARAMS = ("chart", "x", "gran", "agg", "y", "series")
+GRAPH_ID = "jeu-graphique"
 GRID_ID = "jeu-tableau"
 MAP_ID = "jeu-carte"
 MAP_LAYER_ID = "jeu-carte-couche"
@@ -123,6 +127,46 @@ def record_card(table, position: int) -> html.Div:
             value.strftime("%d/%m/%Y") if isinstance(value, pd.Timestamp) else str(value))
         items += [html.Dt(field.label), html.Dd(shown + (f" {field.unit}" if field.unit and shown != "—" else ""))]
     return html.Div([html.H2("Fiche de l'objet choisi"), html.Dl(items, className="dataset-facts")])
+
+
+def chart_control_id(param: str) -> dict:
+    return {"type": CHART_CONTROL, "param": param}
+
+
+def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
+    """The analyse builder: its controls (their state is in the URL) and the chart card."""
+    from components.chart import chart_card
+    from data_access.analysis import (AGGREGATES, CHART_TYPES, GRANULARITIES, aggregate, numeric_fields,
+                                      parse_chart, summary, value_label, x_candidates)
+
+    spec, errors = parse_chart(params, table)
+    if spec.x is None:
+        return html.P("Ce jeu de données n'a pas de champ à représenter en graphique."), errors
+    x_fields = [f for f in (numeric_fields(table) if spec.chart == "histogram" else x_candidates(table))]
+
+    def control(label: str, param: str, options: list[tuple[str, str]], value, clearable: bool = False):
+        # the control sits inside its label, so it is announced with it (pattern ids cannot be targeted by `for`)
+        return html.Label([html.Span(label, className="chart-control-label"),
+                           dcc.Dropdown(id=chart_control_id(param), value=value, clearable=clearable,
+                                        searchable=False, options=[{"label": t, "value": v} for v, t in options])],
+                          className="chart-control")
+
+    controls = [control("Type", "chart", list(CHART_TYPES.items()), spec.chart),
+                control("Axe horizontal", "x", [(f.name, f.label) for f in x_fields], spec.x)]
+    if spec.chart != "histogram":
+        if table.field(spec.x).is_temporal:
+            controls.append(control("Pas de temps", "gran", list(GRANULARITIES.items()), spec.granularity))
+        controls.append(control("Calcul", "agg", list(AGGREGATES.items()), spec.aggregate))
+        if spec.aggregate != "count":
+            controls.append(control("Champ calculé", "y", [(f.name, f.label) for f in numeric_fields(table)], spec.y))
+        controls.append(control("Séries (facultatif)", "series",
+                                [(f.name, f.label) for f in x_candidates(table) if f.name != spec.x
+                                 and not f.is_temporal], spec.series, clearable=True))
+    data = aggregate(table, positions, spec)
+    label = value_label(spec, table)
+    series_label = table.field(spec.series).label if spec.series else None
+    card = chart_card(GRAPH_ID, data, spec, summary(data, spec, table), label, table.field(spec.x).label, series_label)
+    return html.Div([html.Div(controls, className="chart-controls"), card]), errors
 
 
 def export_view(dataset, table, query_string: str, rows: int, max_rows: int) -> html.Div:

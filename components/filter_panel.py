@@ -34,6 +34,14 @@ def rebuild_search(current: str, facets: dict[str, list[str]], bounds: dict[tupl
     return "?" + urlencode(pairs + kept) if pairs or kept else ""
 
 
+def replace_params(current: str, values: dict[str, str | None], owned: tuple[str, ...]) -> str:
+    """The query string with the `owned` parameters replaced by `values` (None or "" drops one)."""
+    kept = [(k, v) for k, v in query_pairs(current) if k not in owned]
+    new = [(k, str(values[k])) for k in owned if values.get(k) not in (None, "")]
+    pairs = kept + new
+    return "?" + urlencode(pairs) if pairs else ""
+
+
 def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:
     """Each active filter as a link that removes it, in plain French."""
     active = [(k, v) for k, v in query.params if k == "q" or k.startswith(("refine.", "exclude.", "from.", "to."))]

@@ -9,7 +9,7 @@ from flask import request
 
 from components import dataset_tabs
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
-                                     rebuild_search)
+                                     rebuild_search, replace_params)
 from components.format import plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
@@ -64,6 +64,7 @@ def layout(dataset_id: str = "", **params):
     if params.get("tab") not in (None, *tabs):
         errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
     filters = [(k, v) for k, v in query.params]
+    chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if tab == "chart" and isinstance(params.get(k), str)]
     query_string = urlencode(filters)
     positions = row_positions(table, query)
     rows = len(positions)
@@ -75,6 +76,9 @@ def layout(dataset_id: str = "", **params):
         settings = current_portal().settings
         content = dataset_tabs.map_view(dataset, table, positions, query_string, repository.version(dataset.id),
                                         settings.tile_url)
+    elif tab == "chart":
+        content, chart_errors = dataset_tabs.chart_view(table, positions, params)
+        errors.extend(chart_errors)
     elif tab == "export":
         content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings.max_export_rows)
     else:
@@ -86,7 +90,7 @@ def layout(dataset_id: str = "", **params):
         html.Div([
             filter_panel(table, query),
             html.Div([
-                chips(query, table.fields, base, [("tab", tab)]),
+                chips(query, table.fields, base, [("tab", tab)] + chart_pairs),
                 html.P(f"{plural(rows, 'ligne')} sur {len(table)}", className="result-count", role="status"),
                 dataset_tabs.tab_links(base, tab, filters, tabs),
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
@@ -138,3 +142,14 @@ def show_record(feature, dataset_id):
         return dash.no_update
     table = current_portal().repository.table(dataset_id)
     return dataset_tabs.record_card(table, position) if 0 <= position < len(table) else dash.no_update
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "value"),
+    State({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "id"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_chart(values, ids, current):
+    return replace_params(current, {i["param"]: v for i, v in zip(ids, values)}, dataset_tabs.CHART_PARAMS)

@@ -98,3 +98,17 @@ def test_map_tab_draws_the_filtered_points(dash_duo, tiles):
     assert shown == expected  # the browser filtered the whole layer down to the view's rows
     logs = [e for e in dash_duo.get_logs() if not (tiles and "127.0.0.1:9" in e["message"])]
     assert logs == []
+
+
+def test_chart_tab_has_a_summary_a_table_and_a_figure(demo):
+    open_page(demo, "/jeux-de-donnees/chantiers?tab=chart&x=type&refine.statut=en+cours")
+    demo.wait_for_text_to_equal("h1", "Chantiers et travaux")
+    demo.wait_for_element("#jeu-graphique .js-plotly-plot")
+    summary = demo.find_element(".chart-summary").text
+    assert summary.startswith("Nombre de lignes par Type de travaux : 7 valeurs. En tête :")
+    demo.find_element(".chart-data summary").click()
+    rows = demo.find_elements(".chart-data tbody tr")
+    total = sum(int(r.find_elements("css selector", "td")[-1].text.replace("\u202f", "")) for r in rows)
+    assert total == int(demo.find_element(".result-count").text.split()[0])  # the chart counts the view's rows
+    assert demo.find_element("#jeu-graphique").find_element("xpath", "..").get_attribute("aria-hidden") == "true"
+    assert_clean_console(demo)

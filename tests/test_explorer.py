@@ -195,3 +195,28 @@ def test_large_filtered_point_views_get_their_own_clustered_subset(monkeypatch):
     monkeypatch.setattr(dataset_tabs, "BROWSER_FILTER_MAX", 5)
     big = find_layer(layer(range(10)))
     assert big["cluster"] is True and big["url"] == "/api/geo/p.geojson?v=v1&refine.x=1" and "hideout" not in big
+
+
+def test_chart_aggregates_and_summarises(table):
+    import numpy as np
+
+    from data_access.analysis import aggregate, parse_chart, summary
+
+    spec, errors = parse_chart({"x": "commune", "agg": "sum", "y": "budget"}, table)
+    assert errors == []
+    data = aggregate(table, np.arange(len(table)), spec)
+    assert data.to_dict("list") == {"x": ["Oissel", "Elbeuf", "Rouen"], "value": [50.0, 30.0, 10.0]}
+    assert summary(data, spec, table) == ("Somme de Budget par Commune : 3 valeurs. En tête : Oissel (50), "
+                                          "Elbeuf (30), Rouen (10), soit 56\u202f% du total.")
+    spec, _ = parse_chart({"chart": "line", "x": "debut", "gran": "year"}, table)
+    data = aggregate(table, np.arange(len(table)), spec)
+    assert data.to_dict("list") == {"x": ["2023", "2024", "2025"], "value": [1, 2, 1]}
+    _, errors = parse_chart({"chart": "radar", "x": "inconnu"}, table)
+    assert [e.param for e in errors] == ["chart", "x"]
+
+
+def test_replace_params_keeps_the_filters():
+    from components.filter_panel import replace_params
+
+    assert replace_params("?tab=chart&refine.a=1&x=old", {"x": "new", "chart": "line", "series": None},
+                          ("chart", "x", "series")) == "?tab=chart&refine.a=1&chart=line&x=new"

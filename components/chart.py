@@ -1,0 +1,65 @@
+"""A chart card: the plotly figure, its text summary and a "voir les données" table (the figure's alternative)."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+PALETTE = ["#00558c", "#e66100", "#2a9d5c", "#8a3ffc", "#b8860b", "#d62728", "#17becf", "#7f7f7f", "#4b0082"]
+# Bars and lines also differ by pattern and marker, so colour is never the only signal.
+PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|", ""]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
+
+
+def figure(data, spec, value_label: str, x_label: str) -> go.Figure:
+    """The plotly figure for aggregated data (columns x, series?, value); a pure function."""
+    fig = go.Figure()
+    groups = [(None, data)] if "series" not in data.columns else list(data.groupby("series", sort=False))
+    for i, (name, part) in enumerate(groups):
+        colour = PALETTE[i % len(PALETTE)]
+        label = str(name) if name is not None else value_label
+        if spec.chart == "pie":
+            fig.add_trace(go.Pie(labels=part["x"], values=part["value"], sort=False,
+                                 marker={"colors": PALETTE, "pattern": {"shape": PATTERNS}}, name=label))
+            break
+        if spec.chart == "line":
+            fig.add_trace(go.Scatter(x=part["x"], y=part["value"], mode="lines+markers", name=label,
+                                     line={"color": colour}, marker={"symbol": MARKERS[i % len(MARKERS)], "size": 7}))
+        else:
+            fig.add_trace(go.Bar(x=part["x"], y=part["value"], name=label,
+                                 marker={"color": colour, "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}}))
+    fig.update_layout(
+        margin={"l": 50, "r": 10, "t": 10, "b": 80}, height=420, template="plotly_white",
+        showlegend=len(groups) > 1 or spec.chart == "pie", legend={"orientation": "h", "y": -0.25},
+        xaxis_title=x_label if spec.chart != "pie" else None, yaxis_title=value_label if spec.chart != "pie" else None,
+        separators=", ", font={"family": "system-ui, sans-serif"},
+        barmode="group",
+    )
+    return fig
+
+
+def data_table(data, value_label: str, x_label: str, series_label: str | None) -> html.Details:
+    columns = [x_label] + ([series_label] if series_label else []) + [value_label]
+    keys = ["x"] + (["series"] if series_label else []) + ["value"]
+    from data_access.analysis import format_value
+
+    rows = [html.Tr([html.Td(format_value(row[k]) if k == "value" else str(row[k])) for k in keys])
+            for _, row in data.iterrows()]
+    return html.Details([
+        html.Summary("Voir les données du graphique"),
+        html.Div(html.Table([html.Caption("Données représentées par le graphique"),
+                             html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
+                             html.Tbody(rows)], className="table table-sm"), className="table-responsive"),
+    ], className="chart-data")
+
+
+def chart_card(graph_id: str, data, spec, text: str, value_label: str, x_label: str,
+               series_label: str | None) -> html.Figure:
+    """The figure with its summary as caption; the graph itself is hidden from screen readers, which get the
+    summary and the table instead (plotly's SVG has no text alternative)."""
+    return html.Figure([
+        html.Div(dcc.Graph(id=graph_id, figure=figure(data, spec, value_label, x_label),
+                           config={"displaylogo": False, "responsive": True}),
+                 **{"aria-hidden": "true"}),
+        html.Figcaption(text, className="chart-summary"),
+        data_table(data, value_label, x_label, series_label),
+    ], className="chart-card")
