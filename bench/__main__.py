@@ -294,6 +294,9 @@ def main() -> None:
             print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
         print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : {peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
         print_extracts(data_dir, args.runs)
+        from bench.explorer import explorer_figures
+
+        print("\n".join(explorer_figures(data_dir, args.runs)))
     if args.large:
         print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
         print_extracts(synthetic_table(args.large), min(args.runs, 3))
