@@ -1,8 +1,10 @@
 """Home page: key figures from the catalogue and the data, themes, recently updated datasets."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
-from dash import html
+from dash import dcc, html
 
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
@@ -42,7 +44,8 @@ def _figures(repository) -> html.Section:
 
 def _themes(catalogue) -> html.Section:
     return section("Thèmes", Ids.THEMES, html.Ul(
-        [html.Li([html.Strong(theme), f" : {plural(count, 'jeu de données', 'jeux de données')}"])
+        [html.Li([dcc.Link(theme, href="/catalogue?" + urlencode([("refine.theme", theme)])),
+                  f" : {plural(count, 'jeu de données', 'jeux de données')}"])
          for theme, count in theme_counts(catalogue)], className="theme-list"))
 
 
@@ -51,7 +54,7 @@ def _latest(repository) -> html.Section:
     for dataset in latest_datasets(repository.catalogue):
         reason = repository.unavailable_reason(dataset.id)
         items.append(html.Li([
-            html.Strong(dataset.title),
+            dcc.Link(dataset.title, href=f"/jeux-de-donnees/{dataset.id}", className="fw-bold"),
             html.Span(f" — {dataset.theme}, mis à jour le {format_date(dataset.modified)}"),
             html.Span(" (démonstration)", className="text-muted") if dataset.demo else None,
             html.Span(f" Indisponible : {reason}", className="badge-unavailable") if reason else None,
