@@ -1,8 +1,10 @@
 """The tabs of a dataset page: information, table, export and API (each a pure layout builder)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 import dash_ag_grid as dag
@@ -103,7 +105,8 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         layer = {"url": url, "cluster": points}
     if points:
         layer["pointToLayer"] = {"variable": "portail.carte.point"}
-    layers = [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap")] if tile_url else []
+    attribution = "© contributeurs OpenStreetMap" if "openstreetmap" in tile_url else "Fond de carte"
+    layers = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
                              superClusterOptions={"radius": 60}, **layer))
     return html.Div([
@@ -123,8 +126,14 @@ def record_card(table, position: int) -> html.Div:
         if field.is_geo:
             continue
         value = row[field.name]
-        shown = "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else (
-            value.strftime("%d/%m/%Y") if isinstance(value, pd.Timestamp) else str(value))
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            shown = "—"
+        elif isinstance(value, (bool, np.bool_)):
+            shown = "oui" if value else "non"
+        elif isinstance(value, pd.Timestamp):
+            shown = value.strftime("%d/%m/%Y" if field.type == "date" else "%d/%m/%Y %H:%M")
+        else:
+            shown = str(value)
         items += [html.Dt(field.label), html.Dd(shown + (f" {field.unit}" if field.unit and shown != "—" else ""))]
     return html.Div([html.H2("Fiche de l'objet choisi"), html.Dl(items, className="dataset-facts")])
 
@@ -159,13 +168,17 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
         controls.append(control("Calcul", "agg", list(AGGREGATES.items()), spec.aggregate))
         if spec.aggregate != "count":
             controls.append(control("Champ calculé", "y", [(f.name, f.label) for f in numeric_fields(table)], spec.y))
+    if spec.chart not in ("histogram", "pie"):
         controls.append(control("Séries (facultatif)", "series",
                                 [(f.name, f.label) for f in x_candidates(table) if f.name != spec.x
                                  and not f.is_temporal], spec.series, clearable=True))
     data = aggregate(table, positions, spec)
+    # the summary speaks of each x value as a whole: with series, from the same aggregate without them
+    overall = aggregate(table, positions, replace(spec, series=None)) if spec.series else data
     label = value_label(spec, table)
     series_label = table.field(spec.series).label if spec.series else None
-    card = chart_card(GRAPH_ID, data, spec, summary(data, spec, table), label, table.field(spec.x).label, series_label)
+    card = chart_card(GRAPH_ID, data, spec, summary(overall, spec, table), label, table.field(spec.x).label,
+                      series_label)
     return html.Div([html.Div(controls, className="chart-controls"), card]), errors
 
 

@@ -8,6 +8,7 @@ from dash import dcc, html
 from data_access.dataset_view import facet_counts, facet_fields
 from data_access.query import Query, describe_param, query_pairs
 
+SHOWN = {"true": "oui", "false": "non"}
 SEARCH_ID = "jeu-recherche"
 SEARCH_BUTTON_ID = "jeu-recherche-bouton"
 FACET_TYPE = "filtre-facette"
@@ -43,22 +44,43 @@ def replace_params(current: str, values: dict[str, str | None], owned: tuple[str
 
 
 def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:
-    """Each active filter as a link that removes it, in plain French."""
-    active = [(k, v) for k, v in query.params if k == "q" or k.startswith(("refine.", "exclude.", "from.", "to."))]
-    if not active:
+    """Each filter that acts on the view as a link that removes it, in plain French (limit and select too)."""
+    effective = _effective_pairs(query)
+    if not effective:
         return None
+    others = [p for p in query.params if p not in effective and p[0] == "sort"] + extra_pairs
     items = []
-    for i, (key, value) in enumerate(active):
-        rest = [p for j, p in enumerate(active) if j != i] + [p for p in query.params if p not in active] + extra_pairs
-        label = describe_param(key, value, fields)
+    for i, (key, value) in enumerate(effective):
+        rest = [p for j, p in enumerate(effective) if j != i] + others
+        if key == "limit":
+            label = f"au plus {value} lignes"
+        elif key == "select":
+            labels = {f.name: f.label for f in fields}
+            label = "colonnes : " + ", ".join(labels.get(n, n) for n in value.split(","))
+        else:
+            label = describe_param(key, value, fields)
         items.append(html.Li(dcc.Link([label, html.Span(" ✕", **{"aria-hidden": "true"}),
                                        html.Span(" (retirer ce filtre)", className="visually-hidden")],
                                       href=base_path + (f"?{urlencode(rest)}" if rest else ""), className="chip")))
-    everything = [p for p in query.params if p not in active] + extra_pairs
-    items.append(html.Li(dcc.Link("Tout effacer", href=base_path + (f"?{urlencode(everything)}" if everything else ""),
+    items.append(html.Li(dcc.Link("Tout effacer", href=base_path + (f"?{urlencode(others)}" if others else ""),
                                   className="chip chip-clear")))
     return html.Div([html.H2("Filtres actifs", className="visually-hidden"), html.Ul(items, className="chips")],
                     className="active-filters")
+
+
+def _effective_pairs(query: Query) -> list[tuple[str, str]]:
+    """The parameters that act on the rows, once each: a repeated refine counts once, and of repeated bounds,
+    limits or column lists only the last one acts (as in the query layer)."""
+    last_only = ("from.", "to.", "limit", "select")  # repeated q values add up: they stay
+    pairs: list[tuple[str, str]] = []
+    for key, value in query.params:
+        if key == "sort":
+            continue
+        if key.startswith(last_only) or key in last_only:
+            pairs = [p for p in pairs if p[0] != key]
+        if (key, value) not in pairs:
+            pairs.append((key, value))
+    return pairs
 
 
 def _bound_value(query: Query, name: str, side: str) -> str | None:
@@ -85,7 +107,8 @@ def filter_panel(table, query: Query) -> html.Aside:
         heading = f"facette-{field.name}"
         parts.append(html.Div([
             html.H3(field.label, id=heading),
-            dcc.Checklist(id=facet_id(field.name), options=[{"label": f" {v} ({c})", "value": v} for v, c, _ in counts],
+            dcc.Checklist(id=facet_id(field.name), options=[{"label": f" {SHOWN.get(v, v) if field.type == 'boolean' else v} ({c})",
+                                                             "value": v} for v, c, _ in counts],
                           value=[v for v, _, selected in counts if selected], className="facet-checklist",
                           labelClassName="facet-option", inputClassName="form-check-input"),
         ], className="facet-group", role="group", **{"aria-labelledby": heading}))
@@ -98,8 +121,10 @@ def filter_panel(table, query: Query) -> html.Aside:
             # the input sits inside its label: "Date de début, du" is what a screen reader announces
             controls.append(html.Label([
                 html.Span(f"{field.label}, ", className="visually-hidden"), word,
-                dcc.Input(id=bound_id(field.name, side), type=kind, value=_bound_value(query, field.name, side),
-                          debounce=True, className="form-control form-control-sm"),
+                dcc.Input(id=bound_id(field.name, side), type="text" if kind == "date" else kind,
+                          value=_bound_value(query, field.name, side), debounce=True,
+                          placeholder="AAAA, AAAA-MM ou AAAA-MM-JJ" if kind == "date" else None,
+                          className="form-control form-control-sm"),
             ], className="bound-label"))
         parts.append(html.Div([html.H3(field.label + (f" ({field.unit})" if field.unit else ""),
                                        id=f"borne-{field.name}"), html.Div(controls, className="bound-row")],

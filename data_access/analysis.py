@@ -67,7 +67,11 @@ def parse_chart(params: dict, table: Table) -> tuple[ChartSpec, list[FilterError
         x = pick("x", numeric, numeric[0] if numeric else None)
         return ChartSpec(chart=chart, x=x), errors
     candidates = [f.name for f in x_candidates(table)]
-    default_x = next((f.name for f in table.fields if f.facet and f.name in candidates), candidates[0] if candidates else None)
+    # a declared facet, else the field with the fewest values (more than one): a readable first chart
+    distinct = {n: table.frame[n].nunique() for n in candidates}
+    readable = sorted((n for n in candidates if distinct[n] > 1), key=lambda n: distinct[n])
+    default_x = next((f.name for f in table.fields if f.facet and f.name in candidates),
+                     readable[0] if readable else (candidates[0] if candidates else None))
     x = pick("x", candidates, default_x)
     aggregate = pick("agg", AGGREGATES, "count")
     y = pick("y", numeric, numeric[0] if numeric else None) if aggregate != "count" else None
@@ -75,6 +79,9 @@ def parse_chart(params: dict, table: Table) -> tuple[ChartSpec, list[FilterError
         errors.append(FilterError("agg", "aucun champ numérique : le nombre de lignes est compté"))
         aggregate = "count"
     series = pick("series", [c for c in candidates if c != x and not by_name[c].is_temporal], None)
+    if chart == "pie" and series:  # a pie shows one series: the others would be silently left out
+        errors.append(FilterError("series", "un graphique en secteurs ne montre qu'une série"))
+        series = None
     granularity = pick("gran", GRANULARITIES, "month")
     return ChartSpec(chart=chart, x=x, aggregate=aggregate, y=y, series=series, granularity=granularity), errors
 
@@ -93,6 +100,7 @@ def aggregate(table: Table, positions: np.ndarray, spec: ChartSpec) -> pd.DataFr
     frame = table.frame.iloc[positions]
     if spec.chart == "histogram":
         values = frame[spec.x].dropna().astype(float).to_numpy()
+        values = values[np.isfinite(values)]  # ±inf has no place on an axis
         if len(values) == 0:
             return pd.DataFrame({"x": [], "value": []})
         counts, edges = np.histogram(values, bins=HISTOGRAM_BINS)
@@ -123,6 +131,8 @@ def aggregate(table: Table, positions: np.ndarray, spec: ChartSpec) -> pd.DataFr
 
 def format_value(value: float) -> str:
     """A number the French way: narrow spaces between thousands, a decimal comma, two decimals at most."""
+    if value is None or not np.isfinite(value):
+        return "—" if value is None or np.isnan(value) else ("+∞" if value > 0 else "−∞")
     text = f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
     return text.replace(",", "\u202f").replace(".", ",")
 
@@ -135,8 +145,9 @@ def value_label(spec: ChartSpec, table: Table) -> str:
 
 
 def summary(data: pd.DataFrame, spec: ChartSpec, table: Table) -> str:
-    """What the chart shows, in one or two French sentences: the text alternative of the figure."""
-    if data.empty:
+    """What the chart shows, in one or two French sentences: the text alternative of the figure. With series and
+    an aggregate that does not add up (mean, min, max), `data` must be the aggregate without series."""
+    if data.empty or data["value"].isna().all():
         return "Aucune donnée à représenter pour ces filtres."
     what = value_label(spec, table)
     x_label = table.field(spec.x).label
@@ -144,7 +155,7 @@ def summary(data: pd.DataFrame, spec: ChartSpec, table: Table) -> str:
         peak = data.loc[data["value"].idxmax()]
         return (f"Répartition de {x_label} en {len(data)} classes : la plus fournie est {peak['x']} "
                 f"avec {format_value(peak['value'])} lignes sur {format_value(data['value'].sum())}.")
-    totals = data.groupby("x", sort=False)["value"].sum()
+    totals = data.groupby("x", sort=False)["value"].sum() if "series" in data.columns else data.set_index("x")["value"]
     if table.field(spec.x).is_temporal:
         first, last = totals.index[0], totals.index[-1]
         peak = totals.idxmax()
@@ -152,11 +163,11 @@ def summary(data: pd.DataFrame, spec: ChartSpec, table: Table) -> str:
                 f"{format_value(totals[first])} au début, {format_value(totals[last])} à la fin ; "
                 f"le plus haut, {format_value(totals[peak])}, en {peak}.")
     ranked = totals.sort_values(ascending=False)
-    named = ranked[ranked.index != OTHERS]
+    named = ranked[ranked.index != OTHERS].dropna()
     head = named.head(3)
     parts = [f"{name} ({format_value(value)})" for name, value in head.items()]
     share = ""
-    if spec.aggregate in ("count", "sum") and ranked.sum():
+    if spec.aggregate in ("count", "sum") and np.isfinite(ranked.sum()) and ranked.sum():
         share = f", soit {head.iloc[0] / ranked.sum():.0%} du total".replace("%", "\u202f%")
     by_series = f", réparti par {table.field(spec.series).label}" if spec.series else ""
     count = f"{len(named)} valeur{'s' if len(named) > 1 else ''}" + (" principales et les autres regroupées"

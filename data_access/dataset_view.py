@@ -25,12 +25,14 @@ class FieldProfile:
 
 
 def _display(value) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+    if value is None or pd.isna(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, (int, float, np.number)):
+        from .analysis import format_value
+
+        return format_value(float(value))
     return str(value)
 
 
@@ -69,19 +71,31 @@ def facet_counts(table: Table, query: Query, field: FieldInfo) -> list[tuple[str
     so that choosing a second value of the same field (an OR) shows what it would add."""
     others = replace(query, refine=tuple((n, v) for n, v in query.refine if n != field.name))
     column = table.frame.loc[filter_mask(table, others).to_numpy(), field.name]
+    if field.is_temporal:  # a day is what the grammar's refine takes for dates
+        column = column.dt.strftime("%Y-%m-%d")
     counts = column.value_counts(dropna=True)
     as_text = (lambda v: "true" if v else "false") if field.type == "boolean" else str
-    selected = {as_text(v) for n, values in query.refine if n == field.name for v in values}
+    selected = {getattr(v, "text", None) or as_text(v) for n, values in query.refine if n == field.name
+                for v in values}
     ordered = sorted(((as_text(v), int(c)) for v, c in counts.items()), key=lambda item: (-item[1], fold(item[0])))
     items = [(v, c, v in selected) for v, c in ordered[:MAX_FACET_VALUES]]
     shown = {v for v, _, _ in items}
-    items += [(v, 0, True) for v in sorted(selected - shown)]  # a selected value stays visible even at zero
+    known = dict(ordered)
+    # a selected value stays visible, with its true count, even beyond the first values or at zero
+    items += [(v, known.get(v, 0), True) for v in sorted(selected - shown)]
     return items
 
 
 def grid_columns(table: Table) -> list[FieldInfo]:
     """The fields the table view shows: shapes are left to the map, points are shown as "lat, lon"."""
     return [f for f in table.fields if f.type != "geo_shape"]
+
+
+def _whole(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):  # a forged request: the first block
+        return 0
 
 
 def grid_block(table: Table, query_string: str, start: int, end: int, sort_model: list[dict] | None
@@ -96,8 +110,8 @@ def grid_block(table: Table, query_string: str, start: int, end: int, sort_model
         params.append(("sort", sort))
     query, _errors = parse_query(params, table.fields)  # the page already showed what it ignored
     positions = row_positions(table, query)
-    start = max(0, int(start or 0))
-    end = min(max(start, int(end or 0)), start + MAX_BLOCK_ROWS)
+    start, end = _whole(start), _whole(end)
+    end = min(max(start, end), start + MAX_BLOCK_ROWS)
     chunk = table.frame.iloc[positions[start:end]]
     return {"rowData": list(records(plain_arrow(chunk, tuple(fields), neutralise=False))),
             "rowCount": int(len(positions))}

@@ -10,12 +10,12 @@ from flask import request
 from components import dataset_tabs
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      rebuild_search, replace_params)
-from components.format import plural
+from components.format import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_query, row_positions
-from data_access.repository import DatasetUnavailable
+from data_access.repository import DatasetUnavailable, UnknownDataset
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
                    title=lambda dataset_id=None, **_: _title(dataset_id))
@@ -41,8 +41,26 @@ def _missing(dataset_id: str) -> html.Div:
     ], className="not-found")
 
 
+def _path_dataset_id(default: str) -> str:
+    """The id from the address itself: Dash lets a `dataset_id=` query parameter override the path variable."""
+    pathname = (dash.ctx.inputs or {}).get("_pages_location.pathname") if dash.ctx else None
+    prefix = "/jeux-de-donnees/"
+    if isinstance(pathname, str) and pathname.startswith(prefix):
+        return pathname[len(prefix):].strip("/")
+    return default
+
+
+def _single_values(params: dict) -> dict:
+    """One value per page parameter (the last one, as for the grammar's single-valued parameters): a repeated
+    `tab=` or `chart=` arrives as a list."""
+    singles = ("tab",) + dataset_tabs.CHART_PARAMS
+    return {k: (v[-1] if isinstance(v, list) and k in singles else v) for k, v in params.items()}
+
+
 def layout(dataset_id: str = "", **params):
     repository = current_portal().repository
+    dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
+    params = _single_values({k: v for k, v in params.items() if k != "dataset_id"})
     dataset = repository.catalogue.get(dataset_id)
     if dataset is None:
         return _missing(dataset_id)
@@ -64,7 +82,7 @@ def layout(dataset_id: str = "", **params):
     if params.get("tab") not in (None, *tabs):
         errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
     filters = [(k, v) for k, v in query.params]
-    chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if tab == "chart" and isinstance(params.get(k), str)]
+    chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
     query_string = urlencode(filters)
     positions = row_positions(table, query)
     rows = len(positions)
@@ -82,7 +100,8 @@ def layout(dataset_id: str = "", **params):
     elif tab == "export":
         content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings.max_export_rows)
     else:
-        content = dataset_tabs.api_view(dataset, table, query_string, request.host_url.rstrip("/"))
+        host = current_portal().settings.public_url or request.host_url.rstrip("/")
+        content = dataset_tabs.api_view(dataset, table, query_string, host)
     return html.Div(header + [
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
@@ -91,8 +110,9 @@ def layout(dataset_id: str = "", **params):
             filter_panel(table, query),
             html.Div([
                 chips(query, table.fields, base, [("tab", tab)] + chart_pairs),
-                html.P(f"{plural(rows, 'ligne')} sur {len(table)}", className="result-count", role="status"),
-                dataset_tabs.tab_links(base, tab, filters, tabs),
+                html.P(f"{plural(rows, 'ligne')} sur {format_int(len(table))}", className="result-count",
+                       role="status"),
+                dataset_tabs.tab_links(base, tab, filters + chart_pairs, tabs),
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
             ], className="dataset-main"),
         ], className="dataset-layout"),
@@ -125,7 +145,11 @@ def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, boun
     prevent_initial_call=True,
 )
 def grid_rows(request_, dataset_id, query_string):
-    table = current_portal().repository.table(dataset_id)
+    try:
+        table = current_portal().repository.table(dataset_id)
+    except (UnknownDataset, DatasetUnavailable):
+        return {"rowData": [], "rowCount": 0}
+    request_ = request_ if isinstance(request_, dict) else {}
     return grid_block(table, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
 
 
@@ -137,10 +161,13 @@ def grid_rows(request_, dataset_id, query_string):
     prevent_initial_call=True,
 )
 def show_record(feature, dataset_id):
-    position = ((feature or {}).get("properties") or {}).get("i")
-    if not isinstance(position, int):  # a cluster was clicked: it zooms in, there is no record to show
+    position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
+    if type(position) is not int:  # a cluster was clicked (it zooms in), or a forged request
         return dash.no_update
-    table = current_portal().repository.table(dataset_id)
+    try:
+        table = current_portal().repository.table(dataset_id)
+    except (UnknownDataset, DatasetUnavailable):
+        return dash.no_update
     return dataset_tabs.record_card(table, position) if 0 <= position < len(table) else dash.no_update
 
 
@@ -152,4 +179,7 @@ def show_record(feature, dataset_id):
     prevent_initial_call=True,
 )
 def change_chart(values, ids, current):
-    return replace_params(current, {i["param"]: v for i, v in zip(ids, values)}, dataset_tabs.CHART_PARAMS)
+    chosen = {i["param"]: v for i, v in zip(ids, values)}
+    if (dash.ctx.triggered_id or {}).get("param") == "chart":
+        chosen = {"chart": chosen.get("chart")}  # another kind of chart: its own defaults, not the old fields
+    return replace_params(current, chosen, dataset_tabs.CHART_PARAMS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -220,3 +221,28 @@ def test_replace_params_keeps_the_filters():
 
     assert replace_params("?tab=chart&refine.a=1&x=old", {"x": "new", "chart": "line", "series": None},
                           ("chart", "x", "series")) == "?tab=chart&refine.a=1&chart=line&x=new"
+
+
+def test_chart_edge_cases(table):
+    import numpy as np
+
+    from data_access.analysis import aggregate, parse_chart, summary
+
+    odd = Table(frame=table.frame.assign(budget=[1.0, np.inf, -np.inf, np.nan, 2.0]), fields=FIELDS)
+    spec, _ = parse_chart({"chart": "histogram", "x": "budget"}, odd)
+    data = aggregate(odd, np.arange(5), spec)
+    assert int(data["value"].sum()) == 2  # the two finite values; no crash on ±inf
+    empty = Table(frame=table.frame.assign(budget=np.nan), fields=FIELDS)
+    spec, _ = parse_chart({"x": "commune", "agg": "max", "y": "budget"}, empty)
+    assert summary(aggregate(empty, np.arange(5), spec), spec, empty) == "Aucune donnée à représenter pour ces filtres."
+
+
+def test_a_non_additive_summary_with_series_speaks_of_the_whole(table):
+    import numpy as np
+
+    from data_access.analysis import aggregate, parse_chart, summary
+
+    spec, _ = parse_chart({"x": "statut", "agg": "mean", "y": "budget", "series": "commune"}, table)
+    overall = aggregate(table, np.arange(5), replace(spec, series=None))
+    assert summary(overall, spec, table) == ("Moyenne de Budget par Statut, réparti par Commune : 2 valeurs. "
+                                             "En tête : programmé (50), en cours (26,67).")
