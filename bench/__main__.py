@@ -122,6 +122,8 @@ def page_layouts(data_dir: Path, runs: int) -> dict[str, tuple[float, list[float
     results = {}
     with app.server.test_request_context("/"):
         for page in dash.page_registry.values():
+            if page.get("path_template"):  # needs a dataset: measured by bench.explorer
+                continue
             path = page["path"]
             layout = page["layout"]
             start = time.perf_counter()
