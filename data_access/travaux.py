@@ -1,0 +1,159 @@
+"""The Travaux dashboard's logic: fields found by role, status replayed at a reference date, lateness, key figures.
+
+Every definition a citizen reads on the dashboard is written here once, with the constants it uses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .readers.base import Table
+
+ROLES = ("id", "title", "description", "commune", "area", "type", "owner", "status", "start_date",
+         "planned_end_date", "actual_end_date", "progress", "budget_planned", "budget_committed", "traffic_impact")
+PROGRAMMED, IN_PROGRESS, FINISHED, SUSPENDED = "programmé", "en cours", "terminé", "suspendu"
+# A site is late when its progress is behind the share of its planned duration already elapsed by more than this
+# many points (progress is only known as of the data's date, so this rule applies from that date on).
+LATE_PROGRESS_MARGIN = 20
+UPCOMING_DAYS = 30
+
+DEFINITIONS = {
+    "in_progress": "chantiers commencés et pas encore terminés à la date de situation",
+    "upcoming": f"chantiers qui commencent dans les {UPCOMING_DAYS} jours suivant la date de situation",
+    "finished_this_year": "chantiers terminés depuis le 1er janvier de l'année de la date de situation",
+    "late": ("chantiers en cours dont la fin prévue est dépassée, ou dont l'avancement a plus de "
+             f"{LATE_PROGRESS_MARGIN} points de retard sur la part de la durée prévue déjà écoulée"),
+    "budget": "budget prévu et budget engagé des chantiers sélectionnés",
+    "weighted_progress": "avancement moyen des chantiers, chacun pesant son budget prévu",
+}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The columns that play each role in a works dataset (None when no field declares it)."""
+
+    columns: dict[str, str]
+
+    def __getitem__(self, role: str) -> str | None:
+        return self.columns.get(role)
+
+    @property
+    def missing_required(self) -> list[str]:
+        """What the dashboard cannot do without: dates, and a place (a geometry, a commune or an area)."""
+        missing = [r for r in ("start_date", "planned_end_date") if not self.columns.get(r)]
+        if not (self.columns.get("geometry") or self.columns.get("commune") or self.columns.get("area")):
+            missing.append("geometry")
+        return missing
+
+
+def find_roles(table: Table) -> Roles:
+    columns = {role: f.name for role in ROLES if (f := table.role_field(role)) is not None}
+    geometry = table.geometry_field
+    if geometry is not None:
+        columns["geometry"] = geometry.name
+    return Roles(columns)
+
+
+def _day(value: dt.date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def status_on(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
+    """Each site's status on the reference date, replayed from its dates.
+
+    - not started yet (start after the reference date): programmé;
+    - ended on or before the reference date (actual end, else the planned end when the data has no actual end
+      and no status): terminé;
+    - otherwise en cours, or suspendu when the data says so and the reference date is the data's own date or
+      later (a past suspension is not known: on an earlier date the site shows as en cours).
+    """
+    frame = table.frame
+    ref = _day(reference)
+    start = frame[roles["start_date"]]
+    end = frame[roles["actual_end_date"]] if roles["actual_end_date"] else None
+    if end is None and not roles["status"]:
+        end = frame[roles["planned_end_date"]]
+    status = pd.Series(IN_PROGRESS, index=frame.index, dtype="str")
+    if roles["status"] and (data_date is None or ref >= _day(data_date)):
+        declared = frame[roles["status"]].astype("str").str.strip().str.lower()
+        status = status.mask(declared.eq(SUSPENDED), SUSPENDED)
+    if end is not None:
+        status = status.mask(end.notna() & (end <= ref), FINISHED)
+    elif roles["status"]:
+        # no end date at all: the declared status is all we know of which sites are finished
+        declared = frame[roles["status"]].astype("str").str.strip().str.lower()
+        status = status.mask(declared.eq(FINISHED), FINISHED)
+    status = status.mask(start.notna() & (start > ref), PROGRAMMED)
+    return status
+
+
+def elapsed_share(table: Table, roles: Roles, reference: dt.date) -> pd.Series:
+    """The share (0-100) of each site's planned duration elapsed on the reference date."""
+    frame = table.frame
+    start, end = frame[roles["start_date"]], frame[roles["planned_end_date"]]
+    duration = (end - start).dt.days.astype("float")
+    elapsed = (_day(reference) - start).dt.days.astype("float")
+    share = (100 * elapsed / duration.where(duration > 0)).clip(0, 100)
+    return share.where(start.notna() & end.notna())
+
+
+def is_late(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
+    """Late on the reference date: in progress (or suspended) past its planned end, or, from the data's own
+    date on, with progress behind the elapsed share of its planned duration by more than the margin."""
+    status = status_on(table, roles, reference, data_date)
+    running = status.isin([IN_PROGRESS, SUSPENDED])
+    planned_end = table.frame[roles["planned_end_date"]]
+    late = running & planned_end.notna() & (planned_end < _day(reference))
+    if roles["progress"] and (data_date is None or _day(reference) >= _day(data_date)):
+        progress = table.frame[roles["progress"]].astype("float")
+        behind = elapsed_share(table, roles, reference) - progress > LATE_PROGRESS_MARGIN
+        late |= running & behind.fillna(False)
+    return late.astype(bool)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    sites: int
+    in_progress: int
+    upcoming: int
+    finished_this_year: int
+    late: int
+    budget_planned: float | None  # None when the role is missing
+    budget_committed: float | None
+    weighted_progress: float | None  # percent
+
+
+def key_figures(table: Table, roles: Roles, positions: np.ndarray, reference: dt.date,
+                data_date: dt.date | None = None) -> KeyFigures:
+    """The dashboard's key figures for the selected rows, on the reference date."""
+    rows = table.frame.index[positions]
+    status = status_on(table, roles, reference, data_date).loc[rows]
+    late = is_late(table, roles, reference, data_date).loc[rows]
+    start = table.frame.loc[rows, roles["start_date"]]
+    ref = _day(reference)
+    upcoming = start.notna() & (start > ref) & (start <= ref + pd.Timedelta(days=UPCOMING_DAYS))
+    finished_this_year = status.eq(FINISHED) & _end_in_year(table, roles, rows, ref.year)
+    planned = table.frame.loc[rows, roles["budget_planned"]].astype("float") if roles["budget_planned"] else None
+    committed = table.frame.loc[rows, roles["budget_committed"]].astype("float") if roles["budget_committed"] else None
+    weighted = None
+    if roles["progress"] and planned is not None:
+        progress = table.frame.loc[rows, roles["progress"]].astype("float")
+        known = progress.notna() & planned.notna() & (planned > 0)
+        if known.any():
+            weighted = float((progress[known] * planned[known]).sum() / planned[known].sum())
+    return KeyFigures(
+        sites=len(rows), in_progress=int(status.isin([IN_PROGRESS, SUSPENDED]).sum()), upcoming=int(upcoming.sum()),
+        finished_this_year=int(finished_this_year.sum()), late=int(late.sum()),
+        budget_planned=float(planned.sum()) if planned is not None else None,
+        budget_committed=float(committed.sum()) if committed is not None else None,
+        weighted_progress=weighted,
+    )
+
+
+def _end_in_year(table: Table, roles: Roles, rows, year: int) -> pd.Series:
+    end_role = roles["actual_end_date"] or roles["planned_end_date"]
+    end = table.frame.loc[rows, end_role]
+    return (end.dt.year == year).fillna(False).astype(bool)

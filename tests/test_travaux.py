@@ -1,0 +1,97 @@
+"""The Travaux definitions, pinned with hand-computed values (reference date 2026-06-15)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_access.readers.base import FieldInfo, Table
+from data_access.travaux import find_roles, is_late, key_figures, status_on
+
+REF = dt.date(2026, 6, 15)
+D = pd.Timestamp
+FIELDS = (
+    FieldInfo("nom", "Chantier", "text", role="title"),
+    FieldInfo("commune", "Commune", "text", role="commune"),
+    FieldInfo("statut", "Statut", "text", role="status"),
+    FieldInfo("debut", "Début", "date", role="start_date"),
+    FieldInfo("fin_prevue", "Fin prévue", "date", role="planned_end_date"),
+    FieldInfo("fin_reelle", "Fin réelle", "date", role="actual_end_date"),
+    FieldInfo("avancement", "Avancement", "int", role="progress"),
+    FieldInfo("budget", "Budget prévu", "double", role="budget_planned"),
+    FieldInfo("engage", "Budget engagé", "double", role="budget_committed"),
+)
+
+
+@pytest.fixture
+def table() -> Table:
+    frame = pd.DataFrame({
+        "nom": list("ABCDEFG"),
+        "commune": ["Rouen"] * 7,
+        "statut": ["en cours", "en cours", "programmé", "terminé", "en cours", "suspendu", "programmé"],
+        "debut": [D("2026-01-01"), D("2026-01-01"), D("2026-07-01"), D("2025-01-01"), D("2026-01-01"),
+                  D("2026-02-01"), D("2026-08-01")],
+        "fin_prevue": [D("2026-12-31"), D("2026-03-31"), D("2026-09-30"), D("2026-02-28"), D("2026-12-31"),
+                       D("2026-10-31"), D("2026-12-31")],
+        "fin_reelle": [pd.NaT, pd.NaT, pd.NaT, D("2026-02-20"), pd.NaT, pd.NaT, pd.NaT],
+        "avancement": pd.array([50, 80, 0, 100, 10, 40, 0], dtype="Int64"),
+        "budget": [100.0, 300.0, 50.0, 200.0, 600.0, np.nan, 0.0],
+        "engage": [60.0, 350.0, 0.0, 190.0, 100.0, 20.0, 0.0],
+    })
+    return Table(frame=frame, fields=FIELDS)
+
+
+def test_status_on_the_data_date(table):
+    status = status_on(table, find_roles(table), REF, data_date=REF)
+    assert status.tolist() == ["en cours", "en cours", "programmé", "terminé", "en cours", "suspendu", "programmé"]
+
+
+def test_status_replayed_on_an_earlier_date(table):
+    roles = find_roles(table)
+    assert status_on(table, roles, dt.date(2026, 2, 25), data_date=REF).tolist() == [
+        "en cours", "en cours", "programmé", "terminé", "en cours", "en cours", "programmé"]
+    # on 15 January, D had not finished yet and F had not started
+    assert status_on(table, roles, dt.date(2026, 1, 15), data_date=REF).tolist() == [
+        "en cours", "en cours", "programmé", "en cours", "en cours", "programmé", "programmé"]
+
+
+def test_late_past_planned_end_or_behind_schedule(table):
+    roles = find_roles(table)
+    # B is past its planned end; E has 10 % done after 45.3 % of its duration (more than 20 points behind)
+    assert is_late(table, roles, REF, data_date=REF).tolist() == [False, True, False, False, True, False, False]
+    # before the data's date progress is not known: only the planned end counts, and nothing had passed it
+    assert not is_late(table, roles, dt.date(2026, 2, 25), data_date=REF).any()
+
+
+def test_status_derived_from_dates_when_the_data_has_none(table):
+    bare = Table(frame=table.frame.drop(columns=["statut", "fin_reelle"]),
+                 fields=tuple(f for f in FIELDS if f.name not in ("statut", "fin_reelle")))
+    roles = find_roles(bare)
+    assert roles["status"] is None
+    # without an actual end, the planned end says when a site finished
+    assert status_on(bare, roles, REF).tolist() == [
+        "en cours", "terminé", "programmé", "terminé", "en cours", "en cours", "programmé"]
+
+
+def test_key_figures(table):
+    figures = key_figures(table, find_roles(table), np.arange(7), REF, data_date=REF)
+    assert (figures.sites, figures.in_progress, figures.upcoming, figures.finished_this_year, figures.late) == (
+        7, 4, 1, 1, 2)
+    assert (figures.budget_planned, figures.budget_committed) == (1250.0, 720.0)
+    # (50×100 + 80×300 + 0×50 + 100×200 + 10×600) / (100 + 300 + 50 + 200 + 600); F has no budget, G a zero one
+    assert figures.weighted_progress == pytest.approx(44.0)
+
+
+def test_key_figures_of_a_selection_and_missing_roles(table):
+    figures = key_figures(table, find_roles(table), np.array([1, 4]), REF, data_date=REF)
+    assert (figures.sites, figures.late) == (2, 2)
+    assert figures.weighted_progress == pytest.approx((80 * 300 + 10 * 600) / 900)
+    bare = Table(frame=table.frame, fields=tuple(f for f in FIELDS if f.role not in ("budget_planned", "progress")))
+    roles = find_roles(bare)
+    figures = key_figures(bare, roles, np.arange(7), REF)
+    assert figures.budget_planned is None and figures.weighted_progress is None
+    assert roles.missing_required == []
+    nowhere = Table(frame=table.frame, fields=tuple(f for f in FIELDS if f.role not in ("commune", "start_date")))
+    assert find_roles(nowhere).missing_required == ["start_date", "geometry"]
