@@ -23,6 +23,8 @@ CHART_CONTROL = "graphique-reglage"
 CHART_PARAMS = ("chart", "x", "gran", "agg", "y", "series")
 GRAPH_ID = "jeu-graphique"
 GRID_ID = "jeu-tableau"
+DATASET_STORE_ID = "jeu-id"  # the dataset a page shows, for the grid's and the map's callbacks
+QUERY_STORE_ID = "jeu-requete"  # the page's query string, for the grid's callback
 MAP_ID = "jeu-carte"
 MAP_LAYER_ID = "jeu-carte-couche"
 RECORD_ID = "jeu-carte-fiche"
@@ -113,7 +115,10 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         html.P(f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
                "sous la carte ; l'onglet Tableau donne les mêmes lignes, utilisable au clavier.", className="map-help"),
         dl.Map(layers, id=MAP_ID, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
-               className="dataset-map"),
+               className="dataset-map",
+               # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
+               # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
+               zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False),
         html.Div(id=RECORD_ID, className="map-record", role="status"),
     ])
 

@@ -157,3 +157,68 @@ def _end_in_year(table: Table, roles: Roles, rows, year: int) -> pd.Series:
     end_role = roles["actual_end_date"] or roles["planned_end_date"]
     end = table.frame.loc[rows, end_role]
     return (end.dt.year == year).fillna(False).astype(bool)
+
+
+BUDGET_SERIES = {"budget_planned": "prévu", "budget_committed": "engagé"}
+
+
+def budget_by_type(table: Table, roles: Roles, positions: np.ndarray) -> pd.DataFrame:
+    """Planned and committed budget per type of works: columns x (type), series (prévu/engagé), value."""
+    present = [r for r in BUDGET_SERIES if roles[r]]
+    if not roles["type"] or not present:
+        return pd.DataFrame(columns=["x", "series", "value"])
+    rows = table.frame.iloc[positions]
+    sums = rows.groupby(rows[roles["type"]].astype("str"))[[roles[r] for r in present]].sum()
+    sums = sums.sort_values(roles[present[0]], ascending=False)
+    long = [{"x": kind, "series": BUDGET_SERIES[r], "value": float(sums.loc[kind, roles[r]])}
+            for kind in sums.index for r in present]
+    return pd.DataFrame(long, columns=["x", "series", "value"])
+
+
+def monthly_starts_and_ends(table: Table, roles: Roles, positions: np.ndarray) -> pd.DataFrame:
+    """Sites started and finished per month (x = YYYY-MM, series = commencés/terminés, value = count)."""
+    rows = table.frame.iloc[positions]
+    parts = {"commencés": rows[roles["start_date"]]}
+    end_role = roles["actual_end_date"]
+    if end_role:
+        parts["terminés"] = rows[end_role]
+    counts = []
+    for name, dates in parts.items():
+        months = dates.dropna().dt.strftime("%Y-%m").value_counts()
+        counts += [{"x": month, "series": name, "value": int(n)} for month, n in months.items()]
+    data = pd.DataFrame(counts, columns=["x", "series", "value"])
+    return data.sort_values(["x", "series"], kind="stable").reset_index(drop=True)
+
+
+def money(value: float) -> str:
+    """An amount in euros the French way: 12,3 M€, 850 k€, 900 €."""
+    if value >= 1e6:
+        return f"{value / 1e6:,.1f} M€".replace(",", "\u202f").replace(".", ",")
+    if value >= 1e4:
+        return f"{value / 1e3:,.0f} k€".replace(",", "\u202f")
+    return f"{value:,.0f} €".replace(",", "\u202f")
+
+
+def budget_summary(data: pd.DataFrame) -> str:
+    if data.empty:
+        return "Aucun budget à représenter pour ces filtres."
+    planned = data[data["series"] == "prévu"].set_index("x")["value"]
+    committed = data[data["series"] == "engagé"].set_index("x")["value"]
+    top = planned.head(3) if not planned.empty else committed.head(3)
+    parts = [f"{kind} {money(value)}" + (f" (engagé {money(committed[kind])})" if kind in committed and not planned.empty
+                                          else "") for kind, value in top.items()]
+    total = f"Au total, {money(planned.sum())} prévus et {money(committed.sum())} engagés. " if not planned.empty and \
+        not committed.empty else ""
+    return f"{total}Les types les plus coûteux : {', '.join(parts)}."
+
+
+def monthly_summary(data: pd.DataFrame) -> str:
+    if data.empty:
+        return "Aucun chantier commencé ou terminé pour ces filtres."
+    starts = data[data["series"] == "commencés"].set_index("x")["value"]
+    text = (f"De {data['x'].min()} à {data['x'].max()}, {int(starts.sum())} chantiers ont commencé ; "
+            f"le mois le plus chargé est {starts.idxmax()} ({int(starts.max())} débuts).") if not starts.empty else ""
+    ends = data[data["series"] == "terminés"]["value"]
+    if not ends.empty:
+        text += f" {int(ends.sum())} chantiers se sont terminés sur la période."
+    return text.strip()

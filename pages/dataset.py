@@ -24,8 +24,8 @@ dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name
 class Ids:
     """This page's ids, in one place (the filter panel's are in components.filter_panel)."""
 
-    QUERY = "jeu-requete"  # the page's query string, for the grid's callback
-    DATASET = "jeu-id"
+    QUERY = dataset_tabs.QUERY_STORE_ID
+    DATASET = dataset_tabs.DATASET_STORE_ID
 
 
 def _title(dataset_id: str | None) -> str:

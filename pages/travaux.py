@@ -1,0 +1,154 @@
+"""/tableaux-de-bord/travaux: where the public works stand on a reference date, with filters in the URL."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components import dataset_tabs
+from components.chart import chart_card
+from components.download import download_menu
+from components.filter_panel import chips, filter_panel, replace_params
+from components.format import format_date, format_int, plural
+from components.kpi import kpi_list
+from components.notices import notices
+from components.shell import section
+from data_access.analysis import ChartSpec
+from data_access.extracts import formats_for
+from data_access.portal import current_portal
+from data_access.query import FilterError, parse_date_value, parse_query, row_positions
+from data_access.repository import DatasetUnavailable
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, key_figures, money,
+                                 monthly_starts_and_ends, monthly_summary)
+
+PATH = "/tableaux-de-bord/travaux"
+dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
+                   description="Où en sont les chantiers de la Métropole")
+
+
+class Ids:
+    """This page's ids, in one place."""
+
+    DATE = "travaux-date"
+    FIGURES = "travaux-chiffres"
+    MAP = "travaux-carte"
+    BUDGET = "travaux-budget"
+    MONTHLY = "travaux-mois"
+    EXPORT = "travaux-export"
+
+
+def _reference_date(params: dict, errors: list) -> dt.date:
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    raw = params.get("date")
+    raw = raw[-1] if isinstance(raw, list) else raw
+    if not raw:
+        return today
+    period = parse_date_value(raw)
+    if period is None or len(raw.strip()) != 10:
+        errors.append(FilterError("date", f"« {raw} » n'est pas une date AAAA-MM-JJ ; la date du jour est utilisée"))
+        return today
+    return period.start.date()
+
+
+def _unavailable(message: str) -> html.Div:
+    return html.Div([html.H1("Tableau de bord des travaux"), html.P(message, className="notice-unavailable",
+                                                                    role="alert")])
+
+
+def layout(**params):
+    portal = current_portal()
+    repository = portal.repository
+    dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "travaux"), None)
+    if dataset is None:
+        return _unavailable("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue "
+                            "avec dashboard = \"travaux\".")
+    try:
+        table = repository.table(dataset.id)
+    except DatasetUnavailable as exc:
+        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {exc}")
+    roles = find_roles(table)
+    if roles.missing_required:
+        return _unavailable(f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
+                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
+    errors: list = []
+    reference = _reference_date(params, errors)
+    query, query_errors = parse_query({k: v for k, v in params.items() if k != "date"}, table.fields)
+    errors += query_errors
+    positions = row_positions(table, query)
+    figures = key_figures(table, roles, positions, reference, data_date=dataset.modified)
+    query_string = urlencode(list(query.params))
+    extra = [("date", reference.isoformat())] if params.get("date") else []
+
+    items = [
+        (format_int(figures.in_progress), "chantiers en cours", DEFINITIONS["in_progress"]),
+        (format_int(figures.upcoming), "commencent dans 30 jours", DEFINITIONS["upcoming"]),
+        (format_int(figures.finished_this_year), f"terminés en {reference.year}", DEFINITIONS["finished_this_year"]),
+        (format_int(figures.late), "en retard", DEFINITIONS["late"]),
+    ]
+    missing = []
+    if figures.budget_planned is not None:
+        committed = f", {money(figures.budget_committed)} engagés" if figures.budget_committed is not None else ""
+        items.append((money(figures.budget_planned), "budget prévu", DEFINITIONS["budget"] + committed))
+    else:
+        missing.append("le budget (rôle budget_planned)")
+    if figures.weighted_progress is not None:
+        items.append((f"{figures.weighted_progress:.0f}\u202f%", "avancement moyen pondéré",
+                      DEFINITIONS["weighted_progress"]))
+    else:
+        missing.append("l'avancement (rôles progress et budget_planned)")
+
+    budget = budget_by_type(table, roles, positions)
+    monthly = monthly_starts_and_ends(table, roles, positions)
+    charts = []
+    if not budget.empty:
+        charts.append(section("Budget par type de travaux", f"{Ids.BUDGET}-titre", chart_card(
+            Ids.BUDGET, budget, ChartSpec(chart="bar", x=roles["type"]), budget_summary(budget), "Budget (€)",
+            "Type de travaux", "Budget")))
+    else:
+        missing.append("le budget par type (rôles type et budget_planned)")
+    charts.append(section("Chantiers commencés et terminés par mois", f"{Ids.MONTHLY}-titre", chart_card(
+        Ids.MONTHLY, monthly, ChartSpec(chart="bar", x=roles["start_date"]), monthly_summary(monthly),
+        "Nombre de chantiers", "Mois", "Évènement")))
+
+    settings = portal.settings
+    return html.Div([
+        html.H1("Tableau de bord des travaux"),
+        html.P(f"Où en sont les chantiers ({dataset.title}) à la date de situation. Données au "
+               f"{format_date(dataset.modified)}" + (" — données de démonstration." if dataset.demo else "."),
+               className="lead"),
+        html.Label(["Date de situation (AAAA-MM-JJ) ",
+                    dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,
+                              className="form-control form-control-sm date-input")], className="reference-date"),
+        notices(errors),
+        dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
+        html.Div([
+            filter_panel(table, query),
+            html.Div([
+                chips(query, table.fields, PATH, extra),
+                html.P(f"{plural(len(positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "
+                       f"situation au {format_date(reference)}", className="result-count", role="status"),
+                section("Chiffres clés", Ids.FIGURES, kpi_list(items)),
+                html.P("Parties masquées faute de données : " + " ; ".join(missing) + ".", className="notice-params")
+                if missing else None,
+                section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
+                    dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url)),
+                *charts,
+                section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
+                    dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),
+                    menu_id=Ids.EXPORT, max_rows=settings.max_export_rows)),
+            ], className="dataset-main"),
+        ], className="dataset-layout"),
+    ])
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.DATE, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def move_reference_date(value, current):
+    return replace_params(current, {"date": value}, ("date",))

@@ -1,0 +1,83 @@
+"""The Travaux dashboard through the router (key figures match the definitions) and in the browser."""
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+
+import numpy as np
+import pytest
+
+from data_access.query import parse_query, row_positions
+from data_access.travaux import find_roles, key_figures
+from tests.apps import find_all, make_app, render_page, text_of
+from tests.test_browser import assert_clean_console, open_page
+
+PATH = "/tableaux-de-bord/travaux"
+
+
+@pytest.fixture(scope="module")
+def demo_app():
+    return make_app()
+
+
+def cards(layout) -> dict[str, str]:
+    return {text_of(c["props"]["children"][0]): text_of(c["props"]["children"][1])
+            for c in find_all(layout, lambda n: n["props"].get("className") == "kpi-card")}
+
+
+def test_key_figures_on_the_page_are_the_definitions(demo_app):
+    layout = render_page(demo_app, PATH, "?refine.commune=Rouen&date=2026-03-01")["layout"]
+    repository = demo_app.server.extensions["portail"].repository
+    dataset = repository.catalogue.get("chantiers")
+    table = repository.table("chantiers")
+    query, _ = parse_query("refine.commune=Rouen", table.fields)
+    expected = key_figures(table, find_roles(table), row_positions(table, query), dt.date(2026, 3, 1),
+                           data_date=dataset.modified)
+    shown = cards(layout)
+    assert shown["chantiers en cours"] == str(expected.in_progress)
+    assert shown["en retard"] == str(expected.late)
+    assert shown["terminés en 2026"] == str(expected.finished_this_year)
+    assert "situation au 1er mars 2026" in text_of(layout)
+    links = find_all(layout, lambda n: n.get("type") == "A" and "/export/" in str(n["props"].get("href")))
+    assert links and all("refine.commune=Rouen" in link["props"]["href"] for link in links)
+
+
+def test_a_bad_reference_date_is_a_notice(demo_app):
+    text = text_of(render_page(demo_app, PATH, "?date=2026-02-30")["layout"])
+    assert "date : « 2026-02-30 » n'est pas une date AAAA-MM-JJ" in text and "Chiffres clés" in text
+
+
+def test_a_dataset_without_budget_hides_those_parts_and_says_so(tmp_path):
+    (tmp_path / "t.csv").write_text("nom;commune;debut;fin\r\nA;Rouen;2026-01-01;2026-12-31\r\n", encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "t"\ntitle = "T"\ntheme = "Travaux"\nformat = "csv"\npath = "t.csv"\n'
+        'dashboard = "travaux"\n[[dataset.field]]\nname = "commune"\nrole = "commune"\n'
+        '[[dataset.field]]\nname = "debut"\nrole = "start_date"\n[[dataset.field]]\nname = "fin"\n'
+        'role = "planned_end_date"\n', encoding="utf-8")
+    text = text_of(render_page(make_app(tmp_path), PATH, "?date=2026-06-01")["layout"])
+    assert "chantiers en cours 1" in text
+    assert "Parties masquées faute de données : le budget (rôle budget_planned)" in text
+
+
+def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
+    dash_duo.start_server(make_app(TILE_URL=""), port=8074)
+    dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
+    open_page(dash_duo, f"{PATH}?date=2026-03-01")
+    dash_duo.wait_for_text_to_equal("h1", "Tableau de bord des travaux")
+    before = dash_duo.find_element(".kpi-list").text
+    option = next(o for o in dash_duo.find_elements(".facet-option") if o.text.strip().startswith("Rouen"))
+    option.click()
+    dash_duo.wait_for_contains_text(".result-count", "134 chantiers")
+    assert dash_duo.find_element(".kpi-list").text != before
+    hrefs = [a.get_attribute("href") for a in dash_duo.find_elements("#travaux-export a")]
+    assert hrefs and all("refine.commune=Rouen" in h for h in hrefs)
+    date = dash_duo.find_element("#travaux-date")
+    date.clear()
+    date.send_keys("2025-06-30\n")
+    dash_duo.wait_for_contains_text(".result-count", "situation au 30 juin 2025")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(dash_duo.driver.current_url).query)
+    assert query["date"] == ["2025-06-30"] and query["refine.commune"] == ["Rouen"]
+    dash_duo.driver.get(dash_duo.driver.current_url)  # the permalink gives the same view
+    dash_duo.wait_for_contains_text(".result-count", "situation au 30 juin 2025")
+    dash_duo.wait_for_element("#travaux-budget .js-plotly-plot")
+    assert_clean_console(dash_duo)
