@@ -222,3 +222,55 @@ def monthly_summary(data: pd.DataFrame) -> str:
     if not ends.empty:
         text += f" {int(ends.sum())} chantiers se sont terminés sur la période."
     return text.strip()
+
+
+GANTT_SITES = 30  # a timeline stays readable with this many bars: the running sites due soonest come first
+
+
+def schedule(table: Table, roles: Roles, positions: np.ndarray, reference: dt.date,
+             data_date: dt.date | None = None) -> pd.DataFrame:
+    """One row per selected site: title, start, planned end, status and lateness on the reference date, the
+    elapsed share of its planned duration and its progress (when known)."""
+    rows = table.frame.index[positions]
+    title_role = roles["title"] or roles["id"]
+    frame = table.frame.loc[rows]
+    data = pd.DataFrame({
+        "title": frame[title_role].astype("str") if title_role else pd.Series(rows.astype(str), index=rows),
+        "start": frame[roles["start_date"]],
+        "planned_end": frame[roles["planned_end_date"]],
+        "status": status_on(table, roles, reference, data_date).loc[rows],
+        "late": is_late(table, roles, reference, data_date).loc[rows],
+        "elapsed": elapsed_share(table, roles, reference).loc[rows],
+        "progress": frame[roles["progress"]].astype("float") if roles["progress"] else np.nan,
+    })
+    return data.reset_index(drop=True)
+
+
+def gantt_sites(data: pd.DataFrame) -> pd.DataFrame:
+    """The sites of the timeline: running ones (late first), then the next to start, at most GANTT_SITES."""
+    running = data[data["status"].isin([IN_PROGRESS, SUSPENDED])].sort_values(["late", "planned_end"],
+                                                                              ascending=[False, True])
+    upcoming = data[data["status"].eq(PROGRAMMED)].sort_values("start")
+    return pd.concat([running, upcoming]).head(GANTT_SITES).dropna(subset=["start", "planned_end"])
+
+
+def gantt_summary(sites: pd.DataFrame, total: int, reference: dt.date) -> str:
+    if sites.empty:
+        return "Aucun chantier en cours ou à venir pour ces filtres."
+    late = int(sites["late"].sum())
+    first_end = sites.loc[~sites["status"].eq(PROGRAMMED), "planned_end"].min()
+    ending = f" La première fin prévue est le {first_end:%d/%m/%Y}." if pd.notna(first_end) else ""
+    return (f"Calendrier de {len(sites)} chantiers sur {total} (en cours puis à venir), situation au "
+            f"{reference:%d/%m/%Y} : {late} en retard, marqués par des hachures.{ending}")
+
+
+def progress_summary(data: pd.DataFrame) -> str:
+    known = data[data["status"].isin([IN_PROGRESS, SUSPENDED]) & data["progress"].notna() & data["elapsed"].notna()]
+    if known.empty:
+        return "Aucun chantier en cours avec un avancement connu pour ces filtres."
+    behind = known[known["elapsed"] - known["progress"] > LATE_PROGRESS_MARGIN]
+    return (f"{len(known)} chantiers en cours, dont {int(known['late'].sum())} en retard : {len(behind)} ont un "
+            f"avancement inférieur de plus de {LATE_PROGRESS_MARGIN} points à la part de leur durée écoulée (sous "
+            "la ligne pointillée), les autres ont dépassé leur fin prévue ; "
+            f"en moyenne, {known['progress'].mean():.0f} % réalisés pour {known['elapsed'].mean():.0f} % du temps "
+            "écoulé.").replace(" %", "\u202f%")

@@ -21,8 +21,9 @@ from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable
-from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, key_figures, money,
-                                 monthly_starts_and_ends, monthly_summary)
+from components.travaux_charts import gantt_card, progress_card
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, gantt_sites, key_figures,
+                                 money, monthly_starts_and_ends, monthly_summary, schedule)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -36,6 +37,8 @@ class Ids:
     FIGURES = "travaux-chiffres"
     MAP = "travaux-carte"
     BUDGET = "travaux-budget"
+    GANTT = "travaux-calendrier"
+    PROGRESS = "travaux-avancement"
     MONTHLY = "travaux-mois"
     EXPORT = "travaux-export"
 
@@ -100,9 +103,20 @@ def layout(**params):
     else:
         missing.append("l'avancement (rôles progress et budget_planned)")
 
+    sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
     budget = budget_by_type(table, roles, positions)
     monthly = monthly_starts_and_ends(table, roles, positions)
-    charts = []
+    charts = [section("Calendrier des chantiers", f"{Ids.GANTT}-titre",
+                      gantt_card(Ids.GANTT, gantt_sites(sites), len(positions), reference))]
+    if roles["progress"] and dataset.modified and reference < dataset.modified:
+        # progress is only known as of the data's date: drawn against an earlier date, it would mislead
+        charts.append(section("Avancement et temps écoulé", f"{Ids.PROGRESS}-titre", html.P(
+            f"L'avancement n'est connu qu'à la date des données ({format_date(dataset.modified)}) : ce graphique "
+            "n'est pas rejoué à une date de situation antérieure.", className="notice-params")))
+    elif roles["progress"]:
+        charts.append(section("Avancement et temps écoulé", f"{Ids.PROGRESS}-titre", progress_card(Ids.PROGRESS, sites)))
+    else:
+        missing.append("l'avancement face au temps écoulé (rôle progress)")
     if not budget.empty:
         charts.append(section("Budget par type de travaux", f"{Ids.BUDGET}-titre", chart_card(
             Ids.BUDGET, budget, ChartSpec(chart="bar", x=roles["type"]), budget_summary(budget), "Budget (€)",

@@ -95,3 +95,16 @@ def test_key_figures_of_a_selection_and_missing_roles(table):
     assert roles.missing_required == []
     nowhere = Table(frame=table.frame, fields=tuple(f for f in FIELDS if f.role not in ("commune", "start_date")))
     assert find_roles(nowhere).missing_required == ["start_date", "geometry"]
+
+
+def test_schedule_and_timeline(table):
+    from data_access.travaux import gantt_sites, progress_summary, schedule
+
+    data = schedule(table, find_roles(table), np.arange(7), REF, data_date=REF)
+    assert data["title"].tolist() == list("ABCDEFG")
+    assert data.loc[0, "elapsed"] == pytest.approx(100 * 165 / 364)  # A: 165 of 364 planned days
+    assert data.loc[5, "elapsed"] == pytest.approx(100 * 134 / 272)  # F: 134 of 272 days
+    # running sites, late first then by planned end (B, E late; A, F on time), then the next to start (C, G)
+    assert gantt_sites(data)["title"].tolist() == ["B", "E", "F", "A", "C", "G"]
+    assert progress_summary(data).startswith("4 chantiers en cours, dont 2 en retard : 1 ont un avancement "
+                                             "inférieur de plus de 20 points")

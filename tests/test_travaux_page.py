@@ -42,6 +42,13 @@ def test_key_figures_on_the_page_are_the_definitions(demo_app):
     assert links and all("refine.commune=Rouen" in link["props"]["href"] for link in links)
 
 
+def test_progress_is_not_replayed_before_the_data_date(demo_app):
+    past = text_of(render_page(demo_app, PATH, "?date=2026-03-01")["layout"])
+    assert "L'avancement n'est connu qu'à la date des données (14 novembre 2026)" in past
+    now = text_of(render_page(demo_app, PATH, "?date=2026-11-20")["layout"])
+    assert "chantiers en cours, dont" in now and "Calendrier de 30 chantiers" in now
+
+
 def test_a_bad_reference_date_is_a_notice(demo_app):
     text = text_of(render_page(demo_app, PATH, "?date=2026-02-30")["layout"])
     assert "date : « 2026-02-30 » n'est pas une date AAAA-MM-JJ" in text and "Chiffres clés" in text
@@ -80,6 +87,7 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     dash_duo.driver.get(dash_duo.driver.current_url)  # the permalink gives the same view
     dash_duo.wait_for_contains_text(".result-count", "situation au 30 juin 2025")
     dash_duo.wait_for_element("#travaux-budget .js-plotly-plot")
+    dash_duo.wait_for_element("#travaux-calendrier .js-plotly-plot")
     assert_clean_console(dash_duo)
 
 
