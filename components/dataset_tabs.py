@@ -90,9 +90,12 @@ def table_view(table, rows: int) -> html.Div:
     ])
 
 
-def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str) -> html.Div:
+def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
+             classes: str | None = None, legend: html.Ul | None = None) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
-    and the filtering happens in the browser (assets/carte.js). Points are clustered."""
+    and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
+    class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
+    or marker shape), and `legend` explains them in words."""
     points = is_point_layer(table)
     url = f"/api/geo/{dataset.id}.geojson?v={version}"
     filtered = len(positions) < len(table)
@@ -107,6 +110,12 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         layer = {"url": url, "cluster": points}
     if points:
         layer["pointToLayer"] = {"variable": "portail.carte.point"}
+    if classes is not None:
+        layer.update(cluster=False, url=url, hideout={**layer.get("hideout", {}), "classe": classes},
+                     style={"variable": "portail.carte.style"}, pointToLayer={"variable": "portail.carte.pointClasse"})
+        if filtered and "filter" not in layer:  # the subset URL is not used when styling: filter in the browser
+            layer.update(hideout={**layer["hideout"], "garder": position_bitmap(positions, len(table))},
+                         filter={"variable": "portail.carte.garde"})
     attribution = "© contributeurs OpenStreetMap" if "openstreetmap" in tile_url else "Fond de carte"
     layers = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
@@ -119,6 +128,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
                # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
                # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
                zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False),
+        legend,
         html.Div(id=RECORD_ID, className="map-record", role="status"),
     ])
 

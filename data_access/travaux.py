@@ -274,3 +274,17 @@ def progress_summary(data: pd.DataFrame) -> str:
             "la ligne pointillée), les autres ont dépassé leur fin prévue ; "
             f"en moyenne, {known['progress'].mean():.0f} % réalisés pour {known['elapsed'].mean():.0f} % du temps "
             "écoulé.").replace(" %", "\u202f%")
+
+
+STATUS_CODES = {PROGRAMMED: "p", IN_PROGRESS: "c", FINISHED: "t", SUSPENDED: "s"}
+LATE_CODE = "r"
+MAP_LEGEND = (("c", "en cours", "trait plein"), ("r", "en retard", "trait plein épais, gros point"),
+              ("p", "programmé", "pointillés, petit point"), ("s", "suspendu", "tirets courts"),
+              ("t", "terminé", "tirets longs"))
+
+
+def status_codes(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> str:
+    """One letter per row of the table for the map's style: its status on the reference date, or r when late."""
+    codes = status_on(table, roles, reference, data_date).map(STATUS_CODES).fillna("c")
+    codes = codes.mask(is_late(table, roles, reference, data_date), LATE_CODE)
+    return "".join(codes.tolist())

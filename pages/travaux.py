@@ -22,8 +22,8 @@ from data_access.portal import current_portal
 from data_access.query import FilterError, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable
 from components.travaux_charts import gantt_card, progress_card
-from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, gantt_sites, key_figures,
-                                 money, monthly_starts_and_ends, monthly_summary, schedule)
+from data_access.travaux import (DEFINITIONS, MAP_LEGEND, budget_by_type, budget_summary, find_roles, gantt_sites,
+                                 key_figures, money, monthly_starts_and_ends, monthly_summary, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -54,6 +54,16 @@ def _reference_date(params: dict, errors: list) -> dt.date:
         errors.append(FilterError("date", f"« {raw} » n'est pas une date AAAA-MM-JJ ; la date du jour est utilisée"))
         return today
     return period.start.date()
+
+
+def _legend(codes: str, positions) -> html.Ul:
+    """The map's legend in words (and a sample line), with the count of each class among the selected sites."""
+    counts = {code: 0 for code, _, _ in MAP_LEGEND}
+    for position in positions:
+        counts[codes[position]] = counts.get(codes[position], 0) + 1
+    return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
+                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape in MAP_LEGEND],
+                   className="map-legend", **{"aria-label": "Légende de la carte"})
 
 
 def _unavailable(message: str) -> html.Div:
@@ -104,6 +114,7 @@ def layout(**params):
         missing.append("l'avancement (rôles progress et budget_planned)")
 
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
+    codes = status_codes(table, roles, reference, data_date=dataset.modified)
     budget = budget_by_type(table, roles, positions)
     monthly = monthly_starts_and_ends(table, roles, positions)
     charts = [section("Calendrier des chantiers", f"{Ids.GANTT}-titre",
@@ -148,7 +159,8 @@ def layout(**params):
                 html.P("Parties masquées faute de données : " + " ; ".join(missing) + ".", className="notice-params")
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
-                    dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url)),
+                    dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url,
+                    classes=codes, legend=_legend(codes, positions))),
                 *charts,
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
                     dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),

@@ -59,3 +59,18 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and item.get_closest_marker("browser") and os.environ.get("CI", "").lower() == "true":
         report.outcome = "failed"
         report.longrepr = f"test navigateur ignoré alors que CI=true : {report.longrepr}"
+
+
+BROWSER_WAIT_SECONDS = 30  # generous: a loaded CI machine must not turn a slow first render into a failure
+
+
+@pytest.fixture(autouse=True)
+def _patient_browser(request):
+    """Browser waits of 30 s instead of dash_duo's 10 s (a wait returns as soon as its condition holds)."""
+    if "dash_duo" in request.fixturenames:
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        duo = request.getfixturevalue("dash_duo")
+        duo._wait_timeout = BROWSER_WAIT_SECONDS
+        duo._wd_wait = WebDriverWait(duo.driver, BROWSER_WAIT_SECONDS)
+    yield

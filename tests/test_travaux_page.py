@@ -88,6 +88,14 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     dash_duo.wait_for_contains_text(".result-count", "situation au 30 juin 2025")
     dash_duo.wait_for_element("#travaux-budget .js-plotly-plot")
     dash_duo.wait_for_element("#travaux-calendrier .js-plotly-plot")
+    # the map: sites styled by status (legend in words), and a click opens the site's card
+    assert "en retard" in dash_duo.find_element(".map-legend").text
+    site = dash_duo.wait_for_element("#jeu-carte path.leaflet-interactive")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", site)
+    dash_duo.driver.execute_script(
+        "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1}))", site)
+    dash_duo.wait_for_text_to_equal("#jeu-carte-fiche h2", "Fiche de l'objet choisi")
+    assert "Commune" in dash_duo.find_element("#jeu-carte-fiche").text
     assert_clean_console(dash_duo)
 
 
