@@ -288,3 +288,45 @@ def status_codes(table: Table, roles: Roles, reference: dt.date, data_date: dt.d
     codes = status_on(table, roles, reference, data_date).map(STATUS_CODES).fillna("c")
     codes = codes.mask(is_late(table, roles, reference, data_date), LATE_CODE)
     return "".join(codes.tolist())
+
+
+def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,
+                  data_date: dt.date | None = None) -> pd.DataFrame:
+    """A citizen's view: the sites of one commune (or area) running now or starting within UPCOMING_DAYS,
+    those with a traffic impact first, then by start date. Columns: title, start, planned_end, status, late,
+    impact (None when the role is missing)."""
+    place = roles["commune"] or roles["area"]
+    frame = table.frame
+    here = frame[place].astype("str").eq(commune) if place else pd.Series(False, index=frame.index)
+    # a commune name role is shown to people: match it too when the place is a code
+    name_role = table.role_field("commune_name")
+    if name_role is not None:
+        here |= frame[name_role.name].astype("str").eq(commune)
+    status = status_on(table, roles, reference, data_date)
+    start = frame[roles["start_date"]]
+    ref = _day(reference)
+    soon = status.eq(PROGRAMMED) & (start <= ref + pd.Timedelta(days=UPCOMING_DAYS))
+    keep = here & (status.isin([IN_PROGRESS, SUSPENDED]) | soon)
+    impact = frame[roles["traffic_impact"]].astype("str") if roles["traffic_impact"] else None
+    data = pd.DataFrame({
+        "title": frame[roles["title"] or roles["id"] or place].astype("str"),
+        "start": start, "planned_end": frame[roles["planned_end_date"]], "status": status,
+        "late": is_late(table, roles, reference, data_date),
+        "impact": impact if impact is not None else None,
+    })[keep]
+    if impact is not None:
+        disrupts = data["impact"].notna() & ~data["impact"].str.lower().isin(["aucun", "aucune", "nan", "none", ""])
+    else:
+        disrupts = pd.Series(False, index=data.index)
+    return data.assign(disrupts=disrupts).sort_values(["disrupts", "start"], ascending=[False, True])
+
+
+def commune_choices(table: Table, roles: Roles) -> list[str]:
+    """The communes (or areas) a citizen can pick, by name when the data has names, in French order."""
+    name_role = table.role_field("commune_name")
+    column = name_role.name if name_role is not None else (roles["commune"] or roles["area"])
+    if column is None:
+        return []
+    from .query import fold
+
+    return sorted(table.frame[column].dropna().astype("str").unique(), key=fold)

@@ -22,8 +22,9 @@ from data_access.portal import current_portal
 from data_access.query import FilterError, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable
 from components.travaux_charts import gantt_card, progress_card
-from data_access.travaux import (DEFINITIONS, MAP_LEGEND, budget_by_type, budget_summary, find_roles, gantt_sites,
-                                 key_figures, money, monthly_starts_and_ends, monthly_summary, schedule, status_codes)
+from data_access.travaux import (DEFINITIONS, MAP_LEGEND, budget_by_type, budget_summary, commune_choices, find_roles,
+                                 gantt_sites, in_my_commune, key_figures, money, monthly_starts_and_ends,
+                                 monthly_summary, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -41,6 +42,8 @@ class Ids:
     PROGRESS = "travaux-avancement"
     MONTHLY = "travaux-mois"
     EXPORT = "travaux-export"
+    MY_COMMUNE = "travaux-ma-commune"
+    MY_COMMUNE_LIST = "travaux-ma-commune-liste"
 
 
 def _reference_date(params: dict, errors: list) -> dt.date:
@@ -66,6 +69,38 @@ def _legend(codes: str, positions) -> html.Ul:
                    className="map-legend", **{"aria-label": "Légende de la carte"})
 
 
+def _my_commune(table, roles, params: dict, reference, data_date) -> html.Div:
+    """The citizen's view: pick a commune, see what is being dug up there now and in the next 30 days."""
+    choices = commune_choices(table, roles)
+    chosen = params.get("ma_commune")
+    chosen = chosen[-1] if isinstance(chosen, list) else chosen
+    chosen = chosen if chosen in choices else None
+    picker = html.Label(["Ma commune", dcc.Dropdown(id=Ids.MY_COMMUNE, options=choices, value=chosen,
+                                                    placeholder="Choisir une commune…", clearable=True)],
+                        className="chart-control my-commune-picker")
+    if chosen is None:
+        return html.Div([picker, html.P("Choisissez une commune pour voir ses chantiers en cours et à venir.")])
+    sites = in_my_commune(table, roles, chosen, reference, data_date)
+    if sites.empty:
+        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",
+                                        id=Ids.MY_COMMUNE_LIST)])
+    items = []
+    for site in sites.itertuples():
+        impact = None
+        if site.impact is not None and site.impact == site.impact:
+            impact = html.P([html.Strong("Circulation : "), site.impact],
+                            className="site-impact" + (" disrupts" if site.disrupts else ""))
+        items.append(html.Li(html.Article([
+            html.H3(site.title),
+            html.P(f"{site.status}{' (en retard)' if site.late else ''} — du {site.start:%d/%m/%Y} au "
+                   f"{site.planned_end:%d/%m/%Y} (fin prévue)"),
+            impact,
+        ], className="site-card")))
+    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}, ceux qui "
+                                    "gênent la circulation d'abord :"),
+                     html.Ul(items, id=Ids.MY_COMMUNE_LIST, className="site-cards")])
+
+
 def _unavailable(message: str) -> html.Div:
     return html.Div([html.H1("Tableau de bord des travaux"), html.P(message, className="notice-unavailable",
                                                                     role="alert")])
@@ -88,7 +123,8 @@ def layout(**params):
                             f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
     errors: list = []
     reference = _reference_date(params, errors)
-    query, query_errors = parse_query({k: v for k, v in params.items() if k != "date"}, table.fields)
+    query, query_errors = parse_query({k: v for k, v in params.items() if k not in ("date", "ma_commune")},
+                                      table.fields)
     errors += query_errors
     positions = row_positions(table, query)
     figures = key_figures(table, roles, positions, reference, data_date=dataset.modified)
@@ -156,6 +192,8 @@ def layout(**params):
                 html.P(f"{plural(len(positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "
                        f"situation au {format_date(reference)}", className="result-count", role="status"),
                 section("Chiffres clés", Ids.FIGURES, kpi_list(items)),
+                section("Dans ma commune", f"{Ids.MY_COMMUNE}-titre",
+                        _my_commune(table, roles, params, reference, dataset.modified)),
                 html.P("Parties masquées faute de données : " + " ; ".join(missing) + ".", className="notice-params")
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
@@ -178,3 +216,13 @@ def layout(**params):
 )
 def move_reference_date(value, current):
     return replace_params(current, {"date": value}, ("date",))
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.MY_COMMUNE, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def pick_my_commune(value, current):
+    return replace_params(current, {"ma_commune": value}, ("ma_commune",))

@@ -108,3 +108,18 @@ def test_schedule_and_timeline(table):
     assert gantt_sites(data)["title"].tolist() == ["B", "E", "F", "A", "C", "G"]
     assert progress_summary(data).startswith("4 chantiers en cours, dont 2 en retard : 1 ont un avancement "
                                              "inférieur de plus de 20 points")
+
+
+def test_in_my_commune_lists_running_and_soon_starting_sites_disruptive_first(table):
+    from data_access.travaux import commune_choices, in_my_commune
+
+    frame = table.frame.assign(commune=["Rouen", "Rouen", "Rouen", "Rouen", "Elbeuf", "Rouen", "Rouen"],
+                               impact=["aucun", "fort", None, "fort", "modéré", "faible", "fort"])
+    fields = FIELDS + (FieldInfo("impact", "Impact", "text", role="traffic_impact"),)
+    local = Table(frame=frame, fields=fields)
+    roles = find_roles(local)
+    sites = in_my_commune(local, roles, "Rouen", REF, data_date=REF)
+    # A, B, F run; C starts in 16 days (G in 47: not yet); D is finished; E is in Elbeuf
+    assert sites["title"].tolist() == ["B", "F", "A", "C"]  # with an impact first (B fort, F faible), then by start
+    assert sites["disrupts"].tolist() == [True, True, False, False]
+    assert commune_choices(local, roles) == ["Elbeuf", "Rouen"]

@@ -136,3 +136,17 @@ def test_a_real_opendatasoft_export_drives_the_dashboard(realdata, tmp_path):
     assert int(shown["chantiers en cours"]) > 0  # status derived from the dates: the export has none we declared
     assert "Parties masquées faute de données : le budget (rôle budget_planned)" in text
     assert "sélectionné(s) sur 192" in text
+
+
+def test_in_my_commune_section(demo_app):
+    layout = render_page(demo_app, PATH, "?date=2026-11-20&ma_commune=Elbeuf")["layout"]
+    listing = find_all(layout, lambda n: n["props"].get("id") == "travaux-ma-commune-liste")[0]
+    titles = [text_of(h) for h in find_all(listing, lambda n: n.get("type") == "H3")]
+    repository = demo_app.server.extensions["portail"].repository
+    table = repository.table("chantiers")
+    from data_access.travaux import in_my_commune
+
+    expected = in_my_commune(table, find_roles(table), "Elbeuf", dt.date(2026, 11, 20),
+                             repository.catalogue.get("chantiers").modified)
+    assert titles == expected["title"].tolist() and titles
+    assert "Choisissez une commune" in text_of(render_page(demo_app, PATH, "?ma_commune=Nulle-part")["layout"])
