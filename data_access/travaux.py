@@ -330,3 +330,11 @@ def commune_choices(table: Table, roles: Roles) -> list[str]:
     from .query import fold
 
     return sorted(table.frame[column].dropna().astype("str").unique(), key=fold)
+
+
+def class_counts(codes: str, positions) -> dict[str, int]:
+    """How many of the selected rows fall in each map class (for the legend)."""
+    counts = {code: 0 for code, _, _ in MAP_LEGEND}
+    for position in positions:
+        counts[codes[position]] = counts.get(codes[position], 0) + 1
+    return counts

@@ -21,10 +21,9 @@ from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable
-from components.travaux_charts import gantt_card, progress_card
-from data_access.travaux import (DEFINITIONS, MAP_LEGEND, budget_by_type, budget_summary, commune_choices, find_roles,
-                                 gantt_sites, in_my_commune, key_figures, money, monthly_starts_and_ends,
-                                 monthly_summary, schedule, status_codes)
+from components.travaux import gantt_card, my_commune, progress_card, status_legend
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, gantt_sites, key_figures,
+                                 money, monthly_starts_and_ends, monthly_summary, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -57,48 +56,6 @@ def _reference_date(params: dict, errors: list) -> dt.date:
         errors.append(FilterError("date", f"« {raw} » n'est pas une date AAAA-MM-JJ ; la date du jour est utilisée"))
         return today
     return period.start.date()
-
-
-def _legend(codes: str, positions) -> html.Ul:
-    """The map's legend in words (and a sample line), with the count of each class among the selected sites."""
-    counts = {code: 0 for code, _, _ in MAP_LEGEND}
-    for position in positions:
-        counts[codes[position]] = counts.get(codes[position], 0) + 1
-    return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
-                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape in MAP_LEGEND],
-                   className="map-legend", **{"aria-label": "Légende de la carte"})
-
-
-def _my_commune(table, roles, params: dict, reference, data_date) -> html.Div:
-    """The citizen's view: pick a commune, see what is being dug up there now and in the next 30 days."""
-    choices = commune_choices(table, roles)
-    chosen = params.get("ma_commune")
-    chosen = chosen[-1] if isinstance(chosen, list) else chosen
-    chosen = chosen if chosen in choices else None
-    picker = html.Label(["Ma commune", dcc.Dropdown(id=Ids.MY_COMMUNE, options=choices, value=chosen,
-                                                    placeholder="Choisir une commune…", clearable=True)],
-                        className="chart-control my-commune-picker")
-    if chosen is None:
-        return html.Div([picker, html.P("Choisissez une commune pour voir ses chantiers en cours et à venir.")])
-    sites = in_my_commune(table, roles, chosen, reference, data_date)
-    if sites.empty:
-        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",
-                                        id=Ids.MY_COMMUNE_LIST)])
-    items = []
-    for site in sites.itertuples():
-        impact = None
-        if site.impact is not None and site.impact == site.impact:
-            impact = html.P([html.Strong("Circulation : "), site.impact],
-                            className="site-impact" + (" disrupts" if site.disrupts else ""))
-        items.append(html.Li(html.Article([
-            html.H3(site.title),
-            html.P(f"{site.status}{' (en retard)' if site.late else ''} — du {site.start:%d/%m/%Y} au "
-                   f"{site.planned_end:%d/%m/%Y} (fin prévue)"),
-            impact,
-        ], className="site-card")))
-    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}, ceux qui "
-                                    "gênent la circulation d'abord :"),
-                     html.Ul(items, id=Ids.MY_COMMUNE_LIST, className="site-cards")])
 
 
 def _unavailable(message: str) -> html.Div:
@@ -193,12 +150,13 @@ def layout(**params):
                        f"situation au {format_date(reference)}", className="result-count", role="status"),
                 section("Chiffres clés", Ids.FIGURES, kpi_list(items)),
                 section("Dans ma commune", f"{Ids.MY_COMMUNE}-titre",
-                        _my_commune(table, roles, params, reference, dataset.modified)),
+                        my_commune(Ids.MY_COMMUNE, Ids.MY_COMMUNE_LIST, table, roles, params.get("ma_commune"),
+                                   reference, dataset.modified)),
                 html.P("Parties masquées faute de données : " + " ; ".join(missing) + ".", className="notice-params")
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
                     dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url,
-                    classes=codes, legend=_legend(codes, positions))),
+                    classes=codes, legend=status_legend(codes, positions))),
                 *charts,
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
                     dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),

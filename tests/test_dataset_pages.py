@@ -7,7 +7,6 @@ import pytest
 
 from components.dataset_tabs import TABS
 from tests.apps import make_app, render_page, text_of
-from tests.conftest import REALDATA
 
 DEMO_IDS = ["communes", "chantiers", "pathologies", "offre-de-soins", "reseau-astuce-gtfs", "stations-lovelo",
             "parkings", "associations", "bureaux-de-vote", "archives"]

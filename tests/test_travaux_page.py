@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 
-import numpy as np
 import pytest
 
 from data_access.query import parse_query, row_positions

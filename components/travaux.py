@@ -1,10 +1,13 @@
-"""The Travaux dashboard's own figures: the timeline (Gantt) and progress against elapsed time (pure builders)."""
+"""The Travaux dashboard's own pieces: timeline, progress chart, map legend and « Dans ma commune » (pure builders)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from dash import dcc, html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
-from data_access.travaux import LATE_PROGRESS_MARGIN, gantt_summary, progress_summary
+from components.format import plural
+from data_access.travaux import (LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, gantt_summary,
+                                 in_my_commune, progress_summary)
 
 
 def _fmt(value) -> str:
@@ -49,3 +52,42 @@ def progress_card(graph_id: str, data) -> object:
     table = rows_table(["Chantier en retard", "Durée écoulée", "Avancement"], rows,
                        f"Les {len(rows)} chantiers en retard (les autres points sont dans les temps)")
     return figure_card(graph_id, fig, progress_summary(data), table)
+
+
+def status_legend(codes: str, positions) -> html.Ul:
+    """The map's legend in words (and a sample line), with the count of each class among the selected sites."""
+    counts = class_counts(codes, positions)
+    return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
+                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape in MAP_LEGEND],
+                   className="map-legend", **{"aria-label": "Légende de la carte"})
+
+
+def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date) -> html.Div:
+    """The citizen's view: pick a commune, see what is being dug up there now and in the next 30 days."""
+    choices = commune_choices(table, roles)
+    chosen = chosen[-1] if isinstance(chosen, list) else chosen
+    chosen = chosen if chosen in choices else None
+    picker = html.Label(["Ma commune", dcc.Dropdown(id=picker_id, options=choices, value=chosen,
+                                                    placeholder="Choisir une commune…", clearable=True)],
+                        className="chart-control my-commune-picker")
+    if chosen is None:
+        return html.Div([picker, html.P("Choisissez une commune pour voir ses chantiers en cours et à venir.")])
+    sites = in_my_commune(table, roles, chosen, reference, data_date)
+    if sites.empty:
+        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",
+                                        id=list_id)])
+    items = []
+    for site in sites.itertuples():
+        impact = None
+        if site.impact is not None and site.impact == site.impact:
+            impact = html.P([html.Strong("Circulation : "), site.impact],
+                            className="site-impact" + (" disrupts" if site.disrupts else ""))
+        items.append(html.Li(html.Article([
+            html.H3(site.title),
+            html.P(f"{site.status}{' (en retard)' if site.late else ''} — du {site.start:%d/%m/%Y} au "
+                   f"{site.planned_end:%d/%m/%Y} (fin prévue)"),
+            impact,
+        ], className="site-card")))
+    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}, ceux qui "
+                                    "gênent la circulation d'abord :"),
+                     html.Ul(items, id=list_id, className="site-cards")])
