@@ -166,21 +166,17 @@ def layout(**params):
     ])
 
 
+# The page's own parameters (outside the filter grammar), each written by its control.
+PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune"}
+
+
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.DATE, "value"),
-    State("_pages_location", "search"),
-    prevent_initial_call=True,
-)
-def move_reference_date(value, current):
-    return replace_params(current, {"date": value}, ("date",))
-
-
-@callback(
-    Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.MY_COMMUNE, "value"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def pick_my_commune(value, current):
-    return replace_params(current, {"ma_commune": value}, ("ma_commune",))
+def change_page_parameter(date, commune, current):
+    param = PAGE_PARAMS[dash.ctx.triggered_id]
+    return replace_params(current, {param: date if param == "date" else commune}, (param,))

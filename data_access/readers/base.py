@@ -16,6 +16,11 @@ class ReadError(Exception):
     """A data file cannot be read. The message is French and names the file (and the part at fault)."""
 
 
+def unreadable(path, exc: OSError) -> ReadError:
+    """The error for a file the system will not let us read (permissions, a folder, a broken disk)."""
+    return ReadError(f"fichier illisible : {path.name} ({exc.strerror})")
+
+
 @dataclass(frozen=True)
 class FieldInfo:
     """A column of a loaded table, as the pages and the query layer see it."""

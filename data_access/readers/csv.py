@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..catalogue import Dataset
-from .base import ReadError, Table
+from .base import ReadError, Table, unreadable
 from .schema import table_from_text_columns
 
 SNIFF_BYTES = 64 * 1024
@@ -54,7 +54,7 @@ def read_csv_table(path: Path, dataset: Dataset) -> Table:
         with open(path, "rb") as handle:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
-        raise ReadError(f"fichier illisible : {path.name} ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
     if not head.strip(b"\xef\xbb\xbf \r\n\t"):
         raise ReadError(f"fichier vide : {path.name}")
     encoding = dataset.csv.encoding or sniff_encoding(head)

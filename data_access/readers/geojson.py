@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Dataset
-from .base import ReadError, Table
+from .base import ReadError, Table, unreadable
 from .schema import match_spec, type_typed_frame
 
 GEOMETRY_COLUMN = "geometry"
@@ -36,7 +36,7 @@ def read_geojson_table(path: Path, dataset: Dataset) -> Table:
         with open(path, "rb") as handle:
             doc = json.load(handle)
     except OSError as exc:
-        raise ReadError(f"fichier illisible : {path.name} ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReadError(f"GeoJSON invalide : {path.name} ({str(exc)[:150]})") from None
     features = _features(doc, path.name)
