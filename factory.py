@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = INDEX_STRING
     server = app.server
     server.secret_key = settings.secret_key
+    server.json.ensure_ascii = False  # French messages read as French in a browser, not as \u00e9 escapes
     portal = install(server, settings)
     api.register(app)
     downloads.register(server)

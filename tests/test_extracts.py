@@ -325,3 +325,8 @@ def test_download_menu_says_when_the_view_is_too_large():
     menu = json.loads(json.dumps(download_menu("x", ("csv",), "", 20, max_rows=10).to_plotly_json(),
                                  default=lambda c: c.to_plotly_json()))
     assert "ajoutez des filtres" in text_of(menu) and "/export/" not in json.dumps(menu)
+
+
+def test_error_messages_are_readable_french_json(client):
+    body = client.get("/export/chantiers.csv?from.date_de_debut=demain").get_data(as_text=True)
+    assert "« demain » n'est pas une date" in body  # not \u00ab escapes
