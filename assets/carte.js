@@ -18,31 +18,60 @@ window.portail.carte = {
     return (cache.bytes[i >> 3] >> (i & 7)) & 1;
   },
 
-  // One letter per class of row (the Travaux status): colour, and a dash pattern or marker shape, so colour is
-  // never the only signal. The legend under the map says the same in words.
+  // One letter per class of row (the Travaux status): a colour, and a dash pattern for lines or a shape for
+  // points, so colour is never the only signal. The legend under the map says the same in words.
   classes: {
-    p: {color: "#8a3ffc", dashArray: "2 6", radius: 5},   // programmé: dotted, small
-    c: {color: "#00558c", dashArray: null, radius: 7},    // en cours: solid
-    t: {color: "#2a9d5c", dashArray: "10 6", radius: 6},  // terminé: dashed
-    s: {color: "#b8860b", dashArray: "4 4", radius: 6},   // suspendu: short dashes
-    r: {color: "#d62728", dashArray: null, radius: 9}     // en retard: solid, thick, large
+    p: {color: "#8a3ffc", dashArray: "2 6", mark: "\u25CB"},        // programmé: dotted, hollow circle
+    c: {color: "#00558c", dashArray: null, mark: "\u25CF"},         // en cours: solid, circle
+    t: {color: "#2a9d5c", dashArray: "10 6", mark: "\u25C6"},       // terminé: long dashes, diamond
+    s: {color: "#b8860b", dashArray: "4 4", mark: "\u25A0"},        // suspendu: short dashes, square
+    r: {color: "#d62728", dashArray: "12 5 2 5", mark: "\u25B2"}    // en retard: dash-dot, triangle
+  },
+  // One digit per row (hideout.taille): 0 when the budget is unknown, then 1 to 4 by budget planned.
+  markSizes: [13, 13, 17, 22, 28],
+  lineWeights: [3, 3, 4, 6, 8],
+
+  _of: function (feature, context, key, fallback) {
+    var codes = context && context.hideout && context.hideout[key];
+    return codes ? codes.charAt(feature.properties.i) : fallback;
   },
 
   _classOf: function (feature, context) {
-    var codes = context && context.hideout && context.hideout.classe;
-    var code = codes ? codes.charAt(feature.properties.i) : "c";
-    return window.portail.carte.classes[code] || window.portail.carte.classes.c;
+    var classes = window.portail.carte.classes;
+    return classes[window.portail.carte._of(feature, context, "classe", "c")] || classes.c;
+  },
+
+  _size: function (feature, context) {
+    return parseInt(window.portail.carte._of(feature, context, "taille", "0"), 10) || 0;
   },
 
   style: function (feature, context) {
     var c = window.portail.carte._classOf(feature, context);
-    return {color: c.color, weight: c.radius > 8 ? 6 : 4, dashArray: c.dashArray, opacity: 0.9};
+    var weight = window.portail.carte.lineWeights[window.portail.carte._size(feature, context)];
+    return {color: c.color, weight: weight, dashArray: c.dashArray, opacity: 0.9};
   },
 
   pointClasse: function (feature, latlng, context) {
     var c = window.portail.carte._classOf(feature, context);
-    return L.circleMarker(latlng, {radius: c.radius, color: "#222", weight: 1, fillColor: c.color,
-                                   fillOpacity: 0.9, dashArray: c.dashArray});
+    var px = window.portail.carte.markSizes[window.portail.carte._size(feature, context)];
+    var icon = L.divIcon({className: "site-mark", iconSize: [px, px],
+                          html: '<span style="color:' + c.color + ";font-size:" + px + 'px">' + c.mark + "</span>"});
+    // not a tab stop each: the table under the map gives the same sites to the keyboard
+    return L.marker(latlng, {icon: icon, keyboard: false});
+  },
+
+  // The communes layers: a shade per class (hideout.classe, one digit per commune), a tooltip in words.
+  shades: ["#f2f2f2", "#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+
+  aplat: function (feature, context) {
+    var k = parseInt(window.portail.carte._of(feature, context, "classe", "0"), 10) || 0;
+    return {color: "#555", weight: 1, fillColor: window.portail.carte.shades[k], fillOpacity: k ? 0.6 : 0.2};
+  },
+
+  infobulle: function (feature, layer, context) {
+    var texts = context && context.hideout && context.hideout.texte;
+    var text = texts && texts[feature.properties.i];
+    if (text) { layer.bindTooltip(text, {sticky: true}); }
   },
 
   point: function (feature, latlng) {

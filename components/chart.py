@@ -53,17 +53,19 @@ def figure_card(graph_id: str, fig: go.Figure, text: str, table: html.Details) -
     """A figure with its summary as caption and its data table. The graph itself is hidden from screen readers,
     which get the summary and the table instead (plotly's SVG has no text alternative)."""
     return html.Figure([
-        html.Div(dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False, "responsive": True}),
+        html.Div(dcc.Graph(id=graph_id, figure=fig,
+                           config={"displaylogo": False, "responsive": True, "locale": "fr"}),  # assets/plotly-fr.js
                  **{"aria-hidden": "true"}),
         html.Figcaption(text, className="chart-summary"),
         table,
     ], className="chart-card")
 
 
-def rows_table(columns: list[str], rows: list[list[str]], caption: str) -> html.Details:
+def rows_table(columns: list[str], rows: list[list[str]], caption: str,
+               summary: str = "Voir les données du graphique") -> html.Details:
     """A "voir les données" table from rows already formatted as text."""
     return html.Details([
-        html.Summary("Voir les données du graphique"),
+        html.Summary(summary),
         html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
                              html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])],
                             className="table table-sm"), className="table-responsive"),

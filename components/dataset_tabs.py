@@ -28,6 +28,8 @@ QUERY_STORE_ID = "jeu-requete"  # the page's query string, for the grid's callba
 MAP_ID = "jeu-carte"
 MAP_LAYER_ID = "jeu-carte-couche"
 RECORD_ID = "jeu-carte-fiche"
+RECORD_CARD_ID = "jeu-carte-fiche-type"  # which card a click on the map opens (a page's own, or the record's)
+OVERLAY_PANE = "couches-sous-les-objets"
 ROUEN = [49.44, 1.09]
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
                "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
@@ -91,11 +93,14 @@ def table_view(table, rows: int) -> html.Div:
 
 
 def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
-             classes: str | None = None, legend: html.Ul | None = None) -> html.Div:
+             classes: str | None = None, legend: html.Ul | None = None, sizes: str = "",
+             overlays: list | None = None, card: dict | None = None, after=None) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
     and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
     class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
-    or marker shape), and `legend` explains them in words."""
+    pattern or a mark), `sizes` one digit per row (the mark's size) and `legend` explains them in words.
+    `overlays` are extra layers the reader can switch on (dl.Overlay), `card` tells the click's callback which
+    card to draw (the dataset page's record card by default), and `after` comes under the legend."""
     points = is_point_layer(table)
     url = f"/api/geo/{dataset.id}.geojson?v={version}"
     filtered = len(positions) < len(table)
@@ -111,7 +116,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     if points:
         layer["pointToLayer"] = {"variable": "portail.carte.point"}
     if classes is not None:
-        layer.update(cluster=False, url=url, hideout={**layer.get("hideout", {}), "classe": classes},
+        layer.update(cluster=False, url=url, hideout={**layer.get("hideout", {}), "classe": classes, "taille": sizes},
                      style={"variable": "portail.carte.style"}, pointToLayer={"variable": "portail.carte.pointClasse"})
         if filtered and "filter" not in layer:  # the subset URL is not used when styling: filter in the browser
             layer.update(hideout={**layer["hideout"], "garder": position_bitmap(positions, len(table))},
@@ -120,6 +125,10 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     layers = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
     layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
                              superClusterOptions={"radius": 60}, **layer))
+    if overlays:
+        # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
+        layers += [dl.Pane(name=OVERLAY_PANE, style={"zIndex": 350}),
+                   dl.LayersControl(overlays, collapsed=False, position="topright")]
     return html.Div([
         html.P(f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
                "sous la carte ; l'onglet Tableau donne les mêmes lignes, utilisable au clavier.", className="map-help"),
@@ -129,8 +138,21 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
                # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
                zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False),
         legend,
+        after,
+        dcc.Store(id=RECORD_CARD_ID, data=card or {}),
         html.Div(id=RECORD_ID, className="map-record", role="status"),
     ])
+
+
+# Cards a page can give its map instead of the record card: kind -> builder(table, position, context dict).
+RECORD_CARDS: dict = {}
+
+
+def map_card(table, position: int, card: dict | None) -> html.Div:
+    """The card a click on the map opens: the page's own kind (see RECORD_CARDS), else the record card."""
+    card = card if isinstance(card, dict) else {}
+    builder = RECORD_CARDS.get(card.get("kind"))
+    return builder(table, position, card) if builder is not None else record_card(table, position)
 
 
 def record_card(table, position: int) -> html.Div:

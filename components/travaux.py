@@ -1,13 +1,18 @@
 """The Travaux dashboard's own pieces: timeline, progress chart, map legend and « Dans ma commune » (pure builders)."""
 from __future__ import annotations
 
+import datetime as dt
+
+import dash_leaflet as dl
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
-from components.format import plural
-from data_access.travaux import (LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, gantt_summary,
-                                 in_my_commune, progress_summary)
+from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS
+from components.format import format_date, format_int, plural
+from data_access.geo import choropleth_classes
+from data_access.travaux import (LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
+                                 gantt_summary, in_my_commune, money, progress_summary, site_details, size_legend)
 
 
 def _fmt(value) -> str:
@@ -58,7 +63,8 @@ def status_legend(codes: str, positions) -> html.Ul:
     """The map's legend in words (and a sample line), with the count of each class among the selected sites."""
     counts = class_counts(codes, positions)
     return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
-                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape in MAP_LEGEND],
+                             html.Span(mark, className=f"legend-mark legend-mark-{code}", **{"aria-hidden": "true"}),
+                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape, mark in MAP_LEGEND],
                    className="map-legend", **{"aria-label": "Légende de la carte"})
 
 
@@ -91,3 +97,100 @@ def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, da
     return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}, ceux qui "
                                     "gênent la circulation d'abord :"),
                      html.Ul(items, id=list_id, className="site-cards")])
+
+
+def _day(value) -> str:
+    return "—" if value is None else format_date(value.date() if hasattr(value, "date") else value)
+
+
+def site_card(table, position: int, card: dict) -> html.Div:
+    """The card a click on a site opens: title, status on the reference date, dates, a progress bar, budget,
+    owner and traffic impact (a part the data lacks is left out)."""
+    try:
+        reference = dt.date.fromisoformat(card.get("date", ""))
+        data_date = dt.date.fromisoformat(card["donnees"]) if card.get("donnees") else None
+    except (TypeError, ValueError):
+        reference, data_date = dt.date.today(), None
+    site = site_details(table, find_roles(table), position, reference, data_date)
+    facts = [("Statut au " + format_date(reference), site["status"] + (" — en retard" if site["late"] else "")),
+             ("Commune" if table.role_field("commune_name") or table.role_field("commune") else "Secteur",
+              site["place"]),
+             ("Type de travaux", site["type"]), ("Maître d'ouvrage", site["owner"]),
+             ("Début", _day(site["start"])), ("Fin prévue", _day(site["planned_end"])),
+             ("Fin réelle", _day(site["actual_end"]) if site["actual_end"] is not None else None),
+             ("Budget prévu", money(site["budget_planned"]) if site["budget_planned"] is not None else None),
+             ("Budget engagé", money(site["budget_committed"]) if site["budget_committed"] is not None else None),
+             ("Impact sur la circulation", site["impact"])]
+    items = [part for label, value in facts if value is not None
+             for part in (html.Dt(label), html.Dd(str(value)))]
+    progress = None
+    if site["progress_known"] and site["progress"] is not None:
+        done = float(site["progress"])
+        elapsed = f" pour {site['elapsed']:.0f}\u202f% de la durée prévue écoulée" if site["elapsed"] is not None else ""
+        progress = html.Div([
+            html.P(f"Avancement : {done:.0f}\u202f% réalisés{elapsed}", id="fiche-avancement-texte"),
+            html.Progress(value=str(done), max="100", className="site-progress",
+                          **{"aria-labelledby": "fiche-avancement-texte"}),
+        ])
+    return html.Article([html.H2(site["title"]), progress, html.Dl(items, className="dataset-facts"),
+                         html.P(site["description"]) if site["description"] else None], className="site-card")
+
+
+RECORD_CARDS["travaux"] = site_card  # a click on the Travaux map opens this card
+
+
+def size_legend_items(thresholds) -> html.P | None:
+    """The marks' sizes in words."""
+    words = size_legend(thresholds)
+    if not words:
+        return None
+    return html.P("Taille des points et épaisseur des traits selon le budget prévu, du plus petit au plus grand : "
+                  + " ; ".join(words) + ".", className="map-legend-sizes")
+
+
+def _class_labels(bounds, show, whole: bool) -> list[str]:
+    """Each class in words: « jusqu'à 466 k€ », « 466 k€ à 1,3 M€ »; for counts « 1 », « 3 à 6 »."""
+    labels, low = [], None
+    for bound in bounds:
+        if whole:
+            first = 1 if low is None else low + 1
+            labels.append(show(bound) if first == bound else f"{show(first)} à {show(bound)}")
+        else:
+            labels.append(f"jusqu'à {show(bound)}" if low is None else f"{show(low)} à {show(bound)}")
+        low = bound
+    return labels
+
+
+def commune_layers(outlines, version: str, data) -> tuple[list, html.Div]:
+    """The communes layers the reader can switch on (sites, and budget when there is one, per commune), and
+    their legend and table in words under the map."""
+    url = f"/api/geo/{outlines.id}.geojson?v={version}"
+    size = int(data["row"].max()) + 1
+    texts = [""] * size
+    has_budget = data["budget"].notna().any()
+    for row in data.itertuples():
+        budget = f", {money(row.budget)} prévus" if has_budget and row.budget == row.budget else ""
+        texts[row.row] = f"{row.name} : {plural(row.sites, 'chantier')}{budget}"
+    layers, legends = [], []
+    kinds = [("sites", "Nombre de chantiers par commune", format_int)]
+    if has_budget:
+        kinds.append(("budget", "Budget prévu par commune", money))
+    for column, name, show in kinds:
+        classes, bounds = choropleth_classes(data[column].fillna(0))
+        codes = ["0"] * size
+        for row, code in zip(data["row"], classes):
+            codes[row] = str(code)
+        layers.append(dl.Overlay(dl.GeoJSON(
+            url=url, pane=OVERLAY_PANE, hideout={"classe": "".join(codes), "texte": texts},
+            style={"variable": "portail.carte.aplat"}, onEachFeature={"variable": "portail.carte.infobulle"}),
+            name=name, checked=False))
+        labels = ["aucun"] + _class_labels(bounds, show, whole=column == "sites")
+        legends.append(html.Li([f"{name} (teinte de plus en plus foncée) : ",
+                                *[html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}),
+                                             label]) for k, label in enumerate(labels)]]))
+    rows = [[row.name, format_int(row.sites)] + ([money(row.budget) if row.budget == row.budget else "—"]
+                                                 if has_budget else []) for row in data.itertuples()]
+    table = rows_table(["Commune", "Chantiers"] + (["Budget prévu"] if has_budget else []), rows,
+                       "Chantiers sélectionnés par commune", summary="Voir les chantiers par commune")
+    return layers, html.Div([html.P("Couches des communes, à cocher en haut à droite de la carte :"),
+                             html.Ul(legends, className="map-legend-communes"), table], className="commune-layers")

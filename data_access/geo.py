@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .readers.base import Table
+from .repository import DatasetUnavailable
 
 PRECISION = 1e-5  # about a metre: enough for a city map, and much lighter to send
 
@@ -49,3 +50,34 @@ def position_bitmap(positions: np.ndarray, rows: int) -> str:
     bits = np.zeros(rows, dtype=bool)
     bits[positions] = True
     return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
+
+
+def choropleth_classes(values: pd.Series, steps: int = 5) -> tuple[list[int], list[float]]:
+    """Classes 0 (nothing) to `steps` for a choropleth, by equal-count breaks of the non-zero values, with the
+    upper bound of each class."""
+    positive = values[values > 0]
+    if positive.empty:
+        return [0] * len(values), []
+    breaks = positive.quantile(np.linspace(0, 1, steps + 1)[1:])
+    if (positive == positive.round()).all():
+        breaks = np.floor(breaks)  # counts: whole bounds, each class "up to n"
+    bounds = sorted({float(b) for b in breaks})
+    classes = np.searchsorted(np.asarray(bounds), values.to_numpy(dtype=float), side="left") + 1
+    return np.where(values.to_numpy(dtype=float) > 0, classes, 0).tolist(), bounds
+
+
+def commune_outlines(repository, exclude: str | None = None):
+    """The dataset that draws the communes, found by its roles, never by its name: a `commune` role with one row
+    per commune, and shapes. Returns (dataset, table), or None when the catalogue has no such dataset available."""
+    for dataset in repository.catalogue.datasets:
+        if dataset.id == exclude or not dataset.role_field("commune") or dataset.role_field("year"):
+            continue
+        try:
+            table = repository.table(dataset.id)
+        except DatasetUnavailable:
+            continue
+        code, geometry = table.role_field("commune"), table.geometry_field
+        if code is not None and geometry is not None and geometry.type == "geo_shape" \
+                and table.frame[code.name].is_unique:
+            return dataset, table
+    return None

@@ -278,9 +278,11 @@ def progress_summary(data: pd.DataFrame) -> str:
 
 STATUS_CODES = {PROGRAMMED: "p", IN_PROGRESS: "c", FINISHED: "t", SUSPENDED: "s"}
 LATE_CODE = "r"
-MAP_LEGEND = (("c", "en cours", "trait plein"), ("r", "en retard", "trait plein épais, gros point"),
-              ("p", "programmé", "pointillés, petit point"), ("s", "suspendu", "tirets courts"),
-              ("t", "terminé", "tirets longs"))
+# Each class on the map: its letter, its name, how lines and points show it, and the point's mark (the same as
+# in assets/carte.js, which also gives each class its colour).
+MAP_LEGEND = (("c", "en cours", "trait plein, rond", "\u25CF"), ("r", "en retard", "tiret-point, triangle", "\u25B2"),
+              ("p", "programmé", "pointillés, rond vide", "\u25CB"), ("s", "suspendu", "tirets courts, carré", "\u25A0"),
+              ("t", "terminé", "tirets longs, losange", "\u25C6"))
 
 
 def status_codes(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> str:
@@ -334,7 +336,102 @@ def commune_choices(table: Table, roles: Roles) -> list[str]:
 
 def class_counts(codes: str, positions) -> dict[str, int]:
     """How many of the selected rows fall in each map class (for the legend)."""
-    counts = {code: 0 for code, _, _ in MAP_LEGEND}
+    counts = {code: 0 for code, *_ in MAP_LEGEND}
     for position in positions:
         counts[codes[position]] = counts.get(codes[position], 0) + 1
     return counts
+
+
+SIZE_CLASSES = 4  # marks on the map come in this many sizes, by budget planned (0 when it is unknown)
+
+
+def _nice(value: float) -> float:
+    """A round amount near the value (1, 2 or 5 times a power of ten), for a legend a reader can take in."""
+    power = 10 ** np.floor(np.log10(value))
+    return float(min((1, 2, 5, 10), key=lambda step: abs(step * power - value)) * power)
+
+
+def budget_sizes(table: Table, roles: Roles) -> tuple[str, list[float]]:
+    """The map's mark sizes: one digit per row of the table (0 when the budget is unknown, else 1 to
+    SIZE_CLASSES by budget planned) and the thresholds between the classes. The thresholds are round amounts near
+    the quartiles of the whole table, so a site keeps its size under every filter. ("", []) without a budget."""
+    column = roles["budget_planned"]
+    if not column:
+        return "", []
+    key = f"travaux_sizes:{column}"
+    if key not in table.extra:
+        budget = table.frame[column].astype("float")
+        known = budget[budget > 0]
+        thresholds = sorted({_nice(q) for q in known.quantile([0.25, 0.5, 0.75])}) if len(known) else []
+        classes = np.searchsorted(np.asarray(thresholds, dtype=float), budget.fillna(0).to_numpy(), side="left") + 1
+        classes = np.where(budget.gt(0).to_numpy(), classes, 0)
+        table.extra[key] = ("".join(map(str, classes.tolist())), thresholds)
+    return table.extra[key]
+
+
+def size_legend(thresholds: list[float]) -> list[str]:
+    """The size classes in words, smallest first: « jusqu'à 100 k€ », « de 100 k€ à 500 k€ », « plus de 2 M€ »."""
+    if not thresholds:
+        return []
+    words = [f"jusqu'à {money(thresholds[0])}"]
+    words += [f"de {money(low)} à {money(high)}" for low, high in zip(thresholds, thresholds[1:])]
+    return words + [f"plus de {money(thresholds[-1])}"]
+
+
+def by_commune(table: Table, roles: Roles, positions: np.ndarray, outlines: Table) -> pd.DataFrame | None:
+    """The selected sites per commune of the outlines table: columns row (the commune's row in `outlines`),
+    name, sites and budget (planned; NaN without the role), every commune listed, those with the most sites
+    first. The sites' commune code is matched with the outlines' code, else their commune name with the
+    outlines' name. None when no site matches any commune (the places are not communes of these outlines)."""
+    code, name = outlines.role_field("commune"), outlines.role_field("commune_name")
+    frame = table.frame.iloc[positions]
+    pairs = [(roles["commune"] or roles["area"], code)]
+    site_name = table.role_field("commune_name")
+    if site_name is not None and name is not None:
+        pairs.append((site_name.name, name))
+    for site_column, outline_field in pairs:
+        if not site_column or outline_field is None:
+            continue
+        keys = outlines.frame[outline_field.name].astype("str")
+        if not table.frame[site_column].astype("str").isin(keys).any():
+            continue  # try the names: these codes are not the outlines' codes
+        grouped = frame.groupby(frame[site_column].astype("str"))
+        counts = grouped.size()
+        budget = grouped[roles["budget_planned"]].sum() if roles["budget_planned"] else None
+        data = pd.DataFrame({
+            "row": np.arange(len(outlines)),
+            "name": outlines.frame[(name or outline_field).name].astype("str").to_numpy(),
+            "sites": keys.map(counts).fillna(0).astype(int).to_numpy(),
+            "budget": keys.map(budget).astype("float").to_numpy() if budget is not None else np.nan,
+        })
+        return data.sort_values(["sites", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return None
+
+
+
+def site_details(table: Table, roles: Roles, position: int, reference: dt.date,
+                 data_date: dt.date | None = None) -> dict:
+    """One site's card on the reference date: its roles' values (None when the role is missing or the value
+    unknown), its status and lateness, and the elapsed share of its planned duration."""
+    row = table.frame.iloc[position]
+
+    def value(role: str):
+        column = roles[role]
+        item = row[column] if column else None
+        return None if item is None or (not isinstance(item, str) and pd.isna(item)) else item
+
+    name = table.role_field("commune_name")
+    place = row[name.name] if name is not None and pd.notna(row[name.name]) else value("commune") or value("area")
+    elapsed = elapsed_share(table, roles, reference).iloc[position]
+    return {
+        "title": value("title") or value("id") or f"Chantier n° {position + 1}",
+        "status": status_on(table, roles, reference, data_date).iloc[position],
+        "late": bool(is_late(table, roles, reference, data_date).iloc[position]),
+        "place": place, "type": value("type"), "owner": value("owner"), "description": value("description"),
+        "start": value("start_date"), "planned_end": value("planned_end_date"), "actual_end": value("actual_end_date"),
+        "progress": value("progress"), "elapsed": None if pd.isna(elapsed) else float(elapsed),
+        "budget_planned": value("budget_planned"), "budget_committed": value("budget_committed"),
+        "impact": value("traffic_impact"),
+        # progress is known as of the data's date only: on an earlier reference date it is not shown
+        "progress_known": bool(roles["progress"]) and (data_date is None or _day(reference) >= _day(data_date)),
+    }

@@ -158,9 +158,10 @@ def grid_rows(request_, dataset_id, query_string):
     Output(dataset_tabs.RECORD_ID, "children"),
     Input(dataset_tabs.MAP_LAYER_ID, "clickData"),
     State(Ids.DATASET, "data"),
+    State(dataset_tabs.RECORD_CARD_ID, "data"),
     prevent_initial_call=True,
 )
-def show_record(feature, dataset_id):
+def show_record(feature, dataset_id, card):
     position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
     if type(position) is not int:  # a cluster was clicked (it zooms in), or a forged request
         return dash.no_update
@@ -168,7 +169,7 @@ def show_record(feature, dataset_id):
         table = current_portal().repository.table(dataset_id)
     except (UnknownDataset, DatasetUnavailable):
         return dash.no_update
-    return dataset_tabs.record_card(table, position) if 0 <= position < len(table) else dash.no_update
+    return dataset_tabs.map_card(table, position, card) if 0 <= position < len(table) else dash.no_update
 
 
 @callback(

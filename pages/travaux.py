@@ -21,9 +21,12 @@ from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable
-from components.travaux import gantt_card, my_commune, progress_card, status_legend
-from data_access.travaux import (DEFINITIONS, budget_by_type, budget_summary, find_roles, gantt_sites, key_figures,
-                                 money, monthly_starts_and_ends, monthly_summary, schedule, status_codes)
+from components.travaux import (commune_layers, gantt_card, my_commune, progress_card, size_legend_items,
+                                status_legend)
+from data_access.geo import commune_outlines
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes,
+                                 budget_summary, by_commune, find_roles, gantt_sites, key_figures, money,
+                                 monthly_starts_and_ends, monthly_summary, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -61,6 +64,18 @@ def _reference_date(params: dict, errors: list) -> dt.date:
 def _unavailable(message: str) -> html.Div:
     return html.Div([html.H1("Tableau de bord des travaux"), html.P(message, className="notice-unavailable",
                                                                     role="alert")])
+
+
+def _commune_layers(repository, dataset, table, roles, positions, missing: list) -> tuple[list, object]:
+    """The communes layers of the map (count and budget of the selected sites per commune), when the catalogue
+    has the communes' outlines and the sites' places are those communes."""
+    outlines = commune_outlines(repository, exclude=dataset.id)
+    data = by_commune(table, roles, positions, outlines[1]) if outlines is not None else None
+    if data is None:
+        missing.append("la couche des communes (contours des communes avec le rôle commune, dont les codes sont "
+                       "ceux des chantiers)")
+        return [], None
+    return commune_layers(outlines[0], repository.version(outlines[0].id), data)
 
 
 def layout(**params):
@@ -106,6 +121,10 @@ def layout(**params):
     else:
         missing.append("l'avancement (rôles progress et budget_planned)")
 
+    sizes, thresholds = budget_sizes(table, roles)
+    if not thresholds:
+        missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned)")
+    overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing)
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
     codes = status_codes(table, roles, reference, data_date=dataset.modified)
     budget = budget_by_type(table, roles, positions)
@@ -156,7 +175,10 @@ def layout(**params):
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
                     dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url,
-                    classes=codes, legend=status_legend(codes, positions))),
+                    classes=codes, legend=status_legend(codes, positions), sizes=sizes, overlays=overlays,
+                    card={"kind": "travaux", "date": reference.isoformat(),
+                          "donnees": dataset.modified.isoformat() if dataset.modified else None},
+                    after=html.Div([size_legend_items(thresholds), communes_text]))),
                 *charts,
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
                     dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),

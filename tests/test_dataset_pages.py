@@ -135,7 +135,15 @@ def test_forged_callback_requests_do_not_fail(demo_app):
     response = client.post("/_dash-update-component", json={
         "output": record, "outputs": {"id": "jeu-carte-fiche", "property": "children"},
         "inputs": [{"id": "jeu-carte-couche", "property": "clickData", "value": {"properties": {"i": True}}}],
-        "state": [{"id": "jeu-id", "property": "data", "value": "chantiers"}],
+        "state": [{"id": "jeu-id", "property": "data", "value": "chantiers"},
+                  {"id": "jeu-carte-fiche-type", "property": "data", "value": None}],
         "changedPropIds": ["jeu-carte-couche.clickData"]})
     assert response.status_code in (200, 204)  # no_update: nothing to show, nothing broken
     assert "Fiche" not in response.get_data(as_text=True)
+    response = client.post("/_dash-update-component", json={  # a forged date in the Travaux card: today's instead
+        "output": record, "outputs": {"id": "jeu-carte-fiche", "property": "children"},
+        "inputs": [{"id": "jeu-carte-couche", "property": "clickData", "value": {"properties": {"i": 0}}}],
+        "state": [{"id": "jeu-id", "property": "data", "value": "chantiers"},
+                  {"id": "jeu-carte-fiche-type", "property": "data", "value": {"kind": "travaux", "date": [1]}}],
+        "changedPropIds": ["jeu-carte-couche.clickData"]})
+    assert response.status_code == 200 and "Statut au" in response.get_data(as_text=True)

@@ -93,8 +93,21 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", site)
     dash_duo.driver.execute_script(
         "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1}))", site)
-    dash_duo.wait_for_text_to_equal("#jeu-carte-fiche h2", "Fiche de l'objet choisi")
-    assert "Commune" in dash_duo.find_element("#jeu-carte-fiche").text
+    dash_duo.wait_for_contains_text("#jeu-carte-fiche", "Statut au 30 juin 2025")
+    card = dash_duo.find_element("#jeu-carte-fiche").text
+    assert "Commune\nRouen" in card and "Fin prévue" in card and "Budget prévu" in card
+    # a point site: its mark (shape and size in the legend's words) opens the same card
+    mark = dash_duo.find_element("#jeu-carte .site-mark")
+    dash_duo.driver.execute_script("arguments[0].click()", mark)
+    dash_duo.wait_for_contains_text("#jeu-carte-fiche", "Type de travaux")
+    # the communes layer: switched on, each commune is shaded, and the table says the same in words
+    toggle = next(label for label in dash_duo.find_elements(".leaflet-control-layers-overlays label")
+                  if "Nombre de chantiers par commune" in label.text)
+    toggle.find_element("css selector", "input").click()
+    dash_duo.wait_for_element(".leaflet-couches-sous-les-objets-pane path")
+    assert len(dash_duo.find_elements(".leaflet-couches-sous-les-objets-pane path")) == 71
+    dash_duo.find_element(".commune-layers summary").click()
+    assert dash_duo.find_element(".commune-layers tbody tr").text.startswith("Rouen 134")
     assert_clean_console(dash_duo)
 
 
