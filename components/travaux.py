@@ -11,7 +11,7 @@ from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS
 from components.format import format_date, format_int, plural
 from data_access.geo import choropleth_classes
-from data_access.travaux import (LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
+from data_access.travaux import (LATE_CODE, LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
                                  gantt_summary, in_my_commune, money, progress_summary, site_details, size_legend)
 
 
@@ -19,7 +19,7 @@ def _fmt(value) -> str:
     return "—" if value != value or value is None else f"{value:.0f}\u202f%"
 
 
-def gantt_card(graph_id: str, sites, total: int, reference) -> object:
+def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = True) -> object:
     fig = go.Figure()
     for late, name, pattern, colour in ((False, "dans les temps", "", PALETTE[0]), (True, "en retard", "/", PALETTE[1])):
         part = sites[sites["late"] == late]
@@ -36,7 +36,7 @@ def gantt_card(graph_id: str, sites, total: int, reference) -> object:
             for r in sites.itertuples()]
     table = rows_table(["Chantier", "Début", "Fin prévue", "Statut", "En retard"], rows,
                        "Chantiers du calendrier")
-    return figure_card(graph_id, fig, gantt_summary(sites, total, reference), table)
+    return figure_card(graph_id, fig, gantt_summary(sites, total, reference, late_known), table)
 
 
 def progress_card(graph_id: str, data) -> object:
@@ -59,12 +59,14 @@ def progress_card(graph_id: str, data) -> object:
     return figure_card(graph_id, fig, progress_summary(data), table)
 
 
-def status_legend(codes: str, positions) -> html.Ul:
-    """The map's legend in words (and a sample line), with the count of each class among the selected sites."""
+def status_legend(codes: str, positions, late_known: bool = True) -> html.Ul:
+    """The map's legend in words (and a sample line), with the count of each class among the selected sites;
+    without « en retard » when the data cannot tell."""
     counts = class_counts(codes, positions)
+    legend = [entry for entry in MAP_LEGEND if late_known or entry[0] != LATE_CODE]
     return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
                              html.Span(mark, className=f"legend-mark legend-mark-{code}", **{"aria-hidden": "true"}),
-                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape, mark in MAP_LEGEND],
+                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape, mark in legend],
                    className="map-legend", **{"aria-label": "Légende de la carte"})
 
 
@@ -73,11 +75,14 @@ def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, da
     choices = commune_choices(table, roles)
     chosen = chosen[-1] if isinstance(chosen, list) else chosen
     chosen = chosen if chosen in choices else None
-    picker = html.Label(["Ma commune", dcc.Dropdown(id=picker_id, options=choices, value=chosen,
-                                                    placeholder="Choisir une commune…", clearable=True)],
+    # without a commune, the area (a postcode, a district) stands in for it
+    commune = bool(roles["commune"] or table.role_field("commune_name"))
+    place, a_place = ("Ma commune", "une commune") if commune else ("Mon secteur", "un secteur (code postal, quartier)")
+    picker = html.Label([place, dcc.Dropdown(id=picker_id, options=choices, value=chosen,
+                                             placeholder=f"Choisir {a_place}…", clearable=True)],
                         className="chart-control my-commune-picker")
     if chosen is None:
-        return html.Div([picker, html.P("Choisissez une commune pour voir ses chantiers en cours et à venir.")])
+        return html.Div([picker, html.P(f"Choisissez {a_place} pour voir ses chantiers en cours et à venir.")])
     sites = in_my_commune(table, roles, chosen, reference, data_date)
     if sites.empty:
         return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",

@@ -49,12 +49,32 @@ class Roles:
         return missing
 
 
+def late_is_known(roles: Roles) -> bool:
+    """Lateness needs more than planned dates: without an actual end, a status or a progress, a site's end is
+    taken to be its planned end, so no site could ever be found late (and saying « 0 en retard » would mislead)."""
+    return bool(roles["actual_end_date"] or roles["status"] or roles["progress"])
+
+
 def find_roles(table: Table) -> Roles:
     columns = {role: f.name for role in ROLES if (f := table.role_field(role)) is not None}
     geometry = table.geometry_field
     if geometry is not None:
         columns["geometry"] = geometry.name
     return Roles(columns)
+
+
+def site_titles(table: Table, roles: Roles) -> pd.Series:
+    """What a reader calls each site: its title; without one, its type of works and its reference (an id alone
+    means nothing to a citizen); else its reference, else its row number."""
+    frame = table.frame
+    if roles["title"]:
+        return frame[roles["title"]].astype("str").where(frame[roles["title"]].notna(), "Chantier sans titre")
+    numbers = pd.Series([f"n° {i + 1}" for i in range(len(frame))], index=frame.index)
+    reference = frame[roles["id"]].astype("str").where(frame[roles["id"]].notna(), numbers) if roles["id"] else numbers
+    if roles["type"]:
+        kind = frame[roles["type"]]
+        return (kind.astype("str") + " — " + reference).where(kind.notna(), "Chantier " + reference)
+    return "Chantier " + reference
 
 
 def _day(value: dt.date | pd.Timestamp) -> pd.Timestamp:
@@ -232,10 +252,9 @@ def schedule(table: Table, roles: Roles, positions: np.ndarray, reference: dt.da
     """One row per selected site: title, start, planned end, status and lateness on the reference date, the
     elapsed share of its planned duration and its progress (when known)."""
     rows = table.frame.index[positions]
-    title_role = roles["title"] or roles["id"]
     frame = table.frame.loc[rows]
     data = pd.DataFrame({
-        "title": frame[title_role].astype("str") if title_role else pd.Series(rows.astype(str), index=rows),
+        "title": site_titles(table, roles).loc[rows],
         "start": frame[roles["start_date"]],
         "planned_end": frame[roles["planned_end_date"]],
         "status": status_on(table, roles, reference, data_date).loc[rows],
@@ -254,14 +273,15 @@ def gantt_sites(data: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([running, upcoming]).head(GANTT_SITES).dropna(subset=["start", "planned_end"])
 
 
-def gantt_summary(sites: pd.DataFrame, total: int, reference: dt.date) -> str:
+def gantt_summary(sites: pd.DataFrame, total: int, reference: dt.date, late_known: bool = True) -> str:
     if sites.empty:
         return "Aucun chantier en cours ou à venir pour ces filtres."
-    late = int(sites["late"].sum())
+    late = f" : {int(sites['late'].sum())} en retard, marqués par des hachures" if late_known else \
+        " (le retard n'est pas connu : ni fin réelle, ni statut, ni avancement dans les données)"
     first_end = sites.loc[~sites["status"].eq(PROGRAMMED), "planned_end"].min()
     ending = f" La première fin prévue est le {first_end:%d/%m/%Y}." if pd.notna(first_end) else ""
     return (f"Calendrier de {len(sites)} chantiers sur {total} (en cours puis à venir), situation au "
-            f"{reference:%d/%m/%Y} : {late} en retard, marqués par des hachures.{ending}")
+            f"{reference:%d/%m/%Y}{late}.{ending}")
 
 
 def progress_summary(data: pd.DataFrame) -> str:
@@ -311,7 +331,7 @@ def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,
     keep = here & (status.isin([IN_PROGRESS, SUSPENDED]) | soon)
     impact = frame[roles["traffic_impact"]].astype("str") if roles["traffic_impact"] else None
     data = pd.DataFrame({
-        "title": frame[roles["title"] or roles["id"] or place].astype("str"),
+        "title": site_titles(table, roles),
         "start": start, "planned_end": frame[roles["planned_end_date"]], "status": status,
         "late": is_late(table, roles, reference, data_date),
         "impact": impact if impact is not None else None,
@@ -381,14 +401,14 @@ def size_legend(thresholds: list[float]) -> list[str]:
 def by_commune(table: Table, roles: Roles, positions: np.ndarray, outlines: Table) -> pd.DataFrame | None:
     """The selected sites per commune of the outlines table: columns row (the commune's row in `outlines`),
     name, sites and budget (planned; NaN without the role), every commune listed, those with the most sites
-    first. The sites' commune code is matched with the outlines' code, else their commune name with the
-    outlines' name. None when no site matches any commune (the places are not communes of these outlines)."""
+    first. The sites' commune (a code or a name) is matched with the outlines' code, else with their name, else
+    the sites' commune name with the outlines' name. None when no site matches any commune (the places are not
+    communes of these outlines)."""
     code, name = outlines.role_field("commune"), outlines.role_field("commune_name")
     frame = table.frame.iloc[positions]
-    pairs = [(roles["commune"] or roles["area"], code)]
+    place = roles["commune"] or roles["area"]
     site_name = table.role_field("commune_name")
-    if site_name is not None and name is not None:
-        pairs.append((site_name.name, name))
+    pairs = [(place, code), (place, name), (site_name.name if site_name is not None else None, name)]
     for site_column, outline_field in pairs:
         if not site_column or outline_field is None:
             continue
@@ -402,7 +422,7 @@ def by_commune(table: Table, roles: Roles, positions: np.ndarray, outlines: Tabl
             "row": np.arange(len(outlines)),
             "name": outlines.frame[(name or outline_field).name].astype("str").to_numpy(),
             "sites": keys.map(counts).fillna(0).astype(int).to_numpy(),
-            "budget": keys.map(budget).astype("float").to_numpy() if budget is not None else np.nan,
+            "budget": keys.map(budget).astype("float").fillna(0).to_numpy() if budget is not None else np.nan,
         })
         return data.sort_values(["sites", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return None
@@ -424,7 +444,7 @@ def site_details(table: Table, roles: Roles, position: int, reference: dt.date,
     place = row[name.name] if name is not None and pd.notna(row[name.name]) else value("commune") or value("area")
     elapsed = elapsed_share(table, roles, reference).iloc[position]
     return {
-        "title": value("title") or value("id") or f"Chantier n° {position + 1}",
+        "title": site_titles(table, roles).iloc[position],
         "status": status_on(table, roles, reference, data_date).iloc[position],
         "late": bool(is_late(table, roles, reference, data_date).iloc[position]),
         "place": place, "type": value("type"), "owner": value("owner"), "description": value("description"),

@@ -19,13 +19,13 @@ from components.shell import section
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.portal import current_portal
-from data_access.query import FilterError, parse_date_value, parse_query, row_positions
+from data_access.query import FilterError, parse_date_value, parse_query, query_pairs, row_positions
 from data_access.repository import DatasetUnavailable
 from components.travaux import (commune_layers, gantt_card, my_commune, progress_card, size_legend_items,
                                 status_legend)
 from data_access.geo import commune_outlines
 from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes,
-                                 budget_summary, by_commune, find_roles, gantt_sites, key_figures, money,
+                                 budget_summary, by_commune, find_roles, gantt_sites, key_figures, late_is_known, money,
                                  monthly_starts_and_ends, monthly_summary, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
@@ -46,12 +46,26 @@ class Ids:
     EXPORT = "travaux-export"
     MY_COMMUNE = "travaux-ma-commune"
     MY_COMMUNE_LIST = "travaux-ma-commune-liste"
+    DATASET = "travaux-jeu"
+
+
+def _last(value):
+    """A parameter given several times in the URL counts once, with its last value."""
+    return value[-1] if isinstance(value, list) else value
+
+
+def _dataset_picker(choices, dataset):
+    """When several datasets feed the dashboard, the reader picks one (its filters are its own)."""
+    if len(choices) < 2:
+        return None
+    return html.Label(["Jeu de données", dcc.Dropdown(id=Ids.DATASET, options=[
+        {"label": d.title, "value": d.id} for d in choices], value=dataset.id, clearable=False, searchable=False)],
+        className="chart-control dataset-picker")
 
 
 def _reference_date(params: dict, errors: list) -> dt.date:
     today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
-    raw = params.get("date")
-    raw = raw[-1] if isinstance(raw, list) else raw
+    raw = _last(params.get("date"))
     if not raw:
         return today
     period = parse_date_value(raw)
@@ -81,10 +95,17 @@ def _commune_layers(repository, dataset, table, roles, positions, missing: list)
 def layout(**params):
     portal = current_portal()
     repository = portal.repository
-    dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "travaux"), None)
-    if dataset is None:
+    choices = [d for d in repository.catalogue.datasets if d.dashboard == "travaux"]
+    if not choices:
         return _unavailable("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue "
                             "avec dashboard = \"travaux\".")
+    errors: list = []
+    asked = _last(params.get("jeu"))
+    dataset = next((d for d in choices if d.id == asked), choices[0])
+    if asked and dataset.id != asked:
+        errors.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord : « {dataset.title} » "
+                                         "est affiché"))
+    picker = _dataset_picker(choices, dataset)
     try:
         table = repository.table(dataset.id)
     except DatasetUnavailable as exc:
@@ -93,23 +114,26 @@ def layout(**params):
     if roles.missing_required:
         return _unavailable(f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
                             f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
-    errors: list = []
     reference = _reference_date(params, errors)
-    query, query_errors = parse_query({k: v for k, v in params.items() if k not in ("date", "ma_commune")},
+    query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS.values()},
                                       table.fields)
     errors += query_errors
     positions = row_positions(table, query)
     figures = key_figures(table, roles, positions, reference, data_date=dataset.modified)
     query_string = urlencode(list(query.params))
     extra = [("date", reference.isoformat())] if params.get("date") else []
+    extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
 
     items = [
         (format_int(figures.in_progress), "chantiers en cours", DEFINITIONS["in_progress"]),
         (format_int(figures.upcoming), "commencent dans 30 jours", DEFINITIONS["upcoming"]),
         (format_int(figures.finished_this_year), f"terminés en {reference.year}", DEFINITIONS["finished_this_year"]),
-        (format_int(figures.late), "en retard", DEFINITIONS["late"]),
     ]
     missing = []
+    if late_is_known(roles):
+        items.append((format_int(figures.late), "en retard", DEFINITIONS["late"]))
+    else:
+        missing.append("les chantiers en retard (rôle actual_end_date, status ou progress)")
     if figures.budget_planned is not None:
         committed = f", {money(figures.budget_committed)} engagés" if figures.budget_committed is not None else ""
         items.append((money(figures.budget_planned), "budget prévu", DEFINITIONS["budget"] + committed))
@@ -130,7 +154,7 @@ def layout(**params):
     budget = budget_by_type(table, roles, positions)
     monthly = monthly_starts_and_ends(table, roles, positions)
     charts = [section("Calendrier des chantiers", f"{Ids.GANTT}-titre",
-                      gantt_card(Ids.GANTT, gantt_sites(sites), len(positions), reference))]
+                      gantt_card(Ids.GANTT, gantt_sites(sites), len(positions), reference, late_is_known(roles)))]
     if roles["progress"] and dataset.modified and reference < dataset.modified:
         # progress is only known as of the data's date: drawn against an earlier date, it would mislead
         charts.append(section("Avancement et temps écoulé", f"{Ids.PROGRESS}-titre", html.P(
@@ -153,9 +177,10 @@ def layout(**params):
     settings = portal.settings
     return html.Div([
         html.H1("Tableau de bord des travaux"),
-        html.P(f"Où en sont les chantiers ({dataset.title}) à la date de situation. Données au "
-               f"{format_date(dataset.modified)}" + (" — données de démonstration." if dataset.demo else "."),
-               className="lead"),
+        html.P(f"Où en sont les chantiers ({dataset.title}) à la date de situation. "
+               + (f"Données au {format_date(dataset.modified)}" if dataset.modified else "Date des données inconnue")
+               + (" — données de démonstration." if dataset.demo else "."), className="lead"),
+        picker,
         html.Label(["Date de situation (AAAA-MM-JJ) ",
                     dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,
                               className="form-control form-control-sm date-input")], className="reference-date"),
@@ -168,14 +193,15 @@ def layout(**params):
                 html.P(f"{plural(len(positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "
                        f"situation au {format_date(reference)}", className="result-count", role="status"),
                 section("Chiffres clés", Ids.FIGURES, kpi_list(items)),
-                section("Dans ma commune", f"{Ids.MY_COMMUNE}-titre",
+                section("Dans ma commune" if roles["commune"] or table.role_field("commune_name") else
+                        "Dans mon secteur", f"{Ids.MY_COMMUNE}-titre",
                         my_commune(Ids.MY_COMMUNE, Ids.MY_COMMUNE_LIST, table, roles, params.get("ma_commune"),
                                    reference, dataset.modified)),
                 html.P("Parties masquées faute de données : " + " ; ".join(missing) + ".", className="notice-params")
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
                     dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url,
-                    classes=codes, legend=status_legend(codes, positions), sizes=sizes, overlays=overlays,
+                    classes=codes, legend=status_legend(codes, positions, late_is_known(roles)), sizes=sizes, overlays=overlays,
                     card={"kind": "travaux", "date": reference.isoformat(),
                           "donnees": dataset.modified.isoformat() if dataset.modified else None},
                     after=html.Div([size_legend_items(thresholds), communes_text]))),
@@ -189,7 +215,7 @@ def layout(**params):
 
 
 # The page's own parameters (outside the filter grammar), each written by its control.
-PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune"}
+PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu"}
 
 
 @callback(
@@ -202,3 +228,15 @@ PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune"}
 def change_page_parameter(date, commune, current):
     param = PAGE_PARAMS[dash.ctx.triggered_id]
     return replace_params(current, {param: date if param == "date" else commune}, (param,))
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.DATASET, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_dataset(dataset_id, current):
+    """Another dataset: its own filters and communes, so only the reference date is kept."""
+    date = [v for k, v in query_pairs(current) if k == "date"]
+    return "?" + urlencode([("jeu", dataset_id)] + [("date", d) for d in date[-1:]])

@@ -123,3 +123,49 @@ def test_in_my_commune_lists_running_and_soon_starting_sites_disruptive_first(ta
     assert sites["title"].tolist() == ["B", "F", "A", "C"]  # with an impact first (B fort, F faible), then by start
     assert sites["disrupts"].tolist() == [True, True, False, False]
     assert commune_choices(local, roles) == ["Elbeuf", "Rouen"]
+
+
+def test_map_sizes_by_budget_class(table):
+    from data_access.travaux import budget_sizes, size_legend
+
+    # known budgets 50, 100, 200, 300, 600: quartiles 100, 200, 300, rounded to 100, 200, 200 -> two thresholds
+    sizes, thresholds = budget_sizes(table, find_roles(table))
+    assert thresholds == [100, 200]
+    assert sizes == "1312300"  # A 100 -> 1, B 300 -> 3, C 50 -> 1, D 200 -> 2, E 600 -> 3, F unknown and G 0 -> 0
+    assert size_legend(thresholds) == ["jusqu'à 100 €", "de 100 € à 200 €", "plus de 200 €"]
+    no_budget = Table(frame=table.frame, fields=FIELDS[:7])
+    assert budget_sizes(no_budget, find_roles(no_budget)) == ("", [])
+
+
+def test_sites_per_commune_match_codes_or_names(table):
+    from data_access.geo import choropleth_classes
+    from data_access.travaux import by_commune
+
+    sites = Table(frame=table.frame.assign(commune=["Rouen", "Rouen", "Elbeuf", "Rouen", "Elbeuf", "Rouen", "Rouen"]),
+                  fields=FIELDS)
+    outlines = Table(frame=pd.DataFrame({"insee": ["76540", "76231", "76484"], "nom": ["Rouen", "Elbeuf", "Oissel"]}),
+                     fields=(FieldInfo("insee", "Code", "text", role="commune"),
+                             FieldInfo("nom", "Nom", "text", role="commune_name")))
+    # the sites name their commune: matched with the outlines' names; Oissel has none
+    data = by_commune(sites, find_roles(sites), np.arange(7), outlines)
+    assert data.to_dict("list") == {"row": [0, 1, 2], "name": ["Rouen", "Elbeuf", "Oissel"], "sites": [5, 2, 0],
+                                    "budget": [600.0, 650.0, 0.0]}  # Rouen 100+300+200+0 (F unknown), Elbeuf 50+600
+    # a selection counts only its rows
+    assert by_commune(sites, find_roles(sites), np.array([2]), outlines)["sites"].tolist() == [1, 0, 0]
+    # places that are not these communes (Paris postcodes): no layer
+    paris = Table(frame=table.frame.assign(commune=["75015"] * 7), fields=FIELDS)
+    assert by_commune(paris, find_roles(paris), np.arange(7), outlines) is None
+    # shades: non-zero values in five equal-count classes (whole bounds for counts), 0 for none
+    assert choropleth_classes(data["sites"]) == ([4, 1, 0], [2.0, 3.0, 4.0, 5.0])
+
+
+def test_a_site_card_on_the_reference_date(table):
+    from data_access.travaux import site_details
+
+    roles = find_roles(table)
+    site = site_details(table, roles, 1, REF, data_date=REF)  # B: due 31 March, 80 % done
+    assert (site["title"], site["status"], site["late"], site["place"]) == ("B", "en cours", True, "Rouen")
+    assert (site["progress"], site["elapsed"], site["budget_planned"], site["budget_committed"]) == (80, 100, 300, 350)
+    assert site["progress_known"] and site["actual_end"] is None and site["owner"] is None
+    earlier = site_details(table, roles, 1, dt.date(2026, 2, 1), data_date=REF)
+    assert earlier["status"] == "en cours" and not earlier["late"] and not earlier["progress_known"]
