@@ -268,13 +268,19 @@ def print_extracts(data_dir: Path, runs: int) -> None:
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
+PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Mesures de performance (médianes).")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="échelles de l'instantané (1 10)")
     parser.add_argument("--runs", type=int, default=5, help="nombre de mesures par chiffre (médiane)")
     parser.add_argument("--large", type=int, default=1_000_000,
                         help="lignes de la table synthétique des extraits (0 : pas de table synthétique)")
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS,
+                        help="parties à mesurer (toutes par défaut)")
     args = parser.parse_args()
+    parts = set(args.parts)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
     for scale in args.scales:
         print(f"\n=== échelle {scale} ===")
@@ -283,23 +289,32 @@ def main() -> None:
         size = sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file()) / 1e6
         print(f"génération de l'instantané : {median_ms(times)}  ({gen_runs} mesures, {size:.1f} Mo)")
         print("  lignes : " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-        print(f"démarrage à froid (jusqu'à /healthz) : {median_ms(cold_starts(data_dir, args.runs))}")
-        print("chargement des jeux de données (premier dans un nouveau processus / à froid / en cache) :")
-        fresh = first_loads_in_fresh_process(data_dir, min(args.runs, 3))
-        for dataset_id, (cold, cached, rows) in dataset_loads(data_dir, args.runs).items():
-            first = median_ms(fresh[dataset_id]) if dataset_id in fresh else "      —"
-            print(f"  {dataset_id:22s} {rows:>9d} lignes  {first} / {median_ms(cold)} / "
-                  f"{statistics.median(cached) * 1000:7.3f} ms")
-        print("mise en page côté serveur (premier appel / médiane ensuite) :")
-        layouts = page_layouts(data_dir, args.runs)
-        for path, (first, warm) in layouts.items():
-            print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
-        print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : {peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
-        print_extracts(data_dir, args.runs)
-        from bench.explorer import explorer_figures
+        if "demarrage" in parts:
+            print(f"démarrage à froid (jusqu'à /healthz) : {median_ms(cold_starts(data_dir, args.runs))}")
+            print("chargement des jeux de données (premier dans un nouveau processus / à froid / en cache) :")
+            fresh = first_loads_in_fresh_process(data_dir, min(args.runs, 3))
+            for dataset_id, (cold, cached, rows) in dataset_loads(data_dir, args.runs).items():
+                first = median_ms(fresh[dataset_id]) if dataset_id in fresh else "      —"
+                print(f"  {dataset_id:22s} {rows:>9d} lignes  {first} / {median_ms(cold)} / "
+                      f"{statistics.median(cached) * 1000:7.3f} ms")
+        if "pages" in parts:
+            print("mise en page côté serveur (premier appel / médiane ensuite) :")
+            layouts = page_layouts(data_dir, args.runs)
+            for path, (first, warm) in layouts.items():
+                print(f"  {path:28s} {first * 1000:8.1f} ms / {median_ms(warm)}")
+            print(f"mémoire résidente maximale (toutes pages, tous jeux chargés) : "
+                  f"{peak_rss_mb(data_dir, list(layouts)):.0f} Mo")
+        if "extraits" in parts:
+            print_extracts(data_dir, args.runs)
+        if "explorateur" in parts:
+            from bench.explorer import explorer_figures
 
-        print("\n".join(explorer_figures(data_dir, args.runs)))
-    if args.large:
+            print("\n".join(explorer_figures(data_dir, args.runs)))
+        if "travaux" in parts:
+            from bench.travaux import travaux_figures
+
+            print("\n".join(travaux_figures(data_dir, args.runs)))
+    if args.large and "extraits" in parts:
         print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
         print_extracts(synthetic_table(args.large), min(args.runs, 3))
 

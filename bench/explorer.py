@@ -83,13 +83,6 @@ def explorer_figures(data_dir: Path, runs: int) -> list[str]:
     lines.append(f"  catalogue (recherche + facette) : {statistics.median(t for t, _ in catalogue) * 1000:7.1f} ms")
     lines.append(f"  plus grosse réponse de callback : {biggest[0] / 1000:.0f} Ko ({biggest[1]})")
 
-    if any(d.dashboard == "travaux" for d in repository.catalogue.datasets):
-        works = next(d for d in repository.catalogue.datasets if d.dashboard == "travaux")
-        commune = repository.table(works.id).frame[repository.table(works.id).role_field("commune").name].iloc[0]
-        results = [render(client, app, "/tableaux-de-bord/travaux", f"?refine.commune={commune}&date=2026-03-01")
-                   for _ in range(runs)]
-        lines.append(f"  tableau de bord Travaux, changement de filtre (chiffres, carte, graphiques) : "
-                     f"{statistics.median(t for t, _ in results) * 1000:7.1f} ms, {max(s for _, s in results) / 1000:.0f} Ko")
     points = [d for d in sizes if (t := repository.table(d)).geometry_field is not None
               and all(f.type == "geo_point_2d" for f in t.fields if f.is_geo)]
     largest_points = max(points, key=sizes.get)

@@ -28,7 +28,8 @@ def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = T
             orientation="h", name=name, marker={"color": colour, "pattern": {"shape": pattern}},
             hovertemplate="%{y}<extra></extra>"))
     fig.add_vline(x=reference.isoformat(), line_dash="dash", line_color="#000")
-    fig.add_annotation(x=reference.isoformat(), y=1.02, yref="paper", text="date de situation", showarrow=False)
+    fig.add_annotation(x=reference.isoformat(), y=1, yref="paper", yanchor="bottom", text="date de situation",
+                       showarrow=False)
     fig.update_layout(barmode="overlay", height=max(300, 22 * len(sites) + 120), **LIGHT,
                       xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True},
                       margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.1})
@@ -82,7 +83,8 @@ def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, da
                                              placeholder=f"Choisir {a_place}…", clearable=True)],
                         className="chart-control my-commune-picker")
     if chosen is None:
-        return html.Div([picker, html.P(f"Choisissez {a_place} pour voir ses chantiers en cours et à venir.")])
+        return html.Div([picker, html.P(f"Choisissez {a_place} pour voir ses chantiers en cours et à venir.",
+                                        className="print-hide")])
     sites = in_my_commune(table, roles, chosen, reference, data_date)
     if sites.empty:
         return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",

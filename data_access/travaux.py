@@ -5,6 +5,8 @@ Every definition a citizen reads on the dashboard is written here once, with the
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +83,29 @@ def _day(value: dt.date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
+MEMO_DATES = 8  # per table, the status and lateness of this many reference dates are kept
+_MEMO_LOCK = threading.Lock()  # the app's threads share the tables
+
+
+def _per_reference_date(compute):
+    """Memoised per table (a loaded table never changes) and per reference date: one page asks several times."""
+    @functools.wraps(compute)
+    def cached(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
+        key = (tuple(sorted(roles.columns.items())), _day(reference), data_date and _day(data_date))
+        with _MEMO_LOCK:
+            memo = table.extra.setdefault(f"travaux:{compute.__name__}", {})
+            found = memo.get(key)
+        if found is None:
+            found = compute(table, roles, reference, data_date)
+            with _MEMO_LOCK:
+                while len(memo) >= MEMO_DATES:
+                    memo.pop(next(iter(memo)))
+                memo[key] = found
+        return found
+    return cached
+
+
+@_per_reference_date
 def status_on(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
     """Each site's status on the reference date, replayed from its dates.
 
@@ -120,6 +145,7 @@ def elapsed_share(table: Table, roles: Roles, reference: dt.date) -> pd.Series:
     return share.where(start.notna() & end.notna())
 
 
+@_per_reference_date
 def is_late(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
     """Late on the reference date: in progress (or suspended) past its planned end, or, from the data's own
     date on, with progress behind the elapsed share of its planned duration by more than the margin."""

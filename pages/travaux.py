@@ -19,7 +19,8 @@ from components.shell import section
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.portal import current_portal
-from data_access.query import FilterError, parse_date_value, parse_query, query_pairs, row_positions
+from data_access.query import (FilterError, describe_query, parse_date_value, parse_query, query_pairs,
+                               row_positions)
 from data_access.repository import DatasetUnavailable
 from components.travaux import (commune_layers, gantt_card, my_commune, progress_card, size_legend_items,
                                 status_legend)
@@ -180,6 +181,11 @@ def layout(**params):
         html.P(f"Où en sont les chantiers ({dataset.title}) à la date de situation. "
                + (f"Données au {format_date(dataset.modified)}" if dataset.modified else "Date des données inconnue")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
+        # on paper, the controls are gone: this line says what the printed figures are
+        html.P([html.Strong("Situation au " + format_date(reference)), " — filtres : ",
+                "; ".join(describe_query(query, table.fields)) or "aucun (tous les chantiers)",
+                f" — source : {dataset.title}" + (f", {dataset.publisher}" if dataset.publisher else "")
+                + (f", {dataset.license}" if dataset.license else "")], className="print-only print-header"),
         picker,
         html.Label(["Date de situation (AAAA-MM-JJ) ",
                     dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,
@@ -204,7 +210,7 @@ def layout(**params):
                     classes=codes, legend=status_legend(codes, positions, late_is_known(roles)), sizes=sizes, overlays=overlays,
                     card={"kind": "travaux", "date": reference.isoformat(),
                           "donnees": dataset.modified.isoformat() if dataset.modified else None},
-                    after=html.Div([size_legend_items(thresholds), communes_text]))),
+                    after=html.Div([size_legend_items(thresholds), communes_text])), className="print-hide"),
                 *charts,
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
                     dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),

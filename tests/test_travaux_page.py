@@ -108,6 +108,16 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     assert len(dash_duo.find_elements(".leaflet-couches-sous-les-objets-pane path")) == 71
     dash_duo.find_element(".commune-layers summary").click()
     assert dash_duo.find_element(".commune-layers tbody tr").text.startswith("Rouen 134")
+    # printed (A4 landscape): the controls and the map give way to a header with the date and the filters
+    dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    header = dash_duo.find_element(".print-header")
+    assert header.is_displayed() and header.text.startswith("Situation au 30 juin 2025 — filtres : Commune = Rouen")
+    assert not dash_duo.find_element(".filter-panel").is_displayed()
+    assert not dash_duo.find_element("#jeu-carte").is_displayed()
+    assert dash_duo.find_element(".kpi-list").is_displayed()
+    assert dash_duo.find_element("#travaux-calendrier .js-plotly-plot").is_displayed()
+    dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert not dash_duo.find_element(".print-header").is_displayed()
     assert_clean_console(dash_duo)
 
 
@@ -238,3 +248,11 @@ def test_in_my_commune_section(demo_app):
                              repository.catalogue.get("chantiers").modified)
     assert titles == expected["title"].tolist() and titles
     assert "Choisissez une commune" in text_of(render_page(demo_app, PATH, "?ma_commune=Nulle-part")["layout"])
+
+
+def test_another_dataset_keeps_only_the_reference_date(demo_app):
+    from pages.travaux import change_dataset  # once the app has registered its pages
+
+    assert change_dataset("chantiers-a-paris", "?date=2023-06-01&refine.commune=Rouen&ma_commune=Rouen") == \
+        "?jeu=chantiers-a-paris&date=2023-06-01"
+    assert change_dataset("chantiers", "") == "?jeu=chantiers"
