@@ -70,7 +70,13 @@
     new MutationObserver(function () {
       if (scheduled) { return; }
       scheduled = true;
-      window.requestAnimationFrame(function () { scheduled = false; markCurrentLink(); restoreFocus(); });
+      window.requestAnimationFrame(function () {
+        scheduled = false;
+        markCurrentLink();
+        restoreFocus();
+        // other assets' work after a render (assets/accessibilite.js)
+        ((window.portail && window.portail.aChaqueRendu) || []).forEach(function (fix) { fix(); });
+      });
     }).observe(document.body, {subtree: true, childList: true});
   }
 

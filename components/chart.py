@@ -53,9 +53,9 @@ def figure_card(graph_id: str, fig: go.Figure, text: str, table: html.Details) -
     """A figure with its summary as caption and its data table. The graph itself is hidden from screen readers,
     which get the summary and the table instead (plotly's SVG has no text alternative)."""
     return html.Figure([
-        html.Div(dcc.Graph(id=graph_id, figure=fig,
-                           config={"displaylogo": False, "responsive": True, "locale": "fr"}),  # assets/plotly-fr.js
-                 **{"aria-hidden": "true"}),
+        # French dates from assets/plotly-fr.js; the drawing is hidden from screen readers by
+        # assets/accessibilite.js (its tool bar is not)
+        html.Div(dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False, "responsive": True, "locale": "fr"})),
         html.Figcaption(text, className="chart-summary"),
         table,
     ], className="chart-card")

@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl  # imported with the app: Dash refuses a component library loaded in a callback
 from dash import dcc, html
 
+from components.controls import dropdown_field
 from components.download import FORMAT_LABELS, download_menu, export_href
 from components.format import format_date, format_int, plural
 from data_access.dataset_view import field_profiles, grid_columns
@@ -191,11 +192,8 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
     x_fields = [f for f in (numeric_fields(table) if spec.chart == "histogram" else x_candidates(table))]
 
     def control(label: str, param: str, options: list[tuple[str, str]], value, clearable: bool = False):
-        # the control sits inside its label, so it is announced with it (pattern ids cannot be targeted by `for`)
-        return html.Label([html.Span(label, className="chart-control-label"),
-                           dcc.Dropdown(id=chart_control_id(param), value=value, clearable=clearable,
-                                        searchable=False, options=[{"label": t, "value": v} for v, t in options])],
-                          className="chart-control")
+        return dropdown_field(label, id=chart_control_id(param), value=value, clearable=clearable, searchable=False,
+                              options=[{"label": t, "value": v} for v, t in options])
 
     controls = [control("Type", "chart", list(CHART_TYPES.items()), spec.chart),
                 control("Axe horizontal", "x", [(f.name, f.label) for f in x_fields], spec.x)]

@@ -5,9 +5,10 @@ import datetime as dt
 
 import dash_leaflet as dl
 import plotly.graph_objects as go
-from dash import dcc, html
+from dash import html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
+from components.controls import dropdown_field
 from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS
 from components.format import format_date, format_int, plural
 from data_access.geo import choropleth_classes
@@ -19,19 +20,32 @@ def _fmt(value) -> str:
     return "—" if value != value or value is None else f"{value:.0f}\u202f%"
 
 
+def _short_labels(titles, width: int = 32) -> list[str]:
+    """The timeline's row labels: short enough to leave room for the bars on a phone (the full title is in the
+    tooltip and the table), and one per site even when two sites share a title."""
+    labels, seen = [], {}
+    for title in titles:
+        short = title if len(title) <= width else title[:width - 1].rstrip() + "…"
+        seen[short] = seen.get(short, 0) + 1
+        labels.append(short if seen[short] == 1 else f"{short} ({seen[short]})")
+    return labels
+
+
 def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = True) -> object:
     fig = go.Figure()
+    sites = sites.assign(label=_short_labels(sites["title"]))
     for late, name, pattern, colour in ((False, "dans les temps", "", PALETTE[0]), (True, "en retard", "/", PALETTE[1])):
         part = sites[sites["late"] == late]
         fig.add_trace(go.Bar(
-            y=part["title"], base=part["start"], x=(part["planned_end"] - part["start"]).dt.total_seconds() * 1000,
+            y=part["label"], base=part["start"], x=(part["planned_end"] - part["start"]).dt.total_seconds() * 1000,
             orientation="h", name=name, marker={"color": colour, "pattern": {"shape": pattern}},
-            hovertemplate="%{y}<extra></extra>"))
+            customdata=part["title"], hovertemplate="%{customdata}<extra></extra>"))
     fig.add_vline(x=reference.isoformat(), line_dash="dash", line_color="#000")
     fig.add_annotation(x=reference.isoformat(), y=1, yref="paper", yanchor="bottom", text="date de situation",
                        showarrow=False)
     fig.update_layout(barmode="overlay", height=max(300, 22 * len(sites) + 120), **LIGHT,
-                      xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True},
+                      xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True,
+                                                             "categoryorder": "array", "categoryarray": sites["label"]},
                       margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.1})
     rows = [[r.title, f"{r.start:%d/%m/%Y}", f"{r.planned_end:%d/%m/%Y}", r.status, "oui" if r.late else "non"]
             for r in sites.itertuples()]
@@ -79,9 +93,8 @@ def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, da
     # without a commune, the area (a postcode, a district) stands in for it
     commune = bool(roles["commune"] or table.role_field("commune_name"))
     place, a_place = ("Ma commune", "une commune") if commune else ("Mon secteur", "un secteur (code postal, quartier)")
-    picker = html.Label([place, dcc.Dropdown(id=picker_id, options=choices, value=chosen,
-                                             placeholder=f"Choisir {a_place}…", clearable=True)],
-                        className="chart-control my-commune-picker")
+    picker = dropdown_field(place, "chart-control my-commune-picker", id=picker_id, options=choices, value=chosen,
+                            placeholder=f"Choisir {a_place}…", clearable=True)
     if chosen is None:
         return html.Div([picker, html.P(f"Choisissez {a_place} pour voir ses chantiers en cours et à venir.",
                                         className="print-hide")])

@@ -315,8 +315,10 @@ def progress_summary(data: pd.DataFrame) -> str:
     if known.empty:
         return "Aucun chantier en cours avec un avancement connu pour ces filtres."
     behind = known[known["elapsed"] - known["progress"] > LATE_PROGRESS_MARGIN]
-    return (f"{len(known)} chantiers en cours, dont {int(known['late'].sum())} en retard : {len(behind)} ont un "
-            f"avancement inférieur de plus de {LATE_PROGRESS_MARGIN} points à la part de leur durée écoulée (sous "
+    sites = f"{len(known)} chantier{'s' if len(known) > 1 else ''} en cours"
+    has = "ont" if len(behind) > 1 else "a"
+    return (f"{sites}, dont {int(known['late'].sum())} en retard : {len(behind)} {has} un "
+            f"avancement inférieur de plus de {LATE_PROGRESS_MARGIN} points à la part de la durée écoulée (sous "
             "la ligne pointillée), les autres ont dépassé leur fin prévue ; "
             f"en moyenne, {known['progress'].mean():.0f} % réalisés pour {known['elapsed'].mean():.0f} % du temps "
             "écoulé.").replace(" %", "\u202f%")

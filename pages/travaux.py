@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
+from components.controls import dropdown_field
 from components.download import download_menu
 from components.filter_panel import chips, filter_panel, replace_params
 from components.format import format_date, format_int, plural
@@ -59,9 +60,9 @@ def _dataset_picker(choices, dataset):
     """When several datasets feed the dashboard, the reader picks one (its filters are its own)."""
     if len(choices) < 2:
         return None
-    return html.Label(["Jeu de données", dcc.Dropdown(id=Ids.DATASET, options=[
-        {"label": d.title, "value": d.id} for d in choices], value=dataset.id, clearable=False, searchable=False)],
-        className="chart-control dataset-picker")
+    return dropdown_field("Jeu de données", "chart-control dataset-picker", id=Ids.DATASET, value=dataset.id,
+                          options=[{"label": d.title, "value": d.id} for d in choices], clearable=False,
+                          searchable=False)
 
 
 def _reference_date(params: dict, errors: list) -> dt.date:

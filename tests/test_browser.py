@@ -1,6 +1,8 @@
 """Every route opened in headless Chromium: main content present, French, skip link, no console error."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.apps import make_app
@@ -17,6 +19,25 @@ def assert_clean_console(dash_duo, expected_404: str | None = None) -> None:
             if not (expected_404 and entry["source"] == "network" and entry["message"].startswith(
                 f"{dash_duo.server_url}{expected_404} ") and "404" in entry["message"])]
     assert logs == [], "la console du navigateur a signalé des erreurs"
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.11.4.min.js"  # axe-core (MPL 2.0), see vendor/axe-LICENSE.txt
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(dash_duo) -> list[str]:
+    """axe-core's WCAG A/AA checks on the page as it is: each violation with the elements it found.
+    axe does not judge a plotly chart's text alternative: the page tests check the summaries themselves."""
+    driver = dash_duo.driver
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + ') : ' + v.help + ' — '"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))), e => done(['axe: ' + e]));", AXE_TAGS)
+    return result
 
 
 @pytest.fixture
@@ -84,3 +105,24 @@ def test_json_routes_open_in_the_browser(dash_duo, fixture_app):
         dash_duo.driver.get(f"{dash_duo.server_url}{path}")
         assert expected in dash_duo.driver.find_element("tag name", "body").text.replace(" ", "")
     assert_clean_console(dash_duo)
+
+
+# Each page in the state a reader first sees it, with what must have rendered before it is checked.
+AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=travaux", ".dataset-card"),
+             ("/jeux-de-donnees/chantiers?tab=table", ".ag-row"),
+             ("/jeux-de-donnees/chantiers?tab=map", ".leaflet-interactive"),
+             ("/jeux-de-donnees/chantiers?tab=chart", "#jeu-graphique .main-svg[aria-hidden='true']"),
+             ("/jeux-de-donnees/chantiers?tab=export", ".download-links"),
+             ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
+             ("/pas-de-page-ici", "#contenu h1"))
+
+
+def test_pages_pass_the_wcag_checks_of_axe(dash_duo):
+    dash_duo.start_server(make_app(TILE_URL=""), port=8066)
+    dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
+    found = {}
+    for path, ready in AXE_PAGES:
+        open_page(dash_duo, path)
+        dash_duo.wait_for_element(ready)
+        found[path] = axe_violations(dash_duo)
+    assert found == {path: [] for path, _ in AXE_PAGES}

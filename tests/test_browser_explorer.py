@@ -110,5 +110,8 @@ def test_chart_tab_has_a_summary_a_table_and_a_figure(demo):
     rows = demo.find_elements(".chart-data tbody tr")
     total = sum(int(r.find_elements("css selector", "td")[-1].text.replace("\u202f", "")) for r in rows)
     assert total == int(demo.find_element(".result-count").text.split()[0])  # the chart counts the view's rows
-    assert demo.find_element("#jeu-graphique").find_element("xpath", "..").get_attribute("aria-hidden") == "true"
+    # the drawing is hidden from screen readers (the summary and the table say it), its tool bar is not
+    demo.wait_for_element("#jeu-graphique svg.main-svg[aria-hidden='true']")
+    assert not demo.find_elements("#jeu-graphique svg.main-svg:not([aria-hidden='true'])")
+    assert not demo.find_elements("#jeu-graphique .modebar [aria-hidden='true'] a")
     assert_clean_console(demo)

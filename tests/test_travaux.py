@@ -106,7 +106,7 @@ def test_schedule_and_timeline(table):
     assert data.loc[5, "elapsed"] == pytest.approx(100 * 134 / 272)  # F: 134 of 272 days
     # running sites, late first then by planned end (B, E late; A, F on time), then the next to start (C, G)
     assert gantt_sites(data)["title"].tolist() == ["B", "E", "F", "A", "C", "G"]
-    assert progress_summary(data).startswith("4 chantiers en cours, dont 2 en retard : 1 ont un avancement "
+    assert progress_summary(data).startswith("4 chantiers en cours, dont 2 en retard : 1 a un avancement "
                                              "inférieur de plus de 20 points")
 
 

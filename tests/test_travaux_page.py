@@ -9,7 +9,7 @@ import pytest
 from data_access.query import parse_query, row_positions
 from data_access.travaux import find_roles, key_figures
 from tests.apps import find_all, make_app, render_page, text_of
-from tests.test_browser import assert_clean_console, open_page
+from tests.test_browser import assert_clean_console, axe_violations, open_page
 
 PATH = "/tableaux-de-bord/travaux"
 
@@ -108,6 +108,10 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     assert len(dash_duo.find_elements(".leaflet-couches-sous-les-objets-pane path")) == 71
     dash_duo.find_element(".commune-layers summary").click()
     assert dash_duo.find_element(".commune-layers tbody tr").text.startswith("Rouen 134")
+    assert axe_violations(dash_duo) == []  # with the card, the communes layer and a table open
+    # a dropdown's button is named by its label first, then its value
+    names = dash_duo.find_element("#travaux-ma-commune").get_attribute("aria-labelledby").split()
+    assert dash_duo.driver.find_element("id", names[0]).text == "Ma commune"
     # printed (A4 landscape): the controls and the map give way to a header with the date and the filters
     dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     header = dash_duo.find_element(".print-header")
