@@ -83,7 +83,7 @@ def _effective_pairs(query: Query) -> list[tuple[str, str]]:
     return pairs
 
 
-def _bound_value(query: Query, name: str, side: str) -> str | None:
+def bound_value(query: Query, name: str, side: str) -> str | None:
     value = dict(query.lower if side == "from" else query.upper).get(name)
     if value is None:
         return None
@@ -122,7 +122,7 @@ def filter_panel(table, query: Query) -> html.Aside:
             controls.append(html.Label([
                 html.Span(f"{field.label}, ", className="visually-hidden"), word,
                 dcc.Input(id=bound_id(field.name, side), type="text" if kind == "date" else kind,
-                          value=_bound_value(query, field.name, side), debounce=True,
+                          value=bound_value(query, field.name, side), debounce=True,
                           placeholder="AAAA, AAAA-MM ou AAAA-MM-JJ" if kind == "date" else None,
                           className="form-control form-control-sm"),
             ], className="bound-label"))

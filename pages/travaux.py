@@ -12,7 +12,7 @@ from components import dataset_tabs
 from components.chart import chart_card
 from components.controls import dropdown_field
 from components.download import download_menu
-from components.filter_panel import chips, filter_panel, replace_params
+from components.filter_panel import bound_value, chips, filter_panel, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices
@@ -22,7 +22,7 @@ from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import (FilterError, describe_query, parse_date_value, parse_query, query_pairs,
                                row_positions)
-from data_access.repository import DatasetUnavailable
+from data_access.repository import DatasetUnavailable, UnknownDataset
 from components.travaux import (commune_layers, gantt_card, my_commune, progress_card, size_legend_items,
                                 status_legend)
 from data_access.geo import commune_outlines
@@ -49,6 +49,8 @@ class Ids:
     MY_COMMUNE = "travaux-ma-commune"
     MY_COMMUNE_LIST = "travaux-ma-commune-liste"
     DATASET = "travaux-jeu"
+    PERIOD_FROM = "travaux-periode-du"
+    PERIOD_TO = "travaux-periode-au"
 
 
 def _last(value):
@@ -63,6 +65,24 @@ def _dataset_picker(choices, dataset):
     return dropdown_field("Jeu de données", "chart-control dataset-picker", id=Ids.DATASET, value=dataset.id,
                           options=[{"label": d.title, "value": d.id} for d in choices], clearable=False,
                           searchable=False)
+
+
+def _period_params(roles) -> tuple[str, str]:
+    """A period keeps the sites under way at some time in it: started by its end, not planned to end before its
+    start. In the filter grammar, an upper bound on the start and a lower bound on the planned end."""
+    return f"from.{roles['planned_end_date']}", f"to.{roles['start_date']}"
+
+
+def _period_controls(roles, query) -> html.Fieldset:
+    since, until = bound_value(query, roles["planned_end_date"], "from"), bound_value(query, roles["start_date"], "to")
+    return html.Fieldset([
+        html.Legend("Période des travaux", className="period-legend"),
+        *[html.Label([word, dcc.Input(id=control_id, type="text", value=value, debounce=True,
+                                      placeholder="AAAA, AAAA-MM ou AAAA-MM-JJ",
+                                      className="form-control form-control-sm date-input")])
+          for word, control_id, value in (("du ", Ids.PERIOD_FROM, since), ("au ", Ids.PERIOD_TO, until))],
+        html.Small("les chantiers en cours à un moment de la période", className="period-help"),
+    ], className="period-controls")
 
 
 def _reference_date(params: dict, errors: list) -> dt.date:
@@ -191,6 +211,7 @@ def layout(**params):
         html.Label(["Date de situation (AAAA-MM-JJ) ",
                     dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,
                               className="form-control form-control-sm date-input")], className="reference-date"),
+        _period_controls(roles, query),
         notices(errors),
         dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
         html.Div([
@@ -235,6 +256,23 @@ PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu
 def change_page_parameter(date, commune, current):
     param = PAGE_PARAMS[dash.ctx.triggered_id]
     return replace_params(current, {param: date if param == "date" else commune}, (param,))
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.PERIOD_FROM, "value"),
+    Input(Ids.PERIOD_TO, "value"),
+    State(dataset_tabs.DATASET_STORE_ID, "data"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_period(since, until, dataset_id, current):
+    try:
+        roles = find_roles(current_portal().repository.table(dataset_id))
+    except (UnknownDataset, DatasetUnavailable):
+        return dash.no_update
+    owned = _period_params(roles)
+    return replace_params(current, dict(zip(owned, (since, until))), owned)
 
 
 @callback(

@@ -260,3 +260,22 @@ def test_another_dataset_keeps_only_the_reference_date(demo_app):
     assert change_dataset("chantiers-a-paris", "?date=2023-06-01&refine.commune=Rouen&ma_commune=Rouen") == \
         "?jeu=chantiers-a-paris&date=2023-06-01"
     assert change_dataset("chantiers", "") == "?jeu=chantiers"
+
+
+def test_a_period_keeps_the_sites_under_way_during_it(demo_app):
+    from pages.travaux import change_period  # once the app has registered its pages
+
+    with demo_app.server.app_context():
+        search = change_period("2026-06-01", "2026-06-30", "chantiers", "?date=2026-11-15&refine.commune=Rouen")
+        cleared = change_period(None, "2026-06-30", "chantiers", search)
+    assert search == "?date=2026-11-15&refine.commune=Rouen&from.date_fin_prevue=2026-06-01&to.date_debut=2026-06-30"
+    frame = demo_app.server.extensions["portail"].repository.table("chantiers").frame
+    under_way = frame[(frame["commune"] == "Rouen") & (frame["date_debut"] <= "2026-06-30")
+                      & (frame["date_fin_prevue"] >= "2026-06-01")]
+    layout = render_page(demo_app, PATH, search)["layout"]
+    assert f"{len(under_way)} chantiers sélectionné(s)" in text_of(layout) and len(under_way) > 5
+    # the fields stay filled in, and clearing one drops its bound only
+    values = {n["props"]["id"]: n["props"]["value"] for n in find_all(
+        layout, lambda n: str(n["props"].get("id", "")).startswith("travaux-periode-"))}
+    assert values == {"travaux-periode-du": "2026-06-01", "travaux-periode-au": "2026-06-30"}
+    assert cleared == "?date=2026-11-15&refine.commune=Rouen&to.date_debut=2026-06-30"
