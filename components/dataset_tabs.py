@@ -31,6 +31,7 @@ MAP_LAYER_ID = "jeu-carte-couche"
 RECORD_ID = "jeu-carte-fiche"
 RECORD_CARD_ID = "jeu-carte-fiche-type"  # which card a click on the map opens (a page's own, or the record's)
 OVERLAY_PANE = "couches-sous-les-objets"
+MAP_CONTROL_ID = "jeu-carte-couches"  # the control of the extra layers (its `overlays`: the names switched on)
 ROUEN = [49.44, 1.09]
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
                "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
@@ -129,7 +130,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     if overlays:
         # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
         layers += [dl.Pane(name=OVERLAY_PANE, style={"zIndex": 350}),
-                   dl.LayersControl(overlays, collapsed=False, position="topright")]
+                   dl.LayersControl(overlays, id=MAP_CONTROL_ID, collapsed=False, position="topright")]
     return html.Div([
         html.P(f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
                "sous la carte ; l'onglet Tableau donne les mêmes lignes, utilisable au clavier.", className="map-help"),

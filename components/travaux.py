@@ -181,9 +181,13 @@ def _class_labels(bounds, show, whole: bool) -> list[str]:
     return labels
 
 
-def commune_layers(outlines, version: str, data) -> tuple[list, html.Div]:
-    """The communes layers the reader can switch on (sites, and budget when there is one, per commune), and
-    their legend and table in words under the map."""
+# The communes layers: their key in the URL (?couches=nombre,budget) and their name in the map's control.
+COMMUNE_LAYERS = {"nombre": "Nombre de chantiers par commune", "budget": "Budget prévu par commune"}
+
+
+def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.Div]:
+    """The communes layers the reader can switch on (sites, and budget when there is one, per commune; those
+    whose key is in `shown` are on), and their legend and table in words under the map."""
     url = f"/api/geo/{outlines.id}.geojson?v={version}"
     size = int(data["row"].max()) + 1
     texts = [""] * size
@@ -192,10 +196,9 @@ def commune_layers(outlines, version: str, data) -> tuple[list, html.Div]:
         budget = f", {money(row.budget)} prévus" if has_budget and row.budget == row.budget else ""
         texts[row.row] = f"{row.name} : {plural(row.sites, 'chantier')}{budget}"
     layers, legends = [], []
-    kinds = [("sites", "Nombre de chantiers par commune", format_int)]
-    if has_budget:
-        kinds.append(("budget", "Budget prévu par commune", money))
-    for column, name, show in kinds:
+    kinds = [("sites", "nombre", format_int)] + ([("budget", "budget", money)] if has_budget else [])
+    for column, key, show in kinds:
+        name = COMMUNE_LAYERS[key]
         classes, bounds = choropleth_classes(data[column].fillna(0))
         codes = ["0"] * size
         for row, code in zip(data["row"], classes):
@@ -203,7 +206,7 @@ def commune_layers(outlines, version: str, data) -> tuple[list, html.Div]:
         layers.append(dl.Overlay(dl.GeoJSON(
             url=url, pane=OVERLAY_PANE, hideout={"classe": "".join(codes), "texte": texts},
             style={"variable": "portail.carte.aplat"}, onEachFeature={"variable": "portail.carte.infobulle"}),
-            name=name, checked=False))
+            name=name, checked=key in shown))
         labels = ["aucun"] + _class_labels(bounds, show, whole=column == "sites")
         legends.append(html.Li([f"{name} (teinte de plus en plus foncée) : ",
                                 *[html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}),

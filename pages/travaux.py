@@ -23,8 +23,8 @@ from data_access.portal import current_portal
 from data_access.query import (FilterError, describe_query, parse_date_value, parse_query, query_pairs,
                                row_positions)
 from data_access.repository import DatasetUnavailable, UnknownDataset
-from components.travaux import (commune_layers, gantt_card, my_commune, progress_card, size_legend_items,
-                                status_legend)
+from components.travaux import (COMMUNE_LAYERS, commune_layers, gantt_card, my_commune, progress_card,
+                                size_legend_items, status_legend)
 from data_access.geo import commune_outlines
 from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes,
                                  budget_summary, by_commune, find_roles, gantt_sites, key_figures, late_is_known, money,
@@ -102,7 +102,7 @@ def _unavailable(message: str) -> html.Div:
                                                                     role="alert")])
 
 
-def _commune_layers(repository, dataset, table, roles, positions, missing: list) -> tuple[list, object]:
+def _commune_layers(repository, dataset, table, roles, positions, missing: list, shown) -> tuple[list, object]:
     """The communes layers of the map (count and budget of the selected sites per commune), when the catalogue
     has the communes' outlines and the sites' places are those communes."""
     outlines = commune_outlines(repository, exclude=dataset.id)
@@ -111,7 +111,7 @@ def _commune_layers(repository, dataset, table, roles, positions, missing: list)
         missing.append("la couche des communes (contours des communes avec le rôle commune, dont les codes sont "
                        "ceux des chantiers)")
         return [], None
-    return commune_layers(outlines[0], repository.version(outlines[0].id), data)
+    return commune_layers(outlines[0], repository.version(outlines[0].id), data, shown)
 
 
 def layout(**params):
@@ -145,6 +145,7 @@ def layout(**params):
     query_string = urlencode(list(query.params))
     extra = [("date", reference.isoformat())] if params.get("date") else []
     extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
+    extra += [(key, _last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]  # kept by the chips
 
     items = [
         (format_int(figures.in_progress), "chantiers en cours", DEFINITIONS["in_progress"]),
@@ -170,7 +171,8 @@ def layout(**params):
     sizes, thresholds = budget_sizes(table, roles)
     if not thresholds:
         missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned)")
-    overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing)
+    shown = set((_last(params.get("couches")) or "").split(","))
+    overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing, shown)
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
     codes = status_codes(table, roles, reference, data_date=dataset.modified)
     budget = budget_by_type(table, roles, positions)
@@ -243,7 +245,8 @@ def layout(**params):
 
 
 # The page's own parameters (outside the filter grammar), each written by its control.
-PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu"}
+PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu",
+               dataset_tabs.MAP_CONTROL_ID: "couches"}
 
 
 @callback(
@@ -256,6 +259,19 @@ PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu
 def change_page_parameter(date, commune, current):
     param = PAGE_PARAMS[dash.ctx.triggered_id]
     return replace_params(current, {param: date if param == "date" else commune}, (param,))
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(dataset_tabs.MAP_CONTROL_ID, "overlays"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_commune_layers(names, current):
+    """The communes layers switched on live in the URL, so a filter change (a new render) keeps them."""
+    keys = ",".join(key for key, name in COMMUNE_LAYERS.items() if name in (names or []))
+    search = replace_params(current, {"couches": keys}, ("couches",))
+    return search if search != (current or "") else dash.no_update
 
 
 @callback(

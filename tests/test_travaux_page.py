@@ -106,8 +106,21 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     toggle.find_element("css selector", "input").click()
     dash_duo.wait_for_element(".leaflet-couches-sous-les-objets-pane path")
     assert len(dash_duo.find_elements(".leaflet-couches-sous-les-objets-pane path")) == 71
+    # the layer lives in the URL: a filter change (a new render) keeps it on
+    dash_duo._wd_wait.until(lambda driver: "couches=nombre" in driver.current_url)
+    dash_duo._wd_wait.until(lambda driver: driver.execute_script(  # the page drawn again, the layer still on
+        "var box = document.querySelector('.leaflet-control-layers-overlays input');"
+        "return !!box && box.checked && document.querySelectorAll('.leaflet-couches-sous-les-objets-pane path').length"
+        " === 71"))
+    dash_duo.driver.execute_script(
+        "Array.from(document.querySelectorAll('.facet-option'))"
+        ".find(o => o.textContent.trim().startsWith('voirie')).click()")
+    dash_duo.wait_for_contains_text(".chips", "voirie")
+    dash_duo.wait_for_element(".leaflet-couches-sous-les-objets-pane path")
+    assert dash_duo.find_element(".leaflet-control-layers-overlays input").is_selected()
     dash_duo.find_element(".commune-layers summary").click()
-    assert dash_duo.find_element(".commune-layers tbody tr").text.startswith("Rouen 134")
+    rouen = int(dash_duo.find_element(".result-count").text.split()[0])
+    assert dash_duo.find_element(".commune-layers tbody tr").text.startswith(f"Rouen {rouen}")
     assert axe_violations(dash_duo) == []  # with the card, the communes layer and a table open
     # a dropdown's button is named by its label first, then its value
     names = dash_duo.find_element("#travaux-ma-commune").get_attribute("aria-labelledby").split()
