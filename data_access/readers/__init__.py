@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..catalogue import Dataset
 from .base import FieldInfo, ReadError, Table
+from .repairs import repair
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def read_table(dataset: Dataset, path: Path) -> Table:
         from .gtfs import read_gtfs_table as reader
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
-    table = reader(path, dataset)
+    table = repair(reader(path, dataset))
     # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
     import pyarrow
 

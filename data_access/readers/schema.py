@@ -233,6 +233,10 @@ def table_from_text_columns(
         spec = match_spec(name, header, specs)
         type_ = spec.type if spec and spec.type else infer_text_type(name, values)
         series, failed = cast_text_column(values, type_)
+        if spec is not None and header != spec.name and header.lower() == spec.name.lower():
+            notes.append(f"{source} : la colonne « {header} » est lue comme le champ déclaré « {spec.name} »")
+        if type_ == "double" and not failed and bool(pc.any(pc.match_substring(values, ",")).as_py()):
+            notes.append(f"{source} : « {header} » a des virgules décimales, lues comme des nombres")
         if failed and type_ not in ("geo_point_2d", "geo_shape"):
             # A declared type the data does not follow: keep the text rather than lose values.
             notes.append(f"{source} : le champ « {header} » est déclaré {type_} mais {failed} valeur(s) ne "

@@ -1,0 +1,483 @@
+"""The Santé dashboard's logic: the CNAM file of patients per pathology, read so that nothing double-counts.
+
+The file mixes aggregate rows with detail rows: both sexes (sex 9) beside men and women, all ages (« tsage »)
+beside each age class, a whole region (dept 999) beside its départements, and France (region 99). Summing rows
+would count people two or three times. So no figure here ever sums rows: every figure reads exactly one row,
+the cell of (pathology, year, territory, sex, age class), looked up in an index built once per file version.
+A cell the file holds twice is ambiguous and is not used. A cell the file lacks is shown as missing, never as 0.
+
+The access-to-care part (one value per commune and year for each indicator) is at the end of the module.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .readers.base import FieldInfo, Table
+from .territoires import DEPARTEMENTS, REGIONS, dept_of_commune
+
+# The aggregate codes of the CNAM file, in one place.
+TOTAL_SEX = "9"
+TOTAL_AGE = "tsage"
+TOTAL_DEPT = "999"  # the whole region (or, with FRANCE_REGION, the whole country)
+FRANCE_REGION = "99"
+SEX_LABELS = {"1": "hommes", "2": "femmes", TOTAL_SEX: "tous sexes"}
+SEPARATOR = " › "  # between the levels of a pathology's name
+
+ROLES = ("year", "pathology_l1", "pathology_l2", "pathology_l3", "region", "dept", "sex", "age_class", "age_label",
+         "patients", "population", "prevalence")
+
+
+@dataclass(frozen=True)
+class Roles:
+    columns: dict[str, str]
+
+    def __getitem__(self, role: str) -> str | None:
+        return self.columns.get(role)
+
+    @property
+    def missing_required(self) -> list[str]:
+        missing = [r for r in ("year", "pathology_l1", "region", "dept", "sex", "age_class") if not self[r]]
+        if not (self["prevalence"] or (self["patients"] and self["population"])):
+            missing.append("prevalence (ou patients et population)")
+        return missing
+
+
+def find_roles(table: Table) -> Roles:
+    return Roles({role: f.name for role in ROLES if (f := table.role_field(role)) is not None})
+
+
+def is_pathology_table(table: Table) -> bool:
+    return table.role_field("pathology_l1") is not None
+
+
+def code(values: pd.Series) -> pd.Series:
+    """Territory, sex and age codes as text, the same whatever the file's types: 76, "76" and "076" -> "76"."""
+    text = values.astype("str").str.strip().str.replace(r"\.0$", "", regex=True)
+    digits = text.str.fullmatch(r"\d+", na=False)
+    text = text.mask(digits, text.str.lstrip("0").replace("", "0"))
+    return text.where(values.notna())
+
+
+def node_parts(l1, l2, l3) -> tuple[str, ...]:
+    """A row's place in the pathology tree: its levels down to the last one given, a level that repeats the one
+    above dropped ("Diabète de type 1 › Diabète de type 1" is the level-2 node "Diabète de type 1")."""
+    parts: list[str] = []
+    for part in (l1, l2, l3):
+        if part is None or part != part or not str(part).strip():
+            break
+        part = str(part).strip()
+        if not parts or part != parts[-1]:
+            parts.append(part)
+    return tuple(parts)
+
+
+def age_order(age: str) -> tuple[int, str]:
+    found = re.match(r"^(\d+)", age)
+    return (int(found.group(1)) if found else 999, age)
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str  # its levels joined by SEPARATOR
+    parts: tuple[str, ...]
+    has_data: bool  # False for a level the file only has details of (no total row)
+
+    @property
+    def level(self) -> int:
+        return len(self.parts)
+
+    @property
+    def label(self) -> str:
+        return self.parts[-1]
+
+    @property
+    def parent(self) -> str | None:
+        return SEPARATOR.join(self.parts[:-1]) or None
+
+
+@dataclass
+class Cube:
+    """The file's cells, indexed: (node, year, region, dept, sex, age) -> one row."""
+
+    frame: pd.DataFrame  # node, year, region, dept, sex, age, patients, population, prevalence
+    index: dict[tuple, int]
+    nodes: dict[str, Node]  # in the file's order, each parent before its children
+    years: list[int]
+    ages: list[str]  # age classes in order, the total excluded
+    age_labels: dict[str, str]
+    ambiguous: int  # cells the file holds more than once (not used)
+    rounded: bool  # every count is a multiple of 10
+    prevalence_computed: bool  # no prevalence column: patients / population
+    roles: Roles = field(repr=False, default=None)
+
+    def cell(self, node: str, year: int, region: str, dept: str, sex: str = TOTAL_SEX,
+             age: str = TOTAL_AGE) -> pd.Series | None:
+        position = self.index.get((node, year, region, dept, sex, age))
+        return None if position is None else self.frame.iloc[position]
+
+    def value(self, what: str, node: str, year: int, region: str, dept: str, sex: str = TOTAL_SEX,
+              age: str = TOTAL_AGE) -> float | None:
+        row = self.cell(node, year, region, dept, sex, age)
+        if row is None or pd.isna(row[what]):
+            return None
+        return float(row[what])
+
+    @property
+    def departements(self) -> list[tuple[str, str]]:
+        """(region, dept) of every département the file has, by code."""
+        pairs = self.frame.loc[self.frame["dept"] != TOTAL_DEPT, ["region", "dept"]].drop_duplicates()
+        return sorted(map(tuple, pairs.to_numpy()), key=lambda p: (len(p[1]) > 2, p[1].zfill(3)))
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+def cube(table: Table) -> Cube:
+    """The table's cube, built once per loaded table (a table never changes) and kept with it."""
+    with _BUILD_LOCK:
+        built = table.extra.get("sante_cube")
+        if built is None:
+            built = table.extra["sante_cube"] = _build_cube(table, find_roles(table))
+    return built
+
+
+def _numbers(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    if not column:
+        return pd.Series(np.nan, index=frame.index)
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def _build_cube(table: Table, roles: Roles) -> Cube:
+    source = table.frame
+    levels = [source[roles[r]] if roles[r] else pd.Series(None, index=source.index, dtype="str")
+              for r in ("pathology_l1", "pathology_l2", "pathology_l3")]
+    combos = pd.DataFrame({"l1": levels[0], "l2": levels[1], "l3": levels[2]}).astype("str").where(
+        pd.concat(levels, axis=1).notna().to_numpy(), "")
+    keys = combos["l1"] + "\x1f" + combos["l2"] + "\x1f" + combos["l3"]
+    node_of = {k: node_parts(*k.split("\x1f")) for k in pd.unique(keys)}
+    node = keys.map({k: SEPARATOR.join(parts) for k, parts in node_of.items()})
+    patients, population = _numbers(source, roles["patients"]), _numbers(source, roles["population"])
+    prevalence = _numbers(source, roles["prevalence"]) if roles["prevalence"] else 100 * patients / population
+    frame = pd.DataFrame({
+        "node": node.to_numpy(), "year": pd.to_numeric(source[roles["year"]], errors="coerce").to_numpy(),
+        "region": code(source[roles["region"]]).to_numpy(), "dept": code(source[roles["dept"]]).to_numpy(),
+        "sex": code(source[roles["sex"]]).to_numpy(), "age": source[roles["age_class"]].astype("str").str.strip()
+        .where(source[roles["age_class"]].notna()).to_numpy(),
+        "patients": patients.to_numpy(), "population": population.to_numpy(), "prevalence": prevalence.to_numpy(),
+        "age_label": source[roles["age_label"]].astype("str").where(source[roles["age_label"]].notna()).to_numpy()
+        if roles["age_label"] else None,
+    })
+    frame = frame[frame["node"].ne("") & frame["year"].notna()].reset_index(drop=True)
+    frame["year"] = frame["year"].astype(int)
+    key_columns = ["node", "year", "region", "dept", "sex", "age"]
+    duplicated = frame.duplicated(key_columns, keep=False)
+    keys_list = list(zip(*(frame[c].tolist() for c in key_columns)))
+    index = {k: i for i, (k, dup) in enumerate(zip(keys_list, duplicated.tolist())) if not dup}
+    # the tree: every node of the file, and the levels above them even when the file has no total for them
+    present = set(frame["node"])
+    nodes: dict[str, Node] = {}
+    for key in pd.unique(frame["node"]):
+        parts = tuple(key.split(SEPARATOR))
+        for depth in range(1, len(parts) + 1):
+            sub = SEPARATOR.join(parts[:depth])
+            if sub not in nodes:
+                nodes[sub] = Node(sub, parts[:depth], sub in present)
+    ordered = _tree_order(nodes)
+    ages = sorted((a for a in frame["age"].dropna().unique() if a != TOTAL_AGE), key=age_order)
+    pairs = frame[["age", "age_label"]].dropna().drop_duplicates("age")
+    labels = dict(zip(pairs["age"], pairs["age_label"]))
+    frame = frame.drop(columns="age_label")
+    counts = frame["patients"].dropna()
+    return Cube(frame=frame, index=index, nodes=ordered, years=sorted(frame["year"].unique().tolist()), ages=ages,
+                age_labels=labels, ambiguous=int(duplicated.sum()), rounded=bool(len(counts)) and
+                bool((counts % 10 == 0).all()), prevalence_computed=not roles["prevalence"], roles=roles)
+
+
+def _tree_order(nodes: dict[str, Node]) -> dict[str, Node]:
+    """Parents before their children, siblings in the file's order."""
+    children: dict[str | None, list[str]] = {}
+    for key, node in nodes.items():
+        children.setdefault(node.parent, []).append(key)
+    ordered: dict[str, Node] = {}
+
+    def visit(key: str) -> None:
+        ordered[key] = nodes[key]
+        for child in children.get(key, []):
+            visit(child)
+
+    for root in children.get(None, []):
+        visit(root)
+    return ordered
+
+
+def age_label(cube_: Cube, age: str) -> str:
+    if age == TOTAL_AGE:
+        return "tous âges"
+    return cube_.age_labels.get(age) or age
+
+
+def dept_label(dept: str) -> str:
+    name = DEPARTEMENTS.get(dept)
+    return f"{name} ({dept})" if name else f"département {dept}"
+
+
+def region_label(region: str) -> str:
+    return "France" if region == FRANCE_REGION else REGIONS.get(region, f"région {region}")
+
+
+# ---- the reader's choices ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    node: str
+    year: int
+    sex: str
+    age: str
+    region: str
+    dept: str
+
+
+def home_departement(cube_: Cube, commune_codes: list[str]) -> tuple[str, str] | None:
+    """The département of the portal's communes when the file has it: the default territory."""
+    depts = {dept_of_commune(c) for c in commune_codes if c}
+    pairs = [p for p in cube_.departements if p[1] in depts]
+    return pairs[0] if pairs else None
+
+
+def resolve(cube_: Cube, asked: dict[str, str | None], home: tuple[str, str] | None) -> tuple[Selection, list[str]]:
+    """The reader's choices from the URL (pathology node, year, sex, age, dept), each checked against the file;
+    a choice the file does not have falls back to its default, with a French notice saying so."""
+    notes: list[str] = []
+    depts = cube_.departements
+    dept_pair = home or (depts[0] if depts else (FRANCE_REGION, TOTAL_DEPT))
+    if asked.get("dept"):
+        wanted = code(pd.Series([asked["dept"]])).iloc[0]
+        found = [p for p in depts if p[1] == wanted]
+        if found:
+            dept_pair = found[0]
+        else:
+            notes.append(f"le département « {asked['dept']} » n'est pas dans le fichier ; "
+                         f"{dept_label(dept_pair[1])} est affiché")
+    selectable = [k for k, n in cube_.nodes.items() if n.has_data]
+    node = selectable[0] if selectable else ""
+    if asked.get("node"):
+        if asked["node"] in cube_.nodes and cube_.nodes[asked["node"]].has_data:
+            node = asked["node"]
+        else:
+            notes.append(f"la pathologie « {asked['node']} » n'a pas de total dans le fichier ; "
+                         f"« {node} » est affichée")
+    sex = TOTAL_SEX
+    if asked.get("sex"):
+        wanted = code(pd.Series([asked["sex"]])).iloc[0]
+        if wanted in SEX_LABELS:
+            sex = wanted
+        else:
+            notes.append(f"sexe « {asked['sex']} » inconnu (1 hommes, 2 femmes, 9 tous) ; tous sexes affichés")
+    age = TOTAL_AGE
+    if asked.get("age"):
+        if asked["age"] in cube_.ages:
+            age = asked["age"]
+        else:
+            notes.append(f"la classe d'âge « {asked['age']} » n'est pas dans le fichier ; tous âges affichés")
+    years = [y for y in cube_.years if cube_.cell(node, y, *dept_pair, sex, age) is not None] or cube_.years
+    year = years[-1] if years else 0
+    if asked.get("year"):
+        try:
+            wanted_year = int(str(asked["year"]).strip())
+        except ValueError:
+            wanted_year = None
+        if wanted_year in cube_.years:
+            year = wanted_year
+        else:
+            notes.append(f"l'année « {asked['year']} » n'est pas dans le fichier ; {year} est affichée")
+    return Selection(node, year, sex, age, *dept_pair), notes
+
+
+def selection_refines(cube_: Cube, selection: Selection) -> list[tuple[str, str]]:
+    """The view in the filter grammar, for its extract: the rows of its pathology, year, sex, age and département.
+    A level-1 pathology is refined on its first level only, so the extract also holds its sub-levels' rows."""
+    roles = cube_.roles
+    parts = cube_.nodes[selection.node].parts if selection.node in cube_.nodes else ()
+    pairs = [(f"refine.{roles[r]}", p) for r, p in zip(("pathology_l1", "pathology_l2", "pathology_l3"), parts)
+             if roles[r]]
+    pairs += [(f"refine.{roles['year']}", str(selection.year)), (f"refine.{roles['dept']}", selection.dept),
+              (f"refine.{roles['sex']}", selection.sex), (f"refine.{roles['age_class']}", selection.age)]
+    return pairs
+
+
+# ---- figures: each one reads single cells, never a sum -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    patients: float | None
+    prevalence: float | None  # in the département
+    prevalence_region: float | None
+    prevalence_france: float | None
+    gap_france: float | None  # points
+    first_year: int | None
+    change_points: float | None  # prevalence since the first year, in points
+    change_patients: float | None  # patients since the first year, in %
+    change_note: str | None  # why there is no change figure
+
+
+def key_figures(cube_: Cube, s: Selection) -> Figures:
+    here = (s.node, s.year, s.region, s.dept, s.sex, s.age)
+    prevalence = cube_.value("prevalence", *here)
+    region = cube_.value("prevalence", s.node, s.year, s.region, TOTAL_DEPT, s.sex, s.age)
+    france = cube_.value("prevalence", s.node, s.year, FRANCE_REGION, TOTAL_DEPT, s.sex, s.age)
+    years = [y for y in cube_.years if y < s.year and cube_.cell(s.node, y, s.region, s.dept, s.sex, s.age) is not None]
+    first = years[0] if years else None
+    change_points = change_patients = None
+    note = None
+    if len(cube_.years) < 2:
+        note = f"le fichier n'a qu'une année ({cube_.years[0]}) : pas d'évolution à montrer" if cube_.years else None
+    elif first is None:
+        note = f"pas d'année antérieure à {s.year} pour cette sélection dans le fichier"
+    else:
+        before = cube_.value("prevalence", s.node, first, s.region, s.dept, s.sex, s.age)
+        if prevalence is not None and before is not None:
+            change_points = prevalence - before
+        then, now = (cube_.value("patients", s.node, y, s.region, s.dept, s.sex, s.age) for y in (first, s.year))
+        if then and now is not None:
+            change_patients = 100 * (now - then) / then
+    return Figures(
+        patients=cube_.value("patients", *here), prevalence=prevalence, prevalence_region=region,
+        prevalence_france=france, gap_france=prevalence - france if prevalence is not None and france is not None
+        else None, first_year=first, change_points=change_points, change_patients=change_patients, change_note=note)
+
+
+def territories(s: Selection) -> list[tuple[str, str, str]]:
+    """(label, region, dept) of the three territories compared: the département, its region, France."""
+    return [(dept_label(s.dept), s.region, s.dept), (region_label(s.region), s.region, TOTAL_DEPT),
+            ("France", FRANCE_REGION, TOTAL_DEPT)]
+
+
+def trend(cube_: Cube, s: Selection) -> pd.DataFrame:
+    """Prevalence per year in each territory: columns x (year), series (territory), value. Years without the
+    cell are left out (a gap in the line), never read as 0."""
+    rows = [{"x": year, "series": label, "value": value} for year in cube_.years
+            for label, region, dept in territories(s)
+            if (value := cube_.value("prevalence", s.node, year, region, dept, s.sex, s.age)) is not None]
+    return pd.DataFrame(rows, columns=["x", "series", "value"])
+
+
+def pyramid(cube_: Cube, s: Selection) -> pd.DataFrame:
+    """Prevalence by age class for men and women in the département (the sex and age choices do not apply):
+    columns age, label, hommes, femmes (NaN when the file lacks the cell)."""
+    rows = [{"age": age, "label": age_label(cube_, age),
+             **{SEX_LABELS[sex]: cube_.value("prevalence", s.node, s.year, s.region, s.dept, sex, age) for sex in "12"}}
+            for age in cube_.ages]
+    return pd.DataFrame(rows, columns=["age", "label", "hommes", "femmes"]).astype(
+        {"hommes": "float64", "femmes": "float64"})
+
+
+def ranking(cube_: Cube, s: Selection) -> pd.DataFrame:
+    """The pathologies at the chosen one's level (its siblings when it has a parent), by prevalence in the
+    département, with France's and the gap in points: columns node, label, prevalence, france, gap, chosen."""
+    level = cube_.nodes[s.node].level if s.node in cube_.nodes else 1
+    parent = cube_.nodes[s.node].parent if s.node in cube_.nodes else None
+    rows = []
+    for key, node in cube_.nodes.items():
+        if not node.has_data or node.level != level or (level > 1 and node.parent != parent):
+            continue
+        here = cube_.value("prevalence", key, s.year, s.region, s.dept, s.sex, s.age)
+        france = cube_.value("prevalence", key, s.year, FRANCE_REGION, TOTAL_DEPT, s.sex, s.age)
+        if here is None:
+            continue
+        rows.append({"node": key, "label": node.label, "prevalence": here, "france": np.nan if france is None else france,
+                     "gap": here - france if france is not None else np.nan, "chosen": key == s.node})
+    data = pd.DataFrame(rows, columns=["node", "label", "prevalence", "france", "gap", "chosen"])
+    return data.sort_values("prevalence", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def picker_entries(cube_: Cube, s: Selection) -> list[dict]:
+    """The pathology tree for the picker, in order: key, label, level, has_data, and the patients of the
+    département for the chosen year (all sexes, all ages) beside each entry."""
+    return [{"key": key, "label": node.label, "level": node.level, "has_data": node.has_data,
+             "patients": cube_.value("patients", key, s.year, s.region, s.dept)}
+            for key, node in cube_.nodes.items()]
+
+
+# ---- access to care: one value per commune, year and indicator -----------------------------------------------
+
+
+def indicator_fields(table: Table) -> list[FieldInfo]:
+    return [f for f in table.fields if f.role == "indicator"]
+
+
+def is_access_table(table: Table) -> bool:
+    return bool(indicator_fields(table)) and table.role_field("commune") is not None
+
+
+def access_year(table: Table, wanted: int | None) -> tuple[int | None, str | None]:
+    """The year of the access-to-care data to show: the wanted one when the file has it, else the latest
+    before it, else the latest; with a note when it is not the wanted one."""
+    year_field = table.role_field("year")
+    if year_field is None:
+        return None, None
+    years = sorted(pd.to_numeric(table.frame[year_field.name], errors="coerce").dropna().astype(int).unique())
+    if not years:
+        return None, None
+    if wanted in years or wanted is None:
+        return (wanted if wanted is not None else years[-1]), None
+    earlier = [y for y in years if y < wanted]
+    chosen = earlier[-1] if earlier else years[-1]
+    return chosen, f"l'offre de soins n'est pas connue pour {wanted} : l'année {chosen} est affichée"
+
+
+def commune_values(table: Table, indicator: str, year: int | None) -> pd.DataFrame:
+    """One row per commune for the indicator and year: code, name, value, population (NaN when missing),
+    the highest value first. A commune listed twice for a year is an error in the file: its first row is kept."""
+    frame = table.frame
+    year_field = table.role_field("year")
+    if year_field is not None and year is not None:
+        frame = frame[pd.to_numeric(frame[year_field.name], errors="coerce") == year]
+    code_field, name_field, pop_field = (table.role_field(r) for r in ("commune", "commune_name", "population"))
+    data = pd.DataFrame({
+        "code": frame[code_field.name].astype("str").to_numpy(),
+        "name": frame[(name_field or code_field).name].astype("str").to_numpy(),
+        "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
+        "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
+        if pop_field is not None else np.nan,
+    }).drop_duplicates("code")
+    return data.sort_values(["value", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
+    """The whole territory's value: the mean weighted by population when the file has it, else the median;
+    with the words that say which."""
+    known = data.dropna(subset=["value"])
+    if known.empty:
+        return None, ""
+    weights = known["population"]
+    if weights.notna().all() and weights.sum() > 0:
+        return float((known["value"] * weights).sum() / weights.sum()), "moyenne pondérée par la population"
+    return float(known["value"].median()), "médiane des communes"
+
+
+def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame:
+    """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
+    series, value."""
+    year_field = table.role_field("year")
+    if year_field is None:
+        return pd.DataFrame(columns=["x", "series", "value"])
+    rows = []
+    years = sorted(pd.to_numeric(table.frame[year_field.name], errors="coerce").dropna().astype(int).unique())
+    for year in years:
+        data = commune_values(table, indicator, year)
+        overall, words = overall_value(data)
+        if overall is not None:
+            rows.append({"x": year, "series": f"ensemble des communes ({words})", "value": overall})
+        if commune:
+            here = data.loc[data["code"] == commune, "value"]
+            if len(here) and pd.notna(here.iloc[0]):
+                rows.append({"x": year, "series": str(data.loc[data["code"] == commune, "name"].iloc[0]),
+                             "value": float(here.iloc[0])})
+    return pd.DataFrame(rows, columns=["x", "series", "value"])
