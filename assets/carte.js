@@ -65,7 +65,10 @@ window.portail.carte = {
 
   aplat: function (feature, context) {
     var k = parseInt(window.portail.carte._of(feature, context, "classe", "0"), 10) || 0;
-    return {color: "#555", weight: 1, fillColor: window.portail.carte.shades[k], fillOpacity: k ? 0.6 : 0.2};
+    var hideout = (context && context.hideout) || {};
+    var chosen = hideout.choisie === feature.properties.i;  // the chosen commune: a thick black outline
+    return {color: chosen ? "#000" : "#555", weight: chosen ? 4 : 1, fillColor: window.portail.carte.shades[k],
+            fillOpacity: k ? 0.7 : 0.2};
   },
 
   infobulle: function (feature, layer, context) {

@@ -10,3 +10,17 @@ def dropdown_field(label: str, class_name: str = "chart-control", **dropdown) ->
     it finds by the class chart-control-label."""
     return html.Label([html.Span(label, className="chart-control-label"), dcc.Dropdown(**dropdown)],
                       className=class_name)
+
+
+def last(value):
+    """A URL parameter given several times counts once, with its last value."""
+    return value[-1] if isinstance(value, list) else value
+
+
+def dataset_picker(choices, dataset, picker_id: str) -> html.Label | None:
+    """When several datasets feed a dashboard, the reader picks one (its filters are its own)."""
+    if len(choices) < 2:
+        return None
+    return dropdown_field("Jeu de données", "chart-control dataset-picker", id=picker_id, value=dataset.id,
+                          options=[{"label": d.title, "value": d.id} for d in choices], clearable=False,
+                          searchable=False)

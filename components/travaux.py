@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
+from components.choropleth import shade_hideout, shade_legend, shaded_layer
 from components.controls import dropdown_field
 from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS
 from components.format import format_date, format_int, plural
-from data_access.geo import choropleth_classes
 from data_access.travaux import (LATE_CODE, LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
                                  gantt_summary, in_my_commune, money, progress_summary, site_details, size_legend)
 
@@ -168,19 +168,6 @@ def size_legend_items(thresholds) -> html.P | None:
                   + " ; ".join(words) + ".", className="map-legend-sizes")
 
 
-def _class_labels(bounds, show, whole: bool) -> list[str]:
-    """Each class in words: « jusqu'à 466 k€ », « 466 k€ à 1,3 M€ »; for counts « 1 », « 3 à 6 »."""
-    labels, low = [], None
-    for bound in bounds:
-        if whole:
-            first = 1 if low is None else low + 1
-            labels.append(show(bound) if first == bound else f"{show(first)} à {show(bound)}")
-        else:
-            labels.append(f"jusqu'à {show(bound)}" if low is None else f"{show(low)} à {show(bound)}")
-        low = bound
-    return labels
-
-
 # The communes layers: their key in the URL (?couches=nombre,budget) and their name in the map's control.
 COMMUNE_LAYERS = {"nombre": "Nombre de chantiers par commune", "budget": "Budget prévu par commune"}
 
@@ -199,18 +186,9 @@ def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.D
     kinds = [("sites", "nombre", format_int)] + ([("budget", "budget", money)] if has_budget else [])
     for column, key, show in kinds:
         name = COMMUNE_LAYERS[key]
-        classes, bounds = choropleth_classes(data[column].fillna(0))
-        codes = ["0"] * size
-        for row, code in zip(data["row"], classes):
-            codes[row] = str(code)
-        layers.append(dl.Overlay(dl.GeoJSON(
-            url=url, pane=OVERLAY_PANE, hideout={"classe": "".join(codes), "texte": texts},
-            style={"variable": "portail.carte.aplat"}, onEachFeature={"variable": "portail.carte.infobulle"}),
-            name=name, checked=key in shown))
-        labels = ["aucun"] + _class_labels(bounds, show, whole=column == "sites")
-        legends.append(html.Li([f"{name} (teinte de plus en plus foncée) : ",
-                                *[html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}),
-                                             label]) for k, label in enumerate(labels)]]))
+        hideout, bounds = shade_hideout(data["row"], data[column].fillna(0), texts, size)
+        layers.append(dl.Overlay(shaded_layer(url, hideout, pane=OVERLAY_PANE), name=name, checked=key in shown))
+        legends.append(html.Li(shade_legend(name, bounds, show, whole=column == "sites")))
     rows = [[row.name, format_int(row.sites)] + ([money(row.budget) if row.budget == row.budget else "—"]
                                                  if has_budget else []) for row in data.itertuples()]
     table = rows_table(["Commune", "Chantiers"] + (["Budget prévu"] if has_budget else []), rows,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .query import FilterError
 from .readers.base import FieldInfo, Table
 from .territoires import DEPARTEMENTS, REGIONS, dept_of_commune
 
@@ -250,10 +251,14 @@ def home_departement(cube_: Cube, commune_codes: list[str]) -> tuple[str, str] |
     return pairs[0] if pairs else None
 
 
-def resolve(cube_: Cube, asked: dict[str, str | None], home: tuple[str, str] | None) -> tuple[Selection, list[str]]:
+def resolve(cube_: Cube, asked: dict[str, str | None],
+            home: tuple[str, str] | None) -> tuple[Selection, list[FilterError]]:
     """The reader's choices from the URL (pathology node, year, sex, age, dept), each checked against the file;
-    a choice the file does not have falls back to its default, with a French notice saying so."""
-    notes: list[str] = []
+    a choice the file does not have falls back to its default, with a French notice naming its parameter."""
+    roles = cube_.roles or Roles({})
+    params = {"node": roles["pathology_l1"], "year": roles["year"], "sex": roles["sex"], "age": roles["age_class"],
+              "dept": roles["dept"]}
+    notes = _Notes(params)
     depts = cube_.departements
     dept_pair = home or (depts[0] if depts else (FRANCE_REGION, TOTAL_DEPT))
     if asked.get("dept"):
@@ -262,29 +267,29 @@ def resolve(cube_: Cube, asked: dict[str, str | None], home: tuple[str, str] | N
         if found:
             dept_pair = found[0]
         else:
-            notes.append(f"le département « {asked['dept']} » n'est pas dans le fichier ; "
-                         f"{dept_label(dept_pair[1])} est affiché")
+            notes.add("dept", f"le département « {asked['dept']} » n'est pas dans le fichier ; "
+                              f"{dept_label(dept_pair[1])} est affiché")
     selectable = [k for k, n in cube_.nodes.items() if n.has_data]
     node = selectable[0] if selectable else ""
     if asked.get("node"):
         if asked["node"] in cube_.nodes and cube_.nodes[asked["node"]].has_data:
             node = asked["node"]
         else:
-            notes.append(f"la pathologie « {asked['node']} » n'a pas de total dans le fichier ; "
-                         f"« {node} » est affichée")
+            notes.add("node", f"la pathologie « {asked['node']} » n'a pas de total dans le fichier ; "
+                              f"« {node} » est affichée")
     sex = TOTAL_SEX
     if asked.get("sex"):
         wanted = code(pd.Series([asked["sex"]])).iloc[0]
         if wanted in SEX_LABELS:
             sex = wanted
         else:
-            notes.append(f"sexe « {asked['sex']} » inconnu (1 hommes, 2 femmes, 9 tous) ; tous sexes affichés")
+            notes.add("sex", f"sexe « {asked['sex']} » inconnu (1 hommes, 2 femmes, 9 tous) ; tous sexes affichés")
     age = TOTAL_AGE
     if asked.get("age"):
         if asked["age"] in cube_.ages:
             age = asked["age"]
         else:
-            notes.append(f"la classe d'âge « {asked['age']} » n'est pas dans le fichier ; tous âges affichés")
+            notes.add("age", f"la classe d'âge « {asked['age']} » n'est pas dans le fichier ; tous âges affichés")
     years = [y for y in cube_.years if cube_.cell(node, y, *dept_pair, sex, age) is not None] or cube_.years
     year = years[-1] if years else 0
     if asked.get("year"):
@@ -295,8 +300,16 @@ def resolve(cube_: Cube, asked: dict[str, str | None], home: tuple[str, str] | N
         if wanted_year in cube_.years:
             year = wanted_year
         else:
-            notes.append(f"l'année « {asked['year']} » n'est pas dans le fichier ; {year} est affichée")
-    return Selection(node, year, sex, age, *dept_pair), notes
+            notes.add("year", f"l'année « {asked['year']} » n'est pas dans le fichier ; {year} est affichée")
+    return Selection(node, year, sex, age, *dept_pair), notes.errors
+
+
+class _Notes:
+    def __init__(self, params: dict[str, str | None]):
+        self.params, self.errors = params, []
+
+    def add(self, choice: str, message: str) -> None:
+        self.errors.append(FilterError(f"refine.{self.params[choice]}" if self.params[choice] else choice, message))
 
 
 def selection_refines(cube_: Cube, selection: Selection) -> list[tuple[str, str]]:
@@ -481,3 +494,94 @@ def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame
                 rows.append({"x": year, "series": str(data.loc[data["code"] == commune, "name"].iloc[0]),
                              "value": float(here.iloc[0])})
     return pd.DataFrame(rows, columns=["x", "series", "value"])
+
+
+# ---- in words: the charts' summaries and the figures' formats ------------------------------------------------
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "non disponible" if value is None or value != value else \
+        f"{value:.{digits}f}\u202f%".replace(".", ",")
+
+
+def points(value: float | None) -> str:
+    if value is None or value != value:
+        return "non disponible"
+    word = "point" if abs(value) < 2 else "points"
+    return f"{value:+.1f} {word}".replace(".", ",").replace("-", "−")
+
+
+def trend_summary(data: pd.DataFrame, cube_: Cube) -> str:
+    years = sorted(data["x"].unique()) if not data.empty else []
+    if len(cube_.years) < 2:
+        return (f"Le fichier n'a qu'une année ({cube_.years[0] if cube_.years else '—'}) : il ne permet pas de "
+                "suivre l'évolution de la prévalence.")
+    if len(years) < 2:
+        return "Moins de deux années ont une valeur pour cette sélection : pas d'évolution à tracer."
+    parts = []
+    for series, part in data.groupby("series", sort=False):
+        part = part.sort_values("x")
+        first, last = part.iloc[0], part.iloc[-1]
+        parts.append(f"{series} : {percent(first['value'])} en {first['x']}, {percent(last['value'])} en {last['x']}")
+    return f"Prévalence de {years[0]} à {years[-1]}. " + " ; ".join(parts) + "."
+
+
+def pyramid_summary(data: pd.DataFrame) -> str:
+    known = data.dropna(subset=["hommes", "femmes"], how="all")
+    if known.empty:
+        return "Le fichier n'a pas de valeur par âge et par sexe pour cette sélection."
+    missing = len(data) - len(data.dropna(subset=["hommes", "femmes"]))
+    peak = {sex: known.loc[known[sex].idxmax()] for sex in ("hommes", "femmes") if known[sex].notna().any()}
+    words = [f"chez les {sex}, la prévalence la plus forte est {percent(row[sex])} ({row['label']})"
+             for sex, row in peak.items()]
+    gaps = f" {missing} classe(s) d'âge sur {len(data)} n'ont pas de valeur pour l'un des sexes dans le fichier." \
+        if missing else ""
+    return "Par classe d'âge dans le département : " + " ; ".join(words) + "." + gaps
+
+
+def ranking_summary(data: pd.DataFrame, place: str) -> str:
+    if data.empty:
+        return "Aucune pathologie de ce niveau n'a de valeur pour cette sélection."
+    top = data.iloc[0]
+    above = data[data["gap"] > 0]
+    known = data["gap"].notna().sum()
+    return (f"{len(data)} pathologies classées par prévalence en {place} ; la plus fréquente : {top['label']} "
+            f"({percent(top['prevalence'])}). {len(above)} sur {known} comparables sont au-dessus de la France.")
+
+
+def access_summary(data: pd.DataFrame, label: str, unit: str, overall: float | None, words: str) -> str:
+    known = data.dropna(subset=["value"])
+    if known.empty:
+        return f"Aucune valeur de « {label} » pour cette année."
+    high, low = known.iloc[0], known.iloc[-1]
+    unit = f" {unit}" if unit else ""
+    value = lambda v: f"{v:.1f}".replace(".", ",") + unit  # noqa: E731
+    missing = len(data) - len(known)
+    return (f"{label} : de {value(low['value'])} ({low['name']}) à {value(high['value'])} ({high['name']}) ; "
+            f"{value(overall)} pour l'ensemble ({words})." + (f" {missing} commune(s) sans valeur." if missing else ""))
+
+
+# ---- the page's controls, in the filter grammar ----------------------------------------------------------------
+
+CHOICE_ROLES = {"year": "year", "sex": "sex", "age": "age_class", "dept": "dept"}
+LEVEL_ROLES = ("pathology_l1", "pathology_l2", "pathology_l3")
+
+
+def asked_choices(params: dict, roles: Roles) -> dict[str, str | None]:
+    """The reader's choices as the URL gives them (refine.<field> of each role; a repeated one counts once)."""
+    def last(role: str):
+        value = params.get(f"refine.{roles[role]}") if roles[role] else None
+        return value[-1] if isinstance(value, list) else value
+
+    parts = node_parts(*(last(r) for r in LEVEL_ROLES))
+    return {"node": SEPARATOR.join(parts) or None, **{k: last(r) for k, r in CHOICE_ROLES.items()}}
+
+
+def choice_params(roles: dict[str, str], choice: str, value) -> dict[str, str | None]:
+    """The grammar parameters a control writes: a pathology writes its levels (and clears the deeper ones)."""
+    if choice == "node":
+        parts = str(value).split(SEPARATOR) if value else []
+        return {f"refine.{roles[r]}": (parts[i] if i < len(parts) else None) for i, r in enumerate(LEVEL_ROLES)
+                if roles.get(r)}
+    role = roles.get(CHOICE_ROLES[choice])
+    return {f"refine.{role}": None if value in (None, "") else str(value)} if role else {}

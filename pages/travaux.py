@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dropdown_field
+from components.controls import dataset_picker, last
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, replace_params
 from components.format import format_date, format_int, plural
@@ -53,20 +53,6 @@ class Ids:
     PERIOD_TO = "travaux-periode-au"
 
 
-def _last(value):
-    """A parameter given several times in the URL counts once, with its last value."""
-    return value[-1] if isinstance(value, list) else value
-
-
-def _dataset_picker(choices, dataset):
-    """When several datasets feed the dashboard, the reader picks one (its filters are its own)."""
-    if len(choices) < 2:
-        return None
-    return dropdown_field("Jeu de données", "chart-control dataset-picker", id=Ids.DATASET, value=dataset.id,
-                          options=[{"label": d.title, "value": d.id} for d in choices], clearable=False,
-                          searchable=False)
-
-
 def _period_params(roles) -> tuple[str, str]:
     """A period keeps the sites under way at some time in it: started by its end, not planned to end before its
     start. In the filter grammar, an upper bound on the start and a lower bound on the planned end."""
@@ -87,7 +73,7 @@ def _period_controls(roles, query) -> html.Fieldset:
 
 def _reference_date(params: dict, errors: list) -> dt.date:
     today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
-    raw = _last(params.get("date"))
+    raw = last(params.get("date"))
     if not raw:
         return today
     period = parse_date_value(raw)
@@ -122,12 +108,12 @@ def layout(**params):
         return _unavailable("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue "
                             "avec dashboard = \"travaux\".")
     errors: list = []
-    asked = _last(params.get("jeu"))
+    asked = last(params.get("jeu"))
     dataset = next((d for d in choices if d.id == asked), choices[0])
     if asked and dataset.id != asked:
         errors.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord : « {dataset.title} » "
                                          "est affiché"))
-    picker = _dataset_picker(choices, dataset)
+    picker = dataset_picker(choices, dataset, Ids.DATASET)
     try:
         table = repository.table(dataset.id)
     except DatasetUnavailable as exc:
@@ -145,7 +131,7 @@ def layout(**params):
     query_string = urlencode(list(query.params))
     extra = [("date", reference.isoformat())] if params.get("date") else []
     extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
-    extra += [(key, _last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]  # kept by the chips
+    extra += [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]  # kept by the chips
 
     items = [
         (format_int(figures.in_progress), "chantiers en cours", DEFINITIONS["in_progress"]),
@@ -171,7 +157,7 @@ def layout(**params):
     sizes, thresholds = budget_sizes(table, roles)
     if not thresholds:
         missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned)")
-    shown = set((_last(params.get("couches")) or "").split(","))
+    shown = set((last(params.get("couches")) or "").split(","))
     overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing, shown)
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
     codes = status_codes(table, roles, reference, data_date=dataset.modified)

@@ -122,7 +122,8 @@ def test_choices_the_file_lacks_fall_back_with_a_notice(table):
     selection, notes = sante.resolve(cube, {"node": "Grippe", "year": "1990", "sex": "7", "age": "12-13",
                                             "dept": "2A"}, HOME)
     assert selection == sante.Selection("Diabète", 2020, "9", "tsage", "28", "76")
-    assert len(notes) == 5 and notes[0].startswith("le département « 2A » n'est pas dans le fichier")
+    assert [n.param for n in notes] == ["refine.dept", "refine.n1", "refine.sexe", "refine.age", "refine.annee"]
+    assert notes[0].message.startswith("le département « 2A » n'est pas dans le fichier")
     assert sante.resolve(cube, {"node": "Diabète", "dept": "076"}, None)[0].dept == "76"  # codes compared as codes
 
 

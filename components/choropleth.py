@@ -1,0 +1,48 @@
+"""Communes shaded by a value: the layer's styling data (one shade class per commune, a tooltip in words) and
+its legend. The outlines are fetched once from /api/geo and styled in the browser (assets/carte.js: aplat,
+infobulle), so a new value or filter only sends 71 digits and texts."""
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import html
+
+from data_access.geo import choropleth_classes
+
+
+def shade_hideout(rows, values, texts: list[str], size: int, chosen: int | None = None) -> tuple[dict, list[float]]:
+    """The layer's hideout: a shade digit per row of the outlines (0: nothing, then 1 to 5 by equal-count classes
+    of the values), the tooltips, and the chosen commune's row (outlined); and the classes' upper bounds."""
+    classes, bounds = choropleth_classes(values)
+    codes = ["0"] * size
+    for row, shade in zip(rows, classes):
+        codes[row] = str(shade)
+    hideout = {"classe": "".join(codes), "texte": texts}
+    if chosen is not None:
+        hideout["choisie"] = int(chosen)
+    return hideout, bounds
+
+
+def shaded_layer(url: str, hideout: dict, **props) -> dl.GeoJSON:
+    return dl.GeoJSON(url=url, hideout=hideout, style={"variable": "portail.carte.aplat"},
+                      onEachFeature={"variable": "portail.carte.infobulle"}, **props)
+
+
+def class_labels(bounds, show, whole: bool) -> list[str]:
+    """Each class in words: « jusqu'à 466 k€ », « 466 k€ à 1,3 M€ »; for counts « 1 », « 3 à 6 »."""
+    labels, low = [], None
+    for bound in bounds:
+        if whole:
+            first = 1 if low is None else low + 1
+            labels.append(show(bound) if first == bound else f"{show(first)} à {show(bound)}")
+        else:
+            labels.append(f"jusqu'à {show(bound)}" if low is None else f"{show(low)} à {show(bound)}")
+        low = bound
+    return labels
+
+
+def shade_legend(name: str, bounds, show, whole: bool = False, none: str = "aucun") -> list:
+    """The legend's words and swatches: « name (teinte de plus en plus foncée) : aucun, jusqu'à … »."""
+    labels = [none] + class_labels(bounds, show, whole)
+    return [f"{name} (teinte de plus en plus foncée) : ",
+            *[html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}), label])
+              for k, label in enumerate(labels)]]

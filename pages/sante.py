@@ -1,0 +1,292 @@
+"""/tableaux-de-bord/sante: health indicators of the territory, compared with the region and France, and access
+to care per commune. The choices live in the URL, in the filter grammar."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components.chart import chart_card
+from components.controls import dataset_picker, dropdown_field, last
+from components.download import download_menu
+from components.filter_panel import replace_params
+from components.format import format_date
+from components.kpi import kpi_list
+from components.notices import notices
+from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
+                              ranking_card)
+from components.shell import section
+from data_access import sante
+from data_access.analysis import ChartSpec
+from data_access.extracts import formats_for
+from data_access.geo import commune_outlines
+from data_access.portal import current_portal
+from data_access.query import FilterError, parse_query, query_pairs, row_positions
+from data_access.repository import DatasetUnavailable
+
+PATH = "/tableaux-de-bord/sante"
+dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord — Santé", nav_order=30,
+                   description="Pathologies et accès aux soins, comparés à la Normandie et à la France")
+
+
+class Ids:
+    """This page's ids, in one place."""
+
+    DATASET = "sante-jeu"
+    PATHOLOGY = "sante-pathologie"
+    YEAR = "sante-annee"
+    SEX = "sante-sexe"
+    AGE = "sante-age"
+    DEPT = "sante-territoire"
+    ROLES = "sante-roles"
+    FIGURES = "sante-chiffres"
+    TREND = "sante-evolution"
+    PYRAMID = "sante-pyramide"
+    RANKING = "sante-classement"
+    ACCESS = "sante-offre"
+    INDICATOR = "sante-indicateur"
+    MAP = "sante-carte"
+    MAP_LAYER = "sante-carte-communes"
+    MAP_CODES = "sante-carte-codes"
+    ACCESS_TREND = "sante-offre-evolution"
+    EXPORT = "sante-export"
+    EXPORT_ACCESS = "sante-export-offre"
+    METHOD = "sante-methode"
+
+
+# The page's own parameters (outside the filter grammar).
+PAGE_PARAMS = ("jeu", "indicateur", "commune")
+CHOICES = {Ids.PATHOLOGY: "node", Ids.YEAR: "year", Ids.SEX: "sex", Ids.AGE: "age", Ids.DEPT: "dept"}
+
+
+def _unavailable(message: str) -> html.Div:
+    return html.Div([html.H1("Tableau de bord Santé"), html.P(message, className="notice-unavailable",
+                                                               role="alert")])
+
+
+def layout(**params):
+    portal = current_portal()
+    repository = portal.repository
+    catalogue = repository.catalogue
+    choices = [d for d in catalogue.datasets if d.dashboard == "sante" and d.role_field("pathology_l1")]
+    if not choices:
+        return _unavailable("Aucun jeu de données de pathologies n'alimente ce tableau de bord : il faut une entrée "
+                            "du catalogue avec dashboard = \"sante\" et le rôle pathology_l1.")
+    errors: list = []
+    asked = last(params.get("jeu"))
+    dataset = next((d for d in choices if d.id == asked), choices[0])
+    if asked and dataset.id != asked:
+        errors.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord : « {dataset.title} » "
+                                         "est affiché"))
+    try:
+        table = repository.table(dataset.id)
+    except DatasetUnavailable as exc:
+        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {exc}")
+    roles = sante.find_roles(table)
+    if roles.missing_required:
+        return _unavailable(f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
+                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
+    cube = sante.cube(table)
+    outlines = commune_outlines(repository)
+    home = sante.home_departement(cube, outlines[1].frame[outlines[1].role_field("commune").name].astype("str")
+                                  .tolist() if outlines else [])
+    selection, choice_errors = sante.resolve(cube, sante.asked_choices(params, roles), home)
+    errors += choice_errors
+    known = {f"refine.{roles[r]}" for r in (*sante.LEVEL_ROLES, *sante.CHOICE_ROLES.values()) if roles[r]}
+    errors += [FilterError(k, "ce paramètre n'a pas de sens sur ce tableau de bord ; il est ignoré")
+               for k in params if k not in known and k not in PAGE_PARAMS]
+
+    figures = sante.key_figures(cube, selection)
+    place = sante.dept_label(selection.dept)
+    trend = sante.trend(cube, selection)
+    node = cube.nodes[selection.node]
+    extract = sante.selection_refines(cube, selection)
+    rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
+    settings = portal.settings
+
+    trend_part = chart_card(Ids.TREND, trend, ChartSpec(chart="line", x="annee"), sante.trend_summary(trend, cube),
+                            "Prévalence (%)", "Année", "Territoire") if trend["x"].nunique() > 1 else \
+        html.P(sante.trend_summary(trend, cube), className="notice-params", id=Ids.TREND)
+    controls = html.Div([
+        dropdown_field("Pathologie", "chart-control pathology-picker", id=Ids.PATHOLOGY, value=selection.node,
+                       options=picker_options(sante.picker_entries(cube, selection)), clearable=False,
+                       searchable=True),
+        dropdown_field("Année", id=Ids.YEAR, value=selection.year, options=cube.years, clearable=False,
+                       searchable=False),
+        dropdown_field("Sexe", id=Ids.SEX, value=selection.sex, clearable=False, searchable=False,
+                       options=[{"label": label, "value": code} for code, label in sante.SEX_LABELS.items()]),
+        dropdown_field("Classe d'âge", id=Ids.AGE, value=selection.age, clearable=False, searchable=False,
+                       options=[{"label": sante.age_label(cube, a), "value": a}
+                                for a in [sante.TOTAL_AGE] + cube.ages]),
+        dropdown_field("Département", id=Ids.DEPT, value=selection.dept, clearable=False, searchable=True,
+                       options=[{"label": sante.dept_label(d), "value": d} for _, d in cube.departements]),
+    ], className="chart-controls sante-controls")
+    who = f"{sante.SEX_LABELS[selection.sex]}, {sante.age_label(cube, selection.age)}"
+    return html.Div([
+        html.H1("Tableau de bord Santé"),
+        html.P(f"Combien de personnes sont soignées pour une pathologie, ici comparé à la région et à la France, et "
+               f"comment l'offre de soins se répartit entre les communes. Source : {dataset.title}"
+               + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
+               + (" — données de démonstration." if dataset.demo else "."), className="lead"),
+        html.P([html.Strong(f"{node.label} — {selection.year} — {place}"), f" — {who}"],
+               className="print-only print-header"),
+        dataset_picker(choices, dataset, Ids.DATASET),
+        controls,
+        notices(errors),
+        dcc.Store(id=Ids.ROLES, data=roles.columns),
+        section("Chiffres clés", Ids.FIGURES, html.P(f"{' › '.join(node.parts)} — {selection.year}, {place}, {who}",
+                                                     className="result-count", role="status"),
+                kpi_list(figure_items(figures, selection, cube))),
+        section("Évolution de la prévalence", f"{Ids.TREND}-titre", trend_part),
+        section("Prévalence par âge et par sexe", f"{Ids.PYRAMID}-titre",
+                pyramid_card(Ids.PYRAMID, sante.pyramid(cube, selection))),
+        section("Pathologies comparées à la France", f"{Ids.RANKING}-titre",
+                ranking_card(Ids.RANKING, sante.ranking(cube, selection), place)),
+        _access_section(repository, params, selection, settings.tile_url, errors),
+        section("Méthode et sources", f"{Ids.METHOD}-titre",
+                methodology(cube, dataset, _access_dataset(repository), list(table.notes))),
+        section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
+            dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows, menu_id=Ids.EXPORT,
+            max_rows=settings.max_export_rows)),
+    ], className="sante-page")
+
+
+def _access_dataset(repository):
+    return next((d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_fields("indicator")
+                 and d.role_field("commune")), None)
+
+
+def _access_section(repository, params, selection, tile_url: str, errors: list):
+    dataset = _access_dataset(repository)
+    if dataset is None:
+        return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
+            "Aucun jeu de données d'offre de soins (rôles commune et indicator, dashboard = \"sante\") dans le "
+            "catalogue.", className="notice-params"))
+    try:
+        table = repository.table(dataset.id)
+    except DatasetUnavailable as exc:
+        return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
+            f"Le jeu de données « {dataset.title} » est indisponible : {exc}", className="notice-params"))
+    fields = sante.indicator_fields(table)
+    wanted = last(params.get("indicateur"))
+    indicator = next((f for f in fields if f.name == wanted), fields[0])
+    if wanted and indicator.name != wanted:
+        errors.append(FilterError("indicateur", f"« {wanted} » n'est pas un indicateur ; « {indicator.label} » est "
+                                                "affiché"))
+    year, year_note = sante.access_year(table, selection.year)
+    data = sante.commune_values(table, indicator.name, year)
+    overall, words = sante.overall_value(data)
+    chosen = last(params.get("commune"))
+    chosen = chosen if chosen in set(data["code"]) else None
+    unit = indicator.unit or ""
+    outlines = commune_outlines(repository, exclude=dataset.id)
+    current = [(k, v) for k, v in query_pairs(params) if k != "commune"]
+
+    def href_of(code: str) -> str:
+        return PATH + "?" + urlencode(current + [("commune", code)])
+
+    parts = [dropdown_field("Indicateur", "chart-control indicator-picker", id=Ids.INDICATOR, value=indicator.name,
+                            options=[{"label": f.label + (f" ({f.unit})" if f.unit else ""), "value": f.name}
+                                     for f in fields], clearable=False, searchable=False),
+             html.P(year_note, className="notice-params") if year_note else None]
+    summary = sante.access_summary(data, indicator.label, unit, overall, words)
+    if outlines is not None:
+        code_field = outlines[1].role_field("commune").name
+        codes = outlines[1].frame[code_field].astype("str").tolist()
+        rows_of = {c: i for i, c in enumerate(codes)}
+        the_map, legend = access_map(Ids.MAP, Ids.MAP_LAYER, outlines[0], repository.version(outlines[0].id), data,
+                                     rows_of, rows_of.get(chosen), tile_url, indicator.label, unit)
+        parts += [html.P(f"Cliquez sur une commune pour voir son évolution ; le classement sous la carte donne les "
+                         f"mêmes communes, utilisable au clavier. Année {year}.", className="map-help"),
+                  the_map, dcc.Store(id=Ids.MAP_CODES, data=codes), html.P(legend, className="map-legend-communes")]
+    else:
+        parts.append(html.P("Pas de carte : le catalogue n'a pas les contours des communes (rôle commune et "
+                            "formes).", className="notice-params"))
+    parts += [html.P(summary, className="chart-summary"),
+              commune_ranking(data, indicator.label, unit, href_of, chosen)]
+    evolution = sante.evolution(table, indicator.name, chosen)
+    name = data.loc[data["code"] == chosen, "name"].iloc[0] if chosen else None
+    title = f"Évolution : {name} et l'ensemble des communes" if chosen else "Évolution de l'ensemble des communes"
+    if evolution["x"].nunique() > 1:
+        parts.append(html.H3(title))
+        parts.append(chart_card(Ids.ACCESS_TREND, evolution, ChartSpec(chart="line", x="annee"),
+                                _evolution_summary(evolution, indicator.label, unit), indicator.label, "Année",
+                                "Territoire"))
+    select = ",".join(f.name for f in (table.role_field("year"), table.role_field("commune"),
+                                       table.role_field("commune_name"), table.role_field("population"), indicator)
+                      if f is not None)
+    extract = ([(f"refine.{table.role_field('year').name}", str(year))] if year is not None else []) + \
+        [("select", select)]
+    rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
+    parts.append(download_menu(dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
+                               menu_id=Ids.EXPORT_ACCESS))
+    return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", *parts)
+
+
+def _evolution_summary(data, label: str, unit: str) -> str:
+    parts = []
+    for series, part in data.groupby("series", sort=False):
+        part = part.sort_values("x")
+        value = lambda v: f"{v:.1f}".replace(".", ",")  # noqa: E731
+        parts.append(f"{series} : {value(part['value'].iloc[0])} en {part['x'].iloc[0]}, "
+                     f"{value(part['value'].iloc[-1])} en {part['x'].iloc[-1]}")
+    return f"{label}{' (' + unit + ')' if unit else ''} par année. " + " ; ".join(parts) + "."
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.PATHOLOGY, "value"),
+    Input(Ids.YEAR, "value"),
+    Input(Ids.SEX, "value"),
+    Input(Ids.AGE, "value"),
+    Input(Ids.DEPT, "value"),
+    State(Ids.ROLES, "data"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_choice(node, year, sex, age, dept, roles, current):
+    choice = CHOICES[dash.ctx.triggered_id]
+    value = {"node": node, "year": year, "sex": sex, "age": age, "dept": dept}[choice]
+    values = sante.choice_params(roles or {}, choice, value)
+    return sante_search(current, values)
+
+
+def sante_search(current: str, values: dict) -> str:
+    """The new query string: the control's parameters replaced, the others kept."""
+    return replace_params(current, values, tuple(values))
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.INDICATOR, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def change_indicator(indicator, current):
+    return sante_search(current, {"indicateur": indicator})
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.MAP_LAYER, "clickData"),
+    State(Ids.MAP_CODES, "data"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def choose_commune(feature, codes, current):
+    """A click on a commune of the map chooses it (its row in the outlines gives its code)."""
+    position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
+    if type(position) is not int or not isinstance(codes, list) or not 0 <= position < len(codes):
+        return dash.no_update
+    return sante_search(current, {"commune": codes[position]})
+
+
+@callback(
+    Output("_pages_location", "search", allow_duplicate=True),
+    Input(Ids.DATASET, "value"),
+    prevent_initial_call=True,
+)
+def change_dataset(dataset_id):
+    """Another pathologies file: its own choices."""
+    return "?" + urlencode([("jeu", dataset_id)])
