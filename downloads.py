@@ -30,7 +30,8 @@ def _refusal(status: int, message: str, **extra):
     return jsonify({"erreur": message, **extra}), status
 
 
-_VIEW_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~\-/%]*")
+# a plain path of this portal, with the view's own parameters (not the filters: those are the extract's)
+_VIEW_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~\-/%]*(\?[A-Za-z0-9._~\-%=&+]*)?")
 
 
 def _permalink(dataset_id: str, query_string: str, public_url: str | None) -> str:
@@ -39,8 +40,10 @@ def _permalink(dataset_id: str, query_string: str, public_url: str | None) -> st
     view = request.args.get("vue", "")
     if not _VIEW_PATH.fullmatch(view):
         view = f"/jeux-de-donnees/{dataset_id}"
+    path, _, own = view.partition("?")
+    query = "&".join(part for part in (own, query_string) if part)
     base = public_url or request.host_url.rstrip("/")
-    return base + view + (f"?{query_string}" if query_string else "")
+    return base + path + (f"?{query}" if query else "")
 
 
 def export(name: str):

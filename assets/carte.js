@@ -28,8 +28,8 @@ window.portail.carte = {
     r: {color: "#d62728", dashArray: "12 5 2 5", mark: "\u25B2"}    // en retard: dash-dot, triangle
   },
   // One digit per row (hideout.taille): 0 when the budget is unknown, then 1 to 4 by budget planned.
-  markSizes: [13, 13, 17, 22, 28],
-  lineWeights: [3, 3, 4, 6, 8],
+  markSizes: [10, 13, 17, 22, 28],
+  lineWeights: [2, 3, 4, 6, 8],
 
   _of: function (feature, context, key, fallback) {
     var codes = context && context.hideout && context.hideout[key];
@@ -74,7 +74,11 @@ window.portail.carte = {
   infobulle: function (feature, layer, context) {
     var texts = context && context.hideout && context.hideout.texte;
     var text = texts && texts[feature.properties.i];
-    if (text) { layer.bindTooltip(text, {sticky: true}); }
+    if (text) {  // as text, never as HTML: the names come from data files
+      var span = document.createElement("span");
+      span.textContent = text;
+      layer.bindTooltip(span, {sticky: true});
+    }
   },
 
   point: function (feature, latlng) {

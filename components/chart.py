@@ -10,6 +10,9 @@ AXIS = {"gridcolor": "#e5e7eb", "zerolinecolor": "#d0d7de", "linecolor": "#d0d7d
 PALETTE = ["#00558c", "#e66100", "#2a9d5c", "#8a3ffc", "#b8860b", "#d62728", "#17becf", "#7f7f7f", "#4b0082"]
 # Bars and lines also differ by pattern and marker, so colour is never the only signal.
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|", ""]
+# No logo, French, and no button that would send the chart to a third-party cloud.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "locale": "fr",
+                "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"]}
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
 
 
@@ -55,7 +58,7 @@ def figure_card(graph_id: str, fig: go.Figure, text: str, table: html.Details) -
     return html.Figure([
         # French dates from assets/plotly-fr.js; the drawing is hidden from screen readers by
         # assets/accessibilite.js (its tool bar is not)
-        html.Div(dcc.Graph(id=graph_id, figure=fig, config={"displaylogo": False, "responsive": True, "locale": "fr"})),
+        html.Div(dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG)),
         html.Figcaption(text, className="chart-summary"),
         table,
     ], className="chart-card")

@@ -96,13 +96,14 @@ def table_view(table, rows: int) -> html.Div:
 
 def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
              classes: str | None = None, legend: html.Ul | None = None, sizes: str = "",
-             overlays: list | None = None, card: dict | None = None, after=None) -> html.Div:
+             overlays: list | None = None, card: dict | None = None, after=None, help_text=None) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
     and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
     class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
     pattern or a mark), `sizes` one digit per row (the mark's size) and `legend` explains them in words.
     `overlays` are extra layers the reader can switch on (dl.Overlay), `card` tells the click's callback which
-    card to draw (the dataset page's record card by default), and `after` comes under the legend."""
+    card to draw (the dataset page's record card by default), `after` comes under the legend, and `help_text`
+    (a list of children) says where the keyboard finds the same rows."""
     points = is_point_layer(table)
     url = f"/api/geo/{dataset.id}.geojson?v={version}"
     filtered = len(positions) < len(table)
@@ -130,10 +131,13 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     if overlays:
         # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
         layers += [dl.Pane(name=OVERLAY_PANE, style={"zIndex": 350}),
-                   dl.LayersControl(overlays, id=MAP_CONTROL_ID, collapsed=False, position="topright")]
+                   dl.LayersControl(overlays, id=MAP_CONTROL_ID, collapsed=False, position="topright",
+                                    # dash-leaflet adds to this list on each toggle: it must start right
+                                    overlays=[o.name for o in overlays if getattr(o, "checked", False)])]
     return html.Div([
-        html.P(f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
-               "sous la carte ; l'onglet Tableau donne les mêmes lignes, utilisable au clavier.", className="map-help"),
+        html.P([f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
+                "sous la carte ; ", *(help_text or ["l'onglet Tableau donne les mêmes lignes, utilisable au clavier."])],
+               className="map-help"),
         dl.Map(layers, id=MAP_ID, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
                className="dataset-map",
                # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
@@ -153,7 +157,8 @@ RECORD_CARDS: dict = {}
 def map_card(table, position: int, card: dict | None) -> html.Div:
     """The card a click on the map opens: the page's own kind (see RECORD_CARDS), else the record card."""
     card = card if isinstance(card, dict) else {}
-    builder = RECORD_CARDS.get(card.get("kind"))
+    kind = card.get("kind")
+    builder = RECORD_CARDS.get(kind) if isinstance(kind, str) else None
     return builder(table, position, card) if builder is not None else record_card(table, position)
 
 

@@ -10,7 +10,7 @@ from dash import html
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.choropleth import shade_hideout, shade_legend, shaded_layer
 from components.controls import dropdown_field
-from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS
+from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
 from components.format import format_date, format_int, plural
 from data_access.travaux import (LATE_CODE, LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
                                  gantt_summary, in_my_commune, money, progress_summary, site_details, size_legend)
@@ -34,7 +34,10 @@ def _short_labels(titles, width: int = 32) -> list[str]:
 def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = True) -> object:
     fig = go.Figure()
     sites = sites.assign(label=_short_labels(sites["title"]))
-    for late, name, pattern, colour in ((False, "dans les temps", "", PALETTE[0]), (True, "en retard", "/", PALETTE[1])):
+    # without the data to tell lateness, one kind of bar: not « dans les temps »
+    kinds = ((False, "dans les temps", "", PALETTE[0]), (True, "en retard", "/", PALETTE[1])) if late_known else \
+        ((False, "chantiers", "", PALETTE[0]),)
+    for late, name, pattern, colour in kinds:
         part = sites[sites["late"] == late]
         fig.add_trace(go.Bar(
             y=part["label"], base=part["start"], x=(part["planned_end"] - part["start"]).dt.total_seconds() * 1000,
@@ -47,9 +50,9 @@ def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = T
                       xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True,
                                                              "categoryorder": "array", "categoryarray": sites["label"]},
                       margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.1})
-    rows = [[r.title, f"{r.start:%d/%m/%Y}", f"{r.planned_end:%d/%m/%Y}", r.status, "oui" if r.late else "non"]
-            for r in sites.itertuples()]
-    table = rows_table(["Chantier", "Début", "Fin prévue", "Statut", "En retard"], rows,
+    rows = [[r.title, f"{r.start:%d/%m/%Y}", f"{r.planned_end:%d/%m/%Y}", r.status]
+            + (["oui" if r.late else "non"] if late_known else []) for r in sites.itertuples()]
+    table = rows_table(["Chantier", "Début", "Fin prévue", "Statut"] + (["En retard"] if late_known else []), rows,
                        "Chantiers du calendrier")
     return figure_card(graph_id, fig, gantt_summary(sites, total, reference, late_known), table)
 
@@ -123,6 +126,9 @@ def _day(value) -> str:
     return "—" if value is None else format_date(value.date() if hasattr(value, "date") else value)
 
 
+PROGRESS_TEXT_ID = "fiche-avancement-texte"  # names the site card's progress bar
+
+
 def site_card(table, position: int, card: dict) -> html.Div:
     """The card a click on a site opens: title, status on the reference date, dates, a progress bar, budget,
     owner and traffic impact (a part the data lacks is left out)."""
@@ -131,7 +137,10 @@ def site_card(table, position: int, card: dict) -> html.Div:
         data_date = dt.date.fromisoformat(card["donnees"]) if card.get("donnees") else None
     except (TypeError, ValueError):
         reference, data_date = dt.date.today(), None
-    site = site_details(table, find_roles(table), position, reference, data_date)
+    roles = find_roles(table)
+    if roles.missing_required:  # not a works dataset (a forged request): the plain record card
+        return record_card(table, position)
+    site = site_details(table, roles, position, reference, data_date)
     facts = [("Statut au " + format_date(reference), site["status"] + (" — en retard" if site["late"] else "")),
              ("Commune" if table.role_field("commune_name") or table.role_field("commune") else "Secteur",
               site["place"]),
@@ -148,11 +157,11 @@ def site_card(table, position: int, card: dict) -> html.Div:
         done = float(site["progress"])
         elapsed = f" pour {site['elapsed']:.0f}\u202f% de la durée prévue écoulée" if site["elapsed"] is not None else ""
         progress = html.Div([
-            html.P(f"Avancement : {done:.0f}\u202f% réalisés{elapsed}", id="fiche-avancement-texte"),
+            html.P(f"Avancement : {done:.0f}\u202f% réalisés{elapsed}", id=PROGRESS_TEXT_ID),
             html.Progress(value=str(done), max="100", className="site-progress",
-                          **{"aria-labelledby": "fiche-avancement-texte"}),
+                          **{"aria-labelledby": PROGRESS_TEXT_ID}),
         ])
-    return html.Article([html.H2(site["title"]), progress, html.Dl(items, className="dataset-facts"),
+    return html.Article([html.H3(site["title"]), progress, html.Dl(items, className="dataset-facts"),
                          html.P(site["description"]) if site["description"] else None], className="site-card")
 
 
@@ -165,7 +174,7 @@ def size_legend_items(thresholds) -> html.P | None:
     if not words:
         return None
     return html.P("Taille des points et épaisseur des traits selon le budget prévu, du plus petit au plus grand : "
-                  + " ; ".join(words) + ".", className="map-legend-sizes")
+                  + " ; ".join(words) + " ; budget inconnu : plus petit encore.", className="map-legend-sizes")
 
 
 # The communes layers: their key in the URL (?couches=nombre,budget) and their name in the map's control.
@@ -178,7 +187,7 @@ def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.D
     url = f"/api/geo/{outlines.id}.geojson?v={version}"
     size = int(data["row"].max()) + 1
     texts = [""] * size
-    has_budget = data["budget"].notna().any()
+    has_budget = data.loc[data["sites"] > 0, "budget"].notna().any()
     for row in data.itertuples():
         budget = f", {money(row.budget)} prévus" if has_budget and row.budget == row.budget else ""
         texts[row.row] = f"{row.name} : {plural(row.sites, 'chantier')}{budget}"

@@ -141,3 +141,22 @@ class Repository:
     def forget(self) -> None:
         """Drop every loaded table (benchmarks and tests measure cold loads with it)."""
         self._tables.clear()
+
+
+def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | None):
+    """A dashboard's dataset among those that feed it: the asked one, else the first that can be served.
+    Returns (dataset, table or None, the French reason it is unavailable or None, notices for the URL)."""
+    from .query import FilterError
+
+    notices = []
+    dataset = next((d for d in choices if d.id == asked), None)
+    if asked and dataset is None:
+        notices.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord"))
+    candidates = [dataset] if dataset is not None else choices
+    reason = None
+    for candidate in candidates:
+        try:
+            return candidate, repository.table(candidate.id), None, notices
+        except DatasetUnavailable as exc:
+            reason = reason or str(exc)
+    return candidates[0], None, reason, notices

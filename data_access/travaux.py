@@ -51,6 +51,15 @@ class Roles:
         return missing
 
 
+def period_params(roles: Roles) -> tuple[str, str] | None:
+    """A period keeps the sites started by its end and not planned to end before its start. In the filter
+    grammar: a lower bound on the planned end and an upper bound on the start. (A site running late, past its
+    planned end, is not kept by a period after that end: the grammar cannot say « or not finished ».)"""
+    if roles.missing_required:
+        return None
+    return f"from.{roles['planned_end_date']}", f"to.{roles['start_date']}"
+
+
 def late_is_known(roles: Roles) -> bool:
     """Lateness needs more than planned dates: without an actual end, a status or a progress, a site's end is
     taken to be its planned end, so no site could ever be found late (and saying « 0 en retard » would mislead)."""
@@ -193,10 +202,16 @@ def key_figures(table: Table, roles: Roles, positions: np.ndarray, reference: dt
     return KeyFigures(
         sites=len(rows), in_progress=int(status.isin([IN_PROGRESS, SUSPENDED]).sum()), upcoming=int(upcoming.sum()),
         finished_this_year=int(finished_this_year.sum()), late=int(late.sum()),
-        budget_planned=float(planned.sum()) if planned is not None else None,
-        budget_committed=float(committed.sum()) if committed is not None else None,
+        budget_planned=_total(planned), budget_committed=_total(committed),
         weighted_progress=weighted,
     )
+
+
+def _total(values: pd.Series | None) -> float | None:
+    """A sum of amounts, None when none is known (never « 0 € » for unknown budgets)."""
+    if values is None or not values.notna().any():
+        return None
+    return float(values.sum())
 
 
 def _end_in_year(table: Table, roles: Roles, rows, year: int) -> pd.Series:
@@ -445,12 +460,16 @@ def by_commune(table: Table, roles: Roles, positions: np.ndarray, outlines: Tabl
             continue  # try the names: these codes are not the outlines' codes
         grouped = frame.groupby(frame[site_column].astype("str"))
         counts = grouped.size()
-        budget = grouped[roles["budget_planned"]].sum() if roles["budget_planned"] else None
+        # a commune whose sites have no known budget: NaN, not 0 €
+        budget = grouped[roles["budget_planned"]].sum(min_count=1) if roles["budget_planned"] else None
+        sites = keys.map(counts).fillna(0).astype(int)
         data = pd.DataFrame({
             "row": np.arange(len(outlines)),
             "name": outlines.frame[(name or outline_field).name].astype("str").to_numpy(),
-            "sites": keys.map(counts).fillna(0).astype(int).to_numpy(),
-            "budget": keys.map(budget).astype("float").fillna(0).to_numpy() if budget is not None else np.nan,
+            "sites": sites.to_numpy(),
+            # no site: nothing spent (0); sites without a known budget: unknown (NaN)
+            "budget": keys.map(budget).astype("float").where(sites > 0, 0.0).to_numpy() if budget is not None
+            else np.nan,
         })
         return data.sort_values(["sites", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return None

@@ -23,7 +23,7 @@ from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_query, query_pairs, row_positions
-from data_access.repository import DatasetUnavailable
+from data_access.repository import DatasetUnavailable, pick_dataset
 
 PATH = "/tableaux-de-bord/sante"
 dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord — Santé", nav_order=30,
@@ -60,9 +60,9 @@ PAGE_PARAMS = ("jeu", "indicateur", "commune")
 CHOICES = {Ids.PATHOLOGY: "node", Ids.YEAR: "year", Ids.SEX: "sex", Ids.AGE: "age", Ids.DEPT: "dept"}
 
 
-def _unavailable(message: str) -> html.Div:
-    return html.Div([html.H1("Tableau de bord Santé"), html.P(message, className="notice-unavailable",
-                                                               role="alert")])
+def _unavailable(message: str, picker=None) -> html.Div:
+    return html.Div([html.H1("Tableau de bord Santé"), picker,
+                     html.P(message, className="notice-unavailable", role="alert")])
 
 
 def layout(**params):
@@ -73,20 +73,14 @@ def layout(**params):
     if not choices:
         return _unavailable("Aucun jeu de données de pathologies n'alimente ce tableau de bord : il faut une entrée "
                             "du catalogue avec dashboard = \"sante\" et le rôle pathology_l1.")
-    errors: list = []
-    asked = last(params.get("jeu"))
-    dataset = next((d for d in choices if d.id == asked), choices[0])
-    if asked and dataset.id != asked:
-        errors.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord : « {dataset.title} » "
-                                         "est affiché"))
-    try:
-        table = repository.table(dataset.id)
-    except DatasetUnavailable as exc:
-        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {exc}")
+    dataset, table, reason, errors = pick_dataset(repository, choices, last(params.get("jeu")))
+    picker = dataset_picker(choices, dataset, Ids.DATASET)
+    if table is None:
+        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {reason}", picker)
     roles = sante.find_roles(table)
     if roles.missing_required:
         return _unavailable(f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
-                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
+                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).", picker)
     cube = sante.cube(table)
     outlines = commune_outlines(repository)
     home = sante.home_departement(cube, outlines[1].frame[outlines[1].role_field("commune").name].astype("str")
@@ -131,7 +125,7 @@ def layout(**params):
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
         html.P([html.Strong(f"{node.label} — {selection.year} — {place}"), f" — {who}"],
                className="print-only print-header"),
-        dataset_picker(choices, dataset, Ids.DATASET),
+        picker,
         controls,
         notices(errors),
         dcc.Store(id=Ids.ROLES, data=roles.columns),
@@ -289,4 +283,6 @@ def choose_commune(feature, codes, current):
 )
 def change_dataset(dataset_id):
     """Another pathologies file: its own choices."""
+    if not isinstance(dataset_id, str):
+        return dash.no_update
     return "?" + urlencode([("jeu", dataset_id)])

@@ -22,13 +22,13 @@ from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import (FilterError, describe_query, parse_date_value, parse_query, query_pairs,
                                row_positions)
-from data_access.repository import DatasetUnavailable, UnknownDataset
+from data_access.repository import DatasetUnavailable, UnknownDataset, pick_dataset
 from components.travaux import (COMMUNE_LAYERS, commune_layers, gantt_card, my_commune, progress_card,
                                 size_legend_items, status_legend)
 from data_access.geo import commune_outlines
-from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes,
-                                 budget_summary, by_commune, find_roles, gantt_sites, key_figures, late_is_known, money,
-                                 monthly_starts_and_ends, monthly_summary, schedule, status_codes)
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes, budget_summary, by_commune, find_roles,
+                                 gantt_sites, key_figures, late_is_known, money, monthly_starts_and_ends,
+                                 monthly_summary, period_params, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -53,12 +53,6 @@ class Ids:
     PERIOD_TO = "travaux-periode-au"
 
 
-def _period_params(roles) -> tuple[str, str]:
-    """A period keeps the sites under way at some time in it: started by its end, not planned to end before its
-    start. In the filter grammar, an upper bound on the start and a lower bound on the planned end."""
-    return f"from.{roles['planned_end_date']}", f"to.{roles['start_date']}"
-
-
 def _period_controls(roles, query) -> html.Fieldset:
     since, until = bound_value(query, roles["planned_end_date"], "from"), bound_value(query, roles["start_date"], "to")
     return html.Fieldset([
@@ -67,7 +61,8 @@ def _period_controls(roles, query) -> html.Fieldset:
                                       placeholder="AAAA, AAAA-MM ou AAAA-MM-JJ",
                                       className="form-control form-control-sm date-input")])
           for word, control_id, value in (("du ", Ids.PERIOD_FROM, since), ("au ", Ids.PERIOD_TO, until))],
-        html.Small("les chantiers en cours à un moment de la période", className="period-help"),
+        html.Small("les chantiers commencés avant la fin de la période et dont la fin prévue n'est pas avant son "
+                   "début (un chantier en retard sur sa fin prévue n'y est pas)", className="period-help"),
     ], className="period-controls")
 
 
@@ -83,9 +78,9 @@ def _reference_date(params: dict, errors: list) -> dt.date:
     return period.start.date()
 
 
-def _unavailable(message: str) -> html.Div:
-    return html.Div([html.H1("Tableau de bord des travaux"), html.P(message, className="notice-unavailable",
-                                                                    role="alert")])
+def _unavailable(message: str, picker=None) -> html.Div:
+    return html.Div([html.H1("Tableau de bord des travaux"), picker,
+                     html.P(message, className="notice-unavailable", role="alert")])
 
 
 def _commune_layers(repository, dataset, table, roles, positions, missing: list, shown) -> tuple[list, object]:
@@ -107,21 +102,14 @@ def layout(**params):
     if not choices:
         return _unavailable("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue "
                             "avec dashboard = \"travaux\".")
-    errors: list = []
-    asked = last(params.get("jeu"))
-    dataset = next((d for d in choices if d.id == asked), choices[0])
-    if asked and dataset.id != asked:
-        errors.append(FilterError("jeu", f"« {asked} » n'alimente pas ce tableau de bord : « {dataset.title} » "
-                                         "est affiché"))
+    dataset, table, reason, errors = pick_dataset(repository, choices, last(params.get("jeu")))
     picker = dataset_picker(choices, dataset, Ids.DATASET)
-    try:
-        table = repository.table(dataset.id)
-    except DatasetUnavailable as exc:
-        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {exc}")
+    if table is None:
+        return _unavailable(f"Le jeu de données « {dataset.title} » est indisponible : {reason}", picker)
     roles = find_roles(table)
     if roles.missing_required:
         return _unavailable(f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
-                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
+                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).", picker)
     reference = _reference_date(params, errors)
     query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS.values()},
                                       table.fields)
@@ -131,6 +119,8 @@ def layout(**params):
     query_string = urlencode(list(query.params))
     extra = [("date", reference.isoformat())] if params.get("date") else []
     extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
+    # the extract's permalink opens this view: the same dataset and reference date
+    view = PATH + ("?" + urlencode(extra) if extra else "")
     extra += [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]  # kept by the chips
 
     items = [
@@ -147,7 +137,7 @@ def layout(**params):
         committed = f", {money(figures.budget_committed)} engagés" if figures.budget_committed is not None else ""
         items.append((money(figures.budget_planned), "budget prévu", DEFINITIONS["budget"] + committed))
     else:
-        missing.append("le budget (rôle budget_planned)")
+        missing.append("le budget (rôle budget_planned absent ou sans valeur)")
     if figures.weighted_progress is not None:
         items.append((f"{figures.weighted_progress:.0f}\u202f%", "avancement moyen pondéré",
                       DEFINITIONS["weighted_progress"]))
@@ -156,7 +146,8 @@ def layout(**params):
 
     sizes, thresholds = budget_sizes(table, roles)
     if not thresholds:
-        missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned)")
+        missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned absent ou sans "
+                       "valeur)")
     shown = set((last(params.get("couches")) or "").split(","))
     overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing, shown)
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
@@ -220,10 +211,14 @@ def layout(**params):
                     classes=codes, legend=status_legend(codes, positions, late_is_known(roles)), sizes=sizes, overlays=overlays,
                     card={"kind": "travaux", "date": reference.isoformat(),
                           "donnees": dataset.modified.isoformat() if dataset.modified else None},
-                    after=html.Div([size_legend_items(thresholds), communes_text])), className="print-hide"),
+                    after=html.Div([size_legend_items(thresholds), communes_text]),
+                    help_text=["au clavier, les mêmes chantiers et tous leurs champs sont dans le ",
+                               dcc.Link("tableau du jeu de données", href=f"/jeux-de-donnees/{dataset.id}?"
+                                        + urlencode([("tab", "table")] + list(query.params))), "."]),
+                    className="print-hide"),
                 *charts,
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
-                    dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", PATH)]), len(positions),
+                    dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", view)]), len(positions),
                     menu_id=Ids.EXPORT, max_rows=settings.max_export_rows)),
             ], className="dataset-main"),
         ], className="dataset-layout"),
@@ -255,7 +250,8 @@ def change_page_parameter(date, commune, current):
 )
 def change_commune_layers(names, current):
     """The communes layers switched on live in the URL, so a filter change (a new render) keeps them."""
-    keys = ",".join(key for key, name in COMMUNE_LAYERS.items() if name in (names or []))
+    names = names if isinstance(names, list) else []
+    keys = ",".join(key for key, name in COMMUNE_LAYERS.items() if name in names)
     search = replace_params(current, {"couches": keys}, ("couches",))
     return search if search != (current or "") else dash.no_update
 
@@ -270,11 +266,10 @@ def change_commune_layers(names, current):
 )
 def change_period(since, until, dataset_id, current):
     try:
-        roles = find_roles(current_portal().repository.table(dataset_id))
+        owned = period_params(find_roles(current_portal().repository.table(str(dataset_id))))
     except (UnknownDataset, DatasetUnavailable):
-        return dash.no_update
-    owned = _period_params(roles)
-    return replace_params(current, dict(zip(owned, (since, until))), owned)
+        owned = None
+    return dash.no_update if owned is None else replace_params(current, dict(zip(owned, (since, until))), owned)
 
 
 @callback(
@@ -285,5 +280,7 @@ def change_period(since, until, dataset_id, current):
 )
 def change_dataset(dataset_id, current):
     """Another dataset: its own filters and communes, so only the reference date is kept."""
+    if not isinstance(dataset_id, str):
+        return dash.no_update
     date = [v for k, v in query_pairs(current) if k == "date"]
     return "?" + urlencode([("jeu", dataset_id)] + [("date", d) for d in date[-1:]])

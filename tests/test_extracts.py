@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import urllib.parse
 import zipfile
 
 import openpyxl
@@ -302,10 +303,18 @@ def test_limit_and_select_are_part_of_the_provenance(client):
     assert "Filtres appliqués : au plus 1 lignes" in readme and "séparateur « , »" in readme
 
 
-@pytest.mark.parametrize("view", ["/x%0d%0aLicence : aucune", "//ailleurs.example/x", "/x?y=1", "https://x.example"])
+@pytest.mark.parametrize("view", ["/x%0d%0aLicence : aucune", "//ailleurs.example/x", "/x?y=<b>", "https://x.example",
+                                  "/x?y=1%0d%0aLicence"])
 def test_an_odd_view_path_falls_back_to_the_dataset_page(client, view):
     meta = json.loads(client.get(f"/export/chantiers.json?vue={view}").get_data())["metadata"]
     assert meta["permalink"] == "http://localhost/jeux-de-donnees/chantiers"
+
+
+def test_a_view_keeps_its_own_parameters_before_the_filters(client):
+    view = urllib.parse.quote("/tableaux-de-bord/travaux?jeu=chantiers&date=2025-06-30")
+    meta = json.loads(client.get(f"/export/chantiers.json?refine.code_postal=76000&vue={view}").get_data())["metadata"]
+    assert meta["permalink"] == ("http://localhost/tableaux-de-bord/travaux?jeu=chantiers&date=2025-06-30"
+                                 "&refine.code_postal=76000")
 
 
 def test_public_url_is_trusted_over_the_host_header():

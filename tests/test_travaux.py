@@ -169,3 +169,18 @@ def test_a_site_card_on_the_reference_date(table):
     assert site["progress_known"] and site["actual_end"] is None and site["owner"] is None
     earlier = site_details(table, roles, 1, dt.date(2026, 2, 1), data_date=REF)
     assert earlier["status"] == "en cours" and not earlier["late"] and not earlier["progress_known"]
+
+
+def test_unknown_budgets_are_never_zero_euros(table):
+    from data_access.travaux import by_commune
+
+    frame = table.frame.assign(budget=np.nan, engage=np.nan, commune=["Rouen"] * 6 + ["Elbeuf"])
+    blank = Table(frame=frame, fields=FIELDS)
+    roles = find_roles(blank)
+    figures = key_figures(blank, roles, np.arange(7), REF, data_date=REF)
+    assert figures.budget_planned is None and figures.budget_committed is None and figures.weighted_progress is None
+    outlines = Table(frame=pd.DataFrame({"nom": ["Rouen", "Elbeuf", "Oissel"]}),
+                     fields=(FieldInfo("nom", "Nom", "text", role="commune"),))
+    data = by_commune(blank, roles, np.arange(7), outlines)
+    assert data["sites"].tolist() == [6, 1, 0]
+    assert data["budget"].tolist()[:2] == [pytest.approx(np.nan, nan_ok=True)] * 2 and data["budget"].iloc[2] == 0

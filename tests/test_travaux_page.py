@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 
+import dash
 import pytest
 
 from data_access.query import parse_query, row_positions
@@ -62,7 +63,8 @@ def test_a_dataset_without_budget_hides_those_parts_and_says_so(tmp_path):
         'role = "planned_end_date"\n', encoding="utf-8")
     text = text_of(render_page(make_app(tmp_path), PATH, "?date=2026-06-01")["layout"])
     assert "chantiers en cours 1" in text
-    assert "Parties masquées faute de données : les chantiers en retard" in text and "le budget (rôle budget_planned)" in text
+    assert "Parties masquées faute de données : les chantiers en retard" in text
+    assert "le budget (rôle budget_planned absent ou sans valeur)" in text
 
 
 def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
@@ -242,7 +244,8 @@ def test_the_real_opendatasoft_exports_drive_the_dashboard(realdata, tmp_path, d
     assert int(cards(layout)["chantiers en cours"].replace("\u202f", "")) == running > 0
     # the parts without their data are hidden, and the page says which data they need
     assert ("Parties masquées faute de données : les chantiers en retard (rôle actual_end_date, status ou progress) ; "
-            "le budget (rôle budget_planned) ; l'avancement (rôles progress et budget_planned)") in text
+            "le budget (rôle budget_planned absent ou sans valeur) ; l'avancement (rôles progress et budget_planned)") \
+        in text
     assert "en retard" not in cards(layout) and "en retard (0)" not in text  # not « 0 en retard »: unknown
     assert "la couche des communes" in text and "Budget par type" not in text and "Avancement et temps" not in text
     # the area stands in for the commune: « Mon secteur » lists the sites of the postcode
@@ -292,3 +295,19 @@ def test_a_period_keeps_the_sites_under_way_during_it(demo_app):
         layout, lambda n: str(n["props"].get("id", "")).startswith("travaux-periode-"))}
     assert values == {"travaux-periode-du": "2026-06-01", "travaux-periode-au": "2026-06-30"}
     assert cleared == "?date=2026-11-15&refine.commune=Rouen&to.date_debut=2026-06-30"
+
+
+def test_forged_callback_values_change_nothing(demo_app):
+    from components.dataset_tabs import map_card
+    from pages.travaux import change_commune_layers, change_dataset, change_period
+
+    repository = demo_app.server.extensions["portail"].repository
+    communes = repository.table("communes")
+    with demo_app.server.app_context():
+        assert change_commune_layers(5, "?date=2026-01-01") is dash.no_update
+        assert change_period("2026", "2027", ["chantiers"], "") is dash.no_update
+        assert change_period("2026", "2027", "communes", "") is dash.no_update  # not a works dataset
+        assert change_dataset(None, "?date=2026-01-01") is dash.no_update
+    # a card of another kind, or the works card on a dataset that is not one: the plain record card
+    for card in ({"kind": ["travaux"]}, {"kind": "travaux", "date": "2026-01-01"}):
+        assert map_card(communes, 0, card).children[0].children == "Fiche de l'objet choisi"
