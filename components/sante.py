@@ -131,7 +131,8 @@ def commune_ranking(data, label: str, unit: str, href_of, chosen: str | None) ->
     rows = []
     for rank, r in enumerate(data.itertuples(), start=1):
         value = "—" if r.value != r.value else f"{r.value:.1f}".replace(".", ",")
-        name = dcc.Link(r.name, href=href_of(r.code), **({"aria-current": "true"} if r.code == chosen else {}))
+        name = dcc.Link(r.name, href=href_of(r.code))
+        name = html.Strong([name, " (choisie)"]) if r.code == chosen else name
         rows.append(html.Tr([html.Td(str(rank) if r.value == r.value else "—"), html.Td(name), html.Td(value)],
                             className="chosen-row" if r.code == chosen else None))
     return html.Details([
