@@ -445,21 +445,33 @@ def access_year(table: Table, wanted: int | None) -> tuple[int | None, str | Non
     return chosen, f"l'offre de soins n'est pas connue pour {wanted} : l'année {chosen} est affichée"
 
 
+def _access_frame(table: Table, indicator: str) -> pd.DataFrame:
+    """Every year's values of one indicator: year, code, name, value, population (NaN when missing), one row
+    per commune and year (a commune listed twice for a year is an error in the file: its first row is kept).
+    Built once per loaded table and indicator."""
+    key = f"sante_access:{indicator}"
+    if key not in table.extra:
+        frame = table.frame
+        year_field, code_field, name_field, pop_field = (table.role_field(r) for r in
+                                                         ("year", "commune", "commune_name", "population"))
+        data = pd.DataFrame({
+            "year": pd.to_numeric(frame[year_field.name], errors="coerce").to_numpy() if year_field else np.nan,
+            "code": frame[code_field.name].astype("str").to_numpy(),
+            "name": frame[(name_field or code_field).name].astype("str").to_numpy(),
+            "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
+            "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
+            if pop_field is not None else np.nan,
+        })
+        table.extra[key] = data.drop_duplicates(["year", "code"]).reset_index(drop=True)
+    return table.extra[key]
+
+
 def commune_values(table: Table, indicator: str, year: int | None) -> pd.DataFrame:
-    """One row per commune for the indicator and year: code, name, value, population (NaN when missing),
-    the highest value first. A commune listed twice for a year is an error in the file: its first row is kept."""
-    frame = table.frame
-    year_field = table.role_field("year")
-    if year_field is not None and year is not None:
-        frame = frame[pd.to_numeric(frame[year_field.name], errors="coerce") == year]
-    code_field, name_field, pop_field = (table.role_field(r) for r in ("commune", "commune_name", "population"))
-    data = pd.DataFrame({
-        "code": frame[code_field.name].astype("str").to_numpy(),
-        "name": frame[(name_field or code_field).name].astype("str").to_numpy(),
-        "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
-        "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
-        if pop_field is not None else np.nan,
-    }).drop_duplicates("code")
+    """One row per commune for the indicator and year: code, name, value, population, the highest value first."""
+    data = _access_frame(table, indicator)
+    if year is not None and data["year"].notna().any():
+        data = data[data["year"] == year]
+    data = data.drop(columns="year").drop_duplicates("code")
     return data.sort_values(["value", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
 
 
@@ -478,21 +490,15 @@ def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
 def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame:
     """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
     series, value."""
-    year_field = table.role_field("year")
-    if year_field is None:
-        return pd.DataFrame(columns=["x", "series", "value"])
+    data = _access_frame(table, indicator).dropna(subset=["year"])
     rows = []
-    years = sorted(pd.to_numeric(table.frame[year_field.name], errors="coerce").dropna().astype(int).unique())
-    for year in years:
-        data = commune_values(table, indicator, year)
-        overall, words = overall_value(data)
+    for year, part in data.groupby("year", sort=True):
+        overall, words = overall_value(part)
         if overall is not None:
-            rows.append({"x": year, "series": f"ensemble des communes ({words})", "value": overall})
-        if commune:
-            here = data.loc[data["code"] == commune, "value"]
-            if len(here) and pd.notna(here.iloc[0]):
-                rows.append({"x": year, "series": str(data.loc[data["code"] == commune, "name"].iloc[0]),
-                             "value": float(here.iloc[0])})
+            rows.append({"x": int(year), "series": f"ensemble des communes ({words})", "value": overall})
+        here = part[part["code"] == commune] if commune else part.iloc[:0]
+        if len(here) and pd.notna(here["value"].iloc[0]):
+            rows.append({"x": int(year), "series": str(here["name"].iloc[0]), "value": float(here["value"].iloc[0])})
     return pd.DataFrame(rows, columns=["x", "series", "value"])
 
 

@@ -1,0 +1,52 @@
+"""Bench figures of the Santé dashboard: a change of pathology or year re-renders every figure and chart
+(server time and callback size); plus the one-off build of the file's cell index."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.explorer import render
+
+PATH = "/tableaux-de-bord/sante"
+
+
+def sante_figures(data_dir: Path, runs: int) -> list[str]:
+    from config import load_settings
+    from data_access import sante
+    from factory import create_app
+
+    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}))
+    client = app.server.test_client()
+    client.get("/")
+    repository = app.server.extensions["portail"].repository
+    dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "sante"
+                    and d.role_field("pathology_l1")), None)
+    if dataset is None:
+        return ["tableau de bord Santé : aucun jeu de pathologies dans ce catalogue"]
+    table = repository.table(dataset.id)
+    start = time.perf_counter()
+    cube = sante._build_cube(table, sante.find_roles(table))
+    built = time.perf_counter() - start
+    roles = cube.roles
+    nodes = [n for n in cube.nodes.values() if n.has_data]
+
+    def search(node, year) -> str:
+        levels = [f"refine.{roles[r]}" for r in sante.LEVEL_ROLES]
+        return "?" + urlencode(list(zip(levels, node.parts)) + [(f"refine.{roles['year']}", year)])
+
+    lines = [f"tableau de bord Santé ({dataset.id}, {len(table)} lignes, {len(nodes)} pathologies, "
+             f"{len(cube.years)} années) : index des cases construit en {built * 1000:.0f} ms (une fois par "
+             "version du fichier)",
+             "  rendu complet (chiffres, évolution, pyramide, classement, carte et classement des communes), "
+             "temps serveur / taille de la réponse :"]
+    render(client, app, PATH, "")
+    for name, views in (("changement de pathologie", [search(nodes[i % len(nodes)], cube.years[-1])
+                                                      for i in range(1, runs + 1)]),
+                        ("changement d'année", [search(nodes[0], cube.years[i % len(cube.years)])
+                                                for i in range(runs)])):
+        results = [render(client, app, PATH, view) for view in views]
+        lines.append(f"  {name:45s} {statistics.median(t for t, _ in results) * 1000:7.1f} ms, "
+                     f"{max(s for _, s in results) / 1000:5.0f} Ko")
+    return lines
