@@ -91,6 +91,27 @@ def map_geometry(dataset_id: str):
     return response
 
 
+def network_lines(dataset_id: str):
+    """A GTFS feed's lines as map shapes (shapes.txt, else stop to stop), once per file version (ETag)."""
+    from data_access.transports import lines_geojson, network
+
+    repository = current_portal().repository
+    dataset = repository.catalogue.get(dataset_id)
+    if dataset is None or dataset.format != "gtfs":
+        return jsonify({"erreur": f"réseau GTFS inconnu : « {dataset_id} »"}), 404
+    try:
+        table = repository.table(dataset_id)
+    except DatasetUnavailable as exc:
+        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    etag = repository.version(dataset_id) + "-lignes"
+    if request.if_none_match.contains(etag):
+        return "", 304
+    response = Response(lines_geojson(network(table), table.extra["gtfs"]), mimetype="application/json")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 def is_known_page(path: str) -> bool:
     """Whether the Dash router has a page for this path (its own 404 page excepted), and for a dataset page,
     whether the dataset is in the catalogue."""
@@ -106,6 +127,7 @@ def register(app: dash.Dash) -> None:
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
     server.add_url_rule("/api/geo/<dataset_id>.geojson", "map_geometry", map_geometry)
+    server.add_url_rule("/api/lignes/<dataset_id>.geojson", "network_lines", network_lines)
     # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
     server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
     # Unknown API paths are API errors, not pages.

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlencode
+
+import numpy as np
 
 from flask import Flask, Response, jsonify, request, stream_with_context
 
@@ -12,6 +15,7 @@ from data_access.extracts import (
     MEDIA_TYPES,
     ExtractError,
     Provenance,
+    Selection,
     extract_filename,
     formats_for,
     now_paris,
@@ -49,9 +53,12 @@ def _permalink(dataset_id: str, query_string: str, public_url: str | None) -> st
 def export(name: str):
     portal = current_portal()
     dataset_id, _, fmt = name.rpartition(".")
+    dataset_id, _, view = dataset_id.partition("/")  # <id>/<view>.<fmt>: what a dashboard shows of a dataset
     dataset = portal.repository.catalogue.get(dataset_id)  # the id is looked up, never used as a path
     if dataset is None:
         return _refusal(404, f"jeu de données inconnu : « {dataset_id or name} »")
+    if view:
+        return _export_view(portal, dataset, view, fmt)
     if fmt not in FORMATS:
         return _refusal(400, f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}",
                         formats=list(FORMATS))
@@ -74,12 +81,46 @@ def export(name: str):
     if len(selection) > limit:
         return _refusal(413, f"extrait trop volumineux : {len(selection)} lignes pour un maximum de {limit} ; "
                              "ajoutez des filtres ou le paramètre limit")
+    return _send(portal, dataset, table, selection, fmt, delimiter, tuple(describe_query(query, table.fields)),
+                 query.query_string(), query.is_filtered, dataset.id)
+
+
+def _export_view(portal, dataset, view: str, fmt: str):
+    """An extract of what a dashboard shows (a timetable, a stop's departures), built from the dataset by the
+    view's builder, written by the same writers with the same provenance."""
+    from data_access.transports import EXTRACT_VIEWS, ExtractArgumentError
+
+    builder = EXTRACT_VIEWS.get(view) if dataset.format == "gtfs" else None
+    if builder is None:
+        return _refusal(404, f"vue inconnue pour « {dataset.id} » : « {view} »")
+    if fmt not in FORMATS or fmt == "geojson":
+        formats = [f for f in FORMATS if f != "geojson"]
+        return _refusal(400, f"format « {fmt} » impossible ici ; formats possibles : {', '.join(formats)}",
+                        formats=formats)
+    delimiter = request.args.get("delimiter", ";")
+    if delimiter not in CSV_DELIMITERS:
+        return _refusal(400, "delimiter : « ; » ou « , » attendu")
+    try:
+        table = portal.repository.table(dataset.id)
+        derived, filters = builder(table, request.args)
+    except DatasetUnavailable as exc:
+        return _refusal(503, f"jeu de données indisponible : {exc}")
+    except ExtractArgumentError as exc:
+        return _refusal(400, str(exc))
+    selection = Selection(table=derived, positions=np.arange(len(derived)), fields=derived.fields)
+    own = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("vue", "delimiter")])
+    return _send(portal, dataset, derived, selection, fmt, delimiter, filters, own, True, f"{dataset.id}-{view}")
+
+
+def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: tuple[str, ...], query_string: str,
+          filtered: bool, name: str):
+    """The extract, streamed, with its provenance; errors found before the first byte get a proper status."""
     generated = now_paris()
     provenance = Provenance(
         dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
         source_url=_source_url(dataset), refreshed=dataset.modified.isoformat() if dataset.modified else None,
-        filters=tuple(describe_query(query, table.fields)), generated_at=generated.isoformat(),
-        permalink=_permalink(dataset.id, query.query_string(), portal.settings.public_url), rows=len(selection),
+        filters=filters, generated_at=generated.isoformat(),
+        permalink=_permalink(dataset.id, query_string, portal.settings.public_url), rows=len(selection),
         demo=dataset.demo,
     )
     try:
@@ -87,7 +128,7 @@ def export(name: str):
         first = next(chunks, b"")  # errors found before the first byte still get a proper status
     except ExtractError as exc:
         return _refusal(exc.status, str(exc))
-    filename = extract_filename(dataset.id, generated.date(), query.is_filtered, fmt)
+    filename = extract_filename(name, generated.date(), filtered, fmt)
 
     def body():
         yield first

@@ -81,6 +81,22 @@ window.portail.carte = {
     }
   },
 
+  // The network's lines (Transports): each in its colour, the chosen mode's only, named in a tooltip.
+  ligne: function (feature) {
+    return {color: feature.properties.c || "#00558c", weight: 4, opacity: 0.85};
+  },
+
+  ligneDuMode: function (feature, context) {
+    var mode = context && context.hideout && context.hideout.mode;
+    return !mode || feature.properties.m === mode;
+  },
+
+  nomDeLigne: function (feature, layer) {
+    var span = document.createElement("span");  // as text, never as HTML
+    span.textContent = "Ligne " + feature.properties.n;
+    layer.bindTooltip(span, {sticky: true});
+  },
+
   point: function (feature, latlng) {
     return L.circleMarker(latlng, {radius: 6, weight: 2, color: "#00558c", fillColor: "#3d8fd1", fillOpacity: 0.8});
   }

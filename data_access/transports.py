@@ -504,3 +504,198 @@ def coverage(stop_lon: np.ndarray, stop_lat: np.ndarray, communes: list, radii=C
 
 def mode_label(mode: str) -> str:
     return MODE_LABELS.get(mode, mode)
+
+
+# ---- the network's lines, as map shapes --------------------------------------------------------------------------
+
+
+def lines_geojson(net: Network, feed) -> bytes:
+    """One feature per route and direction: its shapes (shapes.txt), else the stops of its most frequent trip
+    pattern joined by straight lines; properties: r (route code), m (mode), c (colour), n (name). Built once
+    per feed version."""
+    if getattr(net, "_lines", None) is not None:
+        return net._lines
+    import json
+
+    import shapely
+
+    shapes = feed.table("shapes") if net.has_shapes else None
+    by_shape = {}
+    if shapes is not None and len(shapes):
+        shapes = shapes.sort_values(["shape_id", "shape_pt_sequence"])
+        for shape_id, part in shapes.groupby(shapes["shape_id"].astype("str"), sort=False):
+            by_shape[shape_id] = np.column_stack([part["shape_pt_lon"].to_numpy(dtype="float64"),
+                                                  part["shape_pt_lat"].to_numpy(dtype="float64")])
+    features = []
+    trips = net.trips
+    lon, lat = net.stops["lon"].to_numpy(), net.stops["lat"].to_numpy()
+    for (route, direction), part in trips.groupby(["route", "direction"], sort=True):
+        lines = []
+        shape_ids = part["shape_id"].dropna().unique() if trips["shape_id"] is not None else []
+        lines = [by_shape[s] for s in shape_ids if s in by_shape]
+        if not lines:
+            patterns: dict[tuple, int] = {}
+            for t in part.index:
+                pattern = tuple(net.st_stop[net.trip_rows[t]:net.trip_rows[t + 1]])
+                patterns[pattern] = patterns.get(pattern, 0) + 1
+            if patterns:
+                best = np.array(max(patterns, key=lambda p: (patterns[p], len(p))))
+                coords = np.column_stack([lon[best], lat[best]])
+                lines = [coords[~np.isnan(coords).any(axis=1)]]
+        lines = [line for line in lines if len(line) >= 2]
+        if not lines or route < 0:
+            continue
+        geometry = shapely.set_precision(shapely.multilinestrings([shapely.linestrings(x) for x in lines]), 1e-5)
+        row = net.routes.iloc[route]
+        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(geometry)),
+                         "properties": {"r": int(route), "m": row["mode"], "c": row["color"], "n": row["name"]}})
+    net._lines = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                            separators=(",", ":")).encode()
+    return net._lines
+
+
+def stop_modes(net: Network) -> list[set]:
+    """The modes serving each stop (any day)."""
+    if getattr(net, "_stop_modes", None) is None:
+        modes = net.routes["mode"].to_numpy()[net.trips["route"].to_numpy()][net.st_trip]
+        frame = pd.DataFrame({"stop": net.st_stop, "mode": modes}).drop_duplicates()
+        result = [set() for _ in range(len(net.stops))]
+        for stop_code, mode in zip(frame["stop"], frame["mode"]):
+            result[stop_code].add(mode)
+        net._stop_modes = result
+    return net._stop_modes
+
+
+def modes(net: Network) -> list[str]:
+    """The network's modes, in the order of its routes."""
+    return list(dict.fromkeys(ordered_routes(net)["mode"]))
+
+
+# ---- the reader's choices, and the extracts of what a page shows ------------------------------------------------
+
+
+def parse_day(text) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text).strip()) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def parse_clock(text) -> int | None:
+    """« 8:05 », « 08:05 » or « 25:10 » (a time after midnight of the service day) -> seconds; None if invalid."""
+    import re
+
+    found = re.fullmatch(r"\s*(\d{1,2})[:h](\d{2})\s*", str(text or ""))
+    if not found or int(found.group(2)) > 59 or int(found.group(1)) > 47:
+        return None
+    return int(found.group(1)) * 3600 + int(found.group(2)) * 60
+
+
+def route_code(net: Network, route_id) -> int | None:
+    found = np.flatnonzero(net.routes["route_id"].to_numpy() == str(route_id)) if route_id else []
+    return int(found[0]) if len(found) else None
+
+
+def directions(net: Network, route: int) -> list[tuple[int, str]]:
+    """A line's directions, each named by its most frequent headsign (else its last stop)."""
+    part = net.trips[net.trips["route"].to_numpy() == route]
+    result = []
+    for direction, trips in part.groupby("direction", sort=True):
+        heads = trips["headsign"][trips["headsign"] != ""]
+        if len(heads):
+            name = heads.value_counts().index[0]
+        else:
+            t = trips.index[0]
+            name = net.stops.at[int(net.st_stop[net.trip_rows[t + 1] - 1]), "name"] if net.trip_rows[t + 1] > \
+                net.trip_rows[t] else f"sens {direction}"
+        result.append((int(direction), f"vers {name}"))
+    return result
+
+
+def route_label(net: Network, route: int) -> str:
+    row = net.routes.iloc[route]
+    return f"{row['name']} — {row['long']}" if row["long"] and row["long"] != row["name"] else str(row["name"])
+
+
+class ExtractArgumentError(ValueError):
+    """A parameter of a derived extract that cannot be used (the message is French and names it)."""
+
+
+def _extract_day(net: Network, args) -> dt.date:
+    day = parse_day(args.get("date"))
+    if args.get("date") and day is None:
+        raise ExtractArgumentError(f"date : « {args.get('date')} » n'est pas une date AAAA-MM-JJ")
+    return service_day(net, day or dt.date.today())[0]
+
+
+def timetable_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
+    """The timetable a page shows (ligne=, sens=, date=), as a table: one row per stop, one column per trip."""
+    from .readers.base import FieldInfo
+
+    net = network(table)
+    route = route_code(net, args.get("ligne"))
+    if route is None:
+        raise ExtractArgumentError(f"ligne : « {args.get('ligne', '')} » n'est pas une ligne de ce réseau")
+    try:
+        direction = int(args.get("sens", 0))
+    except ValueError:
+        raise ExtractArgumentError(f"sens : « {args.get('sens')} » n'est pas 0 ou 1") from None
+    day = _extract_day(net, args)
+    grid = timetable(net, route, direction, day)
+    columns = {"arret": grid.stops["name"].tolist()}
+    fields = [FieldInfo("arret", "Arrêt", "text")]
+    for k, start in enumerate(grid.starts):
+        name = f"depart_{k + 1}"
+        columns[name] = [row[k] for row in grid.grid]
+        fields.append(FieldInfo(name, f"Départ {k + 1} ({clock(start)})", "text"))
+    heading = dict(directions(net, route)).get(direction, f"sens {direction}")
+    filters = (f"Ligne {route_label(net, route)}, {heading}", f"Jour de service : {day:%d/%m/%Y}")
+    return Table(frame=pd.DataFrame(columns), fields=tuple(fields)), filters
+
+
+def departures_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
+    """The next departures a page shows (arret=, date=, heure=), as a table."""
+    from .readers.base import FieldInfo
+
+    net = network(table)
+    stops = stop_group(net, str(args.get("arret", "")))
+    if not len(stops):
+        raise ExtractArgumentError(f"arret : « {args.get('arret', '')} » n'est pas un arrêt de ce réseau")
+    after = parse_clock(args.get("heure", "00:00"))
+    if after is None:
+        raise ExtractArgumentError(f"heure : « {args.get('heure')} » n'est pas une heure HH:MM")
+    day = _extract_day(net, args)
+    data = next_departures(net, stops, day, after, limit=200)
+    frame = pd.DataFrame({"heure": [clock(t) for t in data["time"]],
+                          "ligne": net.routes["name"].to_numpy()[data["route"].to_numpy()],
+                          "direction": data["headsign"].to_numpy()})
+    fields = (FieldInfo("heure", "Heure", "text"), FieldInfo("ligne", "Ligne", "text"),
+              FieldInfo("direction", "Direction", "text"))
+    name = net.stops.at[int(stops[0]), "name"]
+    return Table(frame=frame, fields=fields), (f"Arrêt {name}", f"Jour de service : {day:%d/%m/%Y}",
+                                               f"Départs à partir de {clock(after)}")
+
+
+EXTRACT_VIEWS = {"horaires": timetable_extract, "departs": departures_extract}
+
+
+def commune_coverage(net: Network, day: dt.date, outlines: Table, radius: int) -> pd.DataFrame:
+    """Each commune of the outlines: row, name, share (%) of its area (standing for its population) within
+    `radius` metres of a stop served on the day, population, and the inhabitants that share stands for.
+    Computed once per day served (both radii at once) and kept with the network."""
+    memo = net.__dict__.setdefault("_coverage", {})
+    served = served_stops(net, day)
+    key = (hash(served.tobytes()), id(outlines))
+    if key not in memo:
+        if len(memo) > 16:
+            memo.pop(next(iter(memo)))
+        geometry = outlines.geometry_field
+        shapes = list(outlines.frame[geometry.name]) if geometry is not None else []
+        memo[key] = coverage(net.stops["lon"].to_numpy()[served], net.stops["lat"].to_numpy()[served], shapes)
+    shares = memo[key][:, COVERAGE_RADII.index(radius)]
+    name = outlines.role_field("commune_name") or outlines.role_field("commune")
+    population = outlines.role_field("population")
+    pop = pd.to_numeric(outlines.frame[population.name], errors="coerce").to_numpy(dtype="float64") \
+        if population is not None else np.full(len(outlines), np.nan)
+    return pd.DataFrame({"row": np.arange(len(outlines)), "name": outlines.frame[name.name].astype("str").to_numpy(),
+                         "share": 100 * shares, "population": pop, "covered": pop * shares})
