@@ -19,8 +19,8 @@ TIMETABLE_TRIPS = 30  # trips shown at once in the grid; « plus tôt » / « pl
 def badge(net, route: int) -> html.Span:
     """A line's name in its colours: the name says it, the colour only helps."""
     row = net.routes.iloc[route]
-    return html.Span(row["name"], className="line-badge", style={"backgroundColor": row["color"],
-                                                                 "color": row["text_color"]})
+    background, text = T.badge_colours(row["color"], row["text_color"])
+    return html.Span(row["name"], className="line-badge", style={"backgroundColor": background, "color": text})
 
 
 def timetable_grid(net, grid: T.Timetable, first: int, href_of) -> html.Div:

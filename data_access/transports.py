@@ -159,6 +159,26 @@ def build_network(feed) -> Network:
                    notes=notes)
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def badge_colours(background: str, text: str) -> tuple[str, str]:
+    """A line's badge that anyone can read (contrast at least 4.5): its own colours when they contrast enough,
+    else black or white text on its colour (one of the two always reaches 4.58)."""
+    if contrast(background, text) >= 4.5:
+        return background, text
+    return background, max(("#000000", "#FFFFFF"), key=lambda c: contrast(background, c))
+
+
 def _color(frame: pd.DataFrame, column: str, default: str) -> list[str]:
     """A route's colour as #RRGGBB (the default when missing or not a colour)."""
     if column not in frame:

@@ -118,6 +118,10 @@ def layout(**params):
         (f"{figures.vehicle_km:,.0f}\u202fkm".replace(",", "\u202f"), "kilomètres parcourus", f"somme des voyages, "
                                                                                               f"{km_source}"),
     ]
+    # the parts first: their parameters' notices go in the list shown at the top
+    line_parts = _line_view(net, dataset, params, day, mode, href)
+    stop_parts = _stop_view(net, dataset, params, day, heure, href)
+    coverage_parts = _coverage(repository, net, params, day, portal.settings.tile_url, errors)
     mode_words = f" — {T.mode_label(mode)}" if mode else ""
     validity = f"du {format_date(net.first_date)} au {format_date(net.last_date)}" if net.first_date else \
         "période non précisée"
@@ -141,10 +145,9 @@ def layout(**params):
         dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
         section(f"Chiffres clés du {format_date(day)}{mode_words}", Ids.FIGURES, kpi_list(items)),
         section("Carte du réseau", f"{Ids.MAP}-titre", _map(repository, dataset, table, net, mode, href())),
-        section("Une ligne", f"{Ids.LINE}-titre", *_line_view(net, dataset, params, day, mode, href)),
-        section("Un arrêt", f"{Ids.STOP}-titre", *_stop_view(net, dataset, params, day, heure, href)),
-        section("Couverture des communes", f"{Ids.COVERAGE}-titre",
-                *_coverage(repository, net, params, day, portal.settings.tile_url, errors)),
+        section("Une ligne", f"{Ids.LINE}-titre", *line_parts),
+        section("Un arrêt", f"{Ids.STOP}-titre", *stop_parts),
+        section("Couverture des communes", f"{Ids.COVERAGE}-titre", *coverage_parts),
         section("Méthode", f"{Ids.METHOD}-titre", _method(net, dataset, km_source)),
     ])
 

@@ -111,3 +111,10 @@ def test_coverage_on_a_toy_geometry():
     # within 300 m: a disc of pi x 0.3² km² in a 1 km² square; within 500 m: the inscribed disc, pi / 4
     assert shares[0] == pytest.approx([math.pi * 0.09, math.pi / 4], rel=0.01)
     assert shares[1].tolist() == [0, 0]
+
+
+def test_line_badges_are_readable():
+    assert T.contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert T.badge_colours("#123E8B", "#FFFFFF") == ("#123E8B", "#FFFFFF")  # dark blue and white, 10:1: kept
+    assert T.badge_colours("#008F5B", "#FFFFFF") == ("#008F5B", "#000000")  # 4.1:1 with white, 5.1:1 with black
+    assert T.badge_colours("#E63027", "#FFFFFF") == ("#E63027", "#000000")  # 4.4:1 with white, 4.8:1 with black
