@@ -64,11 +64,16 @@ window.portail.carte = {
   shades: ["#f2f2f2", "#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
 
   aplat: function (feature, context) {
-    var k = parseInt(window.portail.carte._of(feature, context, "classe", "0"), 10) || 0;
+    var code = window.portail.carte._of(feature, context, "classe", "x");
     var hideout = (context && context.hideout) || {};
     var chosen = hideout.choisie === feature.properties.i;  // the chosen commune: a thick black outline
+    if (code === "x") {  // no value: a dashed outline and no fill, never the look of a zero
+      return {color: chosen ? "#000" : "#555", weight: chosen ? 4 : 1, dashArray: "4 4", fillColor: "#fff",
+              fillOpacity: 0.05};
+    }
+    var k = parseInt(code, 10) || 0;
     return {color: chosen ? "#000" : "#555", weight: chosen ? 4 : 1, fillColor: window.portail.carte.shades[k],
-            fillOpacity: k ? 0.7 : 0.2};
+            fillOpacity: k ? 0.7 : 0.35};
   },
 
   infobulle: function (feature, layer, context) {

@@ -10,12 +10,16 @@ from data_access.geo import choropleth_classes
 
 
 def shade_hideout(rows, values, texts: list[str], size: int, chosen: int | None = None) -> tuple[dict, list[float]]:
-    """The layer's hideout: a shade digit per row of the outlines (0: nothing, then 1 to 5 by equal-count classes
-    of the values), the tooltips, and the chosen commune's row (outlined); and the classes' upper bounds."""
-    classes, bounds = choropleth_classes(values)
-    codes = ["0"] * size
-    for row, shade in zip(rows, classes):
-        codes[row] = str(shade)
+    """The layer's hideout: a shade per row of the outlines (0: zero, 1 to 5 by equal-count classes of the
+    positive values, « x »: no value, drawn hatched so that it never looks like a zero), the tooltips, and the
+    chosen commune's row (outlined); and the classes' upper bounds. A commune not in `rows` has no value."""
+    import pandas as pd
+
+    values = pd.Series(values, dtype="float64").reset_index(drop=True)
+    classes, bounds = choropleth_classes(values.fillna(0))
+    codes = ["x"] * size
+    for row, shade, value in zip(rows, classes, values):
+        codes[row] = "x" if value != value else str(shade)
     hideout = {"classe": "".join(codes), "texte": texts}
     if chosen is not None:
         hideout["choisie"] = int(chosen)
@@ -40,9 +44,14 @@ def class_labels(bounds, show, whole: bool) -> list[str]:
     return labels
 
 
-def shade_legend(name: str, bounds, show, whole: bool = False, none: str = "aucun") -> list:
-    """The legend's words and swatches: « name (teinte de plus en plus foncée) : aucun, jusqu'à … »."""
+def shade_legend(name: str, bounds, show, whole: bool = False, none: str = "aucun",
+                 missing: str | None = None) -> list:
+    """The legend's words and swatches: « name (teinte de plus en plus foncée) : aucun, jusqu'à … », and how a
+    commune without a value is drawn (hatched) when there can be one."""
     labels = [none] + class_labels(bounds, show, whole)
-    return [f"{name} (teinte de plus en plus foncée) : ",
-            *[html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}), label])
-              for k, label in enumerate(labels)]]
+    swatches = [html.Span([html.Span(className=f"legend-swatch aplat-{k}", **{"aria-hidden": "true"}), label])
+                for k, label in enumerate(labels)]
+    if missing:
+        swatches.append(html.Span([html.Span(className="legend-swatch aplat-x", **{"aria-hidden": "true"}),
+                                   missing]))
+    return [f"{name} (teinte de plus en plus foncée) : ", *swatches]

@@ -24,3 +24,23 @@ def dataset_picker(choices, dataset, picker_id: str) -> html.Label | None:
     return dropdown_field("Jeu de données", "chart-control dataset-picker", id=picker_id, value=dataset.id,
                           options=[{"label": d.title, "value": d.id} for d in choices], clearable=False,
                           searchable=False)
+
+
+def shown_values(store_id: str, values: dict) -> dcc.Store:
+    """What a page's controls show when it is drawn, so that their callbacks can tell a reader's change from
+    Dash's own call when the page is drawn (it calls them then too, with these very values)."""
+    return dcc.Store(id=store_id, data={k: _plain(v) for k, v in values.items()})
+
+
+def _plain(value):
+    if value in (None, "", []):
+        return None
+    if isinstance(value, (list, tuple)):
+        return sorted(str(v) for v in value)
+    return str(value)
+
+
+def user_changes(values: dict, shown) -> dict:
+    """The controls' values the reader changed (those that differ from what the page showed)."""
+    shown = shown if isinstance(shown, dict) else {}
+    return {k: v for k, v in values.items() if _plain(v) != shown.get(k)}

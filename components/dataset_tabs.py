@@ -11,7 +11,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl  # imported with the app: Dash refuses a component library loaded in a callback
 from dash import dcc, html
 
-from components.controls import dropdown_field
+from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
 from components.format import format_date, format_int, plural
 from data_access.dataset_view import field_profiles, grid_columns
@@ -21,6 +21,7 @@ from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
 TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "chart": "Graphique", "export": "Export",
         "api": "API"}
 CHART_CONTROL = "graphique-reglage"
+CHART_SHOWN_ID = "graphique-reglages-affiches"  # the chart controls' values as drawn (components/controls.py)
 CHART_PARAMS = ("chart", "x", "gran", "agg", "y", "series")
 GRAPH_ID = "jeu-graphique"
 GRID_ID = "jeu-tableau"
@@ -96,7 +97,8 @@ def table_view(table, rows: int) -> html.Div:
 
 def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
              classes: str | None = None, legend: html.Ul | None = None, sizes: str = "",
-             overlays: list | None = None, card: dict | None = None, after=None, help_text=None) -> html.Div:
+             overlays: list | None = None, card: dict | None = None, after=None, help_text=None,
+             control_id: str = MAP_CONTROL_ID) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
     and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
     class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
@@ -131,7 +133,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     if overlays:
         # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
         layers += [dl.Pane(name=OVERLAY_PANE, style={"zIndex": 350}),
-                   dl.LayersControl(overlays, id=MAP_CONTROL_ID, collapsed=False, position="topright",
+                   dl.LayersControl(overlays, id=control_id, collapsed=False, position="topright",
                                     # dash-leaflet adds to this list on each toggle: it must start right
                                     overlays=[o.name for o in overlays if getattr(o, "checked", False)])]
     return html.Div([
@@ -197,7 +199,10 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
         return html.P("Ce jeu de données n'a pas de champ à représenter en graphique."), errors
     x_fields = [f for f in (numeric_fields(table) if spec.chart == "histogram" else x_candidates(table))]
 
+    shown: dict = {}
+
     def control(label: str, param: str, options: list[tuple[str, str]], value, clearable: bool = False):
+        shown[param] = value
         return dropdown_field(label, id=chart_control_id(param), value=value, clearable=clearable, searchable=False,
                               options=[{"label": t, "value": v} for v, t in options])
 
@@ -220,7 +225,8 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
     series_label = table.field(spec.series).label if spec.series else None
     card = chart_card(GRAPH_ID, data, spec, summary(overall, spec, table), label, table.field(spec.x).label,
                       series_label)
-    return html.Div([html.Div(controls, className="chart-controls"), card]), errors
+    return html.Div([html.Div(controls, className="chart-controls"), shown_values(CHART_SHOWN_ID, shown), card]), \
+        errors
 
 
 def export_view(dataset, table, query_string: str, rows: int, max_rows: int) -> html.Div:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import dash
 from dash import dcc, html
 
 from data_access.dataset_view import facet_counts, facet_fields
@@ -37,10 +38,17 @@ def rebuild_search(current: str, facets: dict[str, list[str]], bounds: dict[tupl
 
 def replace_params(current: str, values: dict[str, str | None], owned: tuple[str, ...]) -> str:
     """The query string with the `owned` parameters replaced by `values` (None or "" drops one)."""
-    kept = [(k, v) for k, v in query_pairs(current) if k not in owned]
+    kept = [(k, v) for k, v in query_pairs(current if isinstance(current, str) else "") if k not in owned]
     new = [(k, str(values[k])) for k in owned if values.get(k) not in (None, "")]
     pairs = kept + new
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def new_search(current, search: str):
+    """The URL's new query string, or no update when it holds the same parameters (in any order): Dash calls
+    the controls' callbacks when a page is drawn, and a rewritten URL would draw the page again for nothing."""
+    current = current if isinstance(current, str) else ""
+    return dash.no_update if sorted(query_pairs(search)) == sorted(query_pairs(current)) else search
 
 
 def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:

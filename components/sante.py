@@ -3,6 +3,7 @@ the communes map of access to care, and the methodology (pure builders)."""
 from __future__ import annotations
 
 import dash_leaflet as dl
+import numpy as np
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -19,7 +20,7 @@ def picker_options(entries: list[dict]) -> list[dict]:
     level the file has no total for is shown but cannot be chosen."""
     options = []
     for entry in entries:
-        indent = "\u2003" * (entry["level"] - 1) + ("› " if entry["level"] > 1 else "")
+        indent = "\u2003" * (entry["level"] - 1)  # spaces: a screen reader does not read them aloud
         if not entry["has_data"]:
             count = " — pas de total dans le fichier"
         elif entry["patients"] is None:
@@ -49,8 +50,9 @@ def figure_items(figures: sante.Figures, s: sante.Selection, cube) -> list[tuple
     if figures.change_note:
         items.append(("non calculable", "évolution", figures.change_note))
     else:
-        patients = f" ; patients {figures.change_patients:+.0f}\u202f%".replace("-", "−") \
-            if figures.change_patients is not None else ""
+        change = round(figures.change_patients) if figures.change_patients is not None else None
+        patients = "" if change is None else " ; patients stables" if change == 0 else \
+            f" ; patients {change:+d}\u202f%".replace("-", "−")
         items.append((sante.points(figures.change_points), f"évolution depuis {figures.first_year}",
                       f"prévalence de {s.year} moins celle de {figures.first_year}, dans le département{patients}"))
     return items
@@ -67,7 +69,9 @@ def pyramid_card(graph_id: str, data) -> html.Figure:
         fig.add_trace(go.Bar(y=data["label"], x=sign * data[sex], orientation="h", name=sex,
                              customdata=data[sex], hovertemplate="%{y} : %{customdata:.2f} %<extra>" + sex + "</extra>",
                              marker={"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}}))
-    top = float(max(data["hommes"].max(skipna=True) or 0, data["femmes"].max(skipna=True) or 0) or 1)
+    values = data[["hommes", "femmes"]].to_numpy(dtype="float64")
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    top = top if top > 0 else 1.0
     ticks = [-top, -top / 2, 0, top / 2, top]
     fig.update_layout(barmode="relative", height=max(320, 22 * len(data) + 100), **LIGHT,
                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.12},
@@ -82,7 +86,15 @@ def pyramid_card(graph_id: str, data) -> html.Figure:
 
 def ranking_card(graph_id: str, data, place: str) -> html.Figure:
     """The pathologies of the chosen level by prevalence in the département, as bars of their gap to France
-    (diverging from 0): above France one way, below the other, with their own pattern. The chosen one in bold."""
+    (diverging from 0): above France one way, below the other, with their own pattern. The chosen one in bold.
+    Without France in the file, no bars (they would be empty): the summary says why, the table gives the rest."""
+    rows = [[r.label + (" (choisie)" if r.chosen else ""), _percent_cell(r.prevalence), _percent_cell(r.france),
+             sante.points(r.gap)] for r in data.itertuples()]
+    table = rows_table(["Pathologie", f"Prévalence, {place}", "Prévalence, France", "Écart"], rows,
+                       "Pathologies classées par prévalence")
+    if not data["gap"].notna().any():
+        return html.Div([html.P(sante.ranking_summary(data, place), className="chart-summary", id=graph_id),
+                         table], className="chart-card")
     data = data.iloc[::-1]  # plotly draws the first bar at the bottom
     labels = [f"<b>{r.label}</b>" if r.chosen else r.label for r in data.itertuples()]
     fig = go.Figure()
@@ -96,10 +108,6 @@ def ranking_card(graph_id: str, data, place: str) -> html.Figure:
                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.2},
                       xaxis={"title": "écart à la France (points de prévalence)", "zeroline": True, **AXIS},
                       yaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels})
-    rows = [[r.label + (" (choisie)" if r.chosen else ""), _percent_cell(r.prevalence), _percent_cell(r.france),
-             sante.points(r.gap)] for r in data.iloc[::-1].itertuples()]
-    table = rows_table(["Pathologie", f"Prévalence, {place}", "Prévalence, France", "Écart"], rows,
-                       "Pathologies classées par prévalence")
     return figure_card(graph_id, fig, sante.ranking_summary(data.iloc[::-1], place), table)
 
 
@@ -113,7 +121,7 @@ def access_map(map_id: str, layer_id: str, outlines, version: str, data, rows_of
             value = "pas de valeur" if r.value != r.value else f"{r.value:.1f}".replace(".", ",") + f" {unit}"
             texts[rows_of[r.code]] = f"{r.name} : {value}"
     known = data[data["code"].isin(rows_of)]
-    hideout, bounds = shade_hideout([rows_of[c] for c in known["code"]], known["value"].fillna(0), texts, size,
+    hideout, bounds = shade_hideout([rows_of[c] for c in known["code"]], known["value"], texts, size,
                                     chosen_row)
     layers = [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap" if "openstreetmap" in tile_url
                            else "Fond de carte")] if tile_url else []
@@ -123,17 +131,18 @@ def access_map(map_id: str, layer_id: str, outlines, version: str, data, rows_of
     return (dl.Map(layers, id=map_id, center=ROUEN, zoom=10, style={"height": "55vh", "width": "100%"},
                    className="dataset-map", zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False,
                    inertia=False),
-            shade_legend(f"{label} ({unit})" if unit else label, bounds, show, none="pas de valeur"))
+            shade_legend(f"{label} ({unit})" if unit else label, bounds, show, none="0", missing="pas de valeur"))
 
 
 def commune_ranking(data, label: str, unit: str, href_of, chosen: str | None) -> html.Details:
     """The communes from the highest value to the lowest, each a link that chooses it (the map's keyboard way)."""
     rows = []
-    for rank, r in enumerate(data.itertuples(), start=1):
+    ranks = data["value"].rank(method="min", ascending=False)  # communes with the same value share a rank
+    for rank, r in zip(ranks, data.itertuples()):
         value = "—" if r.value != r.value else f"{r.value:.1f}".replace(".", ",")
         name = dcc.Link(r.name, href=href_of(r.code))
         name = html.Strong([name, " (choisie)"]) if r.code == chosen else name
-        rows.append(html.Tr([html.Td(str(rank) if r.value == r.value else "—"), html.Td(name), html.Td(value)],
+        rows.append(html.Tr([html.Td(str(int(rank)) if r.value == r.value else "—"), html.Td(name), html.Td(value)],
                             className="chosen-row" if r.code == chosen else None))
     return html.Details([
         html.Summary("Classement des communes (choisir une commune pour son évolution)"),

@@ -195,9 +195,10 @@ def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.D
     kinds = [("sites", "nombre", format_int)] + ([("budget", "budget", money)] if has_budget else [])
     for column, key, show in kinds:
         name = COMMUNE_LAYERS[key]
-        hideout, bounds = shade_hideout(data["row"], data[column].fillna(0), texts, size)
+        hideout, bounds = shade_hideout(data["row"], data[column], texts, size)
         layers.append(dl.Overlay(shaded_layer(url, hideout, pane=OVERLAY_PANE), name=name, checked=key in shown))
-        legends.append(html.Li(shade_legend(name, bounds, show, whole=column == "sites")))
+        unknown = "budget inconnu" if column == "budget" and data[column].isna().any() else None
+        legends.append(html.Li(shade_legend(name, bounds, show, whole=column == "sites", missing=unknown)))
     rows = [[row.name, format_int(row.sites)] + ([money(row.budget) if row.budget == row.budget else "—"]
                                                  if has_budget else []) for row in data.itertuples()]
     table = rows_table(["Commune", "Chantiers"] + (["Budget prévu"] if has_budget else []), rows,

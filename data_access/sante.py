@@ -130,9 +130,19 @@ class Cube:
 
     @property
     def departements(self) -> list[tuple[str, str]]:
-        """(region, dept) of every département the file has, by code."""
-        pairs = self.frame.loc[self.frame["dept"] != TOTAL_DEPT, ["region", "dept"]].drop_duplicates()
-        return sorted(map(tuple, pairs.to_numpy()), key=lambda p: (len(p[1]) > 2, p[1].zfill(3)))
+        """(region, dept) of every département the file has, by code (found once)."""
+        if "_departements" not in self.__dict__:
+            rows = self.frame.loc[self.frame["dept"] != TOTAL_DEPT, ["region", "dept"]]
+            counts = rows.value_counts()
+            self.__dict__["_departements"] = sorted(counts.index, key=lambda p: (len(p[1]) > 2, p[1].zfill(3)))
+            self.__dict__["_best_covered"] = counts.index[0] if len(counts) else None
+        return self.__dict__["_departements"]
+
+    @property
+    def best_covered(self) -> tuple[str, str] | None:
+        """The département with the most rows in the file: the default when the portal's own is not in it."""
+        self.departements
+        return self.__dict__["_best_covered"]
 
 
 _BUILD_LOCK = threading.Lock()
@@ -163,7 +173,8 @@ def _build_cube(table: Table, roles: Roles) -> Cube:
     node_of = {k: node_parts(*k.split("\x1f")) for k in pd.unique(keys)}
     node = keys.map({k: SEPARATOR.join(parts) for k, parts in node_of.items()})
     patients, population = _numbers(source, roles["patients"]), _numbers(source, roles["population"])
-    prevalence = _numbers(source, roles["prevalence"]) if roles["prevalence"] else 100 * patients / population
+    prevalence = _numbers(source, roles["prevalence"]) if roles["prevalence"] else \
+        100 * patients / population.where(population > 0)  # no population: no prevalence, never « inf »
     frame = pd.DataFrame({
         "node": node.to_numpy(), "year": pd.to_numeric(source[roles["year"]], errors="coerce").to_numpy(),
         "region": code(source[roles["region"]]).to_numpy(), "dept": code(source[roles["dept"]]).to_numpy(),
@@ -260,7 +271,7 @@ def resolve(cube_: Cube, asked: dict[str, str | None],
               "dept": roles["dept"]}
     notes = _Notes(params)
     depts = cube_.departements
-    dept_pair = home or (depts[0] if depts else (FRANCE_REGION, TOTAL_DEPT))
+    dept_pair = home or cube_.best_covered or (FRANCE_REGION, TOTAL_DEPT)
     if asked.get("dept"):
         wanted = code(pd.Series([asked["dept"]])).iloc[0]
         found = [p for p in depts if p[1] == wanted]
@@ -286,7 +297,7 @@ def resolve(cube_: Cube, asked: dict[str, str | None],
             notes.add("sex", f"sexe « {asked['sex']} » inconnu (1 hommes, 2 femmes, 9 tous) ; tous sexes affichés")
     age = TOTAL_AGE
     if asked.get("age"):
-        if asked["age"] in cube_.ages:
+        if asked["age"] in cube_.ages or asked["age"] == TOTAL_AGE:
             age = asked["age"]
         else:
             notes.add("age", f"la classe d'âge « {asked['age']} » n'est pas dans le fichier ; tous âges affichés")
@@ -391,14 +402,27 @@ def pyramid(cube_: Cube, s: Selection) -> pd.DataFrame:
         {"hommes": "float64", "femmes": "float64"})
 
 
+# Level-1 entries of the CNAM classification that are populations, not pathologies (the codes POP_TOT_IND and
+# POP_TOT_ABS): they can be chosen, but are left out of the ranking of pathologies. Compared without accents.
+NOT_PATHOLOGIES = ("total consommants", "pas de pathologie reperee")
+
+
+def is_pathology(node: Node) -> bool:
+    from .query import fold
+
+    return not fold(node.parts[0]).startswith(NOT_PATHOLOGIES)
+
+
 def ranking(cube_: Cube, s: Selection) -> pd.DataFrame:
     """The pathologies at the chosen one's level (its siblings when it has a parent), by prevalence in the
-    département, with France's and the gap in points: columns node, label, prevalence, france, gap, chosen."""
+    département, with France's and the gap in points: columns node, label, prevalence, france, gap, chosen.
+    The populations of the classification (all consumers, no pathology found) are not pathologies: left out."""
     level = cube_.nodes[s.node].level if s.node in cube_.nodes else 1
     parent = cube_.nodes[s.node].parent if s.node in cube_.nodes else None
     rows = []
     for key, node in cube_.nodes.items():
-        if not node.has_data or node.level != level or (level > 1 and node.parent != parent):
+        if not node.has_data or node.level != level or (level > 1 and node.parent != parent) \
+                or not is_pathology(node):
             continue
         here = cube_.value("prevalence", key, s.year, s.region, s.dept, s.sex, s.age)
         france = cube_.value("prevalence", key, s.year, FRANCE_REGION, TOTAL_DEPT, s.sex, s.age)
@@ -490,6 +514,9 @@ def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
 def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame:
     """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
     series, value."""
+    key = f"sante_evolution:{indicator}:{commune}"
+    if key in table.extra:
+        return table.extra[key]
     data = _access_frame(table, indicator).dropna(subset=["year"])
     rows = []
     for year, part in data.groupby("year", sort=True):
@@ -499,7 +526,11 @@ def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame
         here = part[part["code"] == commune] if commune else part.iloc[:0]
         if len(here) and pd.notna(here["value"].iloc[0]):
             rows.append({"x": int(year), "series": str(here["name"].iloc[0]), "value": float(here["value"].iloc[0])})
-    return pd.DataFrame(rows, columns=["x", "series", "value"])
+    if len(table.extra) > 200:  # a bounded memo: one entry per indicator and chosen commune
+        for stale in [k for k in list(table.extra) if k.startswith("sante_evolution:")][:100]:
+            table.extra.pop(stale, None)
+    table.extra[key] = pd.DataFrame(rows, columns=["x", "series", "value"])
+    return table.extra[key]
 
 
 # ---- in words: the charts' summaries and the figures' formats ------------------------------------------------
@@ -550,9 +581,12 @@ def ranking_summary(data: pd.DataFrame, place: str) -> str:
         return "Aucune pathologie de ce niveau n'a de valeur pour cette sélection."
     top = data.iloc[0]
     above = data[data["gap"] > 0]
-    known = data["gap"].notna().sum()
-    return (f"{len(data)} pathologies classées par prévalence en {place} ; la plus fréquente : {top['label']} "
-            f"({percent(top['prevalence'])}). {len(above)} sur {known} comparables sont au-dessus de la France.")
+    known = int(data["gap"].notna().sum())
+    count = f"{len(data)} pathologie{'s' if len(data) > 1 else ''} classée{'s' if len(data) > 1 else ''}"
+    france = (f"{len(above)} sur {known} sont au-dessus de la France." if known else
+              "La France n'est pas dans le fichier pour cette sélection : pas de comparaison possible.")
+    return (f"{count} par prévalence en {place} ; la plus fréquente : {top['label']} "
+            f"({percent(top['prevalence'])}). {france}")
 
 
 def access_summary(data: pd.DataFrame, label: str, unit: str, overall: float | None, words: str) -> str:
@@ -579,15 +613,19 @@ def asked_choices(params: dict, roles: Roles) -> dict[str, str | None]:
         value = params.get(f"refine.{roles[role]}") if roles[role] else None
         return value[-1] if isinstance(value, list) else value
 
-    parts = node_parts(*(last(r) for r in LEVEL_ROLES))
-    return {"node": SEPARATOR.join(parts) or None, **{k: last(r) for k, r in CHOICE_ROLES.items()}}
+    given = [last(r) for r in LEVEL_ROLES]
+    parts = node_parts(*given)
+    # levels without the first one name no node of the tree: kept as asked, so the page says so
+    node = SEPARATOR.join(parts) or SEPARATOR.join(str(g) for g in given if g) or None
+    return {"node": node, **{k: last(r) for k, r in CHOICE_ROLES.items()}}
 
 
 def choice_params(roles: dict[str, str], choice: str, value) -> dict[str, str | None]:
     """The grammar parameters a control writes: a pathology writes its levels (and clears the deeper ones)."""
+    roles = roles if isinstance(roles, dict) else {}
     if choice == "node":
         parts = str(value).split(SEPARATOR) if value else []
         return {f"refine.{roles[r]}": (parts[i] if i < len(parts) else None) for i, r in enumerate(LEVEL_ROLES)
                 if roles.get(r)}
-    role = roles.get(CHOICE_ROLES[choice])
+    role = roles.get(CHOICE_ROLES.get(choice, ""))
     return {f"refine.{role}": None if value in (None, "") else str(value)} if role else {}

@@ -8,8 +8,9 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from flask import request
 
 from components import dataset_tabs
+from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
-                                     rebuild_search, replace_params)
+                                     new_search, rebuild_search, replace_params)
 from components.format import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
@@ -134,7 +135,7 @@ def layout(dataset_id: str = "", **params):
 def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, bound_ids, text, current):
     facets = {i["field"]: v or [] for i, v in zip(facet_ids, facet_values)}
     bounds = {(i["field"], i["side"]): v for i, v in zip(bound_ids, bound_values)}
-    return rebuild_search(current, facets, bounds, text)
+    return new_search(current, rebuild_search(current if isinstance(current, str) else "", facets, bounds, text))
 
 
 @callback(
@@ -176,11 +177,15 @@ def show_record(feature, dataset_id, card):
     Output("_pages_location", "search", allow_duplicate=True),
     Input({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "value"),
     State({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "id"),
+    State(dataset_tabs.CHART_SHOWN_ID, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_chart(values, ids, current):
-    chosen = {i["param"]: v for i, v in zip(ids, values)}
-    if (dash.ctx.triggered_id or {}).get("param") == "chart":
+def change_chart(values, ids, shown, current):
+    chosen = {i["param"]: v for i, v in zip(ids, values) if isinstance(i, dict)}
+    changed = user_changes(chosen, shown)
+    if not changed:  # the page was drawn: nothing chosen
+        return dash.no_update
+    if "chart" in changed:
         chosen = {"chart": chosen.get("chart")}  # another kind of chart: its own defaults, not the old fields
-    return replace_params(current, chosen, dataset_tabs.CHART_PARAMS)
+    return new_search(current, replace_params(current, chosen, dataset_tabs.CHART_PARAMS))

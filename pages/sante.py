@@ -8,9 +8,9 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart import chart_card
-from components.controls import dataset_picker, dropdown_field, last
+from components.controls import dataset_picker, dropdown_field, last, shown_values, user_changes
 from components.download import download_menu
-from components.filter_panel import replace_params
+from components.filter_panel import new_search, replace_params
 from components.format import format_date
 from components.kpi import kpi_list
 from components.notices import notices
@@ -53,11 +53,11 @@ class Ids:
     EXPORT = "sante-export"
     EXPORT_ACCESS = "sante-export-offre"
     METHOD = "sante-methode"
+    SHOWN = "sante-valeurs-affichees"
 
 
 # The page's own parameters (outside the filter grammar).
 PAGE_PARAMS = ("jeu", "indicateur", "commune")
-CHOICES = {Ids.PATHOLOGY: "node", Ids.YEAR: "year", Ids.SEX: "sex", Ids.AGE: "age", Ids.DEPT: "dept"}
 
 
 def _unavailable(message: str, picker=None) -> html.Div:
@@ -103,7 +103,7 @@ def layout(**params):
                             "Prévalence (%)", "Année", "Territoire") if trend["x"].nunique() > 1 else \
         html.P(sante.trend_summary(trend, cube), className="notice-params", id=Ids.TREND)
     controls = html.Div([
-        dropdown_field("Pathologie", "chart-control pathology-picker", id=Ids.PATHOLOGY, value=selection.node,
+        dropdown_field("Pathologie (effectifs du département, tous sexes, tous âges)", "chart-control pathology-picker", id=Ids.PATHOLOGY, value=selection.node,
                        options=picker_options(sante.picker_entries(cube, selection)), clearable=False,
                        searchable=True),
         dropdown_field("Année", id=Ids.YEAR, value=selection.year, options=cube.years, clearable=False,
@@ -117,6 +117,7 @@ def layout(**params):
                        options=[{"label": sante.dept_label(d), "value": d} for _, d in cube.departements]),
     ], className="chart-controls sante-controls")
     who = f"{sante.SEX_LABELS[selection.sex]}, {sante.age_label(cube, selection.age)}"
+    access, indicator = _access_section(repository, params, selection, settings.tile_url, errors)  # its notices
     return html.Div([
         html.H1("Tableau de bord Santé"),
         html.P(f"Combien de personnes sont soignées pour une pathologie, ici comparé à la région et à la France, et "
@@ -129,6 +130,9 @@ def layout(**params):
         controls,
         notices(errors),
         dcc.Store(id=Ids.ROLES, data=roles.columns),
+        shown_values(Ids.SHOWN, {"node": selection.node, "year": selection.year, "sex": selection.sex,
+                                 "age": selection.age, "dept": selection.dept, "indicateur": indicator,
+                                 "jeu": dataset.id}),
         section("Chiffres clés", Ids.FIGURES, html.P(f"{' › '.join(node.parts)} — {selection.year}, {place}, {who}",
                                                      className="result-count", role="status"),
                 kpi_list(figure_items(figures, selection, cube))),
@@ -137,12 +141,15 @@ def layout(**params):
                 pyramid_card(Ids.PYRAMID, sante.pyramid(cube, selection))),
         section("Pathologies comparées à la France", f"{Ids.RANKING}-titre",
                 ranking_card(Ids.RANKING, sante.ranking(cube, selection), place)),
-        _access_section(repository, params, selection, settings.tile_url, errors),
+        access,
         section("Méthode et sources", f"{Ids.METHOD}-titre",
                 methodology(cube, dataset, _access_dataset(repository), list(table.notes))),
         section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
             dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows, menu_id=Ids.EXPORT,
-            max_rows=settings.max_export_rows)),
+            max_rows=settings.max_export_rows),
+            html.P("Pour une pathologie de niveau 1, l'extrait contient aussi les lignes de ses sous-niveaux, et le "
+                   "fichier mêle totals et détails : n'additionnez pas ses lignes (voir « Méthode et sources »).",
+                   className="download-note") if node.level == 1 else None),
     ], className="sante-page")
 
 
@@ -156,12 +163,12 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
     if dataset is None:
         return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
             "Aucun jeu de données d'offre de soins (rôles commune et indicator, dashboard = \"sante\") dans le "
-            "catalogue.", className="notice-params"))
+            "catalogue.", className="notice-params")), None
     try:
         table = repository.table(dataset.id)
     except DatasetUnavailable as exc:
         return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
-            f"Le jeu de données « {dataset.title} » est indisponible : {exc}", className="notice-params"))
+            f"Le jeu de données « {dataset.title} » est indisponible : {exc}", className="notice-params")), None
     fields = sante.indicator_fields(table)
     wanted = last(params.get("indicateur"))
     indicator = next((f for f in fields if f.name == wanted), fields[0])
@@ -215,7 +222,7 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
     rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
     parts.append(download_menu(dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
                                menu_id=Ids.EXPORT_ACCESS))
-    return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", *parts)
+    return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", *parts), indicator.name
 
 
 def _evolution_summary(data, label: str, unit: str) -> str:
@@ -236,28 +243,33 @@ def _evolution_summary(data, label: str, unit: str) -> str:
     Input(Ids.AGE, "value"),
     Input(Ids.DEPT, "value"),
     State(Ids.ROLES, "data"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_choice(node, year, sex, age, dept, roles, current):
-    choice = CHOICES[dash.ctx.triggered_id]
-    value = {"node": node, "year": year, "sex": sex, "age": age, "dept": dept}[choice]
-    values = sante.choice_params(roles or {}, choice, value)
-    return sante_search(current, values)
+def change_choice(node, year, sex, age, dept, roles, shown, current):
+    changed = user_changes({"node": node, "year": year, "sex": sex, "age": age, "dept": dept}, shown)
+    if len(changed) != 1:  # the page was drawn (nothing changed), or a forged request
+        return dash.no_update
+    (choice, value), = changed.items()
+    return sante_search(current, sante.choice_params(roles, choice, value))
 
 
-def sante_search(current: str, values: dict) -> str:
-    """The new query string: the control's parameters replaced, the others kept."""
-    return replace_params(current, values, tuple(values))
+def sante_search(current: str, values: dict):
+    """The new query string: the control's parameters replaced, the others kept (no update when the same)."""
+    return new_search(current, replace_params(current, values, tuple(values))) if values else dash.no_update
 
 
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.INDICATOR, "value"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_indicator(indicator, current):
+def change_indicator(indicator, shown, current):
+    if not isinstance(indicator, str) or not user_changes({"indicateur": indicator}, shown):
+        return dash.no_update
     return sante_search(current, {"indicateur": indicator})
 
 
@@ -270,7 +282,8 @@ def change_indicator(indicator, current):
 )
 def choose_commune(feature, codes, current):
     """A click on a commune of the map chooses it (its row in the outlines gives its code)."""
-    position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    position = properties.get("i") if isinstance(properties, dict) else None
     if type(position) is not int or not isinstance(codes, list) or not 0 <= position < len(codes):
         return dash.no_update
     return sante_search(current, {"commune": codes[position]})
@@ -279,10 +292,11 @@ def choose_commune(feature, codes, current):
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
+    State(Ids.SHOWN, "data"),
     prevent_initial_call=True,
 )
-def change_dataset(dataset_id):
+def change_dataset(dataset_id, shown):
     """Another pathologies file: its own choices."""
-    if not isinstance(dataset_id, str):
+    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
         return dash.no_update
     return "?" + urlencode([("jeu", dataset_id)])

@@ -12,9 +12,9 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dataset_picker, dropdown_field, last
+from components.controls import dataset_picker, dropdown_field, last, shown_values, user_changes
 from components.download import download_menu
-from components.filter_panel import replace_params
+from components.filter_panel import new_search, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices
@@ -53,6 +53,7 @@ class Ids:
     COVERAGE_MAP = "transports-couverture-carte"
     METHOD = "transports-methode"
     EXPORT_STOPS = "transports-export-arrets"
+    SHOWN = "transports-valeurs-affichees"
 
 
 def choice_id(param: str) -> dict:
@@ -119,9 +120,10 @@ def layout(**params):
                                                                                               f"{km_source}"),
     ]
     # the parts first: their parameters' notices go in the list shown at the top
-    line_parts = _line_view(net, dataset, params, day, mode, href)
-    stop_parts = _stop_view(net, dataset, params, day, heure, href)
-    coverage_parts = _coverage(repository, net, params, day, portal.settings.tile_url, errors)
+    shown = {"date": day.isoformat(), "mode": mode, "jeu": dataset.id}  # what each control shows, filled below
+    line_parts = _line_view(net, dataset, params, day, mode, href, shown)
+    stop_parts = _stop_view(net, dataset, params, day, heure, href, shown)
+    coverage_parts = _coverage(repository, net, params, day, portal.settings.tile_url, errors, shown)
     mode_words = f" — {T.mode_label(mode)}" if mode else ""
     validity = f"du {format_date(net.first_date)} au {format_date(net.last_date)}" if net.first_date else \
         "période non précisée"
@@ -143,6 +145,7 @@ def layout(**params):
         html.P(day_note, className="notice-params", role="status") if day_note else None,
         notices(errors),
         dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
+        shown_values(Ids.SHOWN, shown),
         section(f"Chiffres clés du {format_date(day)}{mode_words}", Ids.FIGURES, kpi_list(items)),
         section("Carte du réseau", f"{Ids.MAP}-titre", _map(repository, dataset, table, net, mode, href())),
         section("Une ligne", f"{Ids.LINE}-titre", *line_parts),
@@ -170,7 +173,7 @@ def _map(repository, dataset, table, net, mode, page_href):
         help_text=["au clavier, cherchez l'arrêt dans la partie « Un arrêt » plus bas."])
 
 
-def _line_view(net, dataset, params, day, mode, href) -> list:
+def _line_view(net, dataset, params, day, mode, href, shown: dict) -> list:
     routes = T.ordered_routes(net)
     if mode:
         routes = routes[routes["mode"] == mode]
@@ -187,6 +190,7 @@ def _line_view(net, dataset, params, day, mode, href) -> list:
     if direction not in dict(ways):
         direction = ways[0][0]
     grid = T.timetable(net, route, direction, day)
+    shown.update(ligne=net.routes.at[route, "route_id"], sens=direction)
     try:
         first = max(0, min(int(last(params.get("depart")) or 0), max(len(grid.trips) - 1, 0)))
     except ValueError:
@@ -238,8 +242,9 @@ def table_of(dataset):
     return current_portal().repository.table(dataset.id)
 
 
-def _stop_view(net, dataset, params, day, heure, href) -> list:
+def _stop_view(net, dataset, params, day, heure, href, shown: dict) -> list:
     text = last(params.get("recherche")) or ""
+    shown.update(recherche=text, heure=T.clock(heure))
     found = T.search_stops(net, text) if text else None
     stop_id = last(params.get("arret"))
     codes = T.stop_group(net, str(stop_id)) if stop_id else np.array([], dtype=int)
@@ -278,7 +283,7 @@ def _stop_view(net, dataset, params, day, heure, href) -> list:
     return parts
 
 
-def _coverage(repository, net, params, day, tile_url, errors) -> list:
+def _coverage(repository, net, params, day, tile_url, errors, shown: dict) -> list:
     outlines = commune_outlines(repository)
     if outlines is None:
         return [html.P("Pas de couverture : le catalogue n'a pas les contours des communes (rôle commune et formes).",
@@ -290,6 +295,7 @@ def _coverage(repository, net, params, day, tile_url, errors) -> list:
     if radius not in T.COVERAGE_RADII:
         errors.append(FilterError("rayon", "300 ou 500 (mètres) attendu ; 300 m est utilisé"))
         radius = T.COVERAGE_RADII[0]
+    shown["rayon"] = radius
     data = T.commune_coverage(net, day, outlines[1], radius)
     total = data["population"].sum()
     share = data["covered"].sum() / total * 100 if total > 0 else None
@@ -325,30 +331,31 @@ def _method(net, dataset, km_source: str) -> html.Div:
     Output("_pages_location", "search", allow_duplicate=True),
     Input({"type": CHOICE, "param": ALL}, "value"),
     State({"type": CHOICE, "param": ALL}, "id"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_choice(values, ids, current):
-    triggered = dash.ctx.triggered_id
-    param = triggered.get("param") if isinstance(triggered, dict) else None
-    if param not in PARAMS:
+def change_choice(values, ids, shown, current):
+    chosen = {i.get("param"): v for i, v in zip(ids, values) if isinstance(i, dict) and i.get("param") in PARAMS}
+    changed = user_changes(chosen, shown)
+    if len(changed) != 1:  # the page was drawn (nothing changed), or a forged request
         return dash.no_update
-    value = dict(zip((i.get("param") for i in ids if isinstance(i, dict)), values)).get(param)
+    (param, value), = changed.items()
     value = value if isinstance(value, (str, int)) else None
     # a new line starts at its first direction and departure; a new search forgets the chosen stop
     dropped = {"ligne": ("sens", "depart"), "sens": ("depart",), "date": ("depart",), "mode": ("ligne", "sens",
                                                                                                "depart")}
     owned = (param,) + dropped.get(param, ())
-    search = replace_params(current, {param: value}, owned)
-    return search if search != (current or "") else dash.no_update
+    return new_search(current, replace_params(current, {param: value}, owned))
 
 
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
+    State(Ids.SHOWN, "data"),
     prevent_initial_call=True,
 )
-def change_dataset(dataset_id):
-    if not isinstance(dataset_id, str):
+def change_dataset(dataset_id, shown):
+    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
         return dash.no_update
     return "?" + urlencode([("jeu", dataset_id)])

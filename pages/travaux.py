@@ -10,9 +10,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dataset_picker, last
+from components.controls import dataset_picker, last, shown_values, user_changes
 from components.download import download_menu
-from components.filter_panel import bound_value, chips, filter_panel, replace_params
+from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices
@@ -26,9 +26,9 @@ from data_access.repository import DatasetUnavailable, UnknownDataset, pick_data
 from components.travaux import (COMMUNE_LAYERS, commune_layers, gantt_card, my_commune, progress_card,
                                 size_legend_items, status_legend)
 from data_access.geo import commune_outlines
-from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes, budget_summary, by_commune, find_roles,
-                                 gantt_sites, key_figures, late_is_known, money, monthly_starts_and_ends,
-                                 monthly_summary, period_params, schedule, status_codes)
+from data_access.travaux import (DEFINITIONS, budget_by_type, budget_sizes, budget_summary, by_commune,
+                                 commune_choices, find_roles, gantt_sites, key_figures, late_is_known, money,
+                                 monthly_starts_and_ends, monthly_summary, period_params, schedule, status_codes)
 
 PATH = "/tableaux-de-bord/travaux"
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
@@ -51,6 +51,8 @@ class Ids:
     DATASET = "travaux-jeu"
     PERIOD_FROM = "travaux-periode-du"
     PERIOD_TO = "travaux-periode-au"
+    SHOWN = "travaux-valeurs-affichees"
+    LAYERS = "travaux-carte-couches"  # the map's layers control (its own id: its callback writes ?couches=)
 
 
 def _period_controls(roles, query) -> html.Fieldset:
@@ -149,6 +151,7 @@ def layout(**params):
         missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned absent ou sans "
                        "valeur)")
     shown = set((last(params.get("couches")) or "").split(","))
+    chosen = last(params.get("ma_commune"))
     overlays, communes_text = _commune_layers(repository, dataset, table, roles, positions, missing, shown)
     sites = schedule(table, roles, positions, reference, data_date=dataset.modified)
     codes = status_codes(table, roles, reference, data_date=dataset.modified)
@@ -193,6 +196,12 @@ def layout(**params):
         _period_controls(roles, query),
         notices(errors),
         dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
+        shown_values(Ids.SHOWN, {
+            "date": reference.isoformat(), "jeu": dataset.id,
+            "ma_commune": chosen if chosen in commune_choices(table, roles) else None,
+            "periode_du": bound_value(query, roles["planned_end_date"], "from"),
+            "periode_au": bound_value(query, roles["start_date"], "to"),
+            "couches": [name for key, name in COMMUNE_LAYERS.items() if key in shown and overlays]}),
         html.Div([
             filter_panel(table, query),
             html.Div([
@@ -208,7 +217,8 @@ def layout(**params):
                 if missing else None,
                 section("Carte des chantiers", f"{Ids.MAP}-titre", dataset_tabs.map_view(
                     dataset, table, positions, query_string, repository.version(dataset.id), settings.tile_url,
-                    classes=codes, legend=status_legend(codes, positions, late_is_known(roles)), sizes=sizes, overlays=overlays,
+                    classes=codes, legend=status_legend(codes, positions, late_is_known(roles)), sizes=sizes,
+                    overlays=overlays, control_id=Ids.LAYERS,
                     card={"kind": "travaux", "date": reference.isoformat(),
                           "donnees": dataset.modified.isoformat() if dataset.modified else None},
                     after=html.Div([size_legend_items(thresholds), communes_text]),
@@ -227,33 +237,38 @@ def layout(**params):
 
 # The page's own parameters (outside the filter grammar), each written by its control.
 PAGE_PARAMS = {Ids.DATE: "date", Ids.MY_COMMUNE: "ma_commune", Ids.DATASET: "jeu",
-               dataset_tabs.MAP_CONTROL_ID: "couches"}
+               Ids.LAYERS: "couches"}
 
 
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.DATE, "value"),
     Input(Ids.MY_COMMUNE, "value"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_page_parameter(date, commune, current):
-    param = PAGE_PARAMS[dash.ctx.triggered_id]
-    return replace_params(current, {param: date if param == "date" else commune}, (param,))
+def change_page_parameter(date, commune, shown, current):
+    changed = user_changes({"date": date, "ma_commune": commune}, shown)
+    if not changed:  # the page was drawn: nothing chosen
+        return dash.no_update
+    return new_search(current, replace_params(current, changed, tuple(changed)))
 
 
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
-    Input(dataset_tabs.MAP_CONTROL_ID, "overlays"),
+    Input(Ids.LAYERS, "overlays"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_commune_layers(names, current):
+def change_commune_layers(names, shown, current):
     """The communes layers switched on live in the URL, so a filter change (a new render) keeps them."""
-    names = names if isinstance(names, list) else []
+    names = [n for n in names if n in COMMUNE_LAYERS.values()] if isinstance(names, list) else []
+    if not user_changes({"couches": names}, shown):
+        return dash.no_update
     keys = ",".join(key for key, name in COMMUNE_LAYERS.items() if name in names)
-    search = replace_params(current, {"couches": keys}, ("couches",))
-    return search if search != (current or "") else dash.no_update
+    return new_search(current, replace_params(current, {"couches": keys}, ("couches",)))
 
 
 @callback(
@@ -261,26 +276,31 @@ def change_commune_layers(names, current):
     Input(Ids.PERIOD_FROM, "value"),
     Input(Ids.PERIOD_TO, "value"),
     State(dataset_tabs.DATASET_STORE_ID, "data"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_period(since, until, dataset_id, current):
+def change_period(since, until, dataset_id, shown, current):
+    if not user_changes({"periode_du": since, "periode_au": until}, shown):
+        return dash.no_update
     try:
         owned = period_params(find_roles(current_portal().repository.table(str(dataset_id))))
     except (UnknownDataset, DatasetUnavailable):
         owned = None
-    return dash.no_update if owned is None else replace_params(current, dict(zip(owned, (since, until))), owned)
+    return dash.no_update if owned is None else new_search(
+        current, replace_params(current, dict(zip(owned, (since, until))), owned))
 
 
 @callback(
     Output("_pages_location", "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
+    State(Ids.SHOWN, "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def change_dataset(dataset_id, current):
+def change_dataset(dataset_id, shown, current):
     """Another dataset: its own filters and communes, so only the reference date is kept."""
-    if not isinstance(dataset_id, str):
+    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
         return dash.no_update
-    date = [v for k, v in query_pairs(current) if k == "date"]
+    date = [v for k, v in query_pairs(current if isinstance(current, str) else "") if k == "date"]
     return "?" + urlencode([("jeu", dataset_id)] + [("date", d) for d in date[-1:]])

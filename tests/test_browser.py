@@ -118,15 +118,20 @@ AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=
              ("/jeux-de-donnees/chantiers?tab=chart", "#jeu-graphique .main-svg[aria-hidden='true']"),
              ("/jeux-de-donnees/chantiers?tab=export", ".download-links"),
              ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
+             ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
+             ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),
              ("/pas-de-page-ici", "#contenu h1"))
 
 
 def test_pages_pass_the_wcag_checks_of_axe(dash_duo):
     dash_duo.start_server(make_app(TILE_URL=""), port=8066)
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
-    found = {}
+    found, urls = {}, {}
     for path, ready in AXE_PAGES:
         open_page(dash_duo, path)
         dash_duo.wait_for_element(ready)
         found[path] = axe_violations(dash_duo)
+        urls[path] = dash_duo.driver.current_url.removeprefix(dash_duo.server_url)
     assert found == {path: [] for path, _ in AXE_PAGES}
+    # drawing a page never rewrites its address (Dash calls the controls' callbacks as it draws them)
+    assert urls == {path: path for path, _ in AXE_PAGES}
