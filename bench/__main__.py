@@ -268,7 +268,7 @@ def print_extracts(data_dir: Path, runs: int) -> None:
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
-PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante")
+PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports")
 
 
 def main() -> None:
@@ -318,6 +318,10 @@ def main() -> None:
             from bench.sante import sante_figures
 
             print("\n".join(sante_figures(data_dir, args.runs)))
+        if "transports" in parts:
+            from bench.transports import transports_figures
+
+            print("\n".join(transports_figures(data_dir, args.runs)))
     if args.large and "extraits" in parts:
         print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
         print_extracts(synthetic_table(args.large), min(args.runs, 3))

@@ -28,7 +28,8 @@ def timetable_grid(net, grid: T.Timetable, first: int, href_of) -> html.Div:
     columns = list(range(first, min(first + TIMETABLE_TRIPS, len(grid.trips))))
     head = html.Tr([html.Th("Arrêt", scope="col")] + [
         html.Th(T.clock(grid.starts[k]), scope="col", className="trip-head") for k in columns])
-    body = [html.Tr([html.Th(name, scope="row")] + [html.Td(grid.grid[i][k] or "—") for k in columns])
+    cells = grid.cells(columns)
+    body = [html.Tr([html.Th(name, scope="row")] + [html.Td(cell or "—") for cell in cells[i]])
             for i, name in enumerate(grid.stops["name"])]
     moves = []
     if first > 0:

@@ -279,7 +279,8 @@ def active_services(net: Network, day: dt.date) -> np.ndarray:
 
 
 def active_trips(net: Network, day: dt.date) -> np.ndarray:
-    return active_services(net, day)[net.trips["service"].to_numpy()] & (net.trips["service"].to_numpy() >= 0)
+    return _memo(net, ("trips", day), lambda: active_services(net, day)[net.trips["service"].to_numpy()]
+                 & (net.trips["service"].to_numpy() >= 0))
 
 
 def service_day(net: Network, wanted: dt.date) -> tuple[dt.date, str | None]:
@@ -378,34 +379,50 @@ def ordered_routes(net: Network) -> pd.DataFrame:
 class Timetable:
     stops: pd.DataFrame  # rows in order: code, name
     trips: np.ndarray  # trip codes in order of departure
-    grid: list[list[str]]  # stops x trips, « HH:MM » or "" when the trip does not call there
+    times: np.ndarray  # stops x trips, seconds (the departure, the arrival at a trip's last stop), -1: no call
     starts: np.ndarray  # each trip's first departure (seconds)
     per_hour: pd.Series  # departures from the first stop per hour of the day (0-27)
+
+    def cells(self, columns=None) -> list[list[str]]:
+        """The grid as printed, « HH:MM » or "" when the trip does not call there (only `columns` if given)."""
+        times = self.times if columns is None else self.times[:, list(columns)]
+        return [[clock(t) if t >= 0 else "" for t in row] for row in times.tolist()]
+
+    @property
+    def grid(self) -> list[list[str]]:
+        return self.cells()
 
 
 def timetable(net: Network, route: int, direction: int, day: dt.date) -> Timetable:
     """The line's trips in one direction on the day, as printed at stops: stops x trips, in order of
     departure; the stop order is the most frequent pattern's, other stops inserted after their predecessor."""
+    return _memo(net, ("timetable", route, direction, day), lambda: _timetable(net, route, direction, day))
+
+
+def _timetable(net: Network, route: int, direction: int, day: dt.date) -> Timetable:
     trips = net.trips
     chosen = np.flatnonzero(active_trips(net, day) & (trips["route"].to_numpy() == route)
                             & (trips["direction"].to_numpy() == direction))
-    patterns = [tuple(net.st_stop[net.trip_rows[t]:net.trip_rows[t + 1]]) for t in chosen]
-    starts = np.array([_first_time(net, t) for t in chosen], dtype=np.int64)
+    firsts = net.st_dep[net.trip_rows[chosen]] if len(chosen) else np.array([], dtype=np.int32)
+    starts = np.array([f if f >= 0 else _first_time(net, t) for t, f in zip(chosen, firsts)], dtype=np.int64)
     order = np.argsort(starts, kind="stable")
-    chosen, starts, patterns = chosen[order], starts[order], [patterns[i] for i in order]
+    chosen, starts = chosen[order], starts[order]
+    patterns = [tuple(net.st_stop[net.trip_rows[t]:net.trip_rows[t + 1]].tolist()) for t in chosen]
     stop_list = _stop_order(patterns)
-    position = {s: i for i, s in enumerate(stop_list)}
-    grid = [[""] * len(chosen) for _ in stop_list]
-    for column, t in enumerate(chosen):
-        begin, end = net.trip_rows[t], net.trip_rows[t + 1]
-        for row in range(begin, end):
-            seconds = net.st_dep[row] if row < end - 1 else net.st_arr[row]
-            if seconds >= 0:
-                grid[position[net.st_stop[row]]][column] = clock(seconds)
+    position = np.full(len(net.stops), -1, dtype=np.int64)
+    position[stop_list] = np.arange(len(stop_list))
+    rows = _rows_of(net, chosen)
+    columns = np.repeat(np.arange(len(chosen)), np.diff(net.trip_rows)[chosen]) if len(chosen) else rows
+    last = np.zeros(len(rows), dtype=bool)
+    if len(rows):
+        last[np.cumsum(np.diff(net.trip_rows)[chosen]) - 1] = True
+    seconds = np.where(last, net.st_arr[rows], net.st_dep[rows])
+    times = np.full((len(stop_list), len(chosen)), -1, dtype=np.int64)
+    times[position[net.st_stop[rows]], columns] = seconds
     per_hour = pd.Series(starts // 3600).value_counts().sort_index() if len(starts) else pd.Series(dtype=int)
     return Timetable(stops=pd.DataFrame({"code": stop_list, "name": net.stops["name"].to_numpy()[stop_list]
                                          if stop_list else []}),
-                     trips=chosen, grid=grid, starts=starts, per_hour=per_hour)
+                     trips=chosen, times=times, starts=starts, per_hour=per_hour)
 
 
 def _first_time(net: Network, trip: int) -> int:
@@ -456,13 +473,39 @@ class DayFigures:
     km_from_shapes: bool
 
 
+def _memo(net: Network, key: tuple, compute):
+    """A network's small memo (the last answers for a day, a line…): readers ask the same again and again."""
+    with _BUILD_LOCK:
+        memo = net.__dict__.setdefault("_memo", {})
+        found = memo.get(key)
+    if found is None:
+        found = compute()  # outside the lock: two threads may compute the same answer, never a wrong one
+        with _BUILD_LOCK:
+            if len(memo) >= 64:
+                memo.pop(next(iter(memo)), None)
+            memo[key] = found
+    return found
+
+
+def _rows_of(net: Network, trips: np.ndarray) -> np.ndarray:
+    """The stop_times rows of the trips, without a Python loop."""
+    if not len(trips):
+        return np.array([], dtype=np.int64)
+    counts = np.diff(net.trip_rows)[trips]
+    starts = np.repeat(net.trip_rows[trips], counts)
+    return starts + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+
+
 def day_figures(net: Network, day: dt.date, mode: str | None = None) -> DayFigures:
+    return _memo(net, ("figures", day, mode), lambda: _day_figures(net, day, mode))
+
+
+def _day_figures(net: Network, day: dt.date, mode: str | None) -> DayFigures:
     running = active_trips(net, day)
     if mode:
         running &= (net.routes["mode"].to_numpy()[net.trips["route"].to_numpy()] == mode)
     chosen = np.flatnonzero(running)
-    rows = np.concatenate([np.arange(net.trip_rows[t], net.trip_rows[t + 1]) for t in chosen]) if len(chosen) \
-        else np.array([], dtype=np.int64)
+    rows = _rows_of(net, chosen)
     departures = rows[(net.st_dep[rows] >= 0) & net.st_pickup[rows] & (net.trip_rows[net.st_trip[rows] + 1] - 1
                                                                          != rows)] if len(rows) else rows
     begin = net.st_dep[net.trip_rows[chosen]] if len(chosen) else np.array([])
@@ -476,13 +519,8 @@ def day_figures(net: Network, day: dt.date, mode: str | None = None) -> DayFigur
 
 def served_stops(net: Network, day: dt.date) -> np.ndarray:
     """The codes of the stops some trip calls at on the day."""
-    chosen = np.flatnonzero(active_trips(net, day))
-    if not len(chosen):
-        return np.array([], dtype=int)
-    counts = np.diff(net.trip_rows)[chosen]
-    starts = np.repeat(net.trip_rows[chosen], counts)
-    rows = starts + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
-    return np.unique(net.st_stop[rows])
+    return _memo(net, ("served", day), lambda: np.unique(net.st_stop[_rows_of(net, np.flatnonzero(
+        active_trips(net, day)))]).astype(int))
 
 
 # ---- coverage ------------------------------------------------------------------------------------------------------
@@ -664,9 +702,10 @@ def timetable_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
     grid = timetable(net, route, direction, day)
     columns = {"arret": grid.stops["name"].tolist()}
     fields = [FieldInfo("arret", "Arrêt", "text")]
+    cells = grid.cells()
     for k, start in enumerate(grid.starts):
         name = f"depart_{k + 1}"
-        columns[name] = [row[k] for row in grid.grid]
+        columns[name] = [row[k] for row in cells]
         fields.append(FieldInfo(name, f"Départ {k + 1} ({clock(start)})", "text"))
     heading = dict(directions(net, route)).get(direction, f"sens {direction}")
     filters = (f"Ligne {route_label(net, route)}, {heading}", f"Jour de service : {day:%d/%m/%Y}")

@@ -178,6 +178,12 @@ def test_a_line_a_stop_and_a_date_in_the_browser(dash_duo):
     assert link.text == "Théâtre des Arts"
     link.click()
     dash_duo.wait_for_contains_text("#transports-departs", "Prochains départs à Théâtre des Arts")
+    # another day than today: from 06:00, every line at the stop and its platforms
+    expected = T.next_departures(net, T.stop_group(net, "THEAT"), TUESDAY, 6 * 3600)
+    first = dash_duo.find_elements(".departures tbody tr")[0].text
+    assert first == f"{T.clock(expected['time'].iloc[0])} {net.routes.at[expected['route'].iloc[0], 'name']} " \
+                    f"{expected['headsign'].iloc[0]}"
+    assert len(dash_duo.find_elements(".departures tbody tr")) == len(expected)
     # change the date: the figures follow
     date = dash_duo.find_element("[id*='\"param\":\"date\"']")
     date.clear()
