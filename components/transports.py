@@ -63,15 +63,16 @@ WHEELCHAIR = {0: "non renseigné", 1: "oui", 2: "non"}
 
 def stop_card(table, position: int, card: dict) -> html.Div:
     """A stop clicked on the map: its name, the lines serving it, wheelchair boarding, a link to its departures."""
-    net = T.network(table)
-    stop_id = str(table.frame.iloc[position]["stop_id"]) if "stop_id" in table.frame else None
-    if stop_id is None:
+    if "gtfs" not in table.extra or "stop_id" not in table.frame:  # not a feed's stops (a forged request)
         return record_card(table, position)
+    net = T.network(table)
+    stop_id = str(table.frame.iloc[position]["stop_id"])
     codes = T.stop_group(net, stop_id)
     routes = T.routes_at(net, codes)
     chair = WHEELCHAIR.get(int(net.stops.at[int(codes[0]), "wheelchair"]), "non renseigné") if len(codes) else \
         "non renseigné"
-    page = card.get("lien") if isinstance(card.get("lien"), str) and card.get("lien", "").startswith("/") else ""
+    link = card.get("lien")
+    page = link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else ""
     pairs = [(k, v) for k, v in parse_qsl(page.partition("?")[2]) if k != "arret"] + [("arret", stop_id)]
     return html.Article([
         html.H3(net.stops.at[int(codes[0]), "name"] if len(codes) else stop_id),

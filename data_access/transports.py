@@ -291,17 +291,28 @@ def service_day(net: Network, wanted: dt.date) -> tuple[dt.date, str | None]:
     if net.first_date is None or net.last_date is None:
         return wanted, "les calendriers du réseau ne donnent aucune date de service"
     outside = wanted < net.first_date or wanted > net.last_date
-    span = (net.last_date - net.first_date).days + abs((wanted - net.first_date).days) + 1
+    # searched from the feed's nearest date of the same weekday: a day years away is no longer to walk
+    anchor = min(max(wanted, net.first_date), net.last_date)
+    anchor += dt.timedelta(days=(wanted.weekday() - anchor.weekday()) % 7)
+    if anchor > net.last_date:
+        anchor -= dt.timedelta(days=7)
+    span = (net.last_date - net.first_date).days + 8
+    if active_trips(net, anchor).any() and anchor != wanted:
+        return anchor, _nearest_note(net, wanted, anchor, outside, "le même jour de la semaine le plus proche")
     # the same day of the week first (a Thursday stands for a Thursday), else the nearest day with a service
     for step, which in ((7, "le même jour de la semaine le plus proche"), (1, "le jour de service le plus proche")):
         for offset in range(step, span + step, step):
-            for day in (wanted + dt.timedelta(days=offset), wanted - dt.timedelta(days=offset)):
+            for day in (anchor + dt.timedelta(days=offset), anchor - dt.timedelta(days=offset)):
                 if net.first_date <= day <= net.last_date and active_trips(net, day).any():
-                    why = (f"le {wanted:%d/%m/%Y} est hors de la période couverte par le réseau (du "
-                           f"{net.first_date:%d/%m/%Y} au {net.last_date:%d/%m/%Y})") if outside else \
-                        f"aucun service le {wanted:%d/%m/%Y}"
-                    return day, f"{why} : les horaires du {day:%d/%m/%Y}, {which}, sont affichés"
+                    return day, _nearest_note(net, wanted, day, outside, which)
     return wanted, "aucun service dans la période couverte par le réseau"
+
+
+def _nearest_note(net: Network, wanted: dt.date, day: dt.date, outside: bool, which: str) -> str:
+    why = (f"le {wanted:%d/%m/%Y} est hors de la période couverte par le réseau (du "
+           f"{net.first_date:%d/%m/%Y} au {net.last_date:%d/%m/%Y})") if outside else \
+        f"aucun service le {wanted:%d/%m/%Y}"
+    return f"{why} : les horaires du {day:%d/%m/%Y}, {which}, sont affichés"
 
 
 # ---- a stop's next departures ------------------------------------------------------------------------------------
@@ -313,17 +324,29 @@ def clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
+SAME_STOP_METRES = 300  # platforms of one name closer than this are one stop for a reader
+
+
 def stop_group(net: Network, stop_id: str) -> np.ndarray:
-    """The stop codes a reader means by a stop: itself, or a station's platforms, or a platform's siblings
-    with the same name (a reader picks « Théâtre des Arts », not one of its quays)."""
-    codes = net.stops.index[net.stops["stop_id"] == stop_id]
+    """The stop codes a reader means by a stop: itself, a station's platforms (parent_station), and the
+    platforms with the same name within SAME_STOP_METRES (a reader picks « Théâtre des Arts », not one of its
+    quays; two « Le Cluzeau » kilometres apart stay two stops)."""
+    stops = net.stops
+    codes = stops.index[stops["stop_id"] == stop_id]
     if not len(codes):
         return np.array([], dtype=int)
-    name = net.stops.at[codes[0], "folded"]
-    same = net.stops.index[net.stops["folded"] == name].to_numpy()
-    if net.stops["parent"] is not None:
-        same = np.union1d(same, net.stops.index[net.stops["parent"] == stop_id].to_numpy())
-    return same
+    here = int(codes[0])
+    group = {here}
+    if stops["parent"] is not None:
+        group |= set(stops.index[stops["parent"] == stop_id].tolist())
+    same = stops.index[stops["folded"] == stops.at[here, "folded"]].to_numpy()
+    lat, lon = stops["lat"].to_numpy(), stops["lon"].to_numpy()
+    anchors = [g for g in group if not np.isnan(lat[g])] or [here]
+    for other in same:
+        near = [_haversine_km(lat[a], lon[a], lat[other], lon[other]) * 1000 for a in anchors]
+        if any(d <= SAME_STOP_METRES for d in near if d == d):
+            group.add(int(other))
+    return np.array(sorted(group), dtype=int)
 
 
 def next_departures(net: Network, stops: np.ndarray, day: dt.date, after: int, limit: int = 12) -> pd.DataFrame:
@@ -402,23 +425,36 @@ def timetable(net: Network, route: int, direction: int, day: dt.date) -> Timetab
 def _timetable(net: Network, route: int, direction: int, day: dt.date) -> Timetable:
     trips = net.trips
     chosen = np.flatnonzero(active_trips(net, day) & (trips["route"].to_numpy() == route)
-                            & (trips["direction"].to_numpy() == direction))
+                            & (trips["direction"].to_numpy() == direction) & (np.diff(net.trip_rows) > 0))
     firsts = net.st_dep[net.trip_rows[chosen]] if len(chosen) else np.array([], dtype=np.int32)
     starts = np.array([f if f >= 0 else _first_time(net, t) for t, f in zip(chosen, firsts)], dtype=np.int64)
     order = np.argsort(starts, kind="stable")
     chosen, starts = chosen[order], starts[order]
     patterns = [tuple(net.st_stop[net.trip_rows[t]:net.trip_rows[t + 1]].tolist()) for t in chosen]
     stop_list = _stop_order(patterns)
-    position = np.full(len(net.stops), -1, dtype=np.int64)
-    position[stop_list] = np.arange(len(stop_list))
     rows = _rows_of(net, chosen)
     columns = np.repeat(np.arange(len(chosen)), np.diff(net.trip_rows)[chosen]) if len(chosen) else rows
+    # a trip that calls twice at a stop (a loop): its k-th call goes to the stop's k-th row in the grid
+    places: dict[int, list[int]] = {}
+    for index, stop in enumerate(stop_list):
+        places.setdefault(stop, []).append(index)
+    stops_called = net.st_stop[rows]
+    first_place = np.full(len(net.stops), -1, dtype=np.int64)
+    for stop, indexes in places.items():
+        first_place[stop] = indexes[0]
+    position = first_place[stops_called]
+    twice = [s for s, indexes in places.items() if len(indexes) > 1]
+    if twice and len(rows):
+        repeated = np.isin(stops_called, twice)
+        calls = pd.DataFrame({"c": columns[repeated], "s": stops_called[repeated]}).groupby(["c", "s"]).cumcount()
+        position[repeated] = [places[s][min(k, len(places[s]) - 1)]
+                              for s, k in zip(stops_called[repeated].tolist(), calls.tolist())]
     last = np.zeros(len(rows), dtype=bool)
     if len(rows):
         last[np.cumsum(np.diff(net.trip_rows)[chosen]) - 1] = True
     seconds = np.where(last, net.st_arr[rows], net.st_dep[rows])
     times = np.full((len(stop_list), len(chosen)), -1, dtype=np.int64)
-    times[position[net.st_stop[rows]], columns] = seconds
+    times[position, columns] = seconds
     per_hour = pd.Series(starts // 3600).value_counts().sort_index() if len(starts) else pd.Series(dtype=int)
     return Timetable(stops=pd.DataFrame({"code": stop_list, "name": net.stops["name"].to_numpy()[stop_list]
                                          if stop_list else []}),
@@ -501,9 +537,9 @@ def day_figures(net: Network, day: dt.date, mode: str | None = None) -> DayFigur
 
 
 def _day_figures(net: Network, day: dt.date, mode: str | None) -> DayFigures:
-    running = active_trips(net, day)
+    running = active_trips(net, day) & (np.diff(net.trip_rows) > 0)  # a new array: the memo's stays as it is
     if mode:
-        running &= (net.routes["mode"].to_numpy()[net.trips["route"].to_numpy()] == mode)
+        running = running & (net.routes["mode"].to_numpy()[net.trips["route"].to_numpy()] == mode)
     chosen = np.flatnonzero(running)
     rows = _rows_of(net, chosen)
     departures = rows[(net.st_dep[rows] >= 0) & net.st_pickup[rows] & (net.trip_rows[net.st_trip[rows] + 1] - 1
@@ -698,6 +734,8 @@ def timetable_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
         direction = int(args.get("sens", 0))
     except ValueError:
         raise ExtractArgumentError(f"sens : « {args.get('sens')} » n'est pas 0 ou 1") from None
+    if direction not in dict(directions(net, route)):
+        raise ExtractArgumentError(f"sens : la ligne n'a pas de sens « {direction} »")
     day = _extract_day(net, args)
     grid = timetable(net, route, direction, day)
     columns = {"arret": grid.stops["name"].tolist()}

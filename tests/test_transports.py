@@ -95,7 +95,30 @@ def test_the_day_figures(net):
 def test_stop_search_ignores_accents_and_case(net):
     assert T.search_stops(net, "ECOLE")["name"].tolist() == ["École"]
     assert T.search_stops(net, "gare")["name"].tolist() == ["Gare"]  # the station and its platform: once
-    assert T.routes_at(net, stop(net, "ECOLE"))["name"].tolist() == ["1", "2"]
+    assert T.routes_at(net, stop(net, "ECOLE"))["name"].tolist() == ["1", "2", "3"]  # on any day
+
+
+def test_a_stop_is_its_platforms_not_every_stop_of_its_name(net):
+    codes = lambda stop_id: sorted(net.stops.at[c, "stop_id"] for c in T.stop_group(net, stop_id))  # noqa: E731
+    assert codes("GARE") == ["GARE", "GARE1"]  # the station and its platform
+    assert codes("PARC") == ["PARC"]  # the other « Parc », 5 km away, is another stop
+
+
+def test_a_loop_keeps_each_of_its_calls(net):
+    line = net.routes.index[net.routes["route_id"] == "L3"][0]
+    table = T.timetable(net, line, 0, dt.date(2026, 11, 20))  # T7: Gare, Mairie, École, Mairie again, Gare
+    assert table.stops["name"].tolist() == ["Gare", "Mairie", "École", "Mairie", "Gare"]
+    assert table.grid == [["11:00"], ["11:05"], ["11:10"], ["11:15"], ["11:20"]]
+
+
+def test_a_mode_never_changes_the_figures_of_the_whole_network(net):
+    assert T.day_figures(net, TUESDAY, "metro").trips == 0
+    assert T.day_figures(net, TUESDAY).trips == 6 and T.active_trips(net, TUESDAY).sum() == 6
+
+
+def test_a_day_years_away_is_answered_at_once(net):
+    assert T.service_day(net, dt.date(9999, 12, 30))[0] == dt.date(2026, 11, 26)  # the feed's last Thursday
+    assert T.service_day(net, dt.date(1, 1, 1))[0] == dt.date(2026, 11, 2)  # its first Monday
 
 
 def test_coverage_on_a_toy_geometry():

@@ -200,3 +200,15 @@ def test_a_line_a_stop_and_a_date_in_the_browser(dash_duo):
     dash_duo.wait_for_element("#transports-par-heure .main-svg[aria-hidden='true']")
     assert axe_violations(dash_duo) == []
     assert_clean_console(dash_duo)
+
+
+def test_forged_map_cards_fall_back_to_the_record(demo_app):
+    from components.dataset_tabs import map_card
+    from components.transports import stop_card
+
+    chantiers = demo_app.server.extensions["portail"].repository.table("chantiers")
+    assert map_card(chantiers, 0, {"kind": "transports"}).children[0].children == "Fiche de l'objet choisi"
+    stops = demo_app.server.extensions["portail"].repository.table("reseau-astuce-gtfs")
+    card = stop_card(stops, 0, {"lien": "//ailleurs.example/x?date=2026-11-17"})
+    link = next(c for c in card.children if getattr(c, "href", None))
+    assert link.href.startswith("?arret=") and "ailleurs" not in link.href  # another site's link is dropped
