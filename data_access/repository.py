@@ -55,7 +55,8 @@ class Repository:
     """
 
     def __init__(self, catalogue: Catalogue, failure_store=None):
-        self.catalogue = catalogue
+        self._declared = catalogue
+        self._dated: tuple[int, Catalogue] = (-1, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
@@ -63,6 +64,19 @@ class Repository:
         self._probes: dict[str, tuple[str, str | None]] = {}
         for reason_id, reason in self.unavailable().items():
             log.warning("jeu de données « %s » indisponible : %s", reason_id, reason)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue, each synced dataset dated by its last fetch (`python -m data_access.sync` records it)
+        instead of the catalogue's `modified`: a stat of the records' folder per call, a rebuild when it changed."""
+        folder = self._declared.data_dir / SYNC_STATE_DIR
+        try:
+            stamp = folder.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        if stamp != self._dated[0]:
+            self._dated = (stamp, with_sync_dates(self._declared) if stamp else self._declared)
+        return self._dated[1]
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, failure_store=None) -> "Repository":
@@ -160,3 +174,24 @@ def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | No
         except DatasetUnavailable as exc:
             reason = reason or str(exc)
     return candidates[0], None, reason, notices
+
+
+SYNC_STATE_DIR = ".sync"  # written by data_access/sync.py, one <id>.json per synced dataset
+
+
+def with_sync_dates(catalogue: Catalogue) -> Catalogue:
+    """The catalogue with each synced dataset's `modified` replaced by the date it was last fetched."""
+    import datetime as dt
+    import json
+    from dataclasses import replace
+
+    datasets = []
+    for dataset in catalogue.datasets:
+        try:
+            state = json.loads((catalogue.data_dir / SYNC_STATE_DIR / f"{dataset.id}.json").read_text(encoding="utf-8"))
+            fetched = dt.datetime.fromisoformat(state["fetched_at"]).date()
+        except (OSError, ValueError, KeyError, TypeError):
+            datasets.append(dataset)
+            continue
+        datasets.append(replace(dataset, modified=fetched))
+    return Catalogue(portal=catalogue.portal, datasets=tuple(datasets), data_dir=catalogue.data_dir)

@@ -1,0 +1,348 @@
+"""`python -m data_access.sync [--dataset ID ...] [--dry-run]`: refresh the datasets that have a `source` from
+their live portals, safely (ARCHITECTURE §8).
+
+Each download goes to a temporary file beside its target, is checked (complete, readable by the project's own
+reader, with the catalogue's declared fields, not empty when the previous file had rows) and only then renamed
+into place, atomically. On any failure the previous file stays and keeps being served, the failure is reported
+with the dataset and its cause, and the command exits non-zero. A lock keeps two syncs from running at once.
+What was fetched, when and from where is recorded in `<DATA_DIR>/.sync/<id>.json`.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import email.utils
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .catalogue import Catalogue, Dataset, load_catalogue
+from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
+
+log = logging.getLogger(__name__)
+
+LOCK_FILE = ".sync.lock"
+TIMEOUT = (10, 60)  # seconds to connect, and between two bytes received
+MAX_REDIRECTS = 5
+MAX_TRIES = 4  # 429 and 5xx answers are tried again at most this many times in all
+MAX_WAIT = 120  # seconds: a longer wait asked by a 429 fails the dataset instead
+CHUNK = 1 << 16
+ODS_FORMATS = {"csv": "csv", "geojson": "geojson", "parquet": "parquet"}
+PARIS = dt.timezone(dt.timedelta(hours=1))
+
+
+class SyncError(Exception):
+    """A dataset could not be refreshed; the message (French) says why."""
+
+
+@dataclass
+class Outcome:
+    dataset_id: str
+    status: str  # "mis à jour", "inchangé", "simulation", "échec"
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "échec"
+
+
+def export_url(dataset: Dataset) -> tuple[str, list[tuple[str, str]]]:
+    """The request of a source: the Explore API v2.1 exports endpoint for `ods` (never the paged records
+    endpoint), the file's own URL for `url`."""
+    source = dataset.source
+    options = dict(source.options)
+    if source.kind == "url":
+        return source.url, []
+    fmt = options.get("format") or ODS_FORMATS.get(dataset.format, "csv")
+    url = f"{source.base_url.rstrip('/')}/api/explore/v2.1/catalog/datasets/{source.dataset_id}/exports/{fmt}"
+    params: list[tuple[str, str]] = []
+    if options.get("where"):
+        params.append(("where", options["where"]))
+    refine = options.get("refine")
+    if isinstance(refine, dict):
+        params += [("refine", f"{k}:{v}") for k, values in refine.items()
+                   for v in (values if isinstance(values, list) else [values])]
+    elif isinstance(refine, list):
+        params += [("refine", str(r)) for r in refine]
+    elif refine:
+        params.append(("refine", str(refine)))
+    if options.get("select"):
+        params.append(("select", options["select"]))
+    if fmt == "csv":
+        params.append(("delimiter", ";"))
+    return url, params
+
+
+def state_path(data_dir: Path, dataset_id: str) -> Path:
+    return data_dir / STATE_DIR / f"{dataset_id}.json"
+
+
+def read_state(data_dir: Path, dataset_id: str) -> dict:
+    try:
+        return json.loads(state_path(data_dir, dataset_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+        handle.write(data)
+        temporary = Path(handle.name)
+    os.replace(temporary, path)
+
+
+def _wait_of(response) -> float | None:
+    """How long a 429 asks to wait: Retry-After (seconds or a date), else the body's reset_time (Opendatasoft)."""
+    header = response.headers.get("Retry-After")
+    if header:
+        if header.strip().isdigit():
+            return float(header)
+        with contextlib.suppress(TypeError, ValueError):
+            return max(0.0, (email.utils.parsedate_to_datetime(header) - dt.datetime.now(dt.timezone.utc))
+                       .total_seconds())
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        reset = response.json().get("reset_time")
+        if reset:
+            moment = dt.datetime.fromisoformat(str(reset).replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+            return max(0.0, (moment - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    return None
+
+
+def fetch(session, url: str, params, headers: dict, target_dir: Path, sleep: Callable[[float], None]):
+    """GET the URL into a temporary file of `target_dir`, trying again after a 429 (waiting as asked) or a 5xx
+    (1, 2, 4 s), at most MAX_TRIES times. Returns (response, temporary path or None when 304)."""
+    import requests
+
+    for attempt in range(1, MAX_TRIES + 1):
+        try:
+            response = session.get(url, params=params, headers=headers, timeout=TIMEOUT, stream=True)
+        except requests.TooManyRedirects:
+            raise SyncError(f"plus de {MAX_REDIRECTS} redirections") from None
+        except requests.Timeout:
+            raise SyncError(f"pas de réponse dans le délai ({TIMEOUT[1]} s)") from None
+        except requests.RequestException as exc:
+            raise SyncError(f"connexion impossible : {type(exc).__name__}") from None
+        if response.status_code == 304:
+            return response, None
+        if response.status_code == 429 or response.status_code >= 500:
+            wait = _wait_of(response) if response.status_code == 429 else 2 ** (attempt - 1)
+            response.close()
+            if attempt == MAX_TRIES:
+                raise SyncError(f"le serveur répond {response.status_code} après {MAX_TRIES} essais")
+            if wait is None:
+                wait = 2 ** (attempt - 1)
+            if wait > MAX_WAIT:
+                raise SyncError(f"le serveur demande d'attendre {wait:.0f} s (quota atteint), plus que {MAX_WAIT} s")
+            sleep(wait)
+            continue
+        if response.status_code != 200:
+            response.close()
+            raise SyncError(f"le serveur répond {response.status_code}")
+        return response, _download(response, target_dir)
+    raise SyncError("aucune réponse utilisable")  # not reached
+
+
+def _download(response, target_dir: Path) -> Path:
+    """The body into a temporary file, checked against Content-Length; removed on any failure."""
+    import requests
+
+    expected = response.headers.get("Content-Length")
+    handle = tempfile.NamedTemporaryFile(dir=target_dir, prefix=".sync-", suffix=".part", delete=False)
+    path = Path(handle.name)
+    received = 0
+    try:
+        with handle:
+            for chunk in response.iter_content(CHUNK):
+                handle.write(chunk)
+                received += len(chunk)
+    except (requests.RequestException, OSError) as exc:
+        path.unlink(missing_ok=True)
+        cause = "délai dépassé pendant le téléchargement" if isinstance(exc, requests.Timeout) else \
+            f"téléchargement interrompu ({type(exc).__name__})"
+        raise SyncError(cause) from None
+    finally:
+        response.close()
+    if expected is not None and expected.isdigit() and int(expected) != received:
+        path.unlink(missing_ok=True)
+        raise SyncError(f"téléchargement incomplet : {received} octets reçus sur {expected} annoncés")
+    return path
+
+
+def validate(dataset: Dataset, candidate: Path, previous_rows: int | None) -> int:
+    """The candidate file read by the project's own reader and checked against the catalogue; its row count."""
+    from .readers import ReadError, read_table
+
+    if dataset.format == "gtfs":
+        try:
+            with zipfile.ZipFile(candidate) as archive:
+                broken = archive.testzip()
+        except zipfile.BadZipFile:
+            raise SyncError("l'archive reçue n'est pas un zip valide") from None
+        if broken:
+            raise SyncError(f"l'archive reçue est abîmée ({broken})")
+    try:
+        table = read_table(dataset, candidate)
+    except ReadError as exc:
+        raise SyncError(f"fichier illisible : {exc}") from None
+    names = {f.name for f in table.fields}
+    missing = [spec.name for spec in dataset.fields if spec.name not in names]
+    if missing:
+        raise SyncError(f"schéma changé : champ(s) déclaré(s) absent(s) : {', '.join(missing)}")
+    roles = [spec.role for spec in dataset.fields if spec.role and table.role_field(spec.role) is None]
+    if roles:
+        raise SyncError(f"schéma changé : rôle(s) sans champ : {', '.join(roles)}")
+    if len(table) == 0 and previous_rows:
+        raise SyncError(f"export vide alors que le fichier servi a {previous_rows} lignes")
+    return len(table)
+
+
+def _previous_rows(dataset: Dataset, target: Path) -> int | None:
+    from .readers import ReadError, read_table
+
+    if not target.is_file():
+        return None
+    try:
+        return len(read_table(dataset, target))
+    except ReadError:
+        return None
+
+
+def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool = False,
+                 sleep: Callable[[float], None] = time.sleep) -> Outcome:
+    data_dir = catalogue.data_dir
+    target = catalogue.file_path(dataset)
+    url, params = export_url(dataset)
+    if dry_run:
+        from urllib.parse import urlencode
+
+        shown = url + ("?" + urlencode(params) if params else "")
+        return Outcome(dataset.id, "simulation", f"GET {shown} -> {dataset.path}")
+    if target.is_dir():
+        return Outcome(dataset.id, "échec", f"{dataset.path} est un dossier : la synchronisation écrit un fichier")
+    state = read_state(data_dir, dataset.id)
+    headers = {"Accept-Encoding": "gzip"}
+    if dataset.source.kind == "url" and target.is_file():
+        if state.get("etag"):
+            headers["If-None-Match"] = state["etag"]
+        if state.get("last_modified"):
+            headers["If-Modified-Since"] = state["last_modified"]
+    temporary = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        response, temporary = fetch(session, url, params, headers, target.parent, sleep)
+        if temporary is None:
+            _record(data_dir, dataset, {**state, "checked_at": _now()})
+            return Outcome(dataset.id, "inchangé", "le serveur indique que le fichier n'a pas changé (304)")
+        rows = validate(dataset, temporary, _previous_rows(dataset, target))
+        digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
+        os.replace(temporary, target)  # atomic: readers see the old file or the new one, never a mix
+        temporary = None
+        _record(data_dir, dataset, {
+            "fetched_at": _now(), "checked_at": _now(), "source_url": response.url, "rows": rows, "sha256": digest,
+            "last_modified": response.headers.get("Last-Modified"), "etag": response.headers.get("ETag"),
+        })
+        return Outcome(dataset.id, "mis à jour", f"{rows} lignes")
+    except SyncError as exc:
+        return Outcome(dataset.id, "échec", str(exc))
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _record(data_dir: Path, dataset: Dataset, state: dict) -> None:
+    _write_atomically(state_path(data_dir, dataset.id), json.dumps(state, ensure_ascii=False, indent=2).encode())
+
+
+@contextlib.contextmanager
+def sync_lock(data_dir: Path):
+    """One sync at a time on a data folder (an advisory lock the system releases if the process dies)."""
+    handle = open(data_dir / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SyncError("une autre synchronisation est en cours sur ce dossier") from None
+        yield
+    finally:
+        handle.close()
+
+
+def session():
+    import requests
+
+    client = requests.Session()
+    client.max_redirects = MAX_REDIRECTS
+    client.headers["User-Agent"] = "portail-open-data-rouen/sync"
+    return client
+
+
+def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = False,
+        sleep: Callable[[float], None] = time.sleep, out=sys.stdout) -> int:
+    """Sync the datasets (those with a source; the named ones when given); the exit status."""
+    catalogue = load_catalogue(data_dir)
+    chosen = [d for d in catalogue.datasets if d.source is not None]
+    if dataset_ids:
+        unknown = [i for i in dataset_ids if catalogue.get(i) is None]
+        without = [i for i in dataset_ids if catalogue.get(i) is not None and catalogue.get(i).source is None]
+        if unknown or without:
+            for i in unknown:
+                print(f"{i} : jeu de données inconnu du catalogue", file=out)
+            for i in without:
+                print(f"{i} : pas de [dataset.source] dans le catalogue", file=out)
+            return 2
+        chosen = [d for d in chosen if d.id in dataset_ids]
+    if not chosen:
+        print("Aucun jeu de données avec une source à synchroniser.", file=out)
+        return 0
+    try:
+        with sync_lock(data_dir):
+            client = session()
+            outcomes = [sync_dataset(catalogue, d, client, dry_run, sleep) for d in chosen]
+    except SyncError as exc:
+        print(f"synchronisation refusée : {exc}", file=out)
+        return 3
+    for outcome in outcomes:
+        print(f"{outcome.dataset_id} : {outcome.status}" + (f" — {outcome.message}" if outcome.message else ""),
+              file=out)
+        (log.error if outcome.failed else log.info)("synchronisation de %s : %s %s", outcome.dataset_id,
+                                                   outcome.status, outcome.message)
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from config import ConfigError, load_settings
+    from .catalogue import CatalogueError
+
+    parser = argparse.ArgumentParser(prog="python -m data_access.sync",
+                                     description="Rafraîchit les jeux de données qui ont une source.")
+    parser.add_argument("--dataset", nargs="+", metavar="ID", help="seulement ces jeux de données")
+    parser.add_argument("--dry-run", action="store_true", help="affiche ce qui serait téléchargé, sans rien écrire")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return run(settings.data_dir, args.dataset, args.dry_run)
+    except (ConfigError, CatalogueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""A local fake of an Opendatasoft portal's exports endpoint (Explore API v2.1) and of a plain file server,
+in-process on 127.0.0.1, for the sync tests. It serves its fixtures, honours `refine`, `select` and a simple
+`where` (field="value"), and can be told to misbehave for one dataset:
+
+- "429": answers 429 with a `reset_time` (and no Retry-After) `times` times, then the data;
+- "500": answers 500 `times` times, then the data;
+- "truncated": announces a Content-Length longer than the body it sends;
+- "schema": renames a column (`column`, the first by default);
+- "empty": the header only;
+- "slow": waits `delay` seconds before answering.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlparse
+
+
+class FakeServer:
+    def __init__(self):
+        self.tables: dict[str, list[dict]] = {}  # ODS dataset id -> rows
+        self.files: dict[str, bytes] = {}  # path -> body (the `url` sources)
+        self.faults: dict[str, dict] = {}  # dataset id or file path -> {"kind": …, "times": n, "delay": s}
+        self.requests: list[tuple[str, dict, dict]] = []  # (path, params, headers)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                server.handle(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # ---- answers ----
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        url = urlparse(request.path)
+        params = parse_qsl(url.query, keep_blank_values=True)
+        self.requests.append((url.path, params, dict(request.headers)))
+        prefix = "/api/explore/v2.1/catalog/datasets/"
+        if url.path.startswith(prefix) and "/exports/" in url.path:
+            dataset_id, _, fmt = url.path[len(prefix):].partition("/exports/")
+            if dataset_id not in self.tables:
+                return self._send(request, 404, b'{"error_code": "DatasetNotFound"}', "application/json")
+            body = self._csv(dataset_id, params)
+            return self._answer(request, dataset_id, body, "text/csv; charset=utf-8")
+        if url.path in self.files:
+            body = self.files[url.path]
+            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            if request.headers.get("If-None-Match") == etag:
+                return self._send(request, 304, b"", None, {"ETag": etag})
+            return self._answer(request, url.path, body, "application/octet-stream",
+                                {"ETag": etag, "Last-Modified": "Wed, 25 Nov 2026 10:00:00 GMT"})
+        self._send(request, 404, b"not found", "text/plain")
+
+    def _answer(self, request, key: str, body: bytes, media: str, headers: dict | None = None) -> None:
+        fault = self.faults.get(key)
+        kind = fault["kind"] if fault else None
+        if kind in ("429", "500") and fault.get("times", 1) > 0:
+            fault["times"] = fault.get("times", 1) - 1
+            if kind == "429":
+                reset = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=fault.get("wait", 3))).isoformat()
+                return self._send(request, 429, ('{"error_code": "TooManyRequests", "reset_time": "%s"}'
+                                                 % reset).encode(), "application/json")
+            return self._send(request, 500, b"erreur interne", "text/plain")
+        if kind == "slow":
+            time.sleep(fault.get("delay", 2))
+        if kind == "truncated":
+            request.send_response(200)
+            request.send_header("Content-Type", media)
+            request.send_header("Content-Length", str(len(body) + 500))
+            request.end_headers()
+            request.wfile.write(body)
+            request.wfile.flush()
+            request.close_connection = True
+            return None
+        self._send(request, 200, body, media, headers)
+
+    @staticmethod
+    def _send(request, status: int, body: bytes, media: str | None, headers: dict | None = None) -> None:
+        request.send_response(status)
+        if media:
+            request.send_header("Content-Type", media)
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    def _csv(self, dataset_id: str, params: list[tuple[str, str]]) -> bytes:
+        rows = list(self.tables[dataset_id])
+        for key, value in params:
+            if key == "refine":
+                field, _, wanted = value.partition(":")
+                rows = [r for r in rows if str(r.get(field)) == wanted]
+            elif key == "where" and "=" in value:
+                field, _, wanted = value.partition("=")
+                rows = [r for r in rows if str(r.get(field.strip())) == wanted.strip().strip("'\"")]
+        columns = list(self.tables[dataset_id][0]) if self.tables[dataset_id] else []
+        select = dict(params).get("select")
+        if select:
+            columns = [c.strip() for c in select.split(",") if c.strip() in columns]
+        fault = self.faults.get(dataset_id) or {}
+        if fault.get("kind") == "schema":
+            renamed = fault.get("column", columns[0] if columns else None)
+            columns_out = [c + "_v2" if c == renamed else c for c in columns]
+        else:
+            columns_out = columns
+        if fault.get("kind") == "empty":
+            rows = []
+        lines = [";".join(columns_out)] + [";".join(str(r.get(c, "")) for c in columns) for r in rows]
+        return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")

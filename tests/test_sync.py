@@ -1,0 +1,162 @@
+"""`python -m data_access.sync` against a local fake Opendatasoft server: every fault leaves the served file
+byte-identical, exits non-zero and names the dataset and the cause; a good export replaces the file."""
+from __future__ import annotations
+
+import fcntl
+import io
+import json
+
+import pytest
+
+from data_access import sync
+from tests.fake_ods import FakeServer
+
+ROWS = [{"id": f"CH-{i}", "titre": f"Chantier {i}", "commune": "Rouen" if i % 2 else "Elbeuf",
+         "date_debut": "2026-01-0%d" % (1 + i % 9), "date_fin": "2026-12-0%d" % (1 + i % 9)} for i in range(12)]
+SERVED = "\ufeffid;titre;commune;date_debut;date_fin\r\nOLD-1;Ancien;Rouen;2025-01-01;2025-06-01\r\n"
+
+CATALOGUE = """
+[[dataset]]
+id = "travaux"
+title = "Travaux"
+theme = "Travaux"
+format = "csv"
+path = "travaux.csv"
+
+[dataset.source]
+kind = "ods"
+base_url = "{base}"
+dataset_id = "travaux-json"
+refine = "commune:Rouen"
+select = "id,titre,commune,date_debut,date_fin"
+
+[[dataset.field]]
+name = "titre"
+role = "title"
+
+[[dataset.field]]
+name = "date_debut"
+role = "start_date"
+
+[[dataset]]
+id = "fichier"
+title = "Un fichier"
+theme = "Transports"
+format = "csv"
+path = "fichier.csv"
+
+[dataset.source]
+kind = "url"
+url = "{base}/files/fichier.csv"
+"""
+
+
+@pytest.fixture
+def server():
+    with FakeServer() as fake:
+        fake.tables["travaux-json"] = ROWS
+        fake.files["/files/fichier.csv"] = "a;b\r\n1;2\r\n3;4\r\n".encode()
+        yield fake
+
+
+@pytest.fixture
+def data_dir(tmp_path, server):
+    (tmp_path / "catalogue.toml").write_text(CATALOGUE.format(base=server.base_url), encoding="utf-8")
+    (tmp_path / "travaux.csv").write_text(SERVED, encoding="utf-8")
+    return tmp_path
+
+
+def run(data_dir, *ids, waits=None, dry_run=False) -> tuple[int, str]:
+    out = io.StringIO()
+    status = sync.run(data_dir, list(ids) or None, dry_run=dry_run, sleep=(waits.append if waits is not None
+                                                                           else lambda s: None), out=out)
+    return status, out.getvalue()
+
+
+def test_a_good_export_replaces_the_file_and_is_recorded(data_dir, server):
+    status, out = run(data_dir, "travaux")
+    assert status == 0 and "travaux : mis à jour — 6 lignes" in out  # refined on Rouen: 6 of 12
+    text = (data_dir / "travaux.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("id;titre;commune;date_debut;date_fin") and "Elbeuf" not in text
+    state = json.loads((data_dir / ".sync" / "travaux.json").read_text(encoding="utf-8"))
+    assert state["rows"] == 6 and len(state["sha256"]) == 64 and state["fetched_at"]
+    assert "/exports/csv" in state["source_url"] and "refine=commune%3ARouen" in state["source_url"]
+    path, params, _ = server.requests[-1]
+    assert path == "/api/explore/v2.1/catalog/datasets/travaux-json/exports/csv"  # never the records endpoint
+    assert ("select", "id,titre,commune,date_debut,date_fin") in params
+    assert not [p for p in (data_dir).iterdir() if p.name.startswith(".sync-")]  # no temporary file left
+
+
+def test_dry_run_says_what_would_be_fetched_and_writes_nothing(data_dir, server):
+    status, out = run(data_dir, dry_run=True)
+    assert status == 0 and "travaux : simulation — GET " + server.base_url in out
+    assert "refine=commune%3ARouen" in out and "fichier : simulation — GET" in out
+    assert server.requests == [] and (data_dir / "travaux.csv").read_bytes() == SERVED.encode()
+
+
+@pytest.mark.parametrize(("fault", "cause"), [
+    ({"kind": "429", "times": 9, "wait": 1}, "le serveur répond 429 après 4 essais"),
+    ({"kind": "500", "times": 9}, "le serveur répond 500 après 4 essais"),
+    ({"kind": "truncated"}, "téléchargement incomplet"),
+    ({"kind": "schema", "column": "titre"}, "schéma changé : champ(s) déclaré(s) absent(s) : titre"),
+    ({"kind": "empty"}, "export vide alors que le fichier servi a 1 lignes"),
+    ({"kind": "slow", "delay": 2}, "délai"),
+])
+def test_a_failed_sync_leaves_the_served_file_as_it_was(data_dir, server, monkeypatch, fault, cause):
+    monkeypatch.setattr(sync, "TIMEOUT", (1, 0.5))
+    before = (data_dir / "travaux.csv").read_bytes()
+    server.faults["travaux-json"] = dict(fault)
+    status, out = run(data_dir, "travaux")
+    assert status == 1
+    assert out.startswith("travaux : échec — ") and cause in out, out
+    assert (data_dir / "travaux.csv").read_bytes() == before
+    assert not (data_dir / ".sync" / "travaux.json").exists()
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".sync-")]
+
+
+def test_waits_are_the_servers_and_bounded(data_dir, server):
+    server.faults["travaux-json"] = {"kind": "429", "times": 1, "wait": 3}
+    waits: list[float] = []
+    status, out = run(data_dir, "travaux", waits=waits)
+    assert status == 0 and len(waits) == 1 and 1 < waits[0] <= 3  # reset_time, a few seconds ahead
+    server.faults["travaux-json"] = {"kind": "500", "times": 2}
+    waits.clear()
+    assert run(data_dir, "travaux", waits=waits)[0] == 0 and waits == [1, 2]  # 500, then success
+    server.faults["travaux-json"] = {"kind": "429", "times": 1, "wait": 3600}
+    status, out = run(data_dir, "travaux", waits=[])
+    assert status == 1 and "quota atteint" in out
+
+
+def test_an_unchanged_file_is_not_fetched_again(data_dir, server):
+    assert run(data_dir, "fichier")[0] == 0
+    assert (data_dir / "fichier.csv").read_bytes() == server.files["/files/fichier.csv"]
+    status, out = run(data_dir, "fichier")
+    assert status == 0 and "fichier : inchangé" in out
+    assert server.requests[-1][2].get("If-None-Match")
+
+
+def test_one_sync_at_a_time(data_dir):
+    with open(data_dir / sync.LOCK_FILE, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        status, out = run(data_dir, "travaux")
+    assert status == 3 and "une autre synchronisation est en cours" in out
+
+
+def test_unknown_or_sourceless_datasets_are_refused(data_dir, tmp_path):
+    assert run(data_dir, "nulle-part") == (2, "nulle-part : jeu de données inconnu du catalogue\n")
+
+
+def test_the_pages_and_extracts_show_the_fetch_date(data_dir, server):
+    import datetime as dt
+
+    from tests.apps import make_app
+
+    client = make_app(data_dir).server.test_client()  # started before the sync, as a server would be
+    before = {d["id"]: d for d in client.get("/api/catalogue.json").get_json()["datasets"]}
+    assert before["travaux"]["modified"] is None
+    assert run(data_dir, "travaux")[0] == 0
+    today = dt.datetime.now(dt.timezone.utc).astimezone().date().isoformat()
+    after = {d["id"]: d for d in client.get("/api/catalogue.json").get_json()["datasets"]}
+    assert after["travaux"]["modified"] == today and after["fichier"]["modified"] is None
+    extract = client.get("/export/travaux.json").get_json()
+    assert extract["metadata"]["refreshed"] == today and len(extract["records"]) == 6  # the new file, at once
