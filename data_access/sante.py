@@ -384,12 +384,17 @@ def territories(s: Selection) -> list[tuple[str, str, str]]:
 
 
 def trend(cube_: Cube, s: Selection) -> pd.DataFrame:
-    """Prevalence per year in each territory: columns x (year), series (territory), value. Years without the
-    cell are left out (a gap in the line), never read as 0."""
-    rows = [{"x": year, "series": label, "value": value} for year in cube_.years
-            for label, region, dept in territories(s)
-            if (value := cube_.value("prevalence", s.node, year, region, dept, s.sex, s.age)) is not None]
-    return pd.DataFrame(rows, columns=["x", "series", "value"])
+    """Prevalence per year in each territory: columns x (year), series (territory), value. A year without the
+    cell between two known ones is NaN (a gap in the line, « — » in the table), never 0 and never joined over;
+    the years before the first and after the last known one are left out."""
+    rows = []
+    for label, region, dept in territories(s):
+        values = {year: cube_.value("prevalence", s.node, year, region, dept, s.sex, s.age) for year in cube_.years}
+        known = [year for year, value in values.items() if value is not None]
+        rows += [{"x": year, "series": label, "value": np.nan if values[year] is None else values[year]}
+                 for year in cube_.years if known and known[0] <= year <= known[-1]]
+    data = pd.DataFrame(rows, columns=["x", "series", "value"])
+    return data.sort_values(["x"], kind="stable").reset_index(drop=True)
 
 
 def pyramid(cube_: Cube, s: Selection) -> pd.DataFrame:
@@ -549,18 +554,20 @@ def points(value: float | None) -> str:
 
 
 def trend_summary(data: pd.DataFrame, cube_: Cube) -> str:
-    years = sorted(data["x"].unique()) if not data.empty else []
+    years = sorted(data.dropna(subset=["value"])["x"].unique()) if not data.empty else []
     if len(cube_.years) < 2:
         return (f"Le fichier n'a qu'une année ({cube_.years[0] if cube_.years else '—'}) : il ne permet pas de "
                 "suivre l'évolution de la prévalence.")
     if len(years) < 2:
         return "Moins de deux années ont une valeur pour cette sélection : pas d'évolution à tracer."
     parts = []
-    for series, part in data.groupby("series", sort=False):
+    for series, part in data.dropna(subset=["value"]).groupby("series", sort=False):
         part = part.sort_values("x")
         first, last = part.iloc[0], part.iloc[-1]
         parts.append(f"{series} : {percent(first['value'])} en {first['x']}, {percent(last['value'])} en {last['x']}")
-    return f"Prévalence de {years[0]} à {years[-1]}. " + " ; ".join(parts) + "."
+    gaps = int(data["value"].isna().sum())
+    missing = f" {gaps} valeur(s) manquent dans le fichier : la courbe est interrompue." if gaps else ""
+    return f"Prévalence de {years[0]} à {years[-1]}. " + " ; ".join(parts) + "." + missing
 
 
 def pyramid_summary(data: pd.DataFrame) -> str:

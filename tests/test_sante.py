@@ -197,3 +197,23 @@ def test_access_to_care_per_commune(access):
         "x": [2022, 2022, 2023], "series": ["ensemble des communes (moyenne pondérée par la population)", "Elbeuf",
                                             "ensemble des communes (moyenne pondérée par la population)"],
         "value": [pytest.approx(9.0), 4.0, 12.0]}
+
+
+def test_a_missing_year_is_a_gap_not_a_join(table):
+    frame = table.frame[~((table.frame["annee"] == 2019) & (table.frame["dept"] == "999")
+                          & (table.frame["region"] == "28"))]  # Normandie's 2019 rows removed
+    extra = frame[frame["annee"] == 2020].assign(annee=2021)
+    cube = sante.cube(Table(frame=pd.concat([frame, extra]), fields=ROLE_FIELDS))
+    selection, _ = sante.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
+    trend = sante.trend(cube, selection)
+    normandie = trend[trend["series"] == "Normandie"]
+    assert normandie["x"].tolist() == [2020, 2021]  # nothing before its first known year
+    departement = trend[trend["series"] == "Seine-Maritime (76)"]
+    assert departement["x"].tolist() == [2019, 2020, 2021] and departement["value"].notna().all()
+    gapped = Table(frame=pd.concat([frame, extra])[lambda f: ~((f["annee"] == 2020) & (f["dept"] == "76"))],
+                   fields=ROLE_FIELDS)
+    cube = sante.cube(gapped)
+    selection, _ = sante.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
+    values = sante.trend(cube, selection).query("series == 'Seine-Maritime (76)'")["value"].tolist()
+    assert values[0] == 9.0 and np.isnan(values[1]) and values[2] == 10.0  # 2020 missing: a gap
+    assert "1 valeur(s) manquent dans le fichier" in sante.trend_summary(sante.trend(cube, selection), cube)
