@@ -74,7 +74,10 @@ class Repository:
             stamp = folder.stat().st_mtime_ns
         except OSError:
             stamp = 0
-        if stamp != self._dated[0]:
+        # two records written within one tick of the clock leave the same stamp: while the folder has just
+        # changed, read the records again (a few small files)
+        recent = stamp and time.time_ns() - stamp < 2_000_000_000
+        if stamp != self._dated[0] or recent:
             self._dated = (stamp, with_sync_dates(self._declared) if stamp else self._declared)
         return self._dated[1]
 

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -36,6 +37,8 @@ TIMEOUT = (10, 60)  # seconds to connect, and between two bytes received
 MAX_REDIRECTS = 5
 MAX_TRIES = 4  # 429 and 5xx answers are tried again at most this many times in all
 MAX_WAIT = 120  # seconds: a longer wait asked by a 429 fails the dataset instead
+MAX_DOWNLOAD = 1800  # seconds for a whole download: a server that trickles bytes cannot hold a sync forever
+FILE_MODE = 0o644  # the served files and records: readable by the app, whatever user runs it
 CHUNK = 1 << 16
 ODS_FORMATS = {"csv": "csv", "geojson": "geojson", "parquet": "parquet"}
 PARIS = dt.timezone(dt.timedelta(hours=1))
@@ -96,10 +99,17 @@ def read_state(data_dir: Path, dataset_id: str) -> dict:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(data)
-        temporary = Path(handle.name)
-    os.replace(temporary, path)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _wait_of(response) -> float | None:
@@ -160,24 +170,34 @@ def _download(response, target_dir: Path) -> Path:
     import requests
 
     expected = response.headers.get("Content-Length")
+    if "text/html" in response.headers.get("Content-Type", ""):
+        response.close()
+        raise SyncError("le serveur a répondu par une page web (text/html) et non par des données")
     handle = tempfile.NamedTemporaryFile(dir=target_dir, prefix=".sync-", suffix=".part", delete=False)
     path = Path(handle.name)
-    received = 0
+    deadline = time.monotonic() + MAX_DOWNLOAD
     try:
         with handle:
             for chunk in response.iter_content(CHUNK):
                 handle.write(chunk)
-                received += len(chunk)
-    except (requests.RequestException, OSError) as exc:
+                if time.monotonic() > deadline:
+                    raise SyncError(f"téléchargement trop long (plus de {MAX_DOWNLOAD} s)")
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Content-Length counts the bytes as sent (compressed when gzip was used), as the raw stream does
+        received = response.raw.tell() if hasattr(response.raw, "tell") else path.stat().st_size
+        if expected is not None and expected.isdigit() and int(expected) != received:
+            raise SyncError(f"téléchargement incomplet : {received} octets reçus sur {expected} annoncés")
+        os.chmod(path, FILE_MODE)
+    except (requests.RequestException, OSError, SyncError) as exc:
         path.unlink(missing_ok=True)
+        if isinstance(exc, SyncError):
+            raise
         cause = "délai dépassé pendant le téléchargement" if isinstance(exc, requests.Timeout) else \
             f"téléchargement interrompu ({type(exc).__name__})"
         raise SyncError(cause) from None
     finally:
         response.close()
-    if expected is not None and expected.isdigit() and int(expected) != received:
-        path.unlink(missing_ok=True)
-        raise SyncError(f"téléchargement incomplet : {received} octets reçus sur {expected} annoncés")
     return path
 
 
@@ -189,14 +209,14 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None) -> in
         try:
             with zipfile.ZipFile(candidate) as archive:
                 broken = archive.testzip()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError):
             raise SyncError("l'archive reçue n'est pas un zip valide") from None
         if broken:
             raise SyncError(f"l'archive reçue est abîmée ({broken})")
     try:
         table = read_table(dataset, candidate)
     except ReadError as exc:
-        raise SyncError(f"fichier illisible : {exc}") from None
+        raise SyncError(f"fichier illisible : {str(exc).replace(candidate.name, dataset.path)}") from None
     names = {f.name for f in table.fields}
     missing = [spec.name for spec in dataset.fields if spec.name not in names]
     if missing:
@@ -204,8 +224,9 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None) -> in
     roles = [spec.role for spec in dataset.fields if spec.role and table.role_field(spec.role) is None]
     if roles:
         raise SyncError(f"schéma changé : rôle(s) sans champ : {', '.join(roles)}")
-    if len(table) == 0 and previous_rows:
-        raise SyncError(f"export vide alors que le fichier servi a {previous_rows} lignes")
+    if len(table) == 0:
+        raise SyncError(f"export vide alors que le fichier servi a {previous_rows} lignes" if previous_rows
+                        else "export vide : rien à servir")
     return len(table)
 
 
@@ -234,7 +255,8 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         return Outcome(dataset.id, "échec", f"{dataset.path} est un dossier : la synchronisation écrit un fichier")
     state = read_state(data_dir, dataset.id)
     headers = {"Accept-Encoding": "gzip"}
-    if dataset.source.kind == "url" and target.is_file():
+    if dataset.source.kind == "url" and target.is_file() and state.get("sha256") == _sha256(target):
+        # the file in place is the one fetched: the server may answer « unchanged »
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
         if state.get("last_modified"):
@@ -247,7 +269,7 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
             _record(data_dir, dataset, {**state, "checked_at": _now()})
             return Outcome(dataset.id, "inchangé", "le serveur indique que le fichier n'a pas changé (304)")
         rows = validate(dataset, temporary, _previous_rows(dataset, target))
-        digest = hashlib.sha256(temporary.read_bytes()).hexdigest()
+        digest = _sha256(temporary)
         os.replace(temporary, target)  # atomic: readers see the old file or the new one, never a mix
         temporary = None
         _record(data_dir, dataset, {
@@ -257,9 +279,20 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         return Outcome(dataset.id, "mis à jour", f"{rows} lignes")
     except SyncError as exc:
         return Outcome(dataset.id, "échec", str(exc))
+    except Exception as exc:  # a disk, a reader…: this dataset fails, the others are still synced
+        log.exception("synchronisation de %s", dataset.id)
+        return Outcome(dataset.id, "échec", f"erreur inattendue ({type(exc).__name__} : {exc})")
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _now() -> str:
@@ -273,7 +306,10 @@ def _record(data_dir: Path, dataset: Dataset, state: dict) -> None:
 @contextlib.contextmanager
 def sync_lock(data_dir: Path):
     """One sync at a time on a data folder (an advisory lock the system releases if the process dies)."""
-    handle = open(data_dir / LOCK_FILE, "a+")
+    try:
+        handle = open(data_dir / LOCK_FILE, "a+")
+    except OSError as exc:
+        raise SyncError(f"impossible de créer le verrou dans {data_dir} ({exc.strerror})") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,11 +7,14 @@ in-process on 127.0.0.1, for the sync tests. It serves its fixtures, honours `re
 - "truncated": announces a Content-Length longer than the body it sends;
 - "schema": renames a column (`column`, the first by default);
 - "empty": the header only;
-- "slow": waits `delay` seconds before answering.
+- "slow": waits `delay` seconds before answering;
+- "html": answers 200 with a web page (a portal's error or login page);
+- "gzip": sends the body gzip-compressed (Content-Length is then the compressed size, as HTTP says).
 """
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import threading
 import time
@@ -84,6 +87,12 @@ class FakeServer:
             return self._send(request, 500, b"erreur interne", "text/plain")
         if kind == "slow":
             time.sleep(fault.get("delay", 2))
+        if kind == "html":
+            return self._send(request, 200, b"<!doctype html><html><body>Maintenance</body></html>\n",
+                              "text/html; charset=utf-8")
+        if kind == "gzip":
+            return self._send(request, 200, gzip.compress(body), media, {**(headers or {}),
+                                                                          "Content-Encoding": "gzip"})
         if kind == "truncated":
             request.send_response(200)
             request.send_header("Content-Type", media)

@@ -101,6 +101,7 @@ def test_dry_run_says_what_would_be_fetched_and_writes_nothing(data_dir, server)
     ({"kind": "schema", "column": "titre"}, "schéma changé : champ(s) déclaré(s) absent(s) : titre"),
     ({"kind": "empty"}, "export vide alors que le fichier servi a 1 lignes"),
     ({"kind": "slow", "delay": 2}, "délai"),
+    ({"kind": "html"}, "le serveur a répondu par une page web"),
 ])
 def test_a_failed_sync_leaves_the_served_file_as_it_was(data_dir, server, monkeypatch, fault, cause):
     monkeypatch.setattr(sync, "TIMEOUT", (1, 0.5))
@@ -179,3 +180,64 @@ def test_the_rouen_catalogue_reads_and_says_what_it_would_fetch(tmp_path):
             "datasets/travaux-json/exports/csv") in out
     assert "refine=epci_code%3A200023414" in out and "datasets/effectifs/exports/csv?where=" in out
     assert not list(tmp_path.glob("*.csv")) and not (tmp_path / ".sync").exists()  # nothing fetched or written
+
+
+def test_a_compressed_answer_is_counted_as_sent(data_dir, server):
+    server.faults["travaux-json"] = {"kind": "gzip"}
+    status, out = run(data_dir, "travaux")
+    assert status == 0 and "6 lignes" in out
+    assert (data_dir / "travaux.csv").stat().st_mode & 0o777 == 0o644  # readable by the app's user too
+
+
+def test_an_unexpected_error_fails_that_dataset_only(data_dir, server, monkeypatch):
+    before = (data_dir / "travaux.csv").read_bytes()
+
+    def broken(dataset, candidate, previous):
+        if dataset.id == "travaux":
+            raise RuntimeError("disque plein")
+        return 2
+
+    monkeypatch.setattr(sync, "validate", broken)
+    status, out = run(data_dir)
+    assert status == 1 and "travaux : échec — erreur inattendue (RuntimeError : disque plein)" in out
+    assert "fichier : mis à jour" in out  # the others are still synced
+    assert (data_dir / "travaux.csv").read_bytes() == before
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".sync-")]
+
+
+def test_reading_while_a_sync_replaces_never_sees_half_a_file(data_dir, server):
+    """A reader (the raw file, and the portal's extract of it) polls while the file is replaced again and
+    again by two versions: every read is one whole version, never a mix or a cut."""
+    import csv
+    import threading
+
+    from tests.apps import make_app
+
+    versions = [ROWS, [dict(r, titre=f"Nouveau titre {k} " + "x" * 2000) for k, r in enumerate(ROWS)]]
+    assert run(data_dir, "travaux")[0] == 0
+    whole = {(data_dir / "travaux.csv").read_bytes(), SERVED.encode()}
+    client = make_app(data_dir).server.test_client()
+    stop, reads, extracts, errors = threading.Event(), [], [], []
+
+    def reader():
+        while not stop.is_set():
+            try:
+                reads.append((data_dir / "travaux.csv").read_bytes())
+                body = client.get("/export/travaux.csv").get_data(as_text=True)
+                extracts.append(list(csv.reader(body.lstrip("\ufeff").splitlines(), delimiter=";")))
+            except Exception as exc:  # noqa: BLE001 - any failure is what the test looks for
+                errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for k in range(8):
+            server.tables["travaux-json"] = versions[k % 2]
+            assert run(data_dir, "travaux")[0] == 0
+            whole.add((data_dir / "travaux.csv").read_bytes())
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == [] and len(reads) > 8
+    assert all(read in whole for read in reads)  # always one whole version
+    assert all(len(rows) == 7 and all(len(r) == 5 for r in rows) for rows in extracts)  # header + 6 full rows
