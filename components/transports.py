@@ -13,7 +13,7 @@ from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
 from components.format import format_int
 from data_access import transports as T
 
-TIMETABLE_TRIPS = 30  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window
+TIMETABLE_TRIPS = 20  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window
 
 
 def badge(net, route: int) -> html.Span:
