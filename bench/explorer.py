@@ -16,6 +16,17 @@ def _post_callback(client, output: str, outputs, inputs, state) -> tuple[float, 
     return elapsed, len(response.data)
 
 
+def bench_app(data_dir: Path, **env: str):
+    """The app on a snapshot, its test client (first request made), and its repository."""
+    from config import load_settings
+    from factory import create_app
+
+    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench", **env}))
+    client = app.server.test_client()
+    client.get("/")
+    return app, client, app.server.extensions["portail"].repository
+
+
 def render(client, app, path: str, search: str = "") -> tuple[float, int]:
     key = next(k for k in app.callback_map if "_pages_content.children" in k)
     return _post_callback(client, key,
@@ -25,15 +36,10 @@ def render(client, app, path: str, search: str = "") -> tuple[float, int]:
 
 
 def explorer_figures(data_dir: Path, runs: int) -> list[str]:
-    from config import load_settings
     from data_access.dataset_view import facet_counts, facet_fields
     from data_access.query import parse_query
-    from factory import create_app
 
-    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}))
-    client = app.server.test_client()
-    client.get("/")
-    repository = app.server.extensions["portail"].repository
+    app, client, repository = bench_app(data_dir)
     sizes = {d.id: len(repository.table(d.id)) for d in repository.catalogue.datasets
              if not repository.unavailable_reason(d.id)}
     largest = max(sizes, key=sizes.get)

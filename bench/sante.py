@@ -7,20 +7,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.explorer import render
+from bench.explorer import bench_app, render
 
 PATH = "/tableaux-de-bord/sante"
 
 
 def sante_figures(data_dir: Path, runs: int) -> list[str]:
-    from config import load_settings
     from data_access import sante
-    from factory import create_app
 
-    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}))
-    client = app.server.test_client()
-    client.get("/")
-    repository = app.server.extensions["portail"].repository
+    app, client, repository = bench_app(data_dir)
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "sante"
                     and d.role_field("pathology_l1")), None)
     if dataset is None:

@@ -8,21 +8,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.explorer import render
+from bench.explorer import bench_app, render
 
 PATH = "/tableaux-de-bord/transports"
 
 
 def transports_figures(data_dir: Path, runs: int) -> list[str]:
-    from config import load_settings
     from data_access import transports as T
     from data_access.readers.gtfs import read_gtfs
-    from factory import create_app
 
-    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench", "TILE_URL": ""}))
-    client = app.server.test_client()
-    client.get("/")
-    repository = app.server.extensions["portail"].repository
+    app, client, repository = bench_app(data_dir, TILE_URL="")
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "transports" and d.format == "gtfs"),
                    None)
     if dataset is None:

@@ -5,20 +5,15 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bench.explorer import _post_callback, render
+from bench.explorer import _post_callback, bench_app, render
 
 PATH = "/tableaux-de-bord/travaux"
 
 
 def travaux_figures(data_dir: Path, runs: int) -> list[str]:
-    from config import load_settings
     from data_access.geo import commune_outlines
-    from factory import create_app
 
-    app = create_app(load_settings({"DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}))
-    client = app.server.test_client()
-    client.get("/")
-    repository = app.server.extensions["portail"].repository
+    app, client, repository = bench_app(data_dir)
     works = next((d for d in repository.catalogue.datasets if d.dashboard == "travaux"), None)
     if works is None:
         return ["tableau de bord Travaux : aucun jeu de données dans ce catalogue"]

@@ -1,7 +1,12 @@
 """Form controls shared by the pages."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import dash
 from dash import dcc, html
+
+from data_access.query import query_pairs
 
 
 def dropdown_field(label: str, class_name: str = "chart-control", **dropdown) -> html.Label:
@@ -44,3 +49,12 @@ def user_changes(values: dict, shown) -> dict:
     """The controls' values the reader changed (those that differ from what the page showed)."""
     shown = shown if isinstance(shown, dict) else {}
     return {k: v for k, v in values.items() if _plain(v) != shown.get(k)}
+
+
+def dataset_search(dataset_id, shown, current, keep: tuple[str, ...] = ()):
+    """The URL when the reader picks another dataset: its own filters start afresh, the `keep` parameters stay.
+    No update when nothing was picked (the page being drawn) or for a forged value."""
+    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
+        return dash.no_update
+    kept = {k: v for k, v in query_pairs(current if isinstance(current, str) else "") if k in keep}  # the last
+    return "?" + urlencode([("jeu", dataset_id), *kept.items()])

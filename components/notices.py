@@ -12,3 +12,8 @@ def notices(errors) -> html.Div | None:
         html.P("Certains paramètres de l'adresse ont été ignorés :", className="mb-1"),
         html.Ul([html.Li([html.Code(e.param), f" : {e.message}"]) for e in errors]),
     ], className="notice-params", role="alert")
+
+
+def unavailable(title: str, message: str, picker=None) -> html.Div:
+    """A dashboard that cannot be drawn: its title, the dataset picker when there is one, and why (French)."""
+    return html.Div([html.H1(title), picker, html.P(message, className="notice-unavailable", role="alert")])

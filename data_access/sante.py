@@ -19,6 +19,7 @@ import pandas as pd
 
 from .query import FilterError
 from .readers.base import FieldInfo, Table
+from .readers.base import Roles as BaseRoles
 from .territoires import DEPARTEMENTS, REGIONS, dept_of_commune
 
 # The aggregate codes of the CNAM file, in one place.
@@ -33,13 +34,7 @@ ROLES = ("year", "pathology_l1", "pathology_l2", "pathology_l3", "region", "dept
          "patients", "population", "prevalence")
 
 
-@dataclass(frozen=True)
-class Roles:
-    columns: dict[str, str]
-
-    def __getitem__(self, role: str) -> str | None:
-        return self.columns.get(role)
-
+class Roles(BaseRoles):
     @property
     def missing_required(self) -> list[str]:
         missing = [r for r in ("year", "pathology_l1", "region", "dept", "sex", "age_class") if not self[r]]
@@ -49,7 +44,7 @@ class Roles:
 
 
 def find_roles(table: Table) -> Roles:
-    return Roles({role: f.name for role in ROLES if (f := table.role_field(role)) is not None})
+    return Roles.of(table, ROLES)
 
 
 def is_pathology_table(table: Table) -> bool:
@@ -636,3 +631,14 @@ def choice_params(roles: dict[str, str], choice: str, value) -> dict[str, str | 
                 if roles.get(r)}
     role = roles.get(CHOICE_ROLES.get(choice, ""))
     return {f"refine.{role}": None if value in (None, "") else str(value)} if role else {}
+
+
+def evolution_summary(data: pd.DataFrame, label: str, unit: str) -> str:
+    """The access-to-care evolution in words: each series' first and last value."""
+    def value(v: float) -> str:
+        return f"{v:.1f}".replace(".", ",")
+
+    parts = [f"{series} : {value(part['value'].iloc[0])} en {part['x'].iloc[0]}, "
+             f"{value(part['value'].iloc[-1])} en {part['x'].iloc[-1]}"
+             for series, part in ((s, p.sort_values("x")) for s, p in data.groupby("series", sort=False))]
+    return f"{label}{' (' + unit + ')' if unit else ''} par année. " + " ; ".join(parts) + "."

@@ -483,6 +483,19 @@ def _stop_order(patterns: list[tuple]) -> list[int]:
     return ordered
 
 
+def departures_per_hour(grid: Timetable) -> pd.DataFrame:
+    """Departures from the first stop per hour (x « 07 h », « 00 h (+1) » after midnight; value)."""
+    data = grid.per_hour.rename_axis("x").reset_index(name="value")
+    data["x"] = [f"{int(h) % 24:02d} h" + (" (+1)" if h >= 24 else "") for h in data["x"]]
+    return data
+
+
+def per_hour_summary(data: pd.DataFrame, trips: int, line: str, direction: str) -> str:
+    busiest = f", le plus de départs entre {data.loc[data['value'].idxmax(), 'x']} et l'heure suivante." \
+        if len(data) else "."
+    return f"{trips} départs de la ligne {line} ({direction}) ce jour-là{busiest}"
+
+
 def intervals(starts: np.ndarray) -> dict[str, float | None]:
     """The average minutes between departures in the peak and off-peak hours (None with fewer than two)."""
     result = {}
@@ -658,6 +671,12 @@ def stop_modes(net: Network) -> list[set]:
             result[stop_code].add(mode)
         net._stop_modes = result
     return net._stop_modes
+
+
+def stops_of_mode(net: Network, mode: str) -> np.ndarray:
+    """The codes of the stops a mode serves (on any day)."""
+    return _memo(net, ("stops of mode", mode), lambda: np.array(
+        [i for i, found in enumerate(stop_modes(net)) if mode in found], dtype=np.int64))
 
 
 def modes(net: Network) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .readers.base import Roles as BaseRoles
 from .readers.base import Table
 
 ROLES = ("id", "title", "description", "commune", "area", "type", "owner", "status", "start_date",
@@ -33,14 +34,8 @@ DEFINITIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Roles:
+class Roles(BaseRoles):
     """The columns that play each role in a works dataset (None when no field declares it)."""
-
-    columns: dict[str, str]
-
-    def __getitem__(self, role: str) -> str | None:
-        return self.columns.get(role)
 
     @property
     def missing_required(self) -> list[str]:
@@ -67,11 +62,9 @@ def late_is_known(roles: Roles) -> bool:
 
 
 def find_roles(table: Table) -> Roles:
-    columns = {role: f.name for role in ROLES if (f := table.role_field(role)) is not None}
+    roles = Roles.of(table, ROLES)
     geometry = table.geometry_field
-    if geometry is not None:
-        columns["geometry"] = geometry.name
-    return Roles(columns)
+    return Roles({**roles.columns, "geometry": geometry.name}) if geometry is not None else roles
 
 
 def site_titles(table: Table, roles: Roles) -> pd.Series:

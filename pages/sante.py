@@ -8,12 +8,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart import chart_card
-from components.controls import dataset_picker, dropdown_field, last, shown_values, user_changes
+from components.controls import dataset_picker, dataset_search, dropdown_field, last, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date
 from components.kpi import kpi_list
-from components.notices import notices
+from components.notices import notices, unavailable
 from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
                               ranking_card)
 from components.shell import section
@@ -61,8 +61,7 @@ PAGE_PARAMS = ("jeu", "indicateur", "commune")
 
 
 def _unavailable(message: str, picker=None) -> html.Div:
-    return html.Div([html.H1("Tableau de bord Santé"), picker,
-                     html.P(message, className="notice-unavailable", role="alert")])
+    return unavailable("Tableau de bord Santé", message, picker)
 
 
 def layout(**params):
@@ -212,7 +211,7 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
     if evolution["x"].nunique() > 1:
         parts.append(html.H3(title))
         parts.append(chart_card(Ids.ACCESS_TREND, evolution, ChartSpec(chart="line", x="annee"),
-                                _evolution_summary(evolution, indicator.label, unit), indicator.label, "Année",
+                                sante.evolution_summary(evolution, indicator.label, unit), indicator.label, "Année",
                                 "Territoire"))
     select = ",".join(f.name for f in (table.role_field("year"), table.role_field("commune"),
                                        table.role_field("commune_name"), table.role_field("population"), indicator)
@@ -223,16 +222,6 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
     parts.append(download_menu(dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
                                menu_id=Ids.EXPORT_ACCESS))
     return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", *parts), indicator.name
-
-
-def _evolution_summary(data, label: str, unit: str) -> str:
-    parts = []
-    for series, part in data.groupby("series", sort=False):
-        part = part.sort_values("x")
-        value = lambda v: f"{v:.1f}".replace(".", ",")  # noqa: E731
-        parts.append(f"{series} : {value(part['value'].iloc[0])} en {part['x'].iloc[0]}, "
-                     f"{value(part['value'].iloc[-1])} en {part['x'].iloc[-1]}")
-    return f"{label}{' (' + unit + ')' if unit else ''} par année. " + " ; ".join(parts) + "."
 
 
 @callback(
@@ -297,6 +286,4 @@ def choose_commune(feature, codes, current):
 )
 def change_dataset(dataset_id, shown):
     """Another pathologies file: its own choices."""
-    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
-        return dash.no_update
-    return "?" + urlencode([("jeu", dataset_id)])
+    return dataset_search(dataset_id, shown, "")

@@ -12,12 +12,12 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dataset_picker, dropdown_field, last, shown_values, user_changes
+from components.controls import dataset_picker, dataset_search, dropdown_field, last, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
-from components.notices import notices
+from components.notices import notices, unavailable
 from components.shell import section
 from components.transports import (badge, coverage_view, departures_table, lines_overlay, point_overlay,
                                    timetable_grid)
@@ -61,8 +61,7 @@ def choice_id(param: str) -> dict:
 
 
 def _unavailable(message: str, picker=None) -> html.Div:
-    return html.Div([html.H1("Tableau de bord Transports"), picker,
-                     html.P(message, className="notice-unavailable", role="alert")])
+    return unavailable("Tableau de bord Transports", message, picker)
 
 
 def _now_paris() -> dt.datetime:
@@ -122,7 +121,7 @@ def layout(**params):
     # the parts first: their parameters' notices go in the list shown at the top
     shown = {"date": day.isoformat(), "mode": mode, "jeu": dataset.id}  # what each control shows, filled below
     line_parts = _line_view(net, dataset, params, day, mode, href, shown)
-    stop_parts = _stop_view(net, dataset, params, day, heure, href, shown)
+    stop_parts = _stop_view(net, dataset, formats_for(table), params, day, heure, href, shown)
     coverage_parts = _coverage(repository, net, params, day, portal.settings.tile_url, errors, shown)
     mode_words = f" — {T.mode_label(mode)}" if mode else ""
     validity = f"du {format_date(net.first_date)} au {format_date(net.last_date)}" if net.first_date else \
@@ -156,9 +155,7 @@ def layout(**params):
 
 
 def _map(repository, dataset, table, net, mode, page_href):
-    served = np.arange(len(table))
-    if mode:
-        served = np.array([i for i, found in enumerate(T.stop_modes(net)) if mode in found], dtype=np.int64)
+    served = T.stops_of_mode(net, mode) if mode else np.arange(len(table))
     overlays = [lines_overlay(dataset.id, repository.version(dataset.id), mode)]
     for other in repository.catalogue.datasets:
         if other.id != dataset.id and other.role_field("capacity") and not repository.unavailable_reason(other.id):
@@ -204,12 +201,8 @@ def _line_view(net, dataset, params, day, mode, href, shown: dict) -> list:
         (minutes(gaps["peak"]), "intervalle moyen en pointe", "entre deux départs, 7 h–9 h et 16 h 30–18 h 30"),
         (minutes(gaps["off_peak"]), "intervalle moyen en heures creuses", "entre deux départs, 9 h–16 h 30"),
     ]
-    per_hour = grid.per_hour.rename_axis("x").reset_index(name="value")
-    per_hour["x"] = [f"{int(h) % 24:02d} h" + (" (+1)" if h >= 24 else "") for h in per_hour["x"]]
-    summary = (f"{len(grid.trips)} départs de la ligne {net.routes.at[route, 'name']} "
-               f"({dict(ways)[direction]}) ce jour-là" + (f", le plus de départs entre "
-                                                          f"{per_hour.loc[per_hour['value'].idxmax(), 'x']} et "
-                                                          "l'heure suivante." if len(per_hour) else "."))
+    per_hour = T.departures_per_hour(grid)
+    summary = T.per_hour_summary(per_hour, len(grid.trips), net.routes.at[route, "name"], dict(ways)[direction])
     controls = html.Div([
         dropdown_field("Ligne", id=choice_id("ligne"), value=str(net.routes.at[route, "route_id"]), clearable=False,
                        searchable=True, options=[{"label": T.route_label(net, r), "value": str(net.routes.at[r,
@@ -238,11 +231,7 @@ def _line_view(net, dataset, params, day, mode, href, shown: dict) -> list:
     ]
 
 
-def table_of(dataset):
-    return current_portal().repository.table(dataset.id)
-
-
-def _stop_view(net, dataset, params, day, heure, href, shown: dict) -> list:
+def _stop_view(net, dataset, formats, params, day, heure, href, shown: dict) -> list:
     text = last(params.get("recherche")) or ""
     shown.update(recherche=text, heure=T.clock(heure))
     found = T.search_stops(net, text) if text else None
@@ -263,7 +252,7 @@ def _stop_view(net, dataset, params, day, heure, href, shown: dict) -> list:
         else:
             parts.append(html.Ul([html.Li(dcc.Link(name, href=href(arret=stop)))
                                   for stop, name in zip(found["stop_id"], found["name"])], className="stop-results"))
-            parts.append(download_menu(dataset.id, formats_for(table_of(dataset)), urlencode(
+            parts.append(download_menu(dataset.id, formats, urlencode(
                 [("q", text), ("vue", href())]), len(found), menu_id=Ids.EXPORT_STOPS))
     if stop_id and not len(codes):
         parts.append(html.P(f"L'arrêt « {stop_id} » n'est pas dans ce réseau.", className="notice-params"))
@@ -356,6 +345,5 @@ def change_choice(values, ids, shown, current):
     prevent_initial_call=True,
 )
 def change_dataset(dataset_id, shown):
-    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
-        return dash.no_update
-    return "?" + urlencode([("jeu", dataset_id)])
+    """Another feed: its own lines and stops."""
+    return dataset_search(dataset_id, shown, "")

@@ -10,18 +10,17 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dataset_picker, last, shown_values, user_changes
+from components.controls import dataset_picker, dataset_search, last, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
-from components.notices import notices
+from components.notices import notices, unavailable
 from components.shell import section
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.portal import current_portal
-from data_access.query import (FilterError, describe_query, parse_date_value, parse_query, query_pairs,
-                               row_positions)
+from data_access.query import FilterError, describe_query, parse_date_value, parse_query, row_positions
 from data_access.repository import DatasetUnavailable, UnknownDataset, pick_dataset
 from components.travaux import (COMMUNE_LAYERS, commune_layers, gantt_card, my_commune, progress_card,
                                 size_legend_items, status_legend)
@@ -81,8 +80,7 @@ def _reference_date(params: dict, errors: list) -> dt.date:
 
 
 def _unavailable(message: str, picker=None) -> html.Div:
-    return html.Div([html.H1("Tableau de bord des travaux"), picker,
-                     html.P(message, className="notice-unavailable", role="alert")])
+    return unavailable("Tableau de bord des travaux", message, picker)
 
 
 def _commune_layers(repository, dataset, table, roles, positions, missing: list, shown) -> tuple[list, object]:
@@ -300,7 +298,4 @@ def change_period(since, until, dataset_id, shown, current):
 )
 def change_dataset(dataset_id, shown, current):
     """Another dataset: its own filters and communes, so only the reference date is kept."""
-    if not isinstance(dataset_id, str) or not user_changes({"jeu": dataset_id}, shown):
-        return dash.no_update
-    date = [v for k, v in query_pairs(current if isinstance(current, str) else "") if k == "date"]
-    return "?" + urlencode([("jeu", dataset_id)] + [("date", d) for d in date[-1:]])
+    return dataset_search(dataset_id, shown, current, keep=("date",))

@@ -74,3 +74,22 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The columns that play a dashboard's roles in a table (a role no field declares is None). Each dashboard
+    lists its roles and says which it cannot do without (`missing_required`)."""
+
+    columns: dict[str, str]
+
+    def __getitem__(self, role: str) -> str | None:
+        return self.columns.get(role)
+
+    @classmethod
+    def of(cls, table: Table, roles: tuple[str, ...]):
+        return cls({role: f.name for role in roles if (f := table.role_field(role)) is not None})
+
+    @property
+    def missing_required(self) -> list[str]:
+        return []
