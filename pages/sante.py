@@ -102,7 +102,8 @@ def layout(**params):
                             "Prévalence (%)", "Année", "Territoire") if trend["x"].nunique() > 1 else \
         html.P(sante.trend_summary(trend, cube), className="notice-params", id=Ids.TREND)
     controls = html.Div([
-        dropdown_field("Pathologie (effectifs du département, tous sexes, tous âges)", "chart-control pathology-picker", id=Ids.PATHOLOGY, value=selection.node,
+        dropdown_field("Pathologie (patients : tous sexes, tous âges)", "chart-control pathology-picker",
+                       id=Ids.PATHOLOGY, value=selection.node,
                        options=picker_options(sante.picker_entries(cube, selection)), clearable=False,
                        searchable=True),
         dropdown_field("Année", id=Ids.YEAR, value=selection.year, options=cube.years, clearable=False,
