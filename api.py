@@ -41,7 +41,8 @@ def dataset_metadata(dataset: Dataset, reason: str | None) -> dict:
         "available": reason is None,
         "unavailable_reason": reason,
         "fields": [
-            {k: v for k, v in vars(f).items() if v not in (None, False)} for f in dataset.fields
+            {k: list(v) if isinstance(v, tuple) else v for k, v in vars(f).items() if v not in (None, False, ())}
+            for f in dataset.fields
         ],
     }
 

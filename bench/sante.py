@@ -13,7 +13,7 @@ PATH = "/tableaux-de-bord/sante"
 
 
 def sante_figures(data_dir: Path, runs: int) -> list[str]:
-    from data_access import sante
+    from data_access import sante, sante_choices
 
     app, client, repository = bench_app(data_dir)
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "sante"
@@ -28,7 +28,7 @@ def sante_figures(data_dir: Path, runs: int) -> list[str]:
     nodes = [n for n in cube.nodes.values() if n.has_data]
 
     def search(node, year) -> str:
-        levels = [f"refine.{roles[r]}" for r in sante.LEVEL_ROLES]
+        levels = [f"refine.{roles[r]}" for r in sante_choices.LEVEL_ROLES]
         return "?" + urlencode(list(zip(levels, node.parts)) + [(f"refine.{roles['year']}", year)])
 
     lines = [f"tableau de bord Santé ({dataset.id}, {len(table)} lignes, {len(nodes)} pathologies, "

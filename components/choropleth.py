@@ -26,6 +26,25 @@ def shade_hideout(rows, values, texts: list[str], size: int, chosen: int | None 
     return hideout, bounds
 
 
+ROUEN = [49.44, 1.09]
+
+
+def base_layers(tile_url: str) -> list:
+    """The map's background tiles, with their attribution; none when TILE_URL is empty (the data still draws)."""
+    if not tile_url:
+        return []
+    return [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap" if "openstreetmap" in tile_url
+                         else "Fond de carte")]
+
+
+def commune_map(map_id: str, layers: list, tile_url: str, height: str = "55vh") -> dl.Map:
+    """A map of the communes: the background, then the given layers; no animation (a page drawn again by a
+    filter would remove the map mid-animation, and motion helps nobody read a map)."""
+    return dl.Map(base_layers(tile_url) + layers, id=map_id, center=ROUEN, zoom=10,
+                  style={"height": height, "width": "100%"}, className="dataset-map", zoomAnimation=False,
+                  fadeAnimation=False, markerZoomAnimation=False, inertia=False)
+
+
 def shaded_layer(url: str, hideout: dict, **props) -> dl.GeoJSON:
     return dl.GeoJSON(url=url, hideout=hideout, style={"variable": "portail.carte.aplat"},
                       onEachFeature={"variable": "portail.carte.infobulle"}, **props)

@@ -17,6 +17,16 @@ def dropdown_field(label: str, class_name: str = "chart-control", **dropdown) ->
                       className=class_name)
 
 
+def clicked_item(feature, items):
+    """What a click on a map's feature chooses: the item at the feature's row (its property `i`) in `items`, or
+    None for a forged or stale click."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    position = properties.get("i") if isinstance(properties, dict) else None
+    if type(position) is not int or not isinstance(items, list) or not 0 <= position < len(items):
+        return None
+    return items[position]
+
+
 def last(value):
     """A URL parameter given several times counts once, with its last value."""
     return value[-1] if isinstance(value, list) else value

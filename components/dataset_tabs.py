@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_leaflet as dl  # imported with the app: Dash refuses a component library loaded in a callback
 from dash import dcc, html
 
+from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
 from components.format import format_date, format_int, plural
@@ -33,7 +34,6 @@ RECORD_ID = "jeu-carte-fiche"
 RECORD_CARD_ID = "jeu-carte-fiche-type"  # which card a click on the map opens (a page's own, or the record's)
 OVERLAY_PANE = "couches-sous-les-objets"
 MAP_CONTROL_ID = "jeu-carte-couches"  # the control of the extra layers (its `overlays`: the names switched on)
-ROUEN = [49.44, 1.09]
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
                "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
 
@@ -126,8 +126,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         if filtered and "filter" not in layer:  # the subset URL is not used when styling: filter in the browser
             layer.update(hideout={**layer["hideout"], "garder": position_bitmap(positions, len(table))},
                          filter={"variable": "portail.carte.garde"})
-    attribution = "© contributeurs OpenStreetMap" if "openstreetmap" in tile_url else "Fond de carte"
-    layers = [dl.TileLayer(url=tile_url, attribution=attribution)] if tile_url else []
+    layers = base_layers(tile_url)
     layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
                              superClusterOptions={"radius": 60}, **layer))
     if overlays:

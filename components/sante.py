@@ -2,17 +2,15 @@
 the communes map of access to care, and the methodology (pure builders)."""
 from __future__ import annotations
 
-import dash_leaflet as dl
 import numpy as np
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.chart import AXIS, LIGHT, PALETTE, PATTERNS, figure_card, rows_table
-from components.choropleth import shade_hideout, shade_legend, shaded_layer
+from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.format import format_date, format_int
-from data_access import sante
+from data_access import sante, sante_choices, sante_words
 
-ROUEN = [49.44, 1.09]
 
 
 def picker_options(entries: list[dict]) -> list[dict]:
@@ -32,7 +30,7 @@ def picker_options(entries: list[dict]) -> list[dict]:
     return options
 
 
-def figure_items(figures: sante.Figures, s: sante.Selection, cube) -> list[tuple[str, str, str]]:
+def figure_items(figures: sante.Figures, s: sante_choices.Selection, cube) -> list[tuple[str, str, str]]:
     """The key figures as (value, label, definition), each definition readable by a citizen."""
     who = f"{sante.SEX_LABELS[s.sex]}, {sante.age_label(cube, s.age)}"
     dept = sante.dept_label(s.dept)
@@ -40,11 +38,11 @@ def figure_items(figures: sante.Figures, s: sante.Selection, cube) -> list[tuple
     items = [
         (format_int(figures.patients) if figures.patients is not None else "non disponible",
          f"patients en {s.year}", f"personnes prises en charge pour cette pathologie, {dept}, {who}"),
-        (sante.percent(figures.prevalence), f"prévalence, {dept}",
+        (sante_words.percent(figures.prevalence), f"prévalence, {dept}",
          "part de la population de référence (personnes ayant eu des soins remboursés) prise en charge"),
-        (sante.percent(figures.prevalence_region), f"prévalence, {region}", "la même part dans toute la région"),
-        (sante.percent(figures.prevalence_france), "prévalence, France", "la même part en France entière"),
-        (sante.points(figures.gap_france), "écart à la France",
+        (sante_words.percent(figures.prevalence_region), f"prévalence, {region}", "la même part dans toute la région"),
+        (sante_words.percent(figures.prevalence_france), "prévalence, France", "la même part en France entière"),
+        (sante_words.points(figures.gap_france), "écart à la France",
          "prévalence du département moins celle de la France, en points de pourcentage"),
     ]
     if figures.change_note:
@@ -53,13 +51,13 @@ def figure_items(figures: sante.Figures, s: sante.Selection, cube) -> list[tuple
         change = round(figures.change_patients) if figures.change_patients is not None else None
         patients = "" if change is None else " ; patients stables" if change == 0 else \
             f" ; patients {change:+d}\u202f%".replace("-", "−")
-        items.append((sante.points(figures.change_points), f"évolution depuis {figures.first_year}",
+        items.append((sante_words.points(figures.change_points), f"évolution depuis {figures.first_year}",
                       f"prévalence de {s.year} moins celle de {figures.first_year}, dans le département{patients}"))
     return items
 
 
 def _percent_cell(value) -> str:
-    return "—" if value is None or value != value else sante.percent(value, 2)
+    return "—" if value is None or value != value else sante_words.percent(value, 2)
 
 
 def pyramid_card(graph_id: str, data) -> html.Figure:
@@ -75,12 +73,12 @@ def pyramid_card(graph_id: str, data) -> html.Figure:
     ticks = [-top, -top / 2, 0, top / 2, top]
     fig.update_layout(barmode="relative", height=max(320, 22 * len(data) + 100), **LIGHT,
                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.12},
-                      xaxis={"tickvals": ticks, "ticktext": [sante.percent(abs(t)) for t in ticks],
+                      xaxis={"tickvals": ticks, "ticktext": [sante_words.percent(abs(t)) for t in ticks],
                              "title": "prévalence (hommes à gauche, femmes à droite)", **AXIS},
                       yaxis={"automargin": True, "categoryorder": "array", "categoryarray": list(data["label"])},
                       separators=", ")
     rows = [[r.label, _percent_cell(r.hommes), _percent_cell(r.femmes)] for r in data.itertuples()]
-    return figure_card(graph_id, fig, sante.pyramid_summary(data),
+    return figure_card(graph_id, fig, sante_words.pyramid_summary(data),
                        rows_table(["Classe d'âge", "Hommes", "Femmes"], rows, "Prévalence par âge et par sexe"))
 
 
@@ -89,11 +87,11 @@ def ranking_card(graph_id: str, data, place: str) -> html.Figure:
     (diverging from 0): above France one way, below the other, with their own pattern. The chosen one in bold.
     Without France in the file, no bars (they would be empty): the summary says why, the table gives the rest."""
     rows = [[r.label + (" (choisie)" if r.chosen else ""), _percent_cell(r.prevalence), _percent_cell(r.france),
-             sante.points(r.gap)] for r in data.itertuples()]
+             sante_words.points(r.gap)] for r in data.itertuples()]
     table = rows_table(["Pathologie", f"Prévalence, {place}", "Prévalence, France", "Écart"], rows,
                        "Pathologies classées par prévalence")
     if not data["gap"].notna().any():
-        return html.Div([html.P(sante.ranking_summary(data, place), className="chart-summary", id=graph_id),
+        return html.Div([html.P(sante_words.ranking_summary(data, place), className="chart-summary", id=graph_id),
                          table], className="chart-card")
     data = data.iloc[::-1]  # plotly draws the first bar at the bottom
     labels = [f"<b>{r.label}</b>" if r.chosen else r.label for r in data.itertuples()]
@@ -108,11 +106,11 @@ def ranking_card(graph_id: str, data, place: str) -> html.Figure:
                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.2},
                       xaxis={"title": "écart à la France (points de prévalence)", "zeroline": True, **AXIS},
                       yaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels})
-    return figure_card(graph_id, fig, sante.ranking_summary(data.iloc[::-1], place), table)
+    return figure_card(graph_id, fig, sante_words.ranking_summary(data.iloc[::-1], place), table)
 
 
 def access_map(map_id: str, layer_id: str, outlines, version: str, data, rows_of: dict, chosen_row, tile_url: str,
-               label: str, unit: str) -> tuple[dl.Map, list]:
+               label: str, unit: str) -> tuple[object, list]:
     """The communes shaded by the indicator (a click chooses one), and the legend's words."""
     size = len(rows_of) and max(rows_of.values()) + 1
     texts = [""] * size
@@ -123,14 +121,9 @@ def access_map(map_id: str, layer_id: str, outlines, version: str, data, rows_of
     known = data[data["code"].isin(rows_of)]
     hideout, bounds = shade_hideout([rows_of[c] for c in known["code"]], known["value"], texts, size,
                                     chosen_row)
-    layers = [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap" if "openstreetmap" in tile_url
-                           else "Fond de carte")] if tile_url else []
-    layers.append(shaded_layer(f"/api/geo/{outlines.id}.geojson?v={version}", hideout, id=layer_id,
-                               zoomToBounds=True))
+    layer = shaded_layer(f"/api/geo/{outlines.id}.geojson?v={version}", hideout, id=layer_id, zoomToBounds=True)
     show = lambda v: f"{v:.1f}".replace(".", ",")  # noqa: E731
-    return (dl.Map(layers, id=map_id, center=ROUEN, zoom=10, style={"height": "55vh", "width": "100%"},
-                   className="dataset-map", zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False,
-                   inertia=False),
+    return (commune_map(map_id, [layer], tile_url),
             shade_legend(f"{label} ({unit})" if unit else label, bounds, show, none="0", missing="pas de valeur"))
 
 

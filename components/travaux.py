@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dash_leaflet as dl
 import plotly.graph_objects as go
 from dash import html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
-from components.choropleth import shade_hideout, shade_legend, shaded_layer
-from components.controls import dropdown_field
-from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
-from components.format import format_date, format_int, plural
-from data_access.travaux import (LATE_CODE, LATE_PROGRESS_MARGIN, MAP_LEGEND, class_counts, commune_choices, find_roles,
-                                 gantt_summary, in_my_commune, money, progress_summary, site_details, size_legend)
+from components.dataset_tabs import RECORD_CARDS, record_card
+from components.format import format_date
+from data_access.travaux import LATE_PROGRESS_MARGIN, find_roles, money
+from data_access.travaux_charts import gantt_summary, progress_summary
+from data_access.travaux_map import LATE_CODE, MAP_LEGEND, class_counts, site_details, size_legend
 
 
 def _fmt(value) -> str:
@@ -88,42 +86,10 @@ def status_legend(codes: str, positions, late_known: bool = True) -> html.Ul:
                    className="map-legend", **{"aria-label": "Légende de la carte"})
 
 
-def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date) -> html.Div:
-    """The citizen's view: pick a commune, see what is being dug up there now and in the next 30 days."""
-    choices = commune_choices(table, roles)
-    chosen = chosen[-1] if isinstance(chosen, list) else chosen
-    chosen = chosen if chosen in choices else None
-    # without a commune, the area (a postcode, a district) stands in for it
-    commune = bool(roles["commune"] or table.role_field("commune_name"))
-    place, a_place = ("Ma commune", "une commune") if commune else ("Mon secteur", "un secteur (code postal, quartier)")
-    picker = dropdown_field(place, "chart-control my-commune-picker", id=picker_id, options=choices, value=chosen,
-                            placeholder=f"Choisir {a_place}…", clearable=True)
-    if chosen is None:
-        return html.Div([picker, html.P(f"Choisissez {a_place} pour voir ses chantiers en cours et à venir.",
-                                        className="print-hide")])
-    sites = in_my_commune(table, roles, chosen, reference, data_date)
-    if sites.empty:
-        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",
-                                        id=list_id)])
-    items = []
-    for site in sites.itertuples():
-        impact = None
-        if site.impact is not None and site.impact == site.impact:
-            impact = html.P([html.Strong("Circulation : "), site.impact],
-                            className="site-impact" + (" disrupts" if site.disrupts else ""))
-        items.append(html.Li(html.Article([
-            html.H3(site.title),
-            html.P(f"{site.status}{' (en retard)' if site.late else ''} — du {site.start:%d/%m/%Y} au "
-                   f"{site.planned_end:%d/%m/%Y} (fin prévue)"),
-            impact,
-        ], className="site-card")))
-    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}, ceux qui "
-                                    "gênent la circulation d'abord :"),
-                     html.Ul(items, id=list_id, className="site-cards")])
-
-
-def _day(value) -> str:
-    return "—" if value is None else format_date(value.date() if hasattr(value, "date") else value)
+def day_text(value) -> str:
+    if value is None or value != value:  # None or NaT: the feed gives no date
+        return "—"
+    return format_date(value.date() if hasattr(value, "date") else value)
 
 
 PROGRESS_TEXT_ID = "fiche-avancement-texte"  # names the site card's progress bar
@@ -145,11 +111,11 @@ def site_card(table, position: int, card: dict) -> html.Div:
              ("Commune" if table.role_field("commune_name") or table.role_field("commune") else "Secteur",
               site["place"]),
              ("Type de travaux", site["type"]), ("Maître d'ouvrage", site["owner"]),
-             ("Début", _day(site["start"])), ("Fin prévue", _day(site["planned_end"])),
-             ("Fin réelle", _day(site["actual_end"]) if site["actual_end"] is not None else None),
+             ("Début", day_text(site["start"])), ("Fin prévue", day_text(site["planned_end"])),
+             ("Fin réelle", day_text(site["actual_end"]) if site["actual_end"] is not None else None),
              ("Budget prévu", money(site["budget_planned"]) if site["budget_planned"] is not None else None),
              ("Budget engagé", money(site["budget_committed"]) if site["budget_committed"] is not None else None),
-             ("Impact sur la circulation", site["impact"])]
+             ("Zone concernée", site["area"]), ("Impact sur la circulation", site["impact"])]
     items = [part for label, value in facts if value is not None
              for part in (html.Dt(label), html.Dd(str(value)))]
     progress = None
@@ -161,8 +127,13 @@ def site_card(table, position: int, card: dict) -> html.Div:
             html.Progress(value=str(done), max="100", className="site-progress",
                           **{"aria-labelledby": PROGRESS_TEXT_ID}),
         ])
-    return html.Article([html.H3(site["title"]), progress, html.Dl(items, className="dataset-facts"),
-                         html.P(site["description"]) if site["description"] else None], className="site-card")
+    return html.Article([
+        html.H3(site["title"]), progress, html.Dl(items, className="dataset-facts"),
+        html.P(site["summary"], className="site-summary") if site["summary"] else None,
+        html.P(site["description"], className="site-description") if site["description"] else None,
+        html.A(["Avis de travaux", html.Span(" (site externe)", className="visually-hidden")], href=site["link"],
+               rel="noopener noreferrer", className="site-link") if site["link"] else None,
+    ], className="site-card")
 
 
 RECORD_CARDS["travaux"] = site_card  # a click on the Travaux map opens this card
@@ -175,33 +146,3 @@ def size_legend_items(thresholds) -> html.P | None:
         return None
     return html.P("Taille des points et épaisseur des traits selon le budget prévu, du plus petit au plus grand : "
                   + " ; ".join(words) + " ; budget inconnu : plus petit encore.", className="map-legend-sizes")
-
-
-# The communes layers: their key in the URL (?couches=nombre,budget) and their name in the map's control.
-COMMUNE_LAYERS = {"nombre": "Nombre de chantiers par commune", "budget": "Budget prévu par commune"}
-
-
-def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.Div]:
-    """The communes layers the reader can switch on (sites, and budget when there is one, per commune; those
-    whose key is in `shown` are on), and their legend and table in words under the map."""
-    url = f"/api/geo/{outlines.id}.geojson?v={version}"
-    size = int(data["row"].max()) + 1
-    texts = [""] * size
-    has_budget = data.loc[data["sites"] > 0, "budget"].notna().any()
-    for row in data.itertuples():
-        budget = f", {money(row.budget)} prévus" if has_budget and row.budget == row.budget else ""
-        texts[row.row] = f"{row.name} : {plural(row.sites, 'chantier')}{budget}"
-    layers, legends = [], []
-    kinds = [("sites", "nombre", format_int)] + ([("budget", "budget", money)] if has_budget else [])
-    for column, key, show in kinds:
-        name = COMMUNE_LAYERS[key]
-        hideout, bounds = shade_hideout(data["row"], data[column], texts, size)
-        layers.append(dl.Overlay(shaded_layer(url, hideout, pane=OVERLAY_PANE), name=name, checked=key in shown))
-        unknown = "budget inconnu" if column == "budget" and data[column].isna().any() else None
-        legends.append(html.Li(shade_legend(name, bounds, show, whole=column == "sites", missing=unknown)))
-    rows = [[row.name, format_int(row.sites)] + ([money(row.budget) if row.budget == row.budget else "—"]
-                                                 if has_budget else []) for row in data.itertuples()]
-    table = rows_table(["Commune", "Chantiers"] + (["Budget prévu"] if has_budget else []), rows,
-                       "Chantiers sélectionnés par commune", summary="Voir les chantiers par commune")
-    return layers, html.Div([html.P("Couches des communes, à cocher en haut à droite de la carte :"),
-                             html.Ul(legends, className="map-legend-communes"), table], className="commune-layers")

@@ -11,11 +11,12 @@ from typing import Any
 
 CATALOGUE_FILE = "catalogue.toml"
 FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
-FORMATS = ("csv", "geojson", "parquet", "gtfs")
+FORMATS = ("csv", "xlsx", "geojson", "parquet", "gtfs")
 DASHBOARDS = ("travaux", "sante", "transports")
 SOURCE_KINDS = ("ods", "url")
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class CatalogueError(Exception):
@@ -33,6 +34,34 @@ class FieldSpec:
     role: str | None = None
     unit: str | None = None
     description: str | None = None
+    separator: str | None = None  # multivalued, as Opendatasoft exports it: "2,3" holds the values 2 and 3
+    html: bool = False  # the values are HTML: read as sanitised plain text
+    aliases: tuple[str, ...] = ()  # the column's other headers, in other editions of the file
+
+    def matches(self, header: str) -> bool:
+        """Whether a column header is this field: its name, or one of its aliases (compared as field names)."""
+        from .readers.schema import slugify
+
+        return header == self.name or slugify(header) == self.name or \
+            any(header == alias or slugify(header) == slugify(alias) for alias in self.aliases)
+
+
+@dataclass(frozen=True)
+class XlsxOptions:
+    """Which sheets of a workbook to read, and where their table starts."""
+
+    sheet: str | None = None  # a sheet by its name; else the sheets named with a year (« APL 2023 »)
+    sheets: str = "latest"  # latest: the sheet of the latest year; all: every year's sheet, stacked
+    header_row: int | None = None  # 1-based; found below the title rows when absent
+    year_field: str = "annee"  # the column that receives each sheet's year
+
+
+@dataclass(frozen=True)
+class Position:
+    """A point read from two number columns (the national parking schema's ylat/xlong, GBFS's lat/lon)."""
+
+    lat: str
+    lon: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +92,8 @@ class Dataset:
     license: str | None = None
     modified: dt.date | None = None
     csv: CsvOptions = CsvOptions()
+    xlsx: XlsxOptions = XlsxOptions()
+    position: Position | None = None
     dashboard: str | None = None
     fields: tuple[FieldSpec, ...] = ()
     source: Source | None = None
@@ -116,15 +147,20 @@ _PORTAL_KEYS = {"title": str, "publisher": str, "description": str, "demo": bool
 _DATASET_KEYS = {
     "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
     "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
-    "field": list, "source": dict, "demo": bool,
+    "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict,
 }
-_FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str}
+_FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
+               "separator": str, "html": bool, "aliases": list}
 _CSV_KEYS = {"delimiter": str, "encoding": str}
+_XLSX_KEYS = {"sheet": str, "sheets": str, "header_row": int, "year_field": str}
+XLSX_SHEETS = ("latest", "all")
+_POSITION_KEYS = {"lat": str, "lon": str}
 _SOURCE_KEYS = {
     "kind": str, "base_url": str, "dataset_id": str, "url": str, "where": str, "refine": (str, list, dict),
     "select": str, "format": str,
 }
-_TYPE_NAMES = {str: "un texte", bool: "true ou false", list: "une liste", dict: "une table", dt.date: "une date AAAA-MM-JJ"}
+_TYPE_NAMES = {str: "un texte", bool: "true ou false", list: "une liste", dict: "une table", dt.date: "une date AAAA-MM-JJ",
+               int: "un nombre entier"}
 
 
 def _where(dataset_id: str | None) -> str:
@@ -177,6 +213,13 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
     role = raw.get("role")
     if role is not None and not ROLE_PATTERN.match(role):
         raise _fail(dataset_id, f"{key}.role", f"« {role} » n'est pas un nom de rôle valide ([a-z0-9_])")
+    separator = raw.get("separator")
+    if separator is not None and (not separator or separator.isspace() or len(separator) > 3):
+        raise _fail(dataset_id, f"{key}.separator", "un séparateur d'un à trois caractères, autre qu'un blanc, est "
+                                                    "attendu (par exemple \",\")")
+    aliases = raw.get("aliases", [])
+    if not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise _fail(dataset_id, f"{key}.aliases", "une liste de noms de colonnes est attendue")
     return FieldSpec(
         name=name,
         label=raw.get("label"),
@@ -185,7 +228,35 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
         role=role,
         unit=raw.get("unit"),
         description=raw.get("description"),
+        separator=separator,
+        html=raw.get("html", False),
+        aliases=tuple(a.strip() for a in aliases),
     )
+
+
+def _parse_xlsx(raw: dict, dataset_id: str) -> XlsxOptions:
+    _check_keys(raw, _XLSX_KEYS, dataset_id, prefix="xlsx.")
+    sheets = _choice(raw.get("sheets", "latest"), XLSX_SHEETS, dataset_id, "xlsx.sheets")
+    if raw.get("sheet") is not None and "sheets" in raw:
+        raise _fail(dataset_id, "xlsx.sheets", "inutile avec xlsx.sheet, qui désigne une seule feuille")
+    header_row = raw.get("header_row")
+    if header_row is not None and not 1 <= header_row <= 1000:
+        raise _fail(dataset_id, "xlsx.header_row", "un numéro de ligne entre 1 et 1000 est attendu")
+    year_field = raw.get("year_field", "annee")
+    if not ID_FIELD.match(year_field):
+        raise _fail(dataset_id, "xlsx.year_field", "un nom de champ en a-z, 0-9 et _ est attendu")
+    return XlsxOptions(sheet=raw.get("sheet"), sheets=sheets, header_row=header_row, year_field=year_field)
+
+
+def _parse_position(raw: dict, dataset_id: str) -> Position:
+    _check_keys(raw, _POSITION_KEYS, dataset_id, prefix="position.")
+    for key in ("lat", "lon"):
+        if not raw.get(key):
+            raise _fail(dataset_id, f"position.{key}", "obligatoire : le champ qui donne la " +
+                        ("latitude" if key == "lat" else "longitude"))
+    if raw["lat"] == raw["lon"]:
+        raise _fail(dataset_id, "position.lon", "la latitude et la longitude doivent être deux champs différents")
+    return Position(lat=raw["lat"], lon=raw["lon"])
 
 
 def _parse_source(raw: dict, dataset_id: str) -> Source:
@@ -224,6 +295,8 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
     for key in ("title", "theme", "format", "path"):
         _required(raw, key, dataset_id)
     fmt = _choice(raw["format"], FORMATS, dataset_id, "format")
+    if "xlsx" in raw and fmt != "xlsx":
+        raise _fail(dataset_id, "xlsx", f"réservée aux classeurs (format = \"xlsx\"), pas au format « {fmt} »")
     csv_raw = raw.get("csv", {})
     _check_keys(csv_raw, _CSV_KEYS, dataset_id, prefix="csv.")
     delimiter = csv_raw.get("delimiter")
@@ -259,6 +332,8 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         license=raw.get("license"),
         modified=raw.get("modified"),
         csv=CsvOptions(delimiter=delimiter, encoding=encoding),
+        xlsx=_parse_xlsx(raw.get("xlsx", {}), dataset_id),
+        position=_parse_position(raw["position"], dataset_id) if "position" in raw else None,
         dashboard=_choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
         fields=fields,
         source=_parse_source(raw["source"], dataset_id) if "source" in raw else None,

@@ -278,6 +278,10 @@ def search_text(table: Table) -> pd.Series:
 
 
 def _equals_any(column: pd.Series, info: FieldInfo, values: tuple[Any, ...]) -> pd.Series:
+    if info.separator:  # a multivalued field: a row matches when any of its values does
+        wanted = {str(v) for v in values}
+        kept = [raw for raw in column.dropna().unique() if wanted.intersection(info.values_of(str(raw)))]
+        return column.isin(kept).fillna(False).astype(bool)
     if info.is_temporal:
         mask = pd.Series(False, index=column.index)
         for period in values:

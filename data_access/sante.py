@@ -6,21 +6,24 @@ would count people two or three times. So no figure here ever sums rows: every f
 the cell of (pathology, year, territory, sex, age class), looked up in an index built once per file version.
 A cell the file holds twice is ambiguous and is not used. A cell the file lacks is shown as missing, never as 0.
 
-The access-to-care part (one value per commune and year for each indicator) is at the end of the module.
+The access-to-care part (one value per commune and year for each indicator) is in sante_access.py.
 """
 from __future__ import annotations
 
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .query import FilterError
-from .readers.base import FieldInfo, Table
+from .readers.base import Table
 from .readers.base import Roles as BaseRoles
-from .territoires import DEPARTEMENTS, REGIONS, dept_of_commune
+from .territoires import DEPARTEMENTS, REGIONS
+
+if TYPE_CHECKING:  # the reader's choices (sante_choices.py) build on this module
+    from .sante_choices import Selection
 
 # The aggregate codes of the CNAM file, in one place.
 TOTAL_SEX = "9"
@@ -237,99 +240,6 @@ def region_label(region: str) -> str:
     return "France" if region == FRANCE_REGION else REGIONS.get(region, f"région {region}")
 
 
-# ---- the reader's choices ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    node: str
-    year: int
-    sex: str
-    age: str
-    region: str
-    dept: str
-
-
-def home_departement(cube_: Cube, commune_codes: list[str]) -> tuple[str, str] | None:
-    """The département of the portal's communes when the file has it: the default territory."""
-    depts = {dept_of_commune(c) for c in commune_codes if c}
-    pairs = [p for p in cube_.departements if p[1] in depts]
-    return pairs[0] if pairs else None
-
-
-def resolve(cube_: Cube, asked: dict[str, str | None],
-            home: tuple[str, str] | None) -> tuple[Selection, list[FilterError]]:
-    """The reader's choices from the URL (pathology node, year, sex, age, dept), each checked against the file;
-    a choice the file does not have falls back to its default, with a French notice naming its parameter."""
-    roles = cube_.roles or Roles({})
-    params = {"node": roles["pathology_l1"], "year": roles["year"], "sex": roles["sex"], "age": roles["age_class"],
-              "dept": roles["dept"]}
-    notes = _Notes(params)
-    depts = cube_.departements
-    dept_pair = home or cube_.best_covered or (FRANCE_REGION, TOTAL_DEPT)
-    if asked.get("dept"):
-        wanted = code(pd.Series([asked["dept"]])).iloc[0]
-        found = [p for p in depts if p[1] == wanted]
-        if found:
-            dept_pair = found[0]
-        else:
-            notes.add("dept", f"le département « {asked['dept']} » n'est pas dans le fichier ; "
-                              f"{dept_label(dept_pair[1])} est affiché")
-    selectable = [k for k, n in cube_.nodes.items() if n.has_data]
-    node = selectable[0] if selectable else ""
-    if asked.get("node"):
-        if asked["node"] in cube_.nodes and cube_.nodes[asked["node"]].has_data:
-            node = asked["node"]
-        else:
-            notes.add("node", f"la pathologie « {asked['node']} » n'a pas de total dans le fichier ; "
-                              f"« {node} » est affichée")
-    sex = TOTAL_SEX
-    if asked.get("sex"):
-        wanted = code(pd.Series([asked["sex"]])).iloc[0]
-        if wanted in SEX_LABELS:
-            sex = wanted
-        else:
-            notes.add("sex", f"sexe « {asked['sex']} » inconnu (1 hommes, 2 femmes, 9 tous) ; tous sexes affichés")
-    age = TOTAL_AGE
-    if asked.get("age"):
-        if asked["age"] in cube_.ages or asked["age"] == TOTAL_AGE:
-            age = asked["age"]
-        else:
-            notes.add("age", f"la classe d'âge « {asked['age']} » n'est pas dans le fichier ; tous âges affichés")
-    years = [y for y in cube_.years if cube_.cell(node, y, *dept_pair, sex, age) is not None] or cube_.years
-    year = years[-1] if years else 0
-    if asked.get("year"):
-        try:
-            wanted_year = int(str(asked["year"]).strip())
-        except ValueError:
-            wanted_year = None
-        if wanted_year in cube_.years:
-            year = wanted_year
-        else:
-            notes.add("year", f"l'année « {asked['year']} » n'est pas dans le fichier ; {year} est affichée")
-    return Selection(node, year, sex, age, *dept_pair), notes.errors
-
-
-class _Notes:
-    def __init__(self, params: dict[str, str | None]):
-        self.params, self.errors = params, []
-
-    def add(self, choice: str, message: str) -> None:
-        self.errors.append(FilterError(f"refine.{self.params[choice]}" if self.params[choice] else choice, message))
-
-
-def selection_refines(cube_: Cube, selection: Selection) -> list[tuple[str, str]]:
-    """The view in the filter grammar, for its extract: the rows of its pathology, year, sex, age and département.
-    A level-1 pathology is refined on its first level only, so the extract also holds its sub-levels' rows."""
-    roles = cube_.roles
-    parts = cube_.nodes[selection.node].parts if selection.node in cube_.nodes else ()
-    pairs = [(f"refine.{roles[r]}", p) for r, p in zip(("pathology_l1", "pathology_l2", "pathology_l3"), parts)
-             if roles[r]]
-    pairs += [(f"refine.{roles['year']}", str(selection.year)), (f"refine.{roles['dept']}", selection.dept),
-              (f"refine.{roles['sex']}", selection.sex), (f"refine.{roles['age_class']}", selection.age)]
-    return pairs
-
-
 # ---- figures: each one reads single cells, never a sum -------------------------------------------------------
 
 
@@ -440,205 +350,3 @@ def picker_entries(cube_: Cube, s: Selection) -> list[dict]:
     return [{"key": key, "label": node.label, "level": node.level, "has_data": node.has_data,
              "patients": cube_.value("patients", key, s.year, s.region, s.dept)}
             for key, node in cube_.nodes.items()]
-
-
-# ---- access to care: one value per commune, year and indicator -----------------------------------------------
-
-
-def indicator_fields(table: Table) -> list[FieldInfo]:
-    return [f for f in table.fields if f.role == "indicator"]
-
-
-def is_access_table(table: Table) -> bool:
-    return bool(indicator_fields(table)) and table.role_field("commune") is not None
-
-
-def access_year(table: Table, wanted: int | None) -> tuple[int | None, str | None]:
-    """The year of the access-to-care data to show: the wanted one when the file has it, else the latest
-    before it, else the latest; with a note when it is not the wanted one."""
-    year_field = table.role_field("year")
-    if year_field is None:
-        return None, None
-    years = sorted(pd.to_numeric(table.frame[year_field.name], errors="coerce").dropna().astype(int).unique())
-    if not years:
-        return None, None
-    if wanted in years or wanted is None:
-        return (wanted if wanted is not None else years[-1]), None
-    earlier = [y for y in years if y < wanted]
-    chosen = earlier[-1] if earlier else years[-1]
-    return chosen, f"l'offre de soins n'est pas connue pour {wanted} : l'année {chosen} est affichée"
-
-
-def _access_frame(table: Table, indicator: str) -> pd.DataFrame:
-    """Every year's values of one indicator: year, code, name, value, population (NaN when missing), one row
-    per commune and year (a commune listed twice for a year is an error in the file: its first row is kept).
-    Built once per loaded table and indicator."""
-    key = f"sante_access:{indicator}"
-    if key not in table.extra:
-        frame = table.frame
-        year_field, code_field, name_field, pop_field = (table.role_field(r) for r in
-                                                         ("year", "commune", "commune_name", "population"))
-        data = pd.DataFrame({
-            "year": pd.to_numeric(frame[year_field.name], errors="coerce").to_numpy() if year_field else np.nan,
-            "code": frame[code_field.name].astype("str").to_numpy(),
-            "name": frame[(name_field or code_field).name].astype("str").to_numpy(),
-            "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
-            "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
-            if pop_field is not None else np.nan,
-        })
-        table.extra[key] = data.drop_duplicates(["year", "code"]).reset_index(drop=True)
-    return table.extra[key]
-
-
-def commune_values(table: Table, indicator: str, year: int | None) -> pd.DataFrame:
-    """One row per commune for the indicator and year: code, name, value, population, the highest value first."""
-    data = _access_frame(table, indicator)
-    if year is not None and data["year"].notna().any():
-        data = data[data["year"] == year]
-    data = data.drop(columns="year").drop_duplicates("code")
-    return data.sort_values(["value", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
-
-
-def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
-    """The whole territory's value: the mean weighted by population when the file has it, else the median;
-    with the words that say which."""
-    known = data.dropna(subset=["value"])
-    if known.empty:
-        return None, ""
-    weights = known["population"]
-    if weights.notna().all() and weights.sum() > 0:
-        return float((known["value"] * weights).sum() / weights.sum()), "moyenne pondérée par la population"
-    return float(known["value"].median()), "médiane des communes"
-
-
-def evolution(table: Table, indicator: str, commune: str | None) -> pd.DataFrame:
-    """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
-    series, value."""
-    key = f"sante_evolution:{indicator}:{commune}"
-    if key in table.extra:
-        return table.extra[key]
-    data = _access_frame(table, indicator).dropna(subset=["year"])
-    rows = []
-    for year, part in data.groupby("year", sort=True):
-        overall, words = overall_value(part)
-        if overall is not None:
-            rows.append({"x": int(year), "series": f"ensemble des communes ({words})", "value": overall})
-        here = part[part["code"] == commune] if commune else part.iloc[:0]
-        if len(here) and pd.notna(here["value"].iloc[0]):
-            rows.append({"x": int(year), "series": str(here["name"].iloc[0]), "value": float(here["value"].iloc[0])})
-    if len(table.extra) > 200:  # a bounded memo: one entry per indicator and chosen commune
-        for stale in [k for k in list(table.extra) if k.startswith("sante_evolution:")][:100]:
-            table.extra.pop(stale, None)
-    table.extra[key] = pd.DataFrame(rows, columns=["x", "series", "value"])
-    return table.extra[key]
-
-
-# ---- in words: the charts' summaries and the figures' formats ------------------------------------------------
-
-
-def percent(value: float | None, digits: int = 1) -> str:
-    return "non disponible" if value is None or value != value else \
-        f"{value:.{digits}f}\u202f%".replace(".", ",")
-
-
-def points(value: float | None) -> str:
-    if value is None or value != value:
-        return "non disponible"
-    word = "point" if abs(value) < 2 else "points"
-    return f"{value:+.1f} {word}".replace(".", ",").replace("-", "−")
-
-
-def trend_summary(data: pd.DataFrame, cube_: Cube) -> str:
-    years = sorted(data.dropna(subset=["value"])["x"].unique()) if not data.empty else []
-    if len(cube_.years) < 2:
-        return (f"Le fichier n'a qu'une année ({cube_.years[0] if cube_.years else '—'}) : il ne permet pas de "
-                "suivre l'évolution de la prévalence.")
-    if len(years) < 2:
-        return "Moins de deux années ont une valeur pour cette sélection : pas d'évolution à tracer."
-    parts = []
-    for series, part in data.dropna(subset=["value"]).groupby("series", sort=False):
-        part = part.sort_values("x")
-        first, last = part.iloc[0], part.iloc[-1]
-        parts.append(f"{series} : {percent(first['value'])} en {first['x']}, {percent(last['value'])} en {last['x']}")
-    gaps = int(data["value"].isna().sum())
-    missing = f" {gaps} valeur(s) manquent dans le fichier : la courbe est interrompue." if gaps else ""
-    return f"Prévalence de {years[0]} à {years[-1]}. " + " ; ".join(parts) + "." + missing
-
-
-def pyramid_summary(data: pd.DataFrame) -> str:
-    known = data.dropna(subset=["hommes", "femmes"], how="all")
-    if known.empty:
-        return "Le fichier n'a pas de valeur par âge et par sexe pour cette sélection."
-    missing = len(data) - len(data.dropna(subset=["hommes", "femmes"]))
-    peak = {sex: known.loc[known[sex].idxmax()] for sex in ("hommes", "femmes") if known[sex].notna().any()}
-    words = [f"chez les {sex}, la prévalence la plus forte est {percent(row[sex])} ({row['label']})"
-             for sex, row in peak.items()]
-    gaps = f" {missing} classe(s) d'âge sur {len(data)} n'ont pas de valeur pour l'un des sexes dans le fichier." \
-        if missing else ""
-    return "Par classe d'âge dans le département : " + " ; ".join(words) + "." + gaps
-
-
-def ranking_summary(data: pd.DataFrame, place: str) -> str:
-    if data.empty:
-        return "Aucune pathologie de ce niveau n'a de valeur pour cette sélection."
-    top = data.iloc[0]
-    above = data[data["gap"] > 0]
-    known = int(data["gap"].notna().sum())
-    count = f"{len(data)} pathologie{'s' if len(data) > 1 else ''} classée{'s' if len(data) > 1 else ''}"
-    france = (f"{len(above)} sur {known} sont au-dessus de la France." if known else
-              "La France n'est pas dans le fichier pour cette sélection : pas de comparaison possible.")
-    return (f"{count} par prévalence en {place} ; la plus fréquente : {top['label']} "
-            f"({percent(top['prevalence'])}). {france}")
-
-
-def access_summary(data: pd.DataFrame, label: str, unit: str, overall: float | None, words: str) -> str:
-    known = data.dropna(subset=["value"])
-    if known.empty:
-        return f"Aucune valeur de « {label} » pour cette année."
-    high, low = known.iloc[0], known.iloc[-1]
-    unit = f" {unit}" if unit else ""
-    value = lambda v: f"{v:.1f}".replace(".", ",") + unit  # noqa: E731
-    missing = len(data) - len(known)
-    return (f"{label} : de {value(low['value'])} ({low['name']}) à {value(high['value'])} ({high['name']}) ; "
-            f"{value(overall)} pour l'ensemble ({words})." + (f" {missing} commune(s) sans valeur." if missing else ""))
-
-
-# ---- the page's controls, in the filter grammar ----------------------------------------------------------------
-
-CHOICE_ROLES = {"year": "year", "sex": "sex", "age": "age_class", "dept": "dept"}
-LEVEL_ROLES = ("pathology_l1", "pathology_l2", "pathology_l3")
-
-
-def asked_choices(params: dict, roles: Roles) -> dict[str, str | None]:
-    """The reader's choices as the URL gives them (refine.<field> of each role; a repeated one counts once)."""
-    def last(role: str):
-        value = params.get(f"refine.{roles[role]}") if roles[role] else None
-        return value[-1] if isinstance(value, list) else value
-
-    given = [last(r) for r in LEVEL_ROLES]
-    parts = node_parts(*given)
-    # levels without the first one name no node of the tree: kept as asked, so the page says so
-    node = SEPARATOR.join(parts) or SEPARATOR.join(str(g) for g in given if g) or None
-    return {"node": node, **{k: last(r) for k, r in CHOICE_ROLES.items()}}
-
-
-def choice_params(roles: dict[str, str], choice: str, value) -> dict[str, str | None]:
-    """The grammar parameters a control writes: a pathology writes its levels (and clears the deeper ones)."""
-    roles = roles if isinstance(roles, dict) else {}
-    if choice == "node":
-        parts = str(value).split(SEPARATOR) if value else []
-        return {f"refine.{roles[r]}": (parts[i] if i < len(parts) else None) for i, r in enumerate(LEVEL_ROLES)
-                if roles.get(r)}
-    role = roles.get(CHOICE_ROLES.get(choice, ""))
-    return {f"refine.{role}": None if value in (None, "") else str(value)} if role else {}
-
-
-def evolution_summary(data: pd.DataFrame, label: str, unit: str) -> str:
-    """The access-to-care evolution in words: each series' first and last value."""
-    def value(v: float) -> str:
-        return f"{v:.1f}".replace(".", ",")
-
-    parts = [f"{series} : {value(part['value'].iloc[0])} en {part['x'].iloc[0]}, "
-             f"{value(part['value'].iloc[-1])} en {part['x'].iloc[-1]}"
-             for series, part in ((s, p.sort_values("x")) for s, p in data.groupby("series", sort=False))]
-    return f"{label}{' (' + unit + ')' if unit else ''} par année. " + " ; ".join(parts) + "."

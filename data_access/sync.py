@@ -41,7 +41,6 @@ MAX_DOWNLOAD = 1800  # seconds for a whole download: a server that trickles byte
 FILE_MODE = 0o644  # the served files and records: readable by the app, whatever user runs it
 CHUNK = 1 << 16
 ODS_FORMATS = {"csv": "csv", "geojson": "geojson", "parquet": "parquet"}
-PARIS = dt.timezone(dt.timedelta(hours=1))
 
 
 class SyncError(Exception):
@@ -255,7 +254,8 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         return Outcome(dataset.id, "échec", f"{dataset.path} est un dossier : la synchronisation écrit un fichier")
     state = read_state(data_dir, dataset.id)
     headers = {"Accept-Encoding": "gzip"}
-    if dataset.source.kind == "url" and target.is_file() and state.get("sha256") == _sha256(target):
+    recorded = bool(state.get("sha256")) and target.is_file() and state["sha256"] == _sha256(target)
+    if dataset.source.kind == "url" and recorded:
         # the file in place is the one fetched: the server may answer « unchanged »
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
@@ -268,7 +268,9 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         if temporary is None:
             _record(data_dir, dataset, {**state, "checked_at": _now()})
             return Outcome(dataset.id, "inchangé", "le serveur indique que le fichier n'a pas changé (304)")
-        rows = validate(dataset, temporary, _previous_rows(dataset, target))
+        # the file in place is the one recorded: its rows are known without reading it again
+        previous = state.get("rows") if recorded else _previous_rows(dataset, target)
+        rows = validate(dataset, temporary, previous)
         digest = _sha256(temporary)
         os.replace(temporary, target)  # atomic: readers see the old file or the new one, never a mix
         temporary = None

@@ -38,3 +38,16 @@ def dept_of_commune(insee: str) -> str:
     insee = str(insee).strip()
     dept = insee[:3] if insee.startswith("97") else insee[:2]
     return dept.lstrip("0") or "0"
+
+
+def commune_key(name: str) -> str:
+    """A commune's name as files are compared on it: without accents, case, hyphens, apostrophes or a leading
+    article, and « St », « Ste » written out (« SAINT-ETIENNE-DU-ROUVRAY » and « Saint-Étienne-du-Rouvray » are one
+    commune, and so are « Le Petit-Quevilly » and « Petit-Quevilly », as some outline files write it)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", str(name)).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"^(?:le|la|les|l) ", "", text)
+    return re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", text))

@@ -8,7 +8,8 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart import chart_card
-from components.controls import dataset_picker, dataset_search, dropdown_field, last, shown_values, user_changes
+from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, last, shown_values,
+                                 user_changes)
 from components.download import download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date
@@ -17,13 +18,13 @@ from components.notices import notices, unavailable
 from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
                               ranking_card)
 from components.shell import section
-from data_access import sante
+from data_access import sante, sante_access, sante_choices, sante_words
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_query, query_pairs, row_positions
-from data_access.repository import DatasetUnavailable, pick_dataset
+from data_access.repository import pick_dataset
 
 PATH = "/tableaux-de-bord/sante"
 dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord — Santé", nav_order=30,
@@ -82,11 +83,11 @@ def layout(**params):
                             f"{', '.join(roles.missing_required)} (voir catalogue.toml).", picker)
     cube = sante.cube(table)
     outlines = commune_outlines(repository)
-    home = sante.home_departement(cube, outlines[1].frame[outlines[1].role_field("commune").name].astype("str")
+    home = sante_choices.home_departement(cube, outlines[1].frame[outlines[1].role_field("commune").name].astype("str")
                                   .tolist() if outlines else [])
-    selection, choice_errors = sante.resolve(cube, sante.asked_choices(params, roles), home)
+    selection, choice_errors = sante_choices.resolve(cube, sante_choices.asked_choices(params, roles), home)
     errors += choice_errors
-    known = {f"refine.{roles[r]}" for r in (*sante.LEVEL_ROLES, *sante.CHOICE_ROLES.values()) if roles[r]}
+    known = {f"refine.{roles[r]}" for r in (*sante_choices.LEVEL_ROLES, *sante_choices.CHOICE_ROLES.values()) if roles[r]}
     errors += [FilterError(k, "ce paramètre n'a pas de sens sur ce tableau de bord ; il est ignoré")
                for k in params if k not in known and k not in PAGE_PARAMS]
 
@@ -94,13 +95,13 @@ def layout(**params):
     place = sante.dept_label(selection.dept)
     trend = sante.trend(cube, selection)
     node = cube.nodes[selection.node]
-    extract = sante.selection_refines(cube, selection)
+    extract = sante_choices.selection_refines(cube, selection)
     rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
     settings = portal.settings
 
-    trend_part = chart_card(Ids.TREND, trend, ChartSpec(chart="line", x="annee"), sante.trend_summary(trend, cube),
+    trend_part = chart_card(Ids.TREND, trend, ChartSpec(chart="line", x="annee"), sante_words.trend_summary(trend, cube),
                             "Prévalence (%)", "Année", "Territoire") if trend["x"].nunique() > 1 else \
-        html.P(sante.trend_summary(trend, cube), className="notice-params", id=Ids.TREND)
+        html.P(sante_words.trend_summary(trend, cube), className="notice-params", id=Ids.TREND)
     controls = html.Div([
         dropdown_field("Pathologie (patients : tous sexes, tous âges)", "chart-control pathology-picker",
                        id=Ids.PATHOLOGY, value=selection.node,
@@ -117,7 +118,7 @@ def layout(**params):
                        options=[{"label": sante.dept_label(d), "value": d} for _, d in cube.departements]),
     ], className="chart-controls sante-controls")
     who = f"{sante.SEX_LABELS[selection.sex]}, {sante.age_label(cube, selection.age)}"
-    access, indicator = _access_section(repository, params, selection, settings.tile_url, errors)  # its notices
+    access, indicator, access_dataset = _access_section(repository, params, selection, settings.tile_url, errors)
     return html.Div([
         html.H1("Tableau de bord Santé"),
         html.P(f"Combien de personnes sont soignées pour une pathologie, ici comparé à la région et à la France, et "
@@ -143,7 +144,7 @@ def layout(**params):
                 ranking_card(Ids.RANKING, sante.ranking(cube, selection), place)),
         access,
         section("Méthode et sources", f"{Ids.METHOD}-titre",
-                methodology(cube, dataset, _access_dataset(repository), list(table.notes))),
+                methodology(cube, dataset, access_dataset, list(table.notes))),
         section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
             dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows, menu_id=Ids.EXPORT,
             max_rows=settings.max_export_rows),
@@ -153,45 +154,31 @@ def layout(**params):
     ], className="sante-page")
 
 
-def _access_dataset(repository):
-    return next((d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_fields("indicator")
-                 and d.role_field("commune")), None)
-
-
 def _access_section(repository, params, selection, tile_url: str, errors: list):
-    dataset = _access_dataset(repository)
-    if dataset is None:
-        return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
-            "Aucun jeu de données d'offre de soins (rôles commune et indicator, dashboard = \"sante\") dans le "
-            "catalogue.", className="notice-params")), None
-    try:
-        table = repository.table(dataset.id)
-    except DatasetUnavailable as exc:
-        return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", html.P(
-            f"Le jeu de données « {dataset.title} » est indisponible : {exc}", className="notice-params")), None
-    fields = sante.indicator_fields(table)
-    wanted = last(params.get("indicateur"))
-    indicator = next((f for f in fields if f.name == wanted), fields[0])
-    if wanted and indicator.name != wanted:
-        errors.append(FilterError("indicateur", f"« {wanted} » n'est pas un indicateur ; « {indicator.label} » est "
-                                                "affiché"))
-    year, year_note = sante.access_year(table, selection.year)
-    data = sante.commune_values(table, indicator.name, year)
-    overall, words = sante.overall_value(data)
+    """Access to care per commune: the chosen indicator's map, ranking, evolution and extract."""
+    view = sante_access.access_view(repository, last(params.get("indicateur")), selection.year, errors)
+    title = ("Accès aux soins par commune", f"{Ids.ACCESS}-titre")
+    notices_ = [html.P(n, className="notice-params") for n in view.notices]
+    if view.unavailable:
+        return section(*title, html.P(view.unavailable, className="notice-params")), None, None
+    table, indicator, data = view.table, view.indicator, view.data
     chosen = last(params.get("commune"))
     chosen = chosen if chosen in set(data["code"]) else None
     unit = indicator.unit or ""
-    outlines = commune_outlines(repository, exclude=dataset.id)
+    outlines = commune_outlines(repository, exclude=view.dataset.id)
     current = [(k, v) for k, v in query_pairs(params) if k != "commune"]
 
     def href_of(code: str) -> str:
         return PATH + "?" + urlencode(current + [("commune", code)])
 
-    parts = [dropdown_field("Indicateur", "chart-control indicator-picker", id=Ids.INDICATOR, value=indicator.name,
-                            options=[{"label": f.label + (f" ({f.unit})" if f.unit else ""), "value": f.name}
-                                     for f in fields], clearable=False, searchable=False),
-             html.P(year_note, className="notice-params") if year_note else None]
-    summary = sante.access_summary(data, indicator.label, unit, overall, words)
+    parts = notices_ + [
+        dropdown_field("Indicateur", "chart-control indicator-picker", id=Ids.INDICATOR, value=view.chosen,
+                       options=[{"label": label, "value": value} for value, label in view.options], clearable=False,
+                       searchable=False),
+        html.P(f"Source : {view.dataset.title}" + (f" ({view.dataset.publisher})" if view.dataset.publisher else "")
+               + (f" — {indicator.description}" if indicator.description else "") + ".", className="source-line"),
+        html.P(view.year_note, className="notice-params") if view.year_note else None]
+    summary = sante_access.access_summary(data, indicator.label, unit, view.overall, view.overall_words)
     if outlines is not None:
         code_field = outlines[1].role_field("commune").name
         codes = outlines[1].frame[code_field].astype("str").tolist()
@@ -199,30 +186,34 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
         the_map, legend = access_map(Ids.MAP, Ids.MAP_LAYER, outlines[0], repository.version(outlines[0].id), data,
                                      rows_of, rows_of.get(chosen), tile_url, indicator.label, unit)
         parts += [html.P(f"Cliquez sur une commune pour voir son évolution ; le classement sous la carte donne les "
-                         f"mêmes communes, utilisable au clavier. Année {year}.", className="map-help"),
+                         f"mêmes communes, utilisable au clavier. Année {view.year}.", className="map-help"),
                   the_map, dcc.Store(id=Ids.MAP_CODES, data=codes), html.P(legend, className="map-legend-communes")]
     else:
         parts.append(html.P("Pas de carte : le catalogue n'a pas les contours des communes (rôle commune et "
                             "formes).", className="notice-params"))
     parts += [html.P(summary, className="chart-summary"),
               commune_ranking(data, indicator.label, unit, href_of, chosen)]
-    evolution = sante.evolution(table, indicator.name, chosen)
+    evolution = sante_access.evolution(table, indicator.name, chosen, view.territory)
     name = data.loc[data["code"] == chosen, "name"].iloc[0] if chosen else None
-    title = f"Évolution : {name} et l'ensemble des communes" if chosen else "Évolution de l'ensemble des communes"
+    heading = f"Évolution : {name} et l'ensemble des communes" if chosen else "Évolution de l'ensemble des communes"
     if evolution["x"].nunique() > 1:
-        parts.append(html.H3(title))
+        parts.append(html.H3(heading))
         parts.append(chart_card(Ids.ACCESS_TREND, evolution, ChartSpec(chart="line", x="annee"),
-                                sante.evolution_summary(evolution, indicator.label, unit), indicator.label, "Année",
-                                "Territoire"))
+                                sante_access.evolution_summary(evolution, indicator.label, unit), indicator.label,
+                                "Année", "Territoire"))
     select = ",".join(f.name for f in (table.role_field("year"), table.role_field("commune"),
                                        table.role_field("commune_name"), table.role_field("population"), indicator)
                       if f is not None)
-    extract = ([(f"refine.{table.role_field('year').name}", str(year))] if year is not None else []) + \
+    extract = ([(f"refine.{table.role_field('year').name}", str(view.year))] if view.year is not None else []) + \
         [("select", select)]
     rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
-    parts.append(download_menu(dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
+    parts.append(download_menu(view.dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
                                menu_id=Ids.EXPORT_ACCESS))
-    return section("Accès aux soins par commune", f"{Ids.ACCESS}-titre", *parts), indicator.name
+    if len(data) < rows:
+        parts.append(html.P(f"Le fichier couvre plus de communes que la Métropole : l'extrait donne ses "
+                            f"{rows} lignes de l'année, la carte et le classement les {len(data)} communes du "
+                            "territoire.", className="download-note"))
+    return section(*title, *parts), view.chosen, view.dataset
 
 
 @callback(
@@ -242,7 +233,7 @@ def change_choice(node, year, sex, age, dept, roles, shown, current):
     if len(changed) != 1:  # the page was drawn (nothing changed), or a forged request
         return dash.no_update
     (choice, value), = changed.items()
-    return sante_search(current, sante.choice_params(roles, choice, value))
+    return sante_search(current, sante_choices.choice_params(roles, choice, value))
 
 
 def sante_search(current: str, values: dict):
@@ -272,11 +263,8 @@ def change_indicator(indicator, shown, current):
 )
 def choose_commune(feature, codes, current):
     """A click on a commune of the map chooses it (its row in the outlines gives its code)."""
-    properties = feature.get("properties") if isinstance(feature, dict) else None
-    position = properties.get("i") if isinstance(properties, dict) else None
-    if type(position) is not int or not isinstance(codes, list) or not 0 <= position < len(codes):
-        return dash.no_update
-    return sante_search(current, {"commune": codes[position]})
+    code = clicked_item(feature, codes)
+    return dash.no_update if code is None else sante_search(current, {"commune": str(code)})
 
 
 @callback(

@@ -1,6 +1,6 @@
 """A local fake of an Opendatasoft portal's exports endpoint (Explore API v2.1) and of a plain file server,
-in-process on 127.0.0.1, for the sync tests. It serves its fixtures, honours `refine`, `select` and a simple
-`where` (field="value"), and can be told to misbehave for one dataset:
+in-process on 127.0.0.1, for the sync tests. It serves its fixtures, honours `refine`, `select` and a `where` made
+of field="value" comparisons, AND, OR and parentheses, and can be told to misbehave for one dataset:
 
 - "429": answers 429 with a `reset_time` (and no Retry-After) `times` times, then the data;
 - "500": answers 500 `times` times, then the data;
@@ -13,9 +13,12 @@ in-process on 127.0.0.1, for the sync tests. It serves its fixtures, honours `re
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import hashlib
+import io
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +31,8 @@ class FakeServer:
         self.files: dict[str, bytes] = {}  # path -> body (the `url` sources)
         self.faults: dict[str, dict] = {}  # dataset id or file path -> {"kind": …, "times": n, "delay": s}
         self.requests: list[tuple[str, dict, dict]] = []  # (path, params, headers)
+        self.cache_exports = False  # the bench: each export rendered once, so that only the client is measured
+        self._exports: dict[tuple, bytes] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,7 +69,10 @@ class FakeServer:
             dataset_id, _, fmt = url.path[len(prefix):].partition("/exports/")
             if dataset_id not in self.tables:
                 return self._send(request, 404, b'{"error_code": "DatasetNotFound"}', "application/json")
-            body = self._csv(dataset_id, params)
+            key = (dataset_id, tuple(params))
+            body = self._exports.get(key) if self.cache_exports else None
+            if body is None:
+                body = self._exports[key] = self._csv(dataset_id, params)
             return self._answer(request, dataset_id, body, "text/csv; charset=utf-8")
         if url.path in self.files:
             body = self.files[url.path]
@@ -116,14 +124,15 @@ class FakeServer:
         request.wfile.write(body)
 
     def _csv(self, dataset_id: str, params: list[tuple[str, str]]) -> bytes:
+        """The export as Opendatasoft writes it: `;`, a BOM, CRLF, cells quoted when they must be, and a
+        multivalued field (a list here) joined with `,`."""
         rows = list(self.tables[dataset_id])
         for key, value in params:
             if key == "refine":
                 field, _, wanted = value.partition(":")
-                rows = [r for r in rows if str(r.get(field)) == wanted]
-            elif key == "where" and "=" in value:
-                field, _, wanted = value.partition("=")
-                rows = [r for r in rows if str(r.get(field.strip())) == wanted.strip().strip("'\"")]
+                rows = [r for r in rows if wanted.strip('"') in _values(r.get(field))]
+            elif key == "where":
+                rows = [r for r in rows if where_matches(value, r)]
         columns = list(self.tables[dataset_id][0]) if self.tables[dataset_id] else []
         select = dict(params).get("select")
         if select:
@@ -136,5 +145,54 @@ class FakeServer:
             columns_out = columns
         if fault.get("kind") == "empty":
             rows = []
-        lines = [";".join(columns_out)] + [";".join(str(r.get(c, "")) for c in columns) for r in rows]
-        return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(columns_out)
+        for row in rows:
+            writer.writerow([",".join(_values(row.get(c))) if isinstance(row.get(c), list) else
+                             "" if row.get(c) is None else row.get(c) for c in columns])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _values(value) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [] if value is None else [str(value)]
+
+
+_TOKEN = re.compile(r'\s*(\(|\)|\bAND\b|\bOR\b|[A-Za-z_][A-Za-z0-9_]*\s*=\s*(?:"[^"]*"|\'[^\']*\'|[^\s()]+))',
+                    re.IGNORECASE)
+
+
+def where_matches(expression: str, row: dict) -> bool:
+    """The subset of ODSQL the catalogue uses: `field = "value"` comparisons joined with AND, OR and
+    parentheses (AND binds tighter). A multivalued field matches when any of its values does."""
+    tokens, position = [], 0
+    while position < len(expression.rstrip()):
+        found = _TOKEN.match(expression, position)
+        if not found:
+            raise ValueError(f"where non compris par le faux serveur : {expression!r}")
+        tokens.append(found.group(1))
+        position = found.end()
+
+    def parse_binary(k, operator, operand, combine):
+        value, k = operand(k)
+        while k < len(tokens) and tokens[k].upper() == operator:
+            other, k = operand(k + 1)
+            value = combine(value, other)
+        return value, k
+
+    def parse_or(k):
+        return parse_binary(k, "OR", parse_and, lambda a, b: a or b)
+
+    def parse_and(k):
+        return parse_binary(k, "AND", parse_atom, lambda a, b: a and b)
+
+    def parse_atom(k):
+        if tokens[k] == "(":
+            value, k = parse_or(k + 1)
+            return value, k + 1  # the closing parenthesis
+        field, _, wanted = tokens[k].partition("=")
+        return wanted.strip().strip("'\"") in _values(row.get(field.strip())), k + 1
+
+    return parse_or(0)[0]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access import sante
+from data_access import sante, sante_access, sante_choices, sante_words
 from data_access.catalogue import Dataset, FieldSpec
 from data_access.readers import read_table
 from data_access.readers.base import FieldInfo, Table
@@ -69,8 +69,8 @@ def test_the_tree_of_pathologies(table):
 
 def test_key_figures_read_one_row_each(table):
     cube = sante.cube(table)
-    selection, notes = sante.resolve(cube, {"node": "Diabète"}, HOME)
-    assert notes == [] and selection == sante.Selection("Diabète", 2020, "9", "tsage", "28", "76")
+    selection, notes = sante_choices.resolve(cube, {"node": "Diabète"}, HOME)
+    assert notes == [] and selection == sante_choices.Selection("Diabète", 2020, "9", "tsage", "28", "76")
     figures = sante.key_figures(cube, selection)
     assert figures.patients == 1000  # the total row, not 1000 + 900 (type 2) + 550 + 400 (sexes) + ages
     assert figures.prevalence == 10.0  # 1000 / 10 000
@@ -84,7 +84,7 @@ def test_key_figures_read_one_row_each(table):
 
 def test_sex_and_age_choices_read_their_own_cells(table):
     cube = sante.cube(table)
-    women, _ = sante.resolve(cube, {"node": "Diabète", "sex": "2", "age": "65-69"}, HOME)
+    women, _ = sante_choices.resolve(cube, {"node": "Diabète", "sex": "2", "age": "65-69"}, HOME)
     figures = sante.key_figures(cube, women)
     assert figures.patients == int(int(1000 * 0.4) * 0.3)  # 120, the one cell of women aged 65-69
     assert figures.prevalence == pytest.approx(100 * 120 / 250)
@@ -92,7 +92,7 @@ def test_sex_and_age_choices_read_their_own_cells(table):
 
 def test_charts_never_sum_rows(table):
     cube = sante.cube(table)
-    selection, _ = sante.resolve(cube, {"node": "Diabète"}, HOME)
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète"}, HOME)
     trend = sante.trend(cube, selection)
     assert trend.to_dict("list") == {
         "x": [2019, 2019, 2019, 2020, 2020, 2020],
@@ -113,23 +113,23 @@ def test_a_cell_held_twice_is_not_used(table):
     cube = sante.cube(Table(frame=frame, fields=ROLE_FIELDS))
     assert cube.ambiguous == 2
     assert cube.cell("Diabète", 2019, "28", "76") is None
-    selection, _ = sante.resolve(cube, {"node": "Diabète"}, HOME)
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète"}, HOME)
     assert sante.key_figures(cube, selection).first_year is None  # 2019 is ambiguous: no change figure
 
 
 def test_choices_the_file_lacks_fall_back_with_a_notice(table):
     cube = sante.cube(table)
-    selection, notes = sante.resolve(cube, {"node": "Grippe", "year": "1990", "sex": "7", "age": "12-13",
+    selection, notes = sante_choices.resolve(cube, {"node": "Grippe", "year": "1990", "sex": "7", "age": "12-13",
                                             "dept": "2A"}, HOME)
-    assert selection == sante.Selection("Diabète", 2020, "9", "tsage", "28", "76")
+    assert selection == sante_choices.Selection("Diabète", 2020, "9", "tsage", "28", "76")
     assert [n.param for n in notes] == ["refine.dept", "refine.n1", "refine.sexe", "refine.age", "refine.annee"]
     assert notes[0].message.startswith("le département « 2A » n'est pas dans le fichier")
-    assert sante.resolve(cube, {"node": "Diabète", "dept": "076"}, None)[0].dept == "76"  # codes compared as codes
+    assert sante_choices.resolve(cube, {"node": "Diabète", "dept": "076"}, None)[0].dept == "76"  # codes compared as codes
 
 
 def test_a_single_year_says_so_instead_of_a_trend(table):
     cube = sante.cube(Table(frame=table.frame[table.frame["annee"] == 2020], fields=ROLE_FIELDS))
-    selection, _ = sante.resolve(cube, {"node": "Diabète"}, HOME)
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète"}, HOME)
     figures = sante.key_figures(cube, selection)
     assert figures.change_points is None and figures.change_note == "le fichier n'a qu'une année (2020) : " \
                                                                     "pas d'évolution à montrer"
@@ -137,8 +137,8 @@ def test_a_single_year_says_so_instead_of_a_trend(table):
 
 def test_the_extract_of_a_view_is_its_selection(table):
     cube = sante.cube(table)
-    selection, _ = sante.resolve(cube, {"node": "Diabète › Type 2", "sex": "1"}, HOME)
-    assert sante.selection_refines(cube, selection) == [
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète › Type 2", "sex": "1"}, HOME)
+    assert sante_choices.selection_refines(cube, selection) == [
         ("refine.n1", "Diabète"), ("refine.n2", "Type 2"), ("refine.annee", "2020"), ("refine.dept", "76"),
         ("refine.sexe", "1"), ("refine.age", "tsage")]
 
@@ -183,16 +183,16 @@ def access() -> Table:
 
 
 def test_access_to_care_per_commune(access):
-    data = sante.commune_values(access, "mg", 2022)
+    data = sante_access.commune_values(access, "mg", 2022)
     assert data[["name", "value"]].to_dict("list") == {"name": ["Rouen", "Elbeuf", "Oissel"],
                                                        "value": [10.0, 4.0, pytest.approx(np.nan, nan_ok=True)]}
     # weighted by population over the communes with a value: (10 x 100 + 4 x 20) / 120
-    assert sante.overall_value(data) == (pytest.approx(1080 / 120), "moyenne pondérée par la population")
-    assert sante.commune_values(access, "mg", 2023)["value"].tolist() == [12.0]  # a commune listed twice: first row
-    assert sante.access_year(access, 2024) == (2023, "l'offre de soins n'est pas connue pour 2024 : l'année 2023 "
+    assert sante_access.overall_value(data) == (pytest.approx(1080 / 120), "moyenne pondérée par la population")
+    assert sante_access.commune_values(access, "mg", 2023)["value"].tolist() == [12.0]  # a commune listed twice: first row
+    assert sante_access.access_year(access, 2024) == (2023, "l'offre de soins n'est pas connue pour 2024 : l'année 2023 "
                                                      "est affichée")
-    assert sante.access_year(access, 2022) == (2022, None)
-    evolution = sante.evolution(access, "mg", "76231")
+    assert sante_access.access_year(access, 2022) == (2022, None)
+    evolution = sante_access.evolution(access, "mg", "76231")
     assert evolution.to_dict("list") == {
         "x": [2022, 2022, 2023], "series": ["ensemble des communes (moyenne pondérée par la population)", "Elbeuf",
                                             "ensemble des communes (moyenne pondérée par la population)"],
@@ -204,7 +204,7 @@ def test_a_missing_year_is_a_gap_not_a_join(table):
                           & (table.frame["region"] == "28"))]  # Normandie's 2019 rows removed
     extra = frame[frame["annee"] == 2020].assign(annee=2021)
     cube = sante.cube(Table(frame=pd.concat([frame, extra]), fields=ROLE_FIELDS))
-    selection, _ = sante.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
     trend = sante.trend(cube, selection)
     normandie = trend[trend["series"] == "Normandie"]
     assert normandie["x"].tolist() == [2020, 2021]  # nothing before its first known year
@@ -213,7 +213,7 @@ def test_a_missing_year_is_a_gap_not_a_join(table):
     gapped = Table(frame=pd.concat([frame, extra])[lambda f: ~((f["annee"] == 2020) & (f["dept"] == "76"))],
                    fields=ROLE_FIELDS)
     cube = sante.cube(gapped)
-    selection, _ = sante.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
+    selection, _ = sante_choices.resolve(cube, {"node": "Diabète", "year": "2021"}, HOME)
     values = sante.trend(cube, selection).query("series == 'Seine-Maritime (76)'")["value"].tolist()
     assert values[0] == 9.0 and np.isnan(values[1]) and values[2] == 10.0  # 2020 missing: a gap
-    assert "1 valeur(s) manquent dans le fichier" in sante.trend_summary(sante.trend(cube, selection), cube)
+    assert "1 valeur(s) manquent dans le fichier" in sante_words.trend_summary(sante.trend(cube, selection), cube)

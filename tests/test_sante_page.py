@@ -6,7 +6,7 @@ import urllib.parse
 import pandas as pd
 import pytest
 
-from data_access import sante
+from data_access import sante, sante_words
 from tests.apps import find_all, make_app, render_page, text_of
 from tests.test_browser import assert_clean_console, axe_violations, open_page
 
@@ -41,13 +41,13 @@ def test_key_figures_are_the_cells_of_the_selection(demo_app):
                             for r, d in (("28", "76"), ("28", "999"), ("99", "999")))
     shown = cards(layout)
     assert shown["patients en 2020"] == f"{dept['ntop']:,}".replace(",", "\u202f")
-    assert shown["prévalence, Seine-Maritime (76)"] == sante.percent(dept["prev"])
-    assert shown["prévalence, Normandie"] == sante.percent(region["prev"])
-    assert shown["prévalence, France"] == sante.percent(france["prev"])
-    assert shown["écart à la France"] == sante.points(dept["prev"] - france["prev"])
+    assert shown["prévalence, Seine-Maritime (76)"] == sante_words.percent(dept["prev"])
+    assert shown["prévalence, Normandie"] == sante_words.percent(region["prev"])
+    assert shown["prévalence, France"] == sante_words.percent(france["prev"])
+    assert shown["écart à la France"] == sante_words.points(dept["prev"] - france["prev"])
     first = table[(table["patho_niv1"] == "Diabète") & table["patho_niv2"].isna() & (table["annee"] == 2015)
                   & (table["sexe"] == "2") & (table["cla_age_5"] == "tsage") & (table["dept"] == "76")].iloc[0]
-    assert shown["évolution depuis 2015"] == sante.points(dept["prev"] - first["prev"])
+    assert shown["évolution depuis 2015"] == sante_words.points(dept["prev"] - first["prev"])
     text = text_of(layout)
     assert "Diabète — 2020, Seine-Maritime (76), femmes, tous âges" in text
     # the extract is the view's rows, and says which view it comes from
@@ -174,7 +174,7 @@ def test_the_real_damaged_extract_drives_the_dashboard(real_app, realdata):
     assert len(cell) == 1  # one row for the cell: the figure is that row, never a sum of the département's rows
     shown = cards(layout)
     assert shown["patients en 2020"] == f"{int(cell['ntop'].iloc[0]):,}".replace(",", "\u202f")
-    assert shown["prévalence, Seine-Maritime (76)"] == sante.percent(float(cell["prev"].iloc[0]))
+    assert shown["prévalence, Seine-Maritime (76)"] == sante_words.percent(float(cell["prev"].iloc[0]))
     # a single year: no trend drawn, the page says why
     assert shown["évolution"] == "non calculable"
     assert "Le fichier n'a qu'une année (2020) : il ne permet pas de suivre l'évolution" in text

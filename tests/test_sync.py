@@ -163,25 +163,6 @@ def test_the_pages_and_extracts_show_the_fetch_date(data_dir, server):
     assert extract["metadata"]["refreshed"] == today and len(extract["records"]) == 6  # the new file, at once
 
 
-def test_the_rouen_catalogue_reads_and_says_what_it_would_fetch(tmp_path):
-    from pathlib import Path
-
-    from data_access.catalogue import load_catalogue
-
-    text = (Path(__file__).resolve().parent.parent / "catalogue.rouen.toml").read_text(encoding="utf-8")
-    (tmp_path / "catalogue.toml").write_text(text, encoding="utf-8")
-    catalogue = load_catalogue(tmp_path)
-    assert all(d.source is not None for d in catalogue.datasets)
-    assert {d.dashboard for d in catalogue.datasets} >= {"travaux", "sante", "transports"}
-    assert text.count("à vérifier") >= len(catalogue.datasets)  # every id is marked as not checked
-    status, out = run(tmp_path, dry_run=True)
-    assert status == 0
-    assert ("travaux : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
-            "datasets/travaux-json/exports/csv") in out
-    assert "refine=epci_code%3A200023414" in out and "datasets/effectifs/exports/csv?where=" in out
-    assert not list(tmp_path.glob("*.csv")) and not (tmp_path / ".sync").exists()  # nothing fetched or written
-
-
 def test_a_compressed_answer_is_counted_as_sent(data_dir, server):
     server.faults["travaux-json"] = {"kind": "gzip"}
     status, out = run(data_dir, "travaux")

@@ -262,7 +262,7 @@ def test_in_my_commune_section(demo_app):
     titles = [text_of(h) for h in find_all(listing, lambda n: n.get("type") == "H3")]
     repository = demo_app.server.extensions["portail"].repository
     table = repository.table("chantiers")
-    from data_access.travaux import in_my_commune
+    from data_access.travaux_communes import in_my_commune
 
     expected = in_my_commune(table, find_roles(table), "Elbeuf", dt.date(2026, 11, 20),
                              repository.catalogue.get("chantiers").modified)

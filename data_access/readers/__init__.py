@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..catalogue import Dataset
 from .base import FieldInfo, ReadError, Table
+from .derived import derive
 from .repairs import repair
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,8 @@ def read_table(dataset: Dataset, path: Path) -> Table:
     """Read a dataset's file into a Table; raise ReadError with a French message naming the file."""
     if dataset.format == "csv":
         from .csv import read_csv_table as reader
+    elif dataset.format == "xlsx":
+        from .xlsx import read_xlsx_table as reader
     elif dataset.format == "geojson":
         from .geojson import read_geojson_table as reader
     elif dataset.format == "parquet":
@@ -25,7 +28,7 @@ def read_table(dataset: Dataset, path: Path) -> Table:
         from .gtfs import read_gtfs_table as reader
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
-    table = repair(reader(path, dataset))
+    table = repair(derive(reader(path, dataset), dataset))
     # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
     import pyarrow
 
@@ -54,4 +57,6 @@ def probe(dataset: Dataset, path: Path) -> str | None:
         return f"fichier vide : {dataset.path}"
     if dataset.format == "parquet" and head != b"PAR1":
         return f"{dataset.path} n'est pas un fichier Parquet"
+    if dataset.format == "xlsx" and head != b"PK\x03\x04":
+        return f"{dataset.path} n'est pas un classeur XLSX"
     return None

@@ -32,6 +32,13 @@ class FieldInfo:
     role: str | None = None
     unit: str | None = None
     description: str | None = None
+    separator: str | None = None  # a multivalued text field: its values joined with this ("2,3")
+
+    def values_of(self, text: str) -> list[str]:
+        """The values a cell holds: several for a multivalued field, else the cell itself."""
+        if not self.separator:
+            return [text]
+        return [part.strip() for part in text.split(self.separator) if part.strip()]
 
     @property
     def is_geo(self) -> bool:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..catalogue import Dataset
 from .base import ReadError, Table, unreadable
-from .schema import match_spec, type_typed_frame
+from .schema import canonical_headers, match_spec, type_typed_frame
 
 GEOMETRY_COLUMN = "geometry"
 
@@ -28,6 +28,11 @@ def _features(doc: object, name: str) -> list[dict]:
     raise ReadError(f"GeoJSON invalide : {name} (ni FeatureCollection ni Feature)")
 
 
+def _joined(values: list, separator: str) -> str | None:
+    parts = [str(v) for v in values if v is not None and not isinstance(v, (dict, list))]
+    return separator.join(parts) if parts else None
+
+
 def read_geojson_table(path: Path, dataset: Dataset) -> Table:
     import geopandas as gpd
     import shapely
@@ -40,17 +45,22 @@ def read_geojson_table(path: Path, dataset: Dataset) -> Table:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReadError(f"GeoJSON invalide : {path.name} ({str(exc)[:150]})") from None
     features = _features(doc, path.name)
+    # a multivalued property comes as a list (Opendatasoft's GeoJSON and JSON exports): joined with the field's
+    # separator, as its CSV export writes it
+    separators = {spec.name: spec.separator for spec in dataset.fields if spec.separator}
     records, geometries = [], []
     for i, feature in enumerate(features):
         if not isinstance(feature, dict):
             raise ReadError(f"GeoJSON invalide : {path.name} (l'objet n° {i + 1} n'est pas un Feature)")
         props = feature.get("properties") or {}
         # Nested values have no column type: they are kept as JSON text rather than dropped.
-        records.append({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+        records.append({k: _joined(v, separators[k]) if k in separators and isinstance(v, list) else
+                        json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
                         for k, v in props.items()})
         geometries.append(feature.get("geometry"))
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     frame = frame.reindex(range(len(features)))
+    frame.columns = canonical_headers([str(c) for c in frame.columns], dataset.fields)
     geo_name = GEOMETRY_COLUMN if GEOMETRY_COLUMN not in frame.columns else "geometrie"
     raw = np.array([json.dumps(g) if isinstance(g, dict) else None for g in geometries], dtype=object)
     geoms = shapely.from_geojson(raw, on_invalid="ignore")

@@ -33,6 +33,8 @@ def undo_spreadsheet_date(value: str) -> str | None:
 
 # The roles whose values are ranges a spreadsheet may have turned into dates.
 RANGE_ROLES = ("age_class",)
+# The roles whose values are INSEE commune codes (5 characters).
+CODE_ROLES = ("commune",)
 
 
 def repair(table: Table) -> Table:
@@ -50,6 +52,16 @@ def repair(table: Table) -> Table:
             shown = ", ".join(f"« {k} » → « {v} »" for k, v in sorted(fixes.items()))
             notes.append(f"« {field.label} » : {count} valeur(s) transformée(s) en dates par un tableur, "
                          f"rétablie(s) ({shown})")
+    for field in table.fields:
+        if field.role not in CODE_ROLES or field.type != "text":
+            continue
+        column = frame[field.name]
+        # a spreadsheet stores « 01001 » as the number 1001: a 4-digit commune code lost its leading zero
+        short = column.str.fullmatch(r"\d{4}", na=False)
+        if short.any():
+            frame = frame.assign(**{field.name: column.mask(short, "0" + column.astype("str"))})
+            notes.append(f"« {field.label} » : {int(short.sum())} code(s) commune à 4 chiffres complété(s) d'un zéro "
+                         "initial (perdu dans un tableur)")
     if frame is table.frame and len(notes) == len(table.notes):
         return table
     return replace(table, frame=frame, notes=tuple(notes))

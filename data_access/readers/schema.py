@@ -214,15 +214,29 @@ def _parse_datetimes(text: pd.Series) -> pd.Series:
 
 
 def match_spec(name: str, header: str, specs: tuple[FieldSpec, ...]) -> FieldSpec | None:
-    """The declared field for a column, matched on its name or on its original header."""
+    """The declared field for a column, matched on its name or on its original header (an alias has already
+    been replaced by its field's name: canonical_headers)."""
     return next((s for s in specs if s.name in (name, header)), None)
+
+
+def canonical_headers(headers: list[str], specs: tuple[FieldSpec, ...]) -> list[str]:
+    """The headers with each declared field's alias replaced by the field's name: the names the columns are read
+    under, so that the editions of a file whose columns were renamed (« Code commune » then « Code commune
+    INSEE ») read as the same fields. A field whose own name is already a header keeps that column."""
+    present = set(headers) | {slugify(h) for h in headers}
+    out = []
+    for header in headers:
+        spec = next((s for s in specs if s.aliases and s.name not in present and s.matches(header)), None)
+        out.append(spec.name if spec is not None and spec.name not in out else header)
+    return out
 
 
 def table_from_text_columns(
     table: pa.Table, headers: list[str], specs: tuple[FieldSpec, ...], source: str
 ) -> Table:
-    """Type every string column of `table` (declared type first, else inferred) and build the Table."""
-    names = field_names(headers)
+    """Type every string column of `table` (declared type first, else inferred) and build the Table. The headers
+    are the file's: a column found by a field's alias takes the field's name and keeps its header as label."""
+    names = field_names(canonical_headers(headers, specs))
     columns: dict[str, object] = {}
     fields: list[FieldInfo] = []
     notes: list[str] = []
@@ -231,7 +245,8 @@ def table_from_text_columns(
         if not pa.types.is_string(values.type):
             values = pc.cast(values, pa.string())
         spec = match_spec(name, header, specs)
-        type_ = spec.type if spec and spec.type else infer_text_type(name, values)
+        type_ = spec.type if spec and spec.type else "text" if spec and spec.separator else \
+            infer_text_type(name, values)
         series, failed = cast_text_column(values, type_)
         if spec is not None and header != spec.name and header.lower() == spec.name.lower():
             notes.append(f"{source} : la colonne « {header} » est lue comme le champ déclaré « {spec.name} »")
@@ -258,7 +273,7 @@ def _field_info(name: str, header: str, type_: str, spec: FieldSpec | None) -> F
     info = FieldInfo(name=name, label=GEO_LABELS.get(header, header), type=type_)
     if spec:
         info = replace(info, label=spec.label or header, facet=spec.facet, role=spec.role, unit=spec.unit,
-                       description=spec.description)
+                       description=spec.description, separator=spec.separator)
     return info
 
 

@@ -1,0 +1,224 @@
+"""The Santé dashboard's access to care: one value per commune, year and indicator, from one or several files
+(the DREES APL for each profession, a local supply file). The communes shown are the territory's (the communes
+of the outlines dataset), even when the file covers all France, and they keep the outlines' names."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Dataset
+from .geo import commune_outlines
+from .query import FilterError
+from .readers.base import FieldInfo, Table
+from .repository import DatasetUnavailable, Repository
+
+
+def indicator_fields(table: Table) -> list[FieldInfo]:
+    return [f for f in table.fields if f.role == "indicator"]
+
+
+def is_access_table(table: Table) -> bool:
+    return bool(indicator_fields(table)) and table.role_field("commune") is not None
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The communes the dashboard shows: code -> name, from the outlines dataset (`key` names its version)."""
+
+    key: str
+    names: dict = field(hash=False, compare=False)
+
+
+def territory_of(repository: Repository, exclude: str | None = None) -> Territory | None:
+    outlines = commune_outlines(repository, exclude=exclude)
+    if outlines is None:
+        return None
+    dataset, table = outlines
+    code, name = table.role_field("commune"), table.role_field("commune_name") or table.role_field("commune")
+    names = {}
+    for raw_code, raw_name in zip(table.frame[code.name], table.frame[name.name]):
+        if raw_code is not None and raw_code == raw_code:
+            shown = name.values_of(str(raw_name))[0] if raw_name == raw_name and str(raw_name).strip() else raw_code
+            for value in code.values_of(str(raw_code)):
+                names[value] = shown
+    return Territory(f"{dataset.id}@{repository.version(dataset.id)}", names)
+
+
+def access_year(table: Table, wanted: int | None) -> tuple[int | None, str | None]:
+    """The year of the access-to-care data to show: the wanted one when the file has it, else the latest
+    before it, else the latest; with a note when it is not the wanted one."""
+    year_field = table.role_field("year")
+    if year_field is None:
+        return None, None
+    years = sorted(pd.to_numeric(table.frame[year_field.name], errors="coerce").dropna().astype(int).unique())
+    if not years:
+        return None, None
+    if wanted in years or wanted is None:
+        return (wanted if wanted is not None else years[-1]), None
+    earlier = [y for y in years if y < wanted]
+    chosen = earlier[-1] if earlier else years[-1]
+    return chosen, f"l'offre de soins n'est pas connue pour {wanted} : l'année {chosen} est affichée"
+
+
+def _access_frame(table: Table, indicator: str, territory: Territory | None = None) -> pd.DataFrame:
+    """Every year's values of one indicator: year, code, name, value, population (NaN when missing), one row
+    per commune and year (a commune listed twice for a year is an error in the file: its first row is kept);
+    only the territory's communes when the file has them, named as the territory names them. Built once per
+    loaded table, indicator and territory."""
+    key = f"sante_access:{indicator}:{territory.key if territory else ''}"
+    if key not in table.extra:
+        frame = table.frame
+        year_field, code_field, name_field, pop_field = (table.role_field(r) for r in
+                                                         ("year", "commune", "commune_name", "population"))
+        data = pd.DataFrame({
+            "year": pd.to_numeric(frame[year_field.name], errors="coerce").to_numpy() if year_field else np.nan,
+            "code": frame[code_field.name].astype("str").to_numpy(),
+            "name": frame[name_field.name].astype("str").where(frame[name_field.name].notna()).to_numpy()
+            if name_field is not None else None,
+            "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
+            "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
+            if pop_field is not None else np.nan,
+        })
+        if territory is not None and data["code"].isin(territory.names).any():
+            data = data[data["code"].isin(territory.names)]
+            data = data.assign(name=data["name"].fillna(data["code"].map(territory.names)))
+        data = data.assign(name=data["name"].fillna(data["code"]))  # no name at all: the code stands for it
+        table.extra[key] = data.drop_duplicates(["year", "code"]).reset_index(drop=True)
+    return table.extra[key]
+
+
+def commune_values(table: Table, indicator: str, year: int | None,
+                   territory: Territory | None = None) -> pd.DataFrame:
+    """One row per commune for the indicator and year: code, name, value, population, the highest value first."""
+    data = _access_frame(table, indicator, territory)
+    if year is not None and data["year"].notna().any():
+        data = data[data["year"] == year]
+    data = data.drop(columns="year").drop_duplicates("code")
+    return data.sort_values(["value", "name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
+    """The whole territory's value: the mean weighted by population when the file has it, else the median;
+    with the words that say which."""
+    known = data.dropna(subset=["value"])
+    if known.empty:
+        return None, ""
+    weights = known["population"]
+    if weights.notna().all() and weights.sum() > 0:
+        return float((known["value"] * weights).sum() / weights.sum()), "moyenne pondérée par la population"
+    return float(known["value"].median()), "médiane des communes"
+
+
+def evolution(table: Table, indicator: str, commune: str | None, territory: Territory | None = None) -> pd.DataFrame:
+    """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
+    series, value."""
+    key = f"sante_evolution:{indicator}:{commune}:{territory.key if territory else ''}"
+    if key in table.extra:
+        return table.extra[key]
+    data = _access_frame(table, indicator, territory).dropna(subset=["year"])
+    rows = []
+    for year, part in data.groupby("year", sort=True):
+        overall, words = overall_value(part)
+        if overall is not None:
+            rows.append({"x": int(year), "series": f"ensemble des communes ({words})", "value": overall})
+        here = part[part["code"] == commune] if commune else part.iloc[:0]
+        if len(here) and pd.notna(here["value"].iloc[0]):
+            rows.append({"x": int(year), "series": str(here["name"].iloc[0]), "value": float(here["value"].iloc[0])})
+    if len(table.extra) > 200:  # a bounded memo: one entry per indicator and chosen commune
+        for stale in [k for k in list(table.extra) if k.startswith("sante_evolution:")][:100]:
+            table.extra.pop(stale, None)
+    table.extra[key] = pd.DataFrame(rows, columns=["x", "series", "value"])
+    return table.extra[key]
+
+
+def access_summary(data: pd.DataFrame, label: str, unit: str, overall: float | None, words: str) -> str:
+    known = data.dropna(subset=["value"])
+    if known.empty:
+        return f"Aucune valeur de « {label} » pour cette année."
+    high, low = known.iloc[0], known.iloc[-1]
+    unit = f" {unit}" if unit else ""
+    value = lambda v: f"{v:.1f}".replace(".", ",") + unit  # noqa: E731
+    missing = len(data) - len(known)
+    return (f"{label} : de {value(low['value'])} ({low['name']}) à {value(high['value'])} ({high['name']}) ; "
+            f"{value(overall)} pour l'ensemble ({words})." + (f" {missing} commune(s) sans valeur." if missing else ""))
+
+
+def evolution_summary(data: pd.DataFrame, label: str, unit: str) -> str:
+    """The access-to-care evolution in words: each series' first and last value."""
+    def value(v: float) -> str:
+        return f"{v:.1f}".replace(".", ",")
+
+    parts = [f"{series} : {value(part['value'].iloc[0])} en {part['x'].iloc[0]}, "
+             f"{value(part['value'].iloc[-1])} en {part['x'].iloc[-1]}"
+             for series, part in ((s, p.sort_values("x")) for s, p in data.groupby("series", sort=False))]
+    return f"{label}{' (' + unit + ')' if unit else ''} par année. " + " ; ".join(parts) + "."
+
+
+# ---- the page's view of access to care -------------------------------------------------------------------------
+
+
+def access_datasets(repository: Repository) -> list[Dataset]:
+    """The Santé datasets of values per commune: an indicator role and a commune role."""
+    return [d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_fields("indicator")
+            and d.role_field("commune")]
+
+
+@dataclass
+class AccessView:
+    """The access-to-care part for a URL: every indicator offered (from every file), the chosen one's values for
+    a year, and the notices; `unavailable` says why there is nothing to show."""
+
+    unavailable: str | None = None
+    notices: list[str] = field(default_factory=list)  # files that could not be read
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value in the URL, label)
+    chosen: str | None = None  # the chosen option's value
+    dataset: Dataset | None = None
+    table: Table | None = None
+    indicator: FieldInfo | None = None
+    year: int | None = None
+    year_note: str | None = None
+    territory: Territory | None = None
+    data: pd.DataFrame | None = None  # commune_values()
+    overall: float | None = None
+    overall_words: str = ""
+
+
+def access_view(repository: Repository, wanted: str | None, year: int | None, errors: list) -> AccessView:
+    """The indicator asked in the URL (`indicateur`: a field name, or `<dataset>:<field>` when several files
+    offer one) among every file's indicators, else the first, with a notice; its values for the year."""
+    datasets = access_datasets(repository)
+    view = AccessView()
+    if not datasets:
+        view.unavailable = ("Aucun jeu de données d'offre de soins (rôles commune et indicator, dashboard = "
+                            "\"sante\") dans le catalogue.")
+        return view
+    indicators = []  # (dataset, table, field)
+    for dataset in datasets:
+        try:
+            table = repository.table(dataset.id)
+        except DatasetUnavailable as exc:
+            view.notices.append(f"Le jeu de données « {dataset.title} » est indisponible : {exc}")
+            continue
+        indicators += [(dataset, table, f) for f in indicator_fields(table)]
+    if not indicators:
+        view.unavailable = " ".join(view.notices)
+        return view
+    qualified = len({d.id for d, _, _ in indicators}) > 1
+
+    def value_of(dataset, info) -> str:
+        return f"{dataset.id}:{info.name}" if qualified else info.name
+
+    view.options = [(value_of(d, f), f.label + (f" ({f.unit})" if f.unit else "")) for d, _, f in indicators]
+    found = next((item for item in indicators if wanted in (value_of(item[0], item[2]), item[2].name)), None)
+    if wanted and found is None:
+        errors.append(FilterError("indicateur", f"« {wanted} » n'est pas un indicateur ; « {indicators[0][2].label} » "
+                                                "est affiché"))
+    view.dataset, view.table, view.indicator = found or indicators[0]
+    view.chosen = value_of(view.dataset, view.indicator)
+    view.year, view.year_note = access_year(view.table, year)
+    view.territory = territory_of(repository, exclude=view.dataset.id)
+    view.data = commune_values(view.table, view.indicator.name, view.year, view.territory)
+    view.overall, view.overall_words = overall_value(view.data)
+    return view
