@@ -268,7 +268,7 @@ def print_extracts(data_dir: Path, runs: int) -> None:
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
-PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports")
+PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources")
 
 
 def main() -> None:
@@ -282,7 +282,11 @@ def main() -> None:
     args = parser.parse_args()
     parts = set(args.parts)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
-    for scale in args.scales:
+    if "sources" in parts:  # the real sources' shapes at their own realistic size, whatever the scale
+        from bench.sources import sources_figures
+
+        print("\n".join(sources_figures(min(args.runs, 3))))
+    for scale in (args.scales if parts - {"sources"} else []):
         print(f"\n=== échelle {scale} ===")
         gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))
         data_dir, times, counts = generate(scale, gen_runs)

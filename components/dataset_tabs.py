@@ -55,7 +55,8 @@ def information(dataset, table, refreshed) -> html.Div:
         bounds = f"{p.minimum} → {p.maximum}" if p.minimum is not None else "—"
         profile_rows.append(html.Tr([
             html.Th([p.field.label, html.Br(), html.Code(p.field.name)], scope="row"),
-            html.Td(TYPE_LABELS.get(p.field.type, p.field.type) + (f" ({p.field.unit})" if p.field.unit else "")),
+            html.Td(TYPE_LABELS.get(p.field.type, p.field.type) + (f" ({p.field.unit})" if p.field.unit else "")
+                    + (f", plusieurs valeurs séparées par « {p.field.separator} »" if p.field.separator else "")),
             html.Td(format_int(p.distinct)), html.Td(f"{p.missing_share:.0%}".replace("%", "\u202f%")),
             html.Td(bounds),
         ]))

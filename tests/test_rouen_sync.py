@@ -111,5 +111,9 @@ def test_the_sante_dashboard_draws_the_real_exports_and_both_apl_files(synced):
 
 def test_the_transports_dashboard_draws_the_astuce_feed_and_its_layers(synced):
     app = make_app(synced[0])
-    text = text_of(render_page(app, "/tableaux-de-bord/transports", "?date=2026-12-01")["layout"])
-    assert "Métro" in text and "indisponible" not in text
+    layout = render_page(app, "/tableaux-de-bord/transports", "?date=2026-12-01")["layout"]
+    text = text_of(layout)
+    assert "Métro" in text and "indisponible" not in text and "lignes en service 2" in text
+    # the bike stations and the park-and-ride car parks have points from their two number columns: map layers
+    assert [n["props"]["name"] for n in find_all(layout, lambda n: n.get("type") == "Overlay")] == [
+        "Lignes du réseau", "Stations Lovélo libre-service", "Parkings relais (P+R)"]
