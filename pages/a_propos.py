@@ -6,6 +6,7 @@ from dash import html
 
 from components.format import format_date
 from components.shell import section
+from data_access.demo import OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
 from data_access.portal import current_portal
 
 dash.register_page(__name__, path="/a-propos", name="À propos", title="À propos des données et accessibilité",
@@ -47,6 +48,17 @@ def _sources_table(repository) -> html.Table:
                                className="table table-sm"), className="table-responsive")
 
 
+def _outlines_credit() -> html.P:
+    """The one real data file the demo snapshot ships, the communes' outlines, credited as their licence asks."""
+    return html.P([
+        "Contours des communes de l'instantané de démonstration : ",
+        html.A(OUTLINES_SOURCE, href=OUTLINES_SOURCE_URL), ", sous ",
+        html.A(f"{OUTLINES_LICENSE} (Etalab)", href=OUTLINES_LICENSE_URL),
+        ". Ce sont les contours réels, simplifiés pour l'affichage ; ils ne font pas foi comme limites "
+        "administratives.",
+    ])
+
+
 def layout(**_query):
     portal = current_portal()
     repository = portal.repository
@@ -59,11 +71,11 @@ def layout(**_query):
         section(
             "Données de démonstration", Ids.DEMO,
             html.P("L'instantané servi ici est généré automatiquement et de façon reproductible. Les noms, codes "
-                   "INSEE, populations municipales 2025 et positions des 71 communes sont réels ; les contours "
-                   "des communes sont approximatifs (cellules de Voronoï) ; tous les autres chiffres sont fictifs. "
-                   "Ils ne doivent pas être cités comme des faits."),
+                   "INSEE, populations municipales 2025, positions et contours des 71 communes sont réels (voir "
+                   "les sources) ; tous les autres chiffres sont fictifs. Ils ne doivent pas être cités comme des "
+                   "faits."),
         ) if demo else None,
-        section("Sources", Ids.SOURCES, _sources_table(repository)),
+        section("Sources", Ids.SOURCES, _sources_table(repository), _outlines_credit() if demo else None),
         section(
             "Déclaration d'accessibilité", Ids.ACCESSIBILITY,
             html.P("La Métropole Rouen Normandie s'engage à rendre ce portail accessible conformément à l'article 47 "

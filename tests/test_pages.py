@@ -69,6 +69,22 @@ def test_demo_home_counts_the_71_communes_and_their_population(demo_app):
     assert "instantané de démonstration" in text_of(page["layout"])
 
 
+def test_demo_about_page_credits_the_real_commune_outlines(demo_app):
+    from pages.a_propos import Ids
+
+    layout = render_page(demo_app, "/a-propos")["layout"]
+    sources = find_all(layout, lambda n: n["props"].get("aria-labelledby") == Ids.SOURCES)[0]
+    credit = [text_of(p) for p in find_all(sources, lambda n: n["type"] == "P")]
+    assert len(credit) == 1
+    assert credit[0].startswith("Contours des communes de l'instantané de démonstration : IGN Admin Express 2018")
+    assert "france-geojson" in credit[0] and "Licence Ouverte v2.0 (Etalab)" in credit[0]
+    assert "approximati" not in text_of(layout)  # the outlines are no longer Voronoi cells
+
+
+def test_fixture_about_page_has_no_demo_outlines_credit(app):
+    assert "Admin Express" not in text_of(render_page(app, "/a-propos")["layout"])
+
+
 def test_demo_shell_shows_the_demo_badge(demo_app):
     layout = demo_app.server.test_client().get("/_dash-layout").get_json()
     badges = find_all(layout, lambda n: n["props"].get("className") == "badge-demo")

@@ -1,8 +1,9 @@
 """The embedded demo snapshot: a deterministic generator of realistic, clearly labelled demo datasets.
 
 The snapshot is built on real facts (the 71 communes of Métropole Rouen Normandie, the Astuce network's main
-lines, see `facts`) and on seeded random draws for everything else, so the same scale always gives the same
-bytes. `ensure_snapshot` generates it once, on first start, safely when several workers start together:
+lines, see `facts`), on the communes' real outlines (`contours/`) and on seeded random draws for everything
+else, so the same scale always gives the same bytes. `ensure_snapshot` generates it once, on first start,
+safely when several workers start together:
 
     from data_access.demo import ensure_snapshot
     ensure_snapshot(config.DEMO_DATA_DIR)
@@ -21,12 +22,20 @@ from typing import Iterator
 
 STAMP_FILE = ".generator-stamp"
 CATALOGUE_FILE = "catalogue.toml"
+# The real outlines of the 71 communes, the one real data file the snapshot is built from (see contours/SOURCE.md).
+OUTLINES_FILE = Path(__file__).parent / "contours" / "communes-metropole-rouen-normandie-71.geojson"
+# How the outlines are credited wherever they are shown: the catalogue entry and the about page.
+OUTLINES_SOURCE = "IGN Admin Express 2018 (COG 2018), via le projet france-geojson"
+OUTLINES_SOURCE_URL = "https://github.com/gregoiredavid/france-geojson"
+OUTLINES_LICENSE = "Licence Ouverte v2.0"
+OUTLINES_LICENSE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def generator_stamp(scale: int = 1) -> str:
-    """What the snapshot depends on: the generator's source code and the scale."""
+    """What the snapshot depends on: the generator's source code, the outlines it reads and the scale."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py"), key=lambda p: p.name):
+    sources = sorted(Path(__file__).parent.glob("*.py"), key=lambda p: p.name) + [OUTLINES_FILE]
+    for path in sources:
         digest.update(path.name.encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPoint
+from shapely.geometry import MultiPoint, Point
 
 from .common import de_commune, feature, write_geojson
 from .communes import Territory, geojson_geometry
@@ -20,13 +20,14 @@ PEOPLE = ("Jules Ferry", "Jean Jaurès", "Jacques Prévert", "Louise Michel", "V
 VENUES = ("École {p}", "Groupe scolaire {p}", "Gymnase {p}", "Salle {p}", "École maternelle {p}")
 PLACES = ("Salle des fêtes", "Maison des associations", "Médiathèque", "Centre social", "Salle polyvalente",
           "Foyer municipal", "Maison de quartier")
+BORDER_TOLERANCE_M = 0.5  # cells clipped from one Voronoi diagram share their borders, up to floating-point noise
 
 ENTRY = {
     "id": "bureaux-de-vote",
     "title": "Bureaux de vote",
     "description": (
         "Bureaux de vote des communes de la Métropole : lieu, nombre d'électeurs inscrits et périmètre "
-        "approximatif du bureau (découpage de Voronoï à l'intérieur du contour approximatif de la commune)."
+        "fictif du bureau (découpage de Voronoï à l'intérieur du contour réel de la commune)."
     ),
     "theme": "Citoyenneté",
     "keywords": ["élections", "bureaux de vote", "électeurs", "citoyenneté"],
@@ -63,6 +64,29 @@ def venue_names(commune_name: str, n: int, rng: np.random.Generator) -> list[str
     return names
 
 
+def in_one_piece(shapes: list, seeds: list[Point]) -> list:
+    """Voronoi cells clipped to a commune, each made one polygon.
+
+    Where a bend of the commune's outline cuts a cell in two, the piece away from its seed goes to the
+    neighbouring cell it shares the longest border with: a polling station's area is never in several pieces.
+    """
+    shapes = list(shapes)
+    for k, (shape, seed) in enumerate(zip(shapes, seeds)):
+        parts = [p for p in shapely.get_parts(shape) if p.geom_type == "Polygon" and p.area > 0]
+        if len(parts) == 1 and shape.geom_type == "Polygon":
+            continue
+        own = min(range(len(parts)), key=lambda j: parts[j].distance(seed))
+        shapes[k] = parts[own]
+        for j, part in enumerate(parts):
+            if j == own:
+                continue
+            near = part.buffer(BORDER_TOLERANCE_M)
+            shared = [near.intersection(other.boundary).length if m != k else -1.0 for m, other in enumerate(shapes)]
+            m = int(np.argmax(shared))
+            shapes[m] = shapely.union(shapes[m], part)
+    return shapes
+
+
 def features(territory: Territory, scale: int) -> list[dict]:
     rng = np.random.default_rng(SEED)
     out = []
@@ -77,7 +101,7 @@ def features(territory: Territory, scale: int) -> list[dict]:
             order = np.lexsort((x, -y))  # bureaux numbered from north-west to south-east
             seeds = MultiPoint(np.column_stack([x[order], y[order]]))
             cells = shapely.voronoi_polygons(seeds, extend_to=cell, ordered=True).geoms
-            shapes = [shapely.intersection(c, cell) for c in cells]
+            shapes = in_one_piece([shapely.intersection(c, cell) for c in cells], list(seeds.geoms))
         counts = split_total(voters, n, rng)
         for k, (shape, count, name) in enumerate(zip(shapes, counts, venue_names(commune.nom, n, rng)), start=1):
             out.append(feature(geojson_geometry(shape), {

@@ -8,7 +8,7 @@ from .common import DEMO_NOTICE, LICENSE, PUBLISHER
 PORTAL_TITLE = "Open data — Métropole Rouen Normandie"
 PORTAL_DESCRIPTION = (
     DEMO_NOTICE + " Cet instantané embarqué permet de découvrir le portail sans connexion : les communes, "
-    "leurs codes INSEE et populations ainsi que les noms des lignes Astuce sont réels, le reste est simulé."
+    "leurs codes INSEE, populations et contours ainsi que les noms des lignes Astuce sont réels, le reste est simulé."
 )
 FIELD_KEYS = ("name", "label", "type", "facet", "role", "unit", "description")
 
@@ -68,8 +68,8 @@ def render_catalogue(entries: list[dict]) -> str:
             f"description = {toml_multiline(description)}",
             f"theme = {toml_string(entry['theme'])}",
             f"keywords = {toml_value(entry['keywords'])}",
-            f"publisher = {toml_string(PUBLISHER)}",
-            f"license = {toml_string(LICENSE)}",
+            f"publisher = {toml_string(entry.get('publisher', PUBLISHER))}",
+            f"license = {toml_string(entry.get('license', LICENSE))}",
             f"modified = {toml_value(entry['modified'])}",
             f"format = {toml_string(entry['format'])}",
             f"path = {toml_string(entry['path'])}",

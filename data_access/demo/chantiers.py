@@ -147,16 +147,20 @@ def ville(nom: str, population: int) -> str:
 
 
 def street_path(x0: float, y0: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """A street-like polyline (metres): a few segments with gentle bends and the odd right-angle turn."""
+    """A street-like polyline (metres): a few segments with gentle bends and the odd right-angle turn.
+
+    Its middle vertex, the site's position, is (x0, y0): a point drawn inside the site's commune.
+    """
     n = int(rng.integers(3, 8))
     heading = rng.uniform(0, 2 * math.pi)
-    xs, ys = [x0], [y0]
+    xs, ys = [0.0], [0.0]
     for _ in range(n):
         heading += rng.choice([0.0, math.pi / 2, -math.pi / 2], p=[0.8, 0.1, 0.1]) + rng.normal(0, 0.2)
         step = rng.uniform(60, 180)
         xs.append(xs[-1] + step * math.cos(heading))
         ys.append(ys[-1] + step * math.sin(heading))
-    return np.array(xs), np.array(ys)
+    mid = len(xs) // 2
+    return np.array(xs) - xs[mid] + x0, np.array(ys) - ys[mid] + y0
 
 
 def _status(start: date, planned_end: date, rng: np.random.Generator):

@@ -11,12 +11,11 @@ import numpy as np
 
 from .common import ZipCsvMember, zip_info
 from .communes import Territory, to_lonlat
-from .network import Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat, text_color
+from .network import QUAY_OFFSET_M, Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat, text_color
 
 SEED = 2026_11_06
 FEED_START = date(2026, 8, 31)
 FEED_END = date(2027, 7, 4)
-QUAY_OFFSET_M = 12.0
 # kind -> service -> [(from minute, to minute, headway minutes)]; the last departures run past midnight.
 PROFILES = {
     "metro": {"SEM": [(300, 390, 10), (390, 540, 5), (540, 960, 7), (960, 1140, 5), (1140, 1290, 10), (1290, 1470, 15)],

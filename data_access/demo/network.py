@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from shapely.geometry import LineString, Point
+from shapely.ops import nearest_points
 
 from .common import de_commune
 from .communes import Territory, to_lonlat, to_xy
@@ -134,6 +135,9 @@ ROUEN_PLACES = (
     "Hôtel de Région", "Palais de Justice", "Saint-Vivien", "Eauplet", "Croix de Pierre",
 )
 MERGE_RADIUS_M = 110.0
+QUAY_OFFSET_M = 12.0  # each stop has a quay this far on either side of the line
+# A stop stands at least this far inside its commune, so both its quays are in it too (rounding included).
+STOP_INSET_M = QUAY_OFFSET_M + 3.0
 
 
 @dataclass
@@ -221,8 +225,15 @@ class NetworkBuilder:
         n_inner = max(int(round(line.length / spacing)) - 1, 0)
         frac = (np.arange(1, n_inner + 1) + self.rng.uniform(-0.2, 0.2, n_inner)) / (n_inner + 1)
         cands = [(xa, ya, na)]
+        served = None
         for f in frac:
             p = line.interpolate(float(f), normalized=True)
+            if not self.territory.metropole.contains(p):
+                # A straight leg may cut across a neighbouring territory: its stops go back onto the part of the
+                # leg inside the Métropole (stops piling up there merge), so every stop is in a commune.
+                if served is None:
+                    served = line.intersection(self.territory.metropole)
+                p = nearest_points(served, p)[0]
             cands.append((p.x, p.y, None))
         cands.append((xb, yb, nb))
         self.legs[key] = (path, cands)
@@ -251,6 +262,7 @@ class NetworkBuilder:
             if d[j] < MERGE_RADIUS_M and name is None:
                 return None if j in sequence else j
         commune = int(self.territory.nearest_commune(x, y)[0])
+        x, y = self.territory.pull_inside(commune, x, y, STOP_INSET_M)
         if name is None:
             name = self.stop_name(commune)
         else:
