@@ -38,9 +38,21 @@ def figure(data, spec, value_label: str, x_label: str) -> go.Figure:
         showlegend=len(groups) > 1 or spec.chart == "pie", legend={"orientation": "h", "y": -0.25},
         xaxis_title=x_label if spec.chart != "pie" else None, yaxis_title=value_label if spec.chart != "pie" else None,
         separators=", ", font={"family": "system-ui, sans-serif"},
-        barmode="group", xaxis=AXIS, yaxis=AXIS,
+        barmode="group", xaxis={**AXIS, **_whole_ticks(data["x"])} if spec.chart != "pie" else AXIS, yaxis=AXIS,
     )
     return fig
+
+
+def _whole_ticks(values) -> dict:
+    """Years and other whole numbers on the x axis: ticks on whole values only (never « 2 022,5 »)."""
+    import pandas as pd
+
+    numbers = pd.Series(values)
+    if not len(numbers) or not pd.api.types.is_numeric_dtype(numbers) or pd.api.types.is_bool_dtype(numbers) \
+            or numbers.isna().any() or not (numbers == numbers.round()).all():
+        return {}
+    span = numbers.max() - numbers.min()
+    return {"tickformat": "d", **({"dtick": 1} if span <= 12 else {})}
 
 
 def data_table(data, value_label: str, x_label: str, series_label: str | None) -> html.Details:

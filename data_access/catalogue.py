@@ -186,7 +186,8 @@ def _check_keys(table: dict, allowed: dict, dataset_id: str | None, prefix: str 
             ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
         if not ok:
             wanted = " ou ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
-            raise _fail(dataset_id, full, f"{wanted} est attendu, pas {value!r}")
+            agreed = "attendue" if wanted.startswith("une ") else "attendu"
+            raise _fail(dataset_id, full, f"{wanted} est {agreed}, pas {value!r}")
 
 
 def _required(table: dict, key: str, dataset_id: str | None) -> str:

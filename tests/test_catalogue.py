@@ -81,6 +81,27 @@ def _with(line_old: str, line_new: str) -> str:
          "jeu de données « chantiers », clé « id » : cet identifiant est déjà utilisé"),
         (GOOD.replace("[portal]", "[portail]"), "catalogue, clé « portail » : section inconnue (vouliez-vous écrire « portal » ?)"),
         ("[[dataset]\nid=", "syntaxe TOML invalide"),
+        # the keys of the real sources' shapes
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nxlsx = { sheets = "all" }'),
+         "clé « xlsx » : réservée aux classeurs (format = \"xlsx\"), pas au format « csv »"),
+        (_with('format = "csv"', 'format = "xlsx"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }',
+                                                            'xlsx = { sheets = "toutes" }'),
+         "clé « xlsx.sheets » : valeur « toutes » inconnue (valeurs possibles : latest, all)"),
+        (_with('format = "csv"', 'format = "xlsx"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }',
+                                                            'xlsx = { sheet = "APL 2023", header_row = 0 }'),
+         "clé « xlsx.header_row » : un numéro de ligne entre 1 et 1000 est attendu"),
+        (_with('format = "csv"', 'format = "xlsx"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }',
+                                                            'xlsx = { header_row = "9" }'),
+         "clé « xlsx.header_row » : un nombre entier est attendu, pas '9'"),
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nposition = { lat = "ylat" }'),
+         "clé « position.lon » : obligatoire : le champ qui donne la longitude"),
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nposition = { lat = "y", lon = "y" }'),
+         "clé « position.lon » : la latitude et la longitude doivent être deux champs différents"),
+        (_with('facet = true', 'facet = true\nseparator = " "'), "clé « field[0].separator » : un séparateur"),
+        (_with('facet = true', 'facet = true\naliases = "Statut du chantier"'),
+         "clé « field[0].aliases » : une liste est attendue"),
+        (_with('facet = true', 'facet = true\naliases = [""]'), "clé « field[0].aliases » : une liste de noms"),
+        (_with('facet = true', 'facet = true\nhtml = "oui"'), "clé « field[0].html » : true ou false est attendu"),
     ],
 )
 def test_errors_name_the_dataset_and_the_key(tmp_path, text, expected):
@@ -100,3 +121,17 @@ def test_the_fixture_portal_parses():
     catalogue = load_catalogue(FIXTURES / "portal")
     assert [d.id for d in catalogue.datasets] == ["chantiers", "communes", "absent"]
     assert catalogue.themes == ("Territoire", "Travaux")
+
+
+def test_the_keys_of_the_real_sources_shapes_are_parsed(tmp_path):
+    text = _with('format = "csv"', 'format = "xlsx"').replace(
+        'csv = { delimiter = ";", encoding = "utf-8-sig" }',
+        'xlsx = { sheets = "all", year_field = "annee_apl" }\nposition = { lat = "ylat", lon = "xlong" }').replace(
+        'facet = true', 'facet = true\nseparator = ","\nhtml = true\naliases = ["Statut du chantier", "État"]')
+    dataset = parse_catalogue(text, tmp_path).get("chantiers")
+    assert (dataset.format, dataset.xlsx.sheets, dataset.xlsx.year_field, dataset.xlsx.sheet) == \
+        ("xlsx", "all", "annee_apl", None)
+    assert (dataset.position.lat, dataset.position.lon) == ("ylat", "xlong")
+    spec = dataset.field_spec("statut")
+    assert (spec.separator, spec.html, spec.aliases) == (",", True, ("Statut du chantier", "État"))
+    assert spec.matches("État") and spec.matches("statut") and spec.matches("Statut") and not spec.matches("Etat civil")

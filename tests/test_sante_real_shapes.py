@@ -3,6 +3,7 @@
 figures, each the cell of the file, never a sum."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from data_access.sante_words import percent
@@ -61,3 +62,14 @@ def test_the_multivalued_priority_level_is_a_facet_of_each_value(tmp_path, rows)
     assert f"{expected:,} lignes".replace(",", "\u202f") in text
     information = text_of(render_page(app, "/jeux-de-donnees/pathologies", "?tab=information")["layout"])
     assert "texte, plusieurs valeurs séparées par « , »" in information
+
+
+def test_a_trend_over_two_years_has_ticks_on_whole_years_only():
+    from components.chart import figure
+    from data_access.analysis import ChartSpec
+
+    data = pd.DataFrame({"x": [2022, 2023], "series": ["ensemble", "ensemble"], "value": [3.6, 3.2]})
+    axis = figure(data, ChartSpec(chart="line", x="annee"), "APL", "Année").layout.xaxis
+    assert (axis.tickformat, axis.dtick) == ("d", 1)  # never « 2 022,2 »
+    months = pd.DataFrame({"x": ["2026-03", "2026-04"], "value": [1, 2]})
+    assert figure(months, ChartSpec(chart="bar", x="debut"), "n", "Mois").layout.xaxis.tickformat is None
