@@ -74,6 +74,17 @@ def test_a_full_sync_fetches_every_dataset_and_the_app_serves_them_all(synced):
     assert "10 jeux de données" in catalogue
 
 
+def test_positions_from_two_columns_make_geojson_extracts_and_map_layers(synced):
+    client = make_app(synced[0]).server.test_client()
+    extract = client.get("/export/parkings-relais.geojson").get_json()
+    points = [f["geometry"] for f in extract["features"]]
+    assert len(points) == 5 and points[4] is None  # the car park without a position stays, without geometry
+    assert points[0] == {"type": "Point", "coordinates": [1.077, 49.452]}
+    assert extract["features"][0]["properties"]["nom"] == "P+R Mont-Riboudet"
+    layer = client.get("/api/geo/stations-lovelo.geojson").get_json()
+    assert len(layer["features"]) == 5 and layer["features"][0]["geometry"]["coordinates"] == [1.0886, 49.4387]
+
+
 def test_the_travaux_dashboard_places_the_real_feed_by_commune(synced):
     app = make_app(synced[0])
     layout = render_page(app, "/tableaux-de-bord/travaux", "?date=2026-12-01&ma_commune=Rouen")["layout"]
