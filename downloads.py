@@ -86,11 +86,12 @@ def export(name: str):
 
 
 def _export_view(portal, dataset, view: str, fmt: str):
-    """An extract of what a dashboard shows (a timetable, a stop's departures), built from the dataset by the
-    view's builder, written by the same writers with the same provenance."""
-    from data_access.transports import EXTRACT_VIEWS, ExtractArgumentError
+    """An extract of what a dashboard shows (a timetable, a stop's departures, the communes of an access-to-care
+    map), built from the dataset by the view's builder, written by the same writers with the same provenance."""
+    from data_access.extract_views import view_builder
+    from data_access.transports import ExtractArgumentError
 
-    builder = EXTRACT_VIEWS.get(view) if dataset.format == "gtfs" else None
+    builder = view_builder(dataset, view)
     if builder is None:
         return _refusal(404, f"vue inconnue pour « {dataset.id} » : « {view} »")
     if fmt not in FORMATS or fmt == "geojson":
@@ -102,7 +103,7 @@ def _export_view(portal, dataset, view: str, fmt: str):
         return _refusal(400, "delimiter : « ; » ou « , » attendu")
     try:
         table = portal.repository.table(dataset.id)
-        derived, filters = builder(table, request.args)
+        derived, filters = builder(portal.repository, dataset, table, request.args)
     except DatasetUnavailable as exc:
         return _refusal(503, f"jeu de données indisponible : {exc}")
     except ExtractArgumentError as exc:

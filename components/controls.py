@@ -27,11 +27,6 @@ def clicked_item(feature, items):
     return items[position]
 
 
-def last(value):
-    """A URL parameter given several times counts once, with its last value."""
-    return value[-1] if isinstance(value, list) else value
-
-
 def dataset_picker(choices, dataset, picker_id: str) -> html.Label | None:
     """When several datasets feed a dashboard, the reader picks one (its filters are its own)."""
     if len(choices) < 2:

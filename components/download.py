@@ -5,6 +5,8 @@ from dash import html
 
 from components.format import format_int, plural
 
+# What the extract of a derived view (a timetable, the communes of a map) can be: a table without geometry.
+TABLE_FORMATS = ("csv", "xlsx", "json", "parquet", "zip")
 FORMAT_LABELS = {
     "csv": "CSV (Excel, LibreOffice)",
     "xlsx": "Excel (.xlsx)",

@@ -8,7 +8,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from components.chart import rows_table
-from components.choropleth import shade_hideout, shade_legend, shaded_layer
+from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
 from components.format import format_int
 from data_access import transports as T
@@ -109,18 +109,14 @@ def coverage_view(map_id: str, outlines, version: str, data, radius: int, tile_u
     for r in data.itertuples():
         texts[r.row] = f"{r.name} : {r.share:.0f} % à moins de {radius} m d'un arrêt desservi".replace(".", ",")
     hideout, bounds = shade_hideout(data["row"], data["share"], texts, size)
-    layers = [dl.TileLayer(url=tile_url, attribution="© contributeurs OpenStreetMap" if "openstreetmap" in tile_url
-                           else "Fond de carte")] if tile_url else []
-    layers.append(shaded_layer(f"/api/geo/{outlines[0].id}.geojson?v={version}", hideout, zoomToBounds=True))
+    layer = shaded_layer(f"/api/geo/{outlines[0].id}.geojson?v={version}", hideout, zoomToBounds=True)
     legend = shade_legend(f"Part de la population à moins de {radius} m", bounds,
                           lambda v: f"{v:.0f} %".replace(".", ","), none="0 %")
     ranked = data.sort_values("share", ascending=False)
     rows = [[r.name, f"{r.share:.0f} %", format_int(r.population) if r.population == r.population else "—",
              format_int(r.covered) if r.covered == r.covered else "—"] for r in ranked.itertuples()]
     return html.Div([
-        dl.Map(layers, id=map_id, center=[49.44, 1.09], zoom=10, style={"height": "50vh", "width": "100%"},
-               className="dataset-map", zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False,
-               inertia=False),
+        commune_map(map_id, [layer], tile_url, height="50vh"),
         html.P(legend, className="map-legend-communes"),
         rows_table(["Commune", f"Part à moins de {radius} m", "Population", "Habitants concernés (estimation)"],
                    rows, f"Communes classées par part de la population à moins de {radius} m d'un arrêt desservi",

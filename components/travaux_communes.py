@@ -9,20 +9,17 @@ from components.chart import rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.controls import dropdown_field
 from components.dataset_tabs import OVERLAY_PANE
-from components.format import format_int, plural
+from components.format import at_place, format_int, plural
 from components.travaux import day_text
 from data_access.travaux import money
-from data_access.travaux_communes import commune_choices, in_my_commune
+from data_access.travaux_communes import in_my_commune
 from data_access.travaux_map import safe_link
 
 
-def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date,
-               names: dict[str, str] | None = None) -> html.Div:
-    """The citizen's view: pick a commune, see what is being dug up there now and in the next 30 days. `names`
-    gives the communes' proper spelling (from their outlines)."""
-    choices = commune_choices(table, roles, names)
-    chosen = chosen[-1] if isinstance(chosen, list) else chosen
-    chosen = chosen if chosen in choices else None
+def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date, choices: list[str]
+               ) -> html.Div:
+    """The citizen's view: pick a commune (among `choices`; `chosen` is one of them or None), see what is being dug
+    up there now and in the next 30 days."""
     # without a commune, the area (a postcode, a district) stands in for it
     commune = bool(roles["commune"] or table.role_field("commune_name"))
     place, a_place = ("Ma commune", "une commune") if commune else ("Mon secteur", "un secteur (code postal, quartier)")
@@ -33,12 +30,23 @@ def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, da
                                         className="print-hide")])
     sites = in_my_commune(table, roles, chosen, reference, data_date)
     if sites.empty:
-        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours à {chosen}.",
+        return html.Div([picker, html.P(f"Aucun chantier en cours ni prévu dans les 30 jours {at_place(chosen)}.",
                                         id=list_id)])
-    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir à {chosen}"
-                                    + (", ceux qui gênent la circulation d'abord :" if roles["traffic_impact"] else " :")),
+    first = ", ceux qui gênent la circulation d'abord :" if roles["traffic_impact"] else " :"
+    return html.Div([picker, html.P(f"{plural(len(sites), 'chantier')} en cours ou à venir {at_place(chosen)}{first}"),
                      html.Ul([html.Li(site_item(site)) for site in sites.itertuples()], id=list_id,
                              className="site-cards")])
+
+
+def _period(start, end) -> str:
+    """A site's dates in words, whichever the feed gives."""
+    if _known(start) and _known(end):
+        return f"du {day_text(start)} au {day_text(end)} (fin prévue)"
+    if _known(start):
+        return f"à partir du {day_text(start)}"
+    if _known(end):
+        return f"jusqu'au {day_text(end)} (fin prévue)"
+    return "dates non précisées"
 
 
 def _known(value) -> bool:
@@ -53,8 +61,7 @@ def site_item(site) -> html.Article:
     link = safe_link(site.link) if _known(site.link) else None
     return html.Article([
         html.H3(site.title),
-        html.P(f"{site.status}{' (en retard)' if site.late else ''} — du {day_text(site.start)} au "
-               f"{day_text(site.planned_end)} (fin prévue)"),
+        html.P(f"{site.status}{' (en retard)' if site.late else ''} — {_period(site.start, site.planned_end)}"),
         html.P([html.Strong("Zone concernée : "), site.area]) if _known(site.area) else None,
         impact,
         html.P(site.summary, className="site-summary") if _known(site.summary) and site.summary != site.title
@@ -111,8 +118,18 @@ def commune_layers(outlines, version: str, data, shown=()) -> tuple[list, html.D
                             className="commune-layers")
 
 
+def _unplaced_note(count: int, places: list[str]) -> html.P | None:
+    """The sites left off the communes map, and the places the feed gives them."""
+    if not count:
+        return None
+    shown = ", ".join(f"« {name} »" for name in places[:5]) + (", …" if len(places) > 5 else "")
+    verb, counts = ("n'apparaît", "il compte") if count == 1 else ("n'apparaissent", "ils comptent")
+    return html.P(f"{plural(count, 'chantier')} dont la commune n'est pas reconnue ({shown}) {verb} pas sur la "
+                  f"carte ; {counts} dans les chiffres et le calendrier.", className="notice-params")
+
+
 def commune_works_map(map_id: str, layer_id: str, outlines, version: str, data, chosen: str | None, tile_url: str,
-                      href_of) -> html.Div:
+                      href_of, unplaced: tuple[int, list[str]] = (0, [])) -> html.Div:
     """Sites that have no position, placed by their commune: each commune shaded by its count of selected sites,
     with its count in a tooltip; a click on a commune (or its link in the table under the map) chooses it and
     lists its works."""
@@ -124,9 +141,11 @@ def commune_works_map(map_id: str, layer_id: str, outlines, version: str, data, 
     layer = shaded_layer(f"/api/geo/{outlines.id}.geojson?v={version}", hideout, id=layer_id, zoomToBounds=True)
     located = int((data["sites"] > 0).sum())
     return html.Div([
-        html.P(f"Les chantiers n'ont pas de position : chacun est compté dans sa commune ({plural(located, 'commune')} "
-               "en ont). Cliquez sur une commune pour lister ses chantiers en cours et à venir ; le tableau sous la "
-               "carte donne les mêmes communes, utilisable au clavier.", className="map-help"),
+        html.P("Les chantiers n'ont pas de position : chacun est compté dans sa commune "
+               f"({plural(located, 'commune')} en ont). Cliquez sur une commune pour lister ses chantiers en cours "
+               "et à venir ; le tableau sous la carte donne les mêmes communes, utilisable au clavier.",
+               className="map-help"),
+        _unplaced_note(*unplaced),
         commune_map(map_id, [layer], tile_url, height="60vh"),
         html.P(shade_legend("Nombre de chantiers par commune", bounds, format_int, whole=True),
                className="map-legend-communes"),

@@ -218,6 +218,9 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
     if separator is not None and (not separator or separator.isspace() or len(separator) > 3):
         raise _fail(dataset_id, f"{key}.separator", "un séparateur d'un à trois caractères, autre qu'un blanc, est "
                                                     "attendu (par exemple \",\")")
+    for key_name in ("separator", "html"):
+        if raw.get(key_name) and raw.get("type", "text") != "text":
+            raise _fail(dataset_id, f"{key}.{key_name}", f"réservée aux champs de texte, pas au type « {raw['type']} »")
     aliases = raw.get("aliases", [])
     if not all(isinstance(a, str) and a.strip() for a in aliases):
         raise _fail(dataset_id, f"{key}.aliases", "une liste de noms de colonnes est attendue")
@@ -240,6 +243,8 @@ def _parse_xlsx(raw: dict, dataset_id: str) -> XlsxOptions:
     sheets = _choice(raw.get("sheets", "latest"), XLSX_SHEETS, dataset_id, "xlsx.sheets")
     if raw.get("sheet") is not None and "sheets" in raw:
         raise _fail(dataset_id, "xlsx.sheets", "inutile avec xlsx.sheet, qui désigne une seule feuille")
+    if raw.get("sheet") is not None and not raw["sheet"].strip():
+        raise _fail(dataset_id, "xlsx.sheet", "le nom d'une feuille du classeur est attendu")
     header_row = raw.get("header_row")
     if header_row is not None and not 1 <= header_row <= 1000:
         raise _fail(dataset_id, "xlsx.header_row", "un numéro de ligne entre 1 et 1000 est attendu")

@@ -73,9 +73,14 @@ def facet_counts(table: Table, query: Query, field: FieldInfo) -> list[tuple[str
     column = table.frame.loc[filter_mask(table, others).to_numpy(), field.name]
     if field.is_temporal:  # a day is what the grammar's refine takes for dates
         column = column.dt.strftime("%Y-%m-%d")
-    if field.separator:  # each of a multivalued cell's values counts once for its row
-        column = column.dropna().map(lambda raw: list(dict.fromkeys(field.values_of(str(raw))))).explode()
-    counts = column.value_counts(dropna=True)
+    if field.separator:  # each distinct cell split once; each of its values counts the cell's rows
+        totals: dict[str, int] = {}
+        for raw, rows in column.value_counts(dropna=True).items():
+            for value in dict.fromkeys(field.values_of(str(raw))):
+                totals[value] = totals.get(value, 0) + int(rows)
+        counts = pd.Series(totals, dtype="int64")
+    else:
+        counts = column.value_counts(dropna=True)
     as_text = (lambda v: "true" if v else "false") if field.type == "boolean" else str
     selected = {getattr(v, "text", None) or as_text(v) for n, values in query.refine if n == field.name
                 for v in values}

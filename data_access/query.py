@@ -78,6 +78,11 @@ def query_pairs(source: str | Mapping[str, Any] | Iterable[tuple[str, str]] | No
     return pairs
 
 
+def last(value):
+    """A URL parameter given several times counts once, with its last value."""
+    return value[-1] if isinstance(value, list) else value
+
+
 def is_grammar_key(key: str) -> bool:
     return key in GRAMMAR_KEYS or key.startswith(GRAMMAR_PREFIXES)
 

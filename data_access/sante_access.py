@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Dataset
-from .geo import commune_outlines
-from .query import FilterError
+from .geo import commune_outlines, commune_rows
+from .query import FilterError, last
 from .readers.base import FieldInfo, Table
 from .repository import DatasetUnavailable, Repository
 
@@ -36,14 +36,8 @@ def territory_of(repository: Repository, exclude: str | None = None) -> Territor
     if outlines is None:
         return None
     dataset, table = outlines
-    code, name = table.role_field("commune"), table.role_field("commune_name") or table.role_field("commune")
-    names = {}
-    for raw_code, raw_name in zip(table.frame[code.name], table.frame[name.name]):
-        if raw_code is not None and raw_code == raw_code:
-            shown = name.values_of(str(raw_name))[0] if raw_name == raw_name and str(raw_name).strip() else raw_code
-            for value in code.values_of(str(raw_code)):
-                names[value] = shown
-    return Territory(f"{dataset.id}@{repository.version(dataset.id)}", names)
+    lines = commune_rows(table)
+    return Territory(f"{dataset.id}@{repository.version(dataset.id)}", dict(zip(lines["code"], lines["name"])))
 
 
 def access_year(table: Table, wanted: int | None) -> tuple[int | None, str | None]:
@@ -168,7 +162,8 @@ def access_datasets(repository: Repository) -> list[Dataset]:
 @dataclass
 class AccessView:
     """The access-to-care part for a URL: every indicator offered (from every file), the chosen one's values for
-    a year, and the notices; `unavailable` says why there is nothing to show."""
+    a year on the territory's communes, the map's rows, the chosen commune, the extract, and the notices;
+    `unavailable` says why there is nothing to show."""
 
     unavailable: str | None = None
     notices: list[str] = field(default_factory=list)  # files that could not be read
@@ -183,11 +178,25 @@ class AccessView:
     data: pd.DataFrame | None = None  # commune_values()
     overall: float | None = None
     overall_words: str = ""
+    outlines: tuple | None = None  # (dataset, table) of the communes' outlines, for the map
+    codes: list[str] = field(default_factory=list)  # the commune code of each row of the outlines
+    commune: str | None = None  # the chosen commune's code
+    extract: list[tuple[str, str]] = field(default_factory=list)  # the parameters of the view's extract
+
+    @property
+    def rows_of(self) -> dict[str, int]:
+        """Each commune code -> its row in the outlines."""
+        return {code: row for row, code in enumerate(self.codes)}
 
 
-def access_view(repository: Repository, wanted: str | None, year: int | None, errors: list) -> AccessView:
+ACCESS_VIEW = "communes"  # /export/<id>/communes.<fmt>: the extract of what the access-to-care part shows
+
+
+def access_view(repository: Repository, params: dict, year: int | None, errors: list) -> AccessView:
     """The indicator asked in the URL (`indicateur`: a field name, or `<dataset>:<field>` when several files
-    offer one) among every file's indicators, else the first, with a notice; its values for the year."""
+    offer one) among every file's indicators, else the first, with a notice; its values for the year, on the
+    territory's communes; the commune asked (`commune`), or a notice when it is not one of them."""
+    wanted = last(params.get("indicateur"))
     datasets = access_datasets(repository)
     view = AccessView()
     if not datasets:
@@ -221,4 +230,48 @@ def access_view(repository: Repository, wanted: str | None, year: int | None, er
     view.territory = territory_of(repository, exclude=view.dataset.id)
     view.data = commune_values(view.table, view.indicator.name, view.year, view.territory)
     view.overall, view.overall_words = overall_value(view.data)
+    view.outlines = commune_outlines(repository, exclude=view.dataset.id)
+    if view.outlines is not None:
+        view.codes = commune_rows(view.outlines[1]).drop_duplicates("row")["code"].tolist()
+    asked = last(params.get("commune"))
+    view.commune = asked if asked in set(view.data["code"]) else None
+    if asked and view.commune is None:
+        errors.append(FilterError("commune", f"« {asked} » n'est pas le code d'une commune de ces données ; aucune "
+                                             "commune n'est choisie"))
+    view.extract = [("indicateur", view.indicator.name)] + ([("annee", str(view.year))] if view.year else [])
     return view
+
+
+def communes_extract(repository: Repository, dataset: Dataset, table: Table, args) -> tuple[Table, tuple[str, ...]]:
+    """What the access-to-care part shows (indicateur=, annee=), as a table: the territory's communes with the
+    indicator's value for the year, the highest first."""
+    from .transports import ExtractArgumentError
+
+    fields = indicator_fields(table)
+    indicator = next((f for f in fields if f.name == args.get("indicateur")), None) if args.get("indicateur") \
+        else fields[0]
+    if indicator is None:
+        raise ExtractArgumentError(f"indicateur : « {args.get('indicateur')} » n'est pas un indicateur de ce jeu")
+    year = None
+    if args.get("annee"):
+        try:
+            year = int(str(args.get("annee")).strip())
+        except ValueError:
+            raise ExtractArgumentError(f"annee : « {args.get('annee')} » n'est pas une année") from None
+    chosen, _note = access_year(table, year)
+    if year is not None and chosen != year:
+        raise ExtractArgumentError(f"annee : le fichier n'a pas de valeurs pour {year}")
+    territory = territory_of(repository, exclude=dataset.id)
+    data = commune_values(table, indicator.name, chosen, territory)
+    columns = {"annee": [chosen] * len(data), "code_commune": data["code"].tolist(), "commune": data["name"].tolist(),
+               indicator.name: data["value"].tolist()}
+    info = [FieldInfo("annee", "Année", "int"), FieldInfo("code_commune", "Code commune", "text"),
+            FieldInfo("commune", "Commune", "text"), FieldInfo(indicator.name, indicator.label, "double",
+                                                               unit=indicator.unit)]
+    if data["population"].notna().any():
+        columns["population"] = data["population"].tolist()
+        info.append(FieldInfo("population", "Population", "double"))
+    frame = pd.DataFrame(columns).astype({"annee": "Int64", indicator.name: "float64"})
+    where = (f"les {len(data)} communes du territoire" if territory is not None and
+             data["code"].isin(territory.names).any() else "toutes les communes du fichier")
+    return Table(frame=frame, fields=tuple(info)), (f"{indicator.label} : année {chosen}", f"Communes : {where}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .query import FilterError
+from .query import FilterError, last
 from .sante import (FRANCE_REGION, SEPARATOR, SEX_LABELS, TOTAL_AGE, TOTAL_DEPT, TOTAL_SEX, Cube, Roles, code,
                     dept_label, node_parts)
 from .territoires import dept_of_commune
@@ -115,15 +115,14 @@ LEVEL_ROLES = ("pathology_l1", "pathology_l2", "pathology_l3")
 
 def asked_choices(params: dict, roles: Roles) -> dict[str, str | None]:
     """The reader's choices as the URL gives them (refine.<field> of each role; a repeated one counts once)."""
-    def last(role: str):
-        value = params.get(f"refine.{roles[role]}") if roles[role] else None
-        return value[-1] if isinstance(value, list) else value
+    def asked(role: str):
+        return last(params.get(f"refine.{roles[role]}")) if roles[role] else None
 
-    given = [last(r) for r in LEVEL_ROLES]
+    given = [asked(r) for r in LEVEL_ROLES]
     parts = node_parts(*given)
     # levels without the first one name no node of the tree: kept as asked, so the page says so
     node = SEPARATOR.join(parts) or SEPARATOR.join(str(g) for g in given if g) or None
-    return {"node": node, **{k: last(r) for k, r in CHOICE_ROLES.items()}}
+    return {"node": node, **{k: asked(r) for k, r in CHOICE_ROLES.items()}}
 
 
 def choice_params(roles: dict[str, str], choice: str, value) -> dict[str, str | None]:

@@ -36,14 +36,22 @@ DEFINITIONS = {
 }
 
 
+DATE_ROLES = ("start_date", "planned_end_date", "actual_end_date")
+
+
+@dataclass(frozen=True)
 class Roles(BaseRoles):
-    """The columns that play each role in a works dataset (None when no field declares it)."""
+    """The columns that play each role in a works dataset (None when no field declares it). A date role whose
+    field was not read as dates (values like « à définir ») is not used: `not_dates` names it."""
+
+    not_dates: tuple[str, ...] = ()
 
     @property
     def missing_required(self) -> list[str]:
         """What the dashboard cannot do without: dates, and a place (a geometry, a commune's code or name, or an
         area)."""
-        missing = [r for r in ("start_date", "planned_end_date") if not self.columns.get(r)]
+        missing = [r + (" (son champ n'est pas lu comme des dates)" if r in self.not_dates else "")
+                   for r in ("start_date", "planned_end_date") if not self.columns.get(r)]
         if not any(self.columns.get(r) for r in ("geometry", "commune", "commune_name", "area")):
             missing.append("geometry")
         return missing
@@ -65,9 +73,14 @@ def late_is_known(roles: Roles) -> bool:
 
 
 def find_roles(table: Table) -> Roles:
-    roles = Roles.of(table, ROLES)
+    columns = dict(Roles.of(table, ROLES).columns)
+    not_dates = tuple(r for r in DATE_ROLES if r in columns and not table.field(columns[r]).is_temporal)
+    for role in not_dates:
+        del columns[role]
     geometry = table.geometry_field
-    return Roles({**roles.columns, "geometry": geometry.name}) if geometry is not None else roles
+    if geometry is not None:
+        columns["geometry"] = geometry.name
+    return Roles(columns, not_dates)
 
 
 def site_titles(table: Table, roles: Roles) -> pd.Series:
@@ -127,16 +140,22 @@ def status_on(table: Table, roles: Roles, reference: dt.date, data_date: dt.date
     if end is None and not roles["status"]:
         end = frame[roles["planned_end_date"]]
     declared = declared_status(table, roles)
+    known_now = data_date is None or ref >= _day(data_date)  # a declared status is known as of the data's date
     status = pd.Series(IN_PROGRESS, index=frame.index, dtype="str")
-    if declared is not None and (data_date is None or ref >= _day(data_date)):
+    if declared is not None and known_now:
         status = status.mask(declared.eq(fold(SUSPENDED)), SUSPENDED)
     if end is not None:
         status = status.mask(end.notna() & (end <= ref), FINISHED)
     if declared is not None:
         # where no actual end date is known (no such field, or an empty one), the declared status is all we know
-        # of which sites are finished: it wins, row by row
+        # of which sites are finished: it wins, row by row, from the data's date on; before it, the site is taken
+        # to have ended at its planned end
         no_end = end.isna() if end is not None else pd.Series(True, index=frame.index)
-        status = status.mask(no_end & declared.eq(fold(FINISHED)), FINISHED)
+        finished = no_end & declared.eq(fold(FINISHED))
+        if not known_now:
+            planned = frame[roles["planned_end_date"]]
+            finished &= planned.notna() & (planned <= ref)
+        status = status.mask(finished, FINISHED)
     status = status.mask(start.notna() & (start > ref), PROGRAMMED)
     return status
 
@@ -219,8 +238,11 @@ def _total(values: pd.Series | None) -> float | None:
 
 
 def _end_in_year(table: Table, roles: Roles, rows, year: int) -> pd.Series:
-    end_role = roles["actual_end_date"] or roles["planned_end_date"]
-    end = table.frame.loc[rows, end_role]
+    """Whether each site ended in the year: its actual end, else (no actual end known) its planned end."""
+    end = table.frame.loc[rows, roles["planned_end_date"]]
+    if roles["actual_end_date"]:
+        actual = table.frame.loc[rows, roles["actual_end_date"]]
+        end = actual.where(actual.notna(), end)
     return (end.dt.year == year).fillna(False).astype(bool)
 
 def money(value: float) -> str:

@@ -105,7 +105,8 @@ def gantt_summary(sites: pd.DataFrame, total: int, reference: dt.date, late_know
         " (le retard n'est pas connu : ni fin réelle, ni statut, ni avancement dans les données)"
     first_end = sites.loc[~sites["status"].eq(PROGRAMMED), "planned_end"].min()
     ending = f" La première fin prévue est le {first_end:%d/%m/%Y}." if pd.notna(first_end) else ""
-    return (f"Calendrier de {len(sites)} chantiers sur {total} (en cours puis à venir), situation au "
+    count = f"{len(sites)} chantier{'s' if len(sites) > 1 else ''}"
+    return (f"Calendrier de {count} sur {total} (en cours puis à venir), situation au "
             f"{reference:%d/%m/%Y}{late}.{ending}")
 
 

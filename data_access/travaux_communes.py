@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .geo import commune_rows
 from .query import fold
 from .readers.base import FieldInfo, Table
 from .territoires import commune_key
@@ -98,17 +99,14 @@ def commune_choices(table: Table, roles: Roles, names: dict[str, str] | None = N
 
 def outline_keys(outlines: Table) -> tuple[dict[str, int], list[str]]:
     """The communes of the outlines table: each of their keys (codes, names) -> row, and each row's name."""
-    code, name = outlines.role_field("commune"), outlines.role_field("commune_name")
+    lines = commune_rows(outlines)
     of: dict[str, int] = {}
-    shown = []
-    for row in range(len(outlines)):
-        for field in (code, name):
-            raw = outlines.frame[field.name].iloc[row] if field is not None else None
-            if raw is not None and raw == raw:
-                for key in _keys(field, raw):
-                    of.setdefault(key, row)
-        label = outlines.frame[(name or code).name].iloc[row]
-        shown.append((name or code).values_of(str(label))[0] if label == label else "")
+    for line in lines.itertuples():
+        for key in (line.code, commune_key(line.name)):
+            of.setdefault(key, line.row)
+    shown = [""] * len(outlines)
+    for line in lines.drop_duplicates("row").itertuples():
+        shown[line.row] = line.name
     return of, shown
 
 
@@ -144,3 +142,21 @@ def by_commune(table: Table, roles: Roles, positions: np.ndarray, outlines: Tabl
                          "budget": budget.to_numpy() if roles["budget_planned"] else np.nan})
     data = data.sort_values("name", key=lambda names: names.map(fold), kind="stable")
     return data.sort_values("sites", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def unplaced_sites(table: Table, roles: Roles, positions: np.ndarray, outlines: Table) -> tuple[int, list[str]]:
+    """How many of the selected sites match no commune of the outlines, and their places (« Rouen rive gauche »),
+    each once, in French order: those sites are not on a map by commune, and the page says so."""
+    keys, _ = outline_keys(outlines)
+    pairs = place_pairs(table, roles)
+    matched = set(pairs.loc[pairs["key"].isin(keys), "row"])
+    fields = place_fields(table, roles)
+    names, count = set(), 0
+    for position in positions:
+        if position in matched:
+            continue
+        count += 1
+        values = [table.frame[f.name].iloc[position] for f in fields]
+        shown = next((str(v) for v in values if v is not None and v == v and str(v).strip()), "sans commune")
+        names.add(shown)
+    return count, sorted(names, key=fold)

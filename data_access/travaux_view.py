@@ -12,12 +12,13 @@ import pandas as pd
 
 from .catalogue import Dataset
 from .geo import commune_outlines
-from .query import FilterError, Query, parse_date_value, parse_query, row_positions
+from .query import FilterError, Query, last, parse_date_value, parse_query, row_positions
 from .readers.base import Table
 from .repository import Repository, pick_dataset
 from .travaux import KeyFigures, Roles, find_roles, key_figures, late_is_known
 from .travaux_charts import budget_by_type, monthly_starts_and_ends, schedule
-from .travaux_communes import by_commune, commune_choices, commune_names
+from .territoires import commune_key
+from .travaux_communes import by_commune, commune_choices, commune_names, unplaced_sites
 from .travaux_map import budget_sizes, status_codes
 
 PATH = "/tableaux-de-bord/travaux"
@@ -41,6 +42,8 @@ class TravauxView:
     communes: pd.DataFrame | None = None  # the selected sites per commune of the outlines (by_commune)
     names: dict[str, str] = field(default_factory=dict)  # commune_key -> the commune's name in the outlines
     chosen_commune: str | None = None
+    offered: list[str] = field(default_factory=list)  # the communes « Dans ma commune » offers
+    unplaced: tuple[int, list[str]] = (0, [])  # the selected sites in no commune of the outlines, and their places
     sites: pd.DataFrame | None = None  # schedule(): one row per selected site
     codes: str = ""  # the map's class per row
     sizes: str = ""  # the map's size per row
@@ -59,10 +62,6 @@ class TravauxView:
         return late_is_known(self.roles)
 
 
-def last(value):
-    return value[-1] if isinstance(value, list) else value
-
-
 def reference_date(params: dict, errors: list, today: dt.date) -> dt.date:
     """The reference date of the URL (`date`, YYYY-MM-DD), else today, with a notice when it does not parse."""
     raw = last(params.get("date"))
@@ -73,6 +72,19 @@ def reference_date(params: dict, errors: list, today: dt.date) -> dt.date:
         errors.append(FilterError("date", f"« {raw} » n'est pas une date AAAA-MM-JJ ; la date du jour est utilisée"))
         return today
     return period.start.date()
+
+
+def chosen_commune(asked: str | None, choices: list[str], errors: list) -> str | None:
+    """The commune asked in the URL (`ma_commune`), as the choices spell it (« rouen », « ROUEN » and « Rouen » are
+    one commune); a notice when it is none of them."""
+    if not asked:
+        return None
+    found = next((c for c in choices if c == asked), None) or \
+        next((c for c in choices if commune_key(c) == commune_key(asked)), None)
+    if found is None:
+        errors.append(FilterError("ma_commune", f"« {asked} » n'est pas une commune de ces données ; aucune commune "
+                                                "n'est choisie"))
+    return found
 
 
 def travaux_view(repository: Repository, params: dict, today: dt.date) -> TravauxView:
@@ -121,12 +133,13 @@ def travaux_view(repository: Repository, params: dict, today: dt.date) -> Travau
         view.communes = by_commune(table, roles, positions, view.outlines[1])
         if view.communes is not None:  # the sites are in these communes: their names are the territory's
             view.names = commune_names(view.outlines[1])
+            view.unplaced = unplaced_sites(table, roles, positions, view.outlines[1])
     if view.communes is None:
         what = "la couche des communes" if view.has_positions else "la carte par commune"
         missing.append(f"{what} (contours des communes avec le rôle commune, dont les codes ou les noms sont ceux "
                        "des chantiers)")
-    chosen = last(params.get("ma_commune"))
-    view.chosen_commune = chosen if chosen in commune_choices(table, roles, view.names) else None
+    view.offered = commune_choices(table, roles, view.names)
+    view.chosen_commune = chosen_commune(last(params.get("ma_commune")), view.offered, view.errors)
     view.sites = schedule(table, roles, positions, reference, data_date=data_date)
     view.codes = status_codes(table, roles, reference, data_date=data_date)
     view.budget = budget_by_type(table, roles, positions)

@@ -8,9 +8,9 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart import chart_card
-from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, last, shown_values,
+from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, shown_values,
                                  user_changes)
-from components.download import download_menu
+from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date
 from components.kpi import kpi_list
@@ -23,7 +23,7 @@ from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
-from data_access.query import FilterError, parse_query, query_pairs, row_positions
+from data_access.query import FilterError, last, parse_query, query_pairs, row_positions
 from data_access.repository import pick_dataset
 
 PATH = "/tableaux-de-bord/sante"
@@ -156,44 +156,39 @@ def layout(**params):
 
 def _access_section(repository, params, selection, tile_url: str, errors: list):
     """Access to care per commune: the chosen indicator's map, ranking, evolution and extract."""
-    view = sante_access.access_view(repository, last(params.get("indicateur")), selection.year, errors)
+    view = sante_access.access_view(repository, params, selection.year, errors)
     title = ("Accès aux soins par commune", f"{Ids.ACCESS}-titre")
-    notices_ = [html.P(n, className="notice-params") for n in view.notices]
     if view.unavailable:
         return section(*title, html.P(view.unavailable, className="notice-params")), None, None
-    table, indicator, data = view.table, view.indicator, view.data
-    chosen = last(params.get("commune"))
-    chosen = chosen if chosen in set(data["code"]) else None
+    indicator, data, chosen = view.indicator, view.data, view.commune
     unit = indicator.unit or ""
-    outlines = commune_outlines(repository, exclude=view.dataset.id)
     current = [(k, v) for k, v in query_pairs(params) if k != "commune"]
 
     def href_of(code: str) -> str:
         return PATH + "?" + urlencode(current + [("commune", code)])
 
-    parts = notices_ + [
+    parts = [html.P(n, className="notice-params") for n in view.notices] + [
         dropdown_field("Indicateur", "chart-control indicator-picker", id=Ids.INDICATOR, value=view.chosen,
                        options=[{"label": label, "value": value} for value, label in view.options], clearable=False,
                        searchable=False),
         html.P(f"Source : {view.dataset.title}" + (f" ({view.dataset.publisher})" if view.dataset.publisher else "")
                + (f" — {indicator.description}" if indicator.description else "") + ".", className="source-line"),
         html.P(view.year_note, className="notice-params") if view.year_note else None]
-    summary = sante_access.access_summary(data, indicator.label, unit, view.overall, view.overall_words)
-    if outlines is not None:
-        code_field = outlines[1].role_field("commune").name
-        codes = outlines[1].frame[code_field].astype("str").tolist()
-        rows_of = {c: i for i, c in enumerate(codes)}
-        the_map, legend = access_map(Ids.MAP, Ids.MAP_LAYER, outlines[0], repository.version(outlines[0].id), data,
-                                     rows_of, rows_of.get(chosen), tile_url, indicator.label, unit)
+    if view.outlines is not None:
+        rows_of = view.rows_of
+        the_map, legend = access_map(Ids.MAP, Ids.MAP_LAYER, view.outlines[0], repository.version(view.outlines[0].id),
+                                     data, rows_of, rows_of.get(chosen), tile_url, indicator.label, unit)
         parts += [html.P(f"Cliquez sur une commune pour voir son évolution ; le classement sous la carte donne les "
                          f"mêmes communes, utilisable au clavier. Année {view.year}.", className="map-help"),
-                  the_map, dcc.Store(id=Ids.MAP_CODES, data=codes), html.P(legend, className="map-legend-communes")]
+                  the_map, dcc.Store(id=Ids.MAP_CODES, data=view.codes),
+                  html.P(legend, className="map-legend-communes")]
     else:
         parts.append(html.P("Pas de carte : le catalogue n'a pas les contours des communes (rôle commune et "
                             "formes).", className="notice-params"))
-    parts += [html.P(summary, className="chart-summary"),
+    parts += [html.P(sante_access.access_summary(data, indicator.label, unit, view.overall, view.overall_words),
+                     className="chart-summary"),
               commune_ranking(data, indicator.label, unit, href_of, chosen)]
-    evolution = sante_access.evolution(table, indicator.name, chosen, view.territory)
+    evolution = sante_access.evolution(view.table, indicator.name, chosen, view.territory)
     name = data.loc[data["code"] == chosen, "name"].iloc[0] if chosen else None
     heading = f"Évolution : {name} et l'ensemble des communes" if chosen else "Évolution de l'ensemble des communes"
     if evolution["x"].nunique() > 1:
@@ -201,18 +196,9 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
         parts.append(chart_card(Ids.ACCESS_TREND, evolution, ChartSpec(chart="line", x="annee"),
                                 sante_access.evolution_summary(evolution, indicator.label, unit), indicator.label,
                                 "Année", "Territoire"))
-    select = ",".join(f.name for f in (table.role_field("year"), table.role_field("commune"),
-                                       table.role_field("commune_name"), table.role_field("population"), indicator)
-                      if f is not None)
-    extract = ([(f"refine.{table.role_field('year').name}", str(view.year))] if view.year is not None else []) + \
-        [("select", select)]
-    rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
-    parts.append(download_menu(view.dataset.id, formats_for(table), urlencode(extract + [("vue", PATH)]), rows,
-                               menu_id=Ids.EXPORT_ACCESS))
-    if len(data) < rows:
-        parts.append(html.P(f"Le fichier couvre plus de communes que la Métropole : l'extrait donne ses "
-                            f"{rows} lignes de l'année, la carte et le classement les {len(data)} communes du "
-                            "territoire.", className="download-note"))
+    # the extract is what the map and the ranking show: the territory's communes for the year
+    parts.append(download_menu(f"{view.dataset.id}/{sante_access.ACCESS_VIEW}", TABLE_FORMATS,
+                               urlencode(view.extract + [("vue", PATH)]), len(data), menu_id=Ids.EXPORT_ACCESS))
     return section(*title, *parts), view.chosen, view.dataset
 
 

@@ -12,8 +12,8 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import dataset_picker, dataset_search, dropdown_field, last, shown_values, user_changes
-from components.download import download_menu
+from components.controls import dataset_picker, dataset_search, dropdown_field, shown_values, user_changes
+from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
@@ -26,7 +26,7 @@ from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
-from data_access.query import FilterError, query_pairs
+from data_access.query import FilterError, last, query_pairs
 from data_access.repository import DatasetUnavailable, pick_dataset
 
 PATH = "/tableaux-de-bord/transports"
@@ -34,7 +34,6 @@ dash.register_page(__name__, path=PATH, name="Transports", title="Tableau de bor
                    description="Le réseau, ses horaires et sa couverture, d'après le GTFS")
 
 CHOICE = "transports-choix"
-TABLE_FORMATS = ("csv", "xlsx", "json", "parquet", "zip")  # what a timetable or a list of departures can be
 PARAMS = ("jeu", "date", "mode", "ligne", "sens", "depart", "recherche", "arret", "heure", "rayon")
 
 

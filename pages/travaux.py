@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
-from components.controls import clicked_item, dataset_picker, dataset_search, last, shown_values, user_changes
+from components.controls import clicked_item, dataset_picker, dataset_search, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
 from components.format import format_date, format_int, plural
@@ -20,7 +20,7 @@ from components.shell import section
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.portal import current_portal
-from data_access.query import describe_query, query_pairs
+from data_access.query import describe_query, last, query_pairs
 from data_access.repository import DatasetUnavailable, UnknownDataset
 from components.travaux import gantt_card, progress_card, size_legend_items, status_legend
 from components.travaux_communes import COMMUNE_LAYERS, commune_layers, commune_works_map, my_commune
@@ -123,7 +123,7 @@ def _map(view, repository, tile_url: str, shown: set) -> tuple[object, list]:
         kept = [(k, v) for k, v in query_pairs(urlencode(list(view.query.params) + view.kept)) if k != "ma_commune"]
         return commune_works_map(Ids.MAP, Ids.COMMUNE_LAYER, outlines, repository.version(outlines.id), view.communes,
                                  view.chosen_commune, tile_url,
-                                 lambda name: PATH + "?" + urlencode(kept + [("ma_commune", name)])), []
+                                 lambda name: PATH + "?" + urlencode(kept + [("ma_commune", name)]), view.unplaced), []
     overlays, communes_text = ([], None) if view.communes is None else commune_layers(
         outlines, repository.version(outlines.id), view.communes, shown)
     query, reference = view.query, view.reference
@@ -154,7 +154,7 @@ def layout(**params):
     place = "Dans ma commune" if roles["commune"] or table.role_field("commune_name") else "Dans mon secteur"
     mine = section(place, f"{Ids.MY_COMMUNE}-titre", my_commune(
         Ids.MY_COMMUNE, Ids.MY_COMMUNE_LIST, table, roles, view.chosen_commune, reference, dataset.modified,
-        view.names))
+        view.offered))
     map_section = section("Carte des chantiers", f"{Ids.MAP}-titre", the_map, className="print-hide")
     return html.Div([
         html.H1("Tableau de bord des travaux"),

@@ -102,6 +102,12 @@ def _with(line_old: str, line_new: str) -> str:
          "clé « field[0].aliases » : une liste est attendue"),
         (_with('facet = true', 'facet = true\naliases = [""]'), "clé « field[0].aliases » : une liste de noms"),
         (_with('facet = true', 'facet = true\nhtml = "oui"'), "clé « field[0].html » : true ou false est attendu"),
+        (_with('type = "text"', 'type = "int"\nseparator = ","'),
+         "clé « field[0].separator » : réservée aux champs de texte, pas au type « int »"),
+        (_with('type = "text"', 'type = "date"\nhtml = true'), "clé « field[0].html » : réservée aux champs de texte"),
+        (_with('format = "csv"', 'format = "xlsx"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }',
+                                                            'xlsx = { sheet = " " }'),
+         "clé « xlsx.sheet » : le nom d'une feuille du classeur est attendu"),
     ],
 )
 def test_errors_name_the_dataset_and_the_key(tmp_path, text, expected):

@@ -182,6 +182,10 @@ def test_html_is_read_as_plain_text_without_scripts():
     ("À partir du 2 mai 2025", "2025-05-02", None),
     ("Jusqu'au 30 juin 2025", None, "2025-06-30"),
     ("du 31/04/2024 au 02/05/2024", None, "2024-05-02"),  # no 31st of April
+    ("du 2024-13-45 au 2024-04-01", None, "2024-04-01"),  # a date that cannot be read is left empty
+    ("2024-03-12T25:00:00", None, None),
+    ("Du 30 novembre au 2 janvier 2027", "2026-11-30", "2027-01-02"),  # across New Year: the year before
+    ("du 30 au 2 janvier 2027", "2026-12-30", "2027-01-02"),  # and the month before
     ("dates à venir", None, None),
 ])
 def test_a_period_written_as_text_gives_its_start_and_end(text, start, end):
@@ -220,3 +224,70 @@ def test_the_outlines_shipped_with_the_demo_are_the_71_communes():
     features = json.loads(OUTLINES.read_text(encoding="utf-8"))["features"]
     assert len(features) == 71 and len({f["properties"]["code"] for f in features}) == 71
     assert np.all([f["properties"]["code"].startswith("76") for f in features])
+
+
+def workbook_of(tmp_path, sheets: dict[str, list[list]]):
+    """A workbook whose sheets hold the given rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "w.xlsx"
+    book.save(path)
+    return path
+
+
+TITLE = ["Accessibilité potentielle localisée"]
+
+
+def test_a_year_sheet_without_a_table_is_passed_over_with_a_note(tmp_path):
+    path = workbook_of(tmp_path, {"APL 2022": [TITLE, ["Code commune", "APL"], ["76540", 4.1]],
+                                  "APL 2023": [TITLE], "APL 2024": []})
+    table = read_table(dataset("w.xlsx", "xlsx", fields=(CODE,)), path)
+    assert table.frame["annee"].tolist() == [2022] and table.frame["code_commune"].tolist() == ["76540"]
+    assert any("« APL 2023 » n'a pas de ligne" in note and note.endswith("ignorée") for note in table.notes)
+    every = read_table(dataset("w.xlsx", "xlsx", fields=(CODE,), xlsx=XlsxOptions(sheets="all")), path)
+    assert len(every) == 1
+    empty = workbook_of(tmp_path, {"APL 2023": [TITLE]})
+    with pytest.raises(ReadError, match="w.xlsx : aucune feuille n'a de tableau"):
+        read_table(dataset("w.xlsx", "xlsx"), empty)
+
+
+def test_a_header_repeated_in_each_sheet_keeps_every_sheet_values(tmp_path):
+    header = ["Code commune INSEE", "Commune", "APL", "Commune"]
+    path = workbook_of(tmp_path, {"APL 2022": [header, ["76540", "Rouen", 4.1, "a"]],
+                                  "APL 2023": [header, ["76540", "Rouen", 4.0, "b"]]})
+    frame = read_table(dataset("w.xlsx", "xlsx", fields=(CODE,), xlsx=XlsxOptions(sheets="all")), path).frame
+    assert frame["commune_2"].tolist() == ["a", "b"] and frame["commune"].tolist() == ["Rouen", "Rouen"]
+
+
+def test_two_sheets_of_one_year_keep_the_later_one_and_say_so(tmp_path):
+    header = ["Code commune", "APL"]
+    path = workbook_of(tmp_path, {"APL 2023": [header, ["76540", 4.1]],
+                                  "APL 2023 (révisé)": [header, ["76540", 3.9]]})
+    table = read_table(dataset("w.xlsx", "xlsx", fields=(CODE,), xlsx=XlsxOptions(sheets="all")), path)
+    assert table.frame["apl"].tolist() == [3.9]
+    assert any("« APL 2023 » et « APL 2023 (révisé) » sont de la même année 2023" in note for note in table.notes)
+
+
+def test_notes_name_the_catalogue_file_not_the_sync_temporary_file(tmp_path, workbook):
+    temporary = tmp_path / ".sync-x1y2.part"
+    workbook.rename(temporary)
+    table = read_table(dataset("apl.xlsx", "xlsx", fields=(CODE, APL)), temporary)
+    assert table.notes and not any(".sync-" in note for note in table.notes)
+    assert any(note.startswith("apl.xlsx : ") for note in table.notes)
+
+
+def test_empty_start_and_end_columns_are_filled_from_the_period(tmp_path):
+    rows = travaux_rows()
+    for row in rows:
+        row.update(field_date_debut_1="", field_date_fin_1="")
+    (tmp_path / "t.csv").write_bytes(csv_export(rows))
+    # without a declared type the empty columns are read as text: the periods make them dates
+    table = read_table(dataset("t.csv", fields=TRAVAUX_FIELDS), tmp_path / "t.csv")
+    assert table.field("field_date_debut_1").type == "date" and table.frame["field_date_debut_1"].notna().all()
+    assert table.frame["field_date_fin_1"].iloc[0] == pd.Timestamp("2027-01-29")

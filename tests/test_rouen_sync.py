@@ -27,6 +27,15 @@ REAL_REQUESTS = [
     + " -> apl-infirmieres.xlsx",
     "parkings-relais : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
     "datasets/parkings-relais-metropole-rouen-normandie/exports/csv?delimiter=%3B -> parkings-relais.csv",
+    "stations-lovelo : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
+    "datasets/donnees-statiques-et-temps-reel-du-service-de-vls-lovelo-metropole-rouen-normand/exports/csv?"
+    "delimiter=%3B -> stations-lovelo.csv",
+    "arrets-astuce : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
+    "datasets/liste-des-arrets-du-reseau-astuce-metropole-rouen-normandie/exports/csv?delimiter=%3B -> "
+    "arrets-astuce.csv",
+    "lignes-astuce : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
+    "datasets/trace-des-lignes-regulieres-du-reseau-astuce-metropole-rouen-normandie/exports/csv?delimiter=%3B -> "
+    "lignes-astuce.csv",
 ]
 
 
@@ -43,7 +52,7 @@ def test_every_entry_says_how_sure_it_is_and_the_dry_run_prints_the_real_request
             assert re.search(r"\b(seen|listed)\b", said), f"no « seen » or « listed » before the entry of line {k + 1}"
     (tmp_path / "catalogue.toml").write_text(text, encoding="utf-8")
     status, out = run_sync(tmp_path, dry_run=True)
-    assert status == 0
+    assert status == 0 and out.count(" : simulation — GET ") == len(REAL_REQUESTS) == 10
     for request in REAL_REQUESTS:
         assert request in out
     assert sorted(p.name for p in tmp_path.iterdir()) == [".sync.lock", "catalogue.toml"]  # nothing fetched
@@ -128,3 +137,34 @@ def test_the_transports_dashboard_draws_the_astuce_feed_and_its_layers(synced):
     # the bike stations and the park-and-ride car parks have points from their two number columns: map layers
     assert [n["props"]["name"] for n in find_all(layout, lambda n: n.get("type") == "Overlay")] == [
         "Lignes du réseau", "Stations Lovélo libre-service", "Parkings relais (P+R)"]
+
+
+def test_a_commune_is_chosen_however_it_is_written_and_an_unknown_one_is_said(synced):
+    app = make_app(synced[0])
+    text = text_of(render_page(app, "/tableaux-de-bord/travaux", "?date=2026-12-01&ma_commune=le+petit-quevilly")[
+        "layout"])
+    assert "Aucun chantier en cours ni prévu dans les 30 jours au Petit-Quevilly." in text  # Lafayette: in 34 days
+    text = text_of(render_page(app, "/tableaux-de-bord/travaux", "?date=2026-12-01&ma_commune=Paris")["layout"])
+    assert "ma_commune : « Paris » n'est pas une commune de ces données ; aucune commune n'est choisie" in text
+
+
+def test_the_access_to_care_extract_is_the_territory_communes_the_page_shows(synced):
+    app = make_app(synced[0])
+    layout = render_page(app, "/tableaux-de-bord/sante", "?indicateur=apl-medecins-generalistes:apl")["layout"]
+    menu = find_all(layout, lambda n: n.get("props", {}).get("id") == "sante-export-offre")[0]
+    href = find_all(menu, lambda n: n.get("type") == "A")[0]["props"]["href"]
+    assert href.startswith("/export/apl-medecins-generalistes/communes.csv?indicateur=apl&annee=2023")
+    assert "Télécharger ces données (71 lignes)" in text_of(menu)
+    client = app.server.test_client()
+    extract = client.get(href.replace("communes.csv", "communes.json")).get_json()
+    rows = extract["records"]
+    assert len(rows) == 71 and {r["code_commune"] for r in rows} >= {"76540", "76095"}
+    assert "75056" not in {r["code_commune"] for r in rows} and rows[0]["annee"] == 2023
+    assert rows == sorted(rows, key=lambda r: -(r["apl"] if r["apl"] is not None else -1))  # as the ranking
+    assert extract["metadata"]["filters"] == ["APL aux médecins généralistes : année 2023",
+                                              "Communes : les 71 communes du territoire"]
+    bad = client.get("/export/apl-medecins-generalistes/communes.csv?indicateur=inconnu")
+    assert bad.status_code == 400 and "indicateur : « inconnu » n'est pas un indicateur" in bad.get_json()["erreur"]
+    assert client.get("/export/apl-medecins-generalistes/communes.csv?annee=1990").status_code == 400
+    health = text_of(render_page(app, "/tableaux-de-bord/sante", "?commune=99999")["layout"])
+    assert "commune : « 99999 » n'est pas le code d'une commune de ces données" in health

@@ -10,7 +10,7 @@ import pytest
 
 from data_access.readers.base import FieldInfo, Table
 from data_access.territoires import commune_key
-from data_access.travaux import find_roles, is_late, status_on
+from data_access.travaux import find_roles, is_late, key_figures, status_on
 from data_access.travaux_communes import by_commune, commune_choices, commune_names, in_my_commune
 from data_access.travaux_map import safe_link, site_details
 
@@ -111,3 +111,61 @@ def test_only_absolute_http_links_are_offered(feed):
     card = site_details(feed, find_roles(feed), 1, REF)
     assert card["link"] is None and card["place"] == "Saint-Etienne-du-Rouvray"
     assert site_details(feed, find_roles(feed), 0, REF)["area"] == "Rue A entre X et Y"
+
+
+def test_a_declared_finished_status_is_replayed_only_from_the_data_date():
+    fields = (FieldInfo("statut", "Statut", "text", role="status"), FieldInfo("commune", "Commune", "text",
+                                                                              role="commune"),
+              FieldInfo("debut", "Début", "date", role="start_date"),
+              FieldInfo("fin", "Fin prévue", "date", role="planned_end_date"),
+              FieldInfo("fin_reelle", "Fin réelle", "date", role="actual_end_date"))
+    frame = pd.DataFrame({"statut": ["Terminé", "Terminé", "en cours"], "commune": ["76540"] * 3,
+                          "debut": [D("2026-01-05")] * 3, "fin": [D("2026-06-30"), D("2026-02-28"), D("2026-09-30")],
+                          "fin_reelle": [pd.NaT, pd.NaT, D("2026-06-20")]})
+    table = Table(frame=frame, fields=fields)
+    roles = find_roles(table)
+    # on 1 March, before the data's date (1 December): A has not reached its planned end, B has; C not yet ended
+    assert status_on(table, roles, dt.date(2026, 3, 1), data_date=REF).tolist() == ["en cours", "terminé", "en cours"]
+    figures = key_figures(table, roles, np.arange(3), REF, data_date=REF)
+    assert figures.finished_this_year == 3  # A and B by their planned end (no actual end known), C by its actual end
+
+
+def test_a_date_role_whose_field_is_not_dates_is_said_not_used():
+    fields = (FieldInfo("debut", "Début", "text", role="start_date"), FieldInfo("fin", "Fin", "date",
+                                                                               role="planned_end_date"),
+              FieldInfo("commune", "Commune", "text", role="commune_name"))
+    table = Table(frame=pd.DataFrame({"debut": ["à définir"], "fin": [D("2026-12-31")], "commune": ["Rouen"]}),
+                  fields=fields)
+    roles = find_roles(table)
+    assert roles["start_date"] is None
+    assert roles.missing_required == ["start_date (son champ n'est pas lu comme des dates)"]
+
+
+def test_the_commune_asked_is_found_however_it_is_written_or_said_unknown(feed, outlines):
+    from data_access.query import FilterError
+    from data_access.travaux_view import chosen_commune
+
+    offered = commune_choices(feed, find_roles(feed), commune_names(outlines))
+    errors = []
+    assert chosen_commune("rouen", offered, errors) == "Rouen"
+    assert chosen_commune("SAINT-ETIENNE-DU-ROUVRAY", offered, errors) == "Saint-Étienne-du-Rouvray"
+    assert chosen_commune("Le Petit-Quevilly", offered, errors) == "Petit-Quevilly" and errors == []
+    assert chosen_commune("<script>", offered, errors) is None
+    assert errors == [FilterError("ma_commune", "« <script> » n'est pas une commune de ces données ; aucune commune "
+                                                "n'est choisie")]
+
+
+def test_sites_in_no_commune_of_the_outlines_are_counted_and_named(feed, outlines):
+    from data_access.travaux_communes import unplaced_sites
+
+    feed.frame.loc[4, "field_commune"] = "Rouen rive gauche"
+    feed.extra.clear()
+    assert unplaced_sites(feed, find_roles(feed), np.arange(5), outlines) == (1, ["Rouen rive gauche"])
+    assert unplaced_sites(feed, find_roles(feed), np.arange(4), outlines) == (0, [])
+
+
+def test_a_commune_is_named_as_french_says_it():
+    from components.format import at_place
+
+    assert [at_place(n) for n in ("Rouen", "Le Petit-Quevilly", "Les Authieux-sur-le-Port-Saint-Ouen", "La Bouille")] \
+        == ["à Rouen", "au Petit-Quevilly", "aux Authieux-sur-le-Port-Saint-Ouen", "à La Bouille"]

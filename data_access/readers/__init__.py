@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from ..catalogue import Dataset
@@ -29,6 +30,8 @@ def read_table(dataset: Dataset, path: Path) -> Table:
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
     table = repair(derive(reader(path, dataset), dataset))
+    if path.name != dataset.path:  # read under another name (a sync's temporary file): the notes say the real one
+        table = replace(table, notes=tuple(note.replace(path.name, dataset.path) for note in table.notes))
     # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
     import pyarrow
 

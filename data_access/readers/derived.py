@@ -116,7 +116,11 @@ def _mentions(text: str) -> list[tuple[int, list[int | None]]]:
     for match in _DATE.finditer(text):
         where.append(match.start())
         if match["iso"]:
-            day = pd.Timestamp(match["iso"].replace(" ", "T"))
+            try:
+                day = pd.Timestamp(match["iso"].replace(" ", "T"))
+            except (ValueError, OverflowError):  # « 2024-13-45 », « 25:00 »: this date cannot be read
+                found.append([None, None, None])
+                continue
             if day.tzinfo is not None:
                 day = day.tz_convert("Europe/Paris")
             found.append([day.year, day.month, day.day])
@@ -137,22 +141,37 @@ def _day(parts) -> pd.Timestamp | None:
         return None
 
 
+def _previous(parts: list, unit: str) -> list:
+    year, month, day = parts
+    if unit == "year":
+        return [year - 1, month, day]
+    return [year - 1, 12, day] if month == 1 else [year, month - 1, day]
+
+
 def parse_date_range(text: str | None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The start and end days of a period written as text: « du 12/03/2024 au 15/04/2024 », « du 12 au 15 mars
     2024 », « 2024-03-12T08:00:00+01:00 - 2024-04-15 », « à partir du 2 mai 2025 », « jusqu'au 30 juin 2025 »,
     « le 3 juin 2025 » (one day: start and end). A part the text leaves out (the month and year of « du 12 au 15
-    mars ») is taken from the next date. (None, None) when no date can be read."""
+    mars ») is taken from the next date, a year or a month earlier when the period would otherwise end before it
+    starts (« du 30 novembre au 2 janvier 2027 »). A date that cannot be read (« 2024-13-45 ») is left empty.
+    (None, None) when no date can be read."""
     if not isinstance(text, str) or not text.strip():
         return None, None
     mentions = _mentions(text)
     if not mentions:
         return None, None
     dates = [parts for _, parts in mentions]
-    for earlier, later in zip(reversed(dates[:-1]), reversed(dates[1:])):
-        for k in (1, 0):  # the month, then the year, from the date that follows
-            if earlier[k] is None:
-                earlier[k] = later[k]
+    copied = [set() for _ in dates]
+    for k in range(len(dates) - 2, -1, -1):
+        for part in (1, 0):  # the month, then the year, from the date that follows
+            if dates[k][part] is None and dates[k][2] is not None and dates[k + 1][part] is not None:
+                dates[k][part] = dates[k + 1][part]
+                copied[k].add(part)
     start, end = _day(dates[0]), _day(dates[-1])
+    if start is not None and end is not None and start > end and copied[0]:
+        # « du 30 novembre au 2 janvier 2027 », « du 30 au 2 janvier »: the start is in the year, or the month,
+        # before the one it was given
+        start = _day(_previous(dates[0], "month" if 1 in copied[0] else "year"))
     if len(dates) == 1:
         before = text[:mentions[0][0]]
         if _ONLY_END.search(before):
@@ -181,11 +200,15 @@ def _dates_from_ranges(table: Table) -> Table:
             fields.append(FieldInfo(name=name, label=f"{label} (d'après « {source.label} »)", type="date",
                                     role=role, description=f"lu dans le texte du champ « {source.name} »"))
             filled += int(days.notna().sum())
-        elif target.is_temporal:
+        elif target.is_temporal or frame[target.name].isna().all():
+            # an empty column was read as text (nothing told it was dates): it becomes the dates of the periods
             missing = frame[target.name].isna() & days.notna()
-            if missing.any():
-                frame = frame.assign(**{target.name: frame[target.name].astype("datetime64[ms]").mask(missing, days)})
-                filled += int(missing.sum())
+            current = frame[target.name].astype("datetime64[ms]") if target.is_temporal else \
+                pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ms]")
+            frame = frame.assign(**{target.name: current.mask(missing, days)})
+            if not target.is_temporal:
+                fields = [replace(f, type="date") if f.name == target.name else f for f in fields]
+            filled += int(missing.sum())
     unread = sum(1 for v in column.dropna() if parsed[v] == (None, None))
     if filled or unread:
         notes.append(f"« {source.label} » : {filled} date(s) de début ou de fin lue(s) dans le texte des périodes"

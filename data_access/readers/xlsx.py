@@ -27,20 +27,28 @@ def sheet_years(names: list[str]) -> dict[str, int]:
     return years
 
 
-def chosen_sheets(names: list[str], dataset: Dataset, file_name: str) -> list[tuple[str, int | None]]:
-    """(sheet, its year or None) to read, as the catalogue's `xlsx` options say."""
+def candidate_sheets(names: list[str], dataset: Dataset, file_name: str) -> tuple[list[tuple[str, int | None]], list[str]]:
+    """(sheet, its year or None) that may be read, as the catalogue's `xlsx` options say: the named sheet; every
+    sheet named with a year, oldest first (`all`), or newest first (`latest`: the first with a table is read);
+    else the first sheet. Two sheets of the same year (« APL 2023 », « APL 2023 (révisé) »): the later one in the
+    workbook is kept, and the notes say so."""
     options = dataset.xlsx
     years = sheet_years(names)
     if options.sheet is not None:
         if options.sheet not in names:
             raise ReadError(f"{file_name} : pas de feuille « {options.sheet} » (feuilles : {', '.join(names)})")
-        return [(options.sheet, years.get(options.sheet))]
+        return [(options.sheet, years.get(options.sheet))], []
     if not years:
-        return [(names[0], None)] if names else []
-    ordered = sorted(years.items(), key=lambda item: item[1])
-    if options.sheets == "all":
-        return ordered
-    return [ordered[-1]]
+        return ([(names[0], None)] if names else []), []
+    kept: dict[int, str] = {}
+    notes = []
+    for name, year in years.items():  # in the workbook's order
+        if year in kept:
+            notes.append(f"{file_name} : les feuilles « {kept[year]} » et « {name} » sont de la même année {year} : "
+                         f"seule « {name} », la dernière du classeur, est lue")
+        kept[year] = name
+    ordered = sorted(((name, year) for year, name in kept.items()), key=lambda item: item[1])
+    return (ordered if options.sheets == "all" else ordered[::-1]), notes
 
 
 def cell_text(value) -> str | None:
@@ -85,17 +93,21 @@ def _sheet_rows(workbook, name: str) -> list[list[str | None]]:
     return [list(map(cell_text, row)) for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]
 
 
+class NoTable(ReadError):
+    """A sheet without a table: empty, or only title rows."""
+
+
 def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str, sheet: str
                  ) -> tuple[list[str], list[list[str | None]], int]:
     """The sheet's headers and its data rows (empty rows, and notes under the table that fill a single cell of a
     wide table, left out), and how many notes were left out."""
     start = header_index(rows, dataset.fields, dataset.xlsx.header_row)
     if start >= len(rows):
-        raise ReadError(f"{file_name} : la feuille « {sheet} » n'a pas de ligne {start + 1}")
+        raise NoTable(f"{file_name} : la feuille « {sheet} » n'a pas de ligne {start + 1}")
     header = rows[start]
     width = max((i + 1 for i, cell in enumerate(header) if cell), default=0)
     if width == 0:
-        raise ReadError(f"{file_name} : la feuille « {sheet} » n'a pas d'en-tête de colonnes en ligne {start + 1}")
+        raise NoTable(f"{file_name} : la feuille « {sheet} » n'a pas d'en-tête de colonnes en ligne {start + 1}")
     headers = [cell or f"colonne {i + 1}" for i, cell in enumerate(header[:width])]
     data, notes = [], 0
     for row in rows[start + 1:]:
@@ -107,6 +119,8 @@ def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str,
             notes += 1  # « Source : … », « Champ : France entière »
             continue
         data.append(row)
+    if not data:
+        raise NoTable(f"{file_name} : la feuille « {sheet} » n'a pas de ligne sous son en-tête")
     return headers, data, notes
 
 
@@ -119,41 +133,53 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
         raise unreadable(path, exc) from None
     except (CalamineError, ValueError) as exc:
         raise ReadError(f"classeur XLSX illisible : {path.name} ({str(exc).splitlines()[0][:150]})") from None
+    name = dataset.path  # the catalogue's name for the file (a sync reads it under a temporary name)
     try:
         names = [meta.name for meta in workbook.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
-        sheets = chosen_sheets(names, dataset, path.name)
-        if not sheets:
-            raise ReadError(f"{path.name} : le classeur n'a aucune feuille")
+        candidates, notes = candidate_sheets(names, dataset, name)
+        if not candidates:
+            raise ReadError(f"{name} : le classeur n'a aucune feuille")
         # the sheets' columns, stacked by field name (« Code commune » and « code_commune » are one column);
         # each keeps the header it had where it was first met
         columns: dict[str, list[str | None]] = {}
         headers_of: dict[str, str] = {}
-        total, notes = 0, []
+        total, read, skipped = 0, [], []
         year_field = dataset.xlsx.year_field
-        for sheet, year in sheets:
-            headers, rows, dropped = _sheet_table(_sheet_rows(workbook, sheet), dataset, path.name, sheet)
+        for sheet, year in candidates:
+            try:
+                headers, rows, dropped = _sheet_table(_sheet_rows(workbook, sheet), dataset, name, sheet)
+            except NoTable as exc:
+                if dataset.xlsx.sheet is not None:
+                    raise
+                skipped.append(str(exc))
+                continue
             if year is not None and slugify(year_field) not in map(slugify, headers):
                 headers, rows = headers + [year_field], [row + [str(year)] for row in rows]
-            for k, (header, name) in enumerate(zip(headers, canonical_headers(headers, dataset.fields))):
-                key = slugify(name) or name
-                if key not in columns:
-                    columns[key], headers_of[key] = [None] * total, header
-                elif len(columns[key]) > total:  # the same name twice in one sheet: keep it apart
+            for k, (header, field) in enumerate(zip(headers, canonical_headers(headers, dataset.fields))):
+                key = slugify(field) or field
+                if key in columns and len(columns[key]) > total:  # the same name twice in one sheet: kept apart
                     key = f"{key}#{k}"
+                if key not in columns:
                     columns[key], headers_of[key] = [None] * total, header
                 columns[key].extend(row[k] for row in rows)
             total += len(rows)
             for key in columns:  # a column this sheet lacks is empty for its rows
                 columns[key].extend([None] * (total - len(columns[key])))
+            read.append(sheet)
             if dropped:
-                notes.append(f"{path.name} : {dropped} ligne(s) de notes sous le tableau de « {sheet} » ignorée(s)")
+                notes.append(f"{name} : {dropped} ligne(s) de notes sous le tableau de « {sheet} » ignorée(s)")
+            if dataset.xlsx.sheets == "latest" and dataset.xlsx.sheet is None:
+                break  # the newest sheet that has a table
     except (CalamineError, ValueError) as exc:
-        raise ReadError(f"classeur XLSX illisible : {path.name} ({str(exc).splitlines()[0][:150]})") from None
+        raise ReadError(f"classeur XLSX illisible : {name} ({str(exc).splitlines()[0][:150]})") from None
     finally:
         workbook.close()
-    if len(sheets) > 1:
-        notes.append(f"{path.name} : {len(sheets)} feuilles empilées ({', '.join(s for s, _ in sheets)})")
+    if not read:
+        raise ReadError(f"{name} : aucune feuille n'a de tableau ({' ; '.join(skipped)})")
+    notes += [f"{text} : ignorée" for text in skipped]
+    if len(read) > 1:
+        notes.append(f"{name} : {len(read)} feuilles empilées ({', '.join(read)})")
     arrow = pa.table({f"c{k}": pa.array(values, type=pa.string()) for k, values in enumerate(columns.values())})
-    table = table_from_text_columns(arrow, list(headers_of.values()), dataset.fields, path.name)
+    table = table_from_text_columns(arrow, list(headers_of.values()), dataset.fields, name)
     table.notes = tuple(notes) + table.notes
     return table
