@@ -80,7 +80,7 @@ def sources_figures(runs: int) -> list[str]:
     from tests.fake_ods import FakeServer
 
     lines = ["fichiers au format des sources réelles (synchronisation puis lecture, chacune dans un nouveau "
-             "processus ; temps et mémoire résidente maximale, médianes) :"]
+             f"processus ; temps et mémoire résidente maximale, médianes de {runs} mesures) :"]
     with FakeServer() as fake, tempfile.TemporaryDirectory() as folder:
         fake.cache_exports = True  # the fake renders each export once: only the sync is measured
         _serve(fake)
