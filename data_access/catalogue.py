@@ -9,18 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-CATALOGUE_FILE = "catalogue.toml"
+from .catalogue_checks import CATALOGUE_FILE, CatalogueError, check_keys, choice, fail, required
+from .catalogue_source import Source, parse_source
+
 FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
 FORMATS = ("csv", "xlsx", "geojson", "parquet", "gtfs")
 DASHBOARDS = ("travaux", "sante", "transports")
-SOURCE_KINDS = ("ods", "url")
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class CatalogueError(Exception):
-    """catalogue.toml is wrong; the message is one French line naming the dataset and the key."""
 
 
 @dataclass(frozen=True)
@@ -68,15 +65,6 @@ class Position:
 class CsvOptions:
     delimiter: str | None = None  # sniffed when None
     encoding: str | None = None  # UTF-8, with or without a BOM, when None
-
-
-@dataclass(frozen=True)
-class Source:
-    kind: str
-    base_url: str | None = None
-    dataset_id: str | None = None
-    url: str | None = None
-    options: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,79 +143,31 @@ _CSV_KEYS = {"delimiter": str, "encoding": str}
 _XLSX_KEYS = {"sheet": str, "sheets": str, "header_row": int, "year_field": str}
 XLSX_SHEETS = ("latest", "all")
 _POSITION_KEYS = {"lat": str, "lon": str}
-_SOURCE_KEYS = {
-    "kind": str, "base_url": str, "dataset_id": str, "url": str, "where": str, "refine": (str, list, dict),
-    "select": str, "format": str,
-}
-_TYPE_NAMES = {str: "un texte", bool: "true ou false", list: "une liste", dict: "une table", dt.date: "une date AAAA-MM-JJ",
-               int: "un nombre entier"}
-
-
-def _where(dataset_id: str | None) -> str:
-    return f"jeu de données « {dataset_id} »" if dataset_id else "catalogue"
-
-
-def _fail(dataset_id: str | None, key: str, message: str) -> CatalogueError:
-    return CatalogueError(f"{CATALOGUE_FILE} : {_where(dataset_id)}, clé « {key} » : {message}")
-
-
-def _check_keys(table: dict, allowed: dict, dataset_id: str | None, prefix: str = "") -> None:
-    for key, value in table.items():
-        full = f"{prefix}{key}"
-        if key not in allowed:
-            hint = difflib.get_close_matches(key, list(allowed), n=1)
-            suggestion = f" (vouliez-vous écrire « {prefix}{hint[0]} » ?)" if hint else ""
-            raise _fail(dataset_id, full, f"clé inconnue{suggestion}")
-        expected = allowed[key]
-        types = expected if isinstance(expected, tuple) else (expected,)
-        if expected is dt.date:
-            ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-        else:
-            ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
-        if not ok:
-            wanted = " ou ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
-            agreed = "attendue" if wanted.startswith("une ") else "attendu"
-            raise _fail(dataset_id, full, f"{wanted} est {agreed}, pas {value!r}")
-
-
-def _required(table: dict, key: str, dataset_id: str | None) -> str:
-    value = table.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise _fail(dataset_id, key, "obligatoire et absente")
-    return value
-
-
-def _choice(value: str | None, choices: tuple[str, ...], dataset_id: str, key: str) -> str | None:
-    if value is not None and value not in choices:
-        raise _fail(dataset_id, key, f"valeur « {value} » inconnue (valeurs possibles : {', '.join(choices)})")
-    return value
-
-
 def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
     key = f"field[{index}]"
     if not isinstance(raw, dict):
-        raise _fail(dataset_id, key, "une table [[dataset.field]] est attendue")
-    _check_keys(raw, _FIELD_KEYS, dataset_id, prefix=f"{key}.")
-    name = _required(raw, "name", dataset_id) if "name" in raw else None
+        raise fail(dataset_id, key, "une table [[dataset.field]] est attendue")
+    check_keys(raw, _FIELD_KEYS, dataset_id, prefix=f"{key}.")
+    name = required(raw, "name", dataset_id) if "name" in raw else None
     if name is None:
-        raise _fail(dataset_id, f"{key}.name", "obligatoire et absente")
+        raise fail(dataset_id, f"{key}.name", "obligatoire et absente")
     role = raw.get("role")
     if role is not None and not ROLE_PATTERN.match(role):
-        raise _fail(dataset_id, f"{key}.role", f"« {role} » n'est pas un nom de rôle valide ([a-z0-9_])")
+        raise fail(dataset_id, f"{key}.role", f"« {role} » n'est pas un nom de rôle valide ([a-z0-9_])")
     separator = raw.get("separator")
     if separator is not None and (not separator or separator.isspace() or len(separator) > 3):
-        raise _fail(dataset_id, f"{key}.separator", "un séparateur d'un à trois caractères, autre qu'un blanc, est "
+        raise fail(dataset_id, f"{key}.separator", "un séparateur d'un à trois caractères, autre qu'un blanc, est "
                                                     "attendu (par exemple \",\")")
     for key_name in ("separator", "html"):
         if raw.get(key_name) and raw.get("type", "text") != "text":
-            raise _fail(dataset_id, f"{key}.{key_name}", f"réservée aux champs de texte, pas au type « {raw['type']} »")
+            raise fail(dataset_id, f"{key}.{key_name}", f"réservée aux champs de texte, pas au type « {raw['type']} »")
     aliases = raw.get("aliases", [])
     if not all(isinstance(a, str) and a.strip() for a in aliases):
-        raise _fail(dataset_id, f"{key}.aliases", "une liste de noms de colonnes est attendue")
+        raise fail(dataset_id, f"{key}.aliases", "une liste de noms de colonnes est attendue")
     return FieldSpec(
         name=name,
         label=raw.get("label"),
-        type=_choice(raw.get("type"), FIELD_TYPES, dataset_id, f"{key}.type"),
+        type=choice(raw.get("type"), FIELD_TYPES, dataset_id, f"{key}.type"),
         facet=raw.get("facet", False),
         role=role,
         unit=raw.get("unit"),
@@ -239,75 +179,58 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
 
 
 def _parse_xlsx(raw: dict, dataset_id: str) -> XlsxOptions:
-    _check_keys(raw, _XLSX_KEYS, dataset_id, prefix="xlsx.")
-    sheets = _choice(raw.get("sheets", "latest"), XLSX_SHEETS, dataset_id, "xlsx.sheets")
+    check_keys(raw, _XLSX_KEYS, dataset_id, prefix="xlsx.")
+    sheets = choice(raw.get("sheets", "latest"), XLSX_SHEETS, dataset_id, "xlsx.sheets")
     if raw.get("sheet") is not None and "sheets" in raw:
-        raise _fail(dataset_id, "xlsx.sheets", "inutile avec xlsx.sheet, qui désigne une seule feuille")
+        raise fail(dataset_id, "xlsx.sheets", "inutile avec xlsx.sheet, qui désigne une seule feuille")
     if raw.get("sheet") is not None and not raw["sheet"].strip():
-        raise _fail(dataset_id, "xlsx.sheet", "le nom d'une feuille du classeur est attendu")
+        raise fail(dataset_id, "xlsx.sheet", "le nom d'une feuille du classeur est attendu")
     header_row = raw.get("header_row")
     if header_row is not None and not 1 <= header_row <= 1000:
-        raise _fail(dataset_id, "xlsx.header_row", "un numéro de ligne entre 1 et 1000 est attendu")
+        raise fail(dataset_id, "xlsx.header_row", "un numéro de ligne entre 1 et 1000 est attendu")
     year_field = raw.get("year_field", "annee")
     if not ID_FIELD.match(year_field):
-        raise _fail(dataset_id, "xlsx.year_field", "un nom de champ en a-z, 0-9 et _ est attendu")
+        raise fail(dataset_id, "xlsx.year_field", "un nom de champ en a-z, 0-9 et _ est attendu")
     return XlsxOptions(sheet=raw.get("sheet"), sheets=sheets, header_row=header_row, year_field=year_field)
 
 
 def _parse_position(raw: dict, dataset_id: str) -> Position:
-    _check_keys(raw, _POSITION_KEYS, dataset_id, prefix="position.")
+    check_keys(raw, _POSITION_KEYS, dataset_id, prefix="position.")
     for key in ("lat", "lon"):
         if not raw.get(key):
-            raise _fail(dataset_id, f"position.{key}", "obligatoire : le champ qui donne la " +
+            raise fail(dataset_id, f"position.{key}", "obligatoire : le champ qui donne la " +
                         ("latitude" if key == "lat" else "longitude"))
     if raw["lat"] == raw["lon"]:
-        raise _fail(dataset_id, "position.lon", "la latitude et la longitude doivent être deux champs différents")
+        raise fail(dataset_id, "position.lon", "la latitude et la longitude doivent être deux champs différents")
     return Position(lat=raw["lat"], lon=raw["lon"])
-
-
-def _parse_source(raw: dict, dataset_id: str) -> Source:
-    _check_keys(raw, _SOURCE_KEYS, dataset_id, prefix="source.")
-    kind = _choice(_required(raw, "kind", dataset_id), SOURCE_KINDS, dataset_id, "source.kind")
-    if kind == "ods":
-        for key in ("base_url", "dataset_id"):
-            if not raw.get(key):
-                raise _fail(dataset_id, f"source.{key}", "obligatoire pour kind = \"ods\"")
-    if kind == "url" and not raw.get("url"):
-        raise _fail(dataset_id, "source.url", "obligatoire pour kind = \"url\"")
-    for key in ("base_url", "url"):
-        if raw.get(key) and not raw[key].startswith(("https://", "http://")):
-            raise _fail(dataset_id, f"source.{key}", "une adresse http(s):// est attendue")
-    options = tuple((k, raw[k]) for k in ("where", "refine", "select", "format") if k in raw)
-    return Source(kind=kind, base_url=raw.get("base_url"), dataset_id=raw.get("dataset_id"), url=raw.get("url"),
-                  options=options)
 
 
 def _parse_path(value: str, dataset_id: str) -> str:
     path = PurePosixPath(value.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise _fail(dataset_id, "path", f"« {value} » doit être un chemin relatif à DATA_DIR, sans « .. »")
+        raise fail(dataset_id, "path", f"« {value} » doit être un chemin relatif à DATA_DIR, sans « .. »")
     return str(path)
 
 
 def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
     if not isinstance(raw, dict):
-        raise _fail(None, f"dataset[{index}]", "une table [[dataset]] est attendue")
+        raise fail(None, f"dataset[{index}]", "une table [[dataset]] est attendue")
     raw_id = raw.get("id")
     dataset_id = raw_id if isinstance(raw_id, str) and raw_id else f"n°{index + 1}"
-    _check_keys(raw, _DATASET_KEYS, dataset_id)
-    _required(raw, "id", dataset_id)
+    check_keys(raw, _DATASET_KEYS, dataset_id)
+    required(raw, "id", dataset_id)
     if not ID_PATTERN.match(raw_id):
-        raise _fail(dataset_id, "id", "seuls les caractères a-z, 0-9 et - sont permis")
+        raise fail(dataset_id, "id", "seuls les caractères a-z, 0-9 et - sont permis")
     for key in ("title", "theme", "format", "path"):
-        _required(raw, key, dataset_id)
-    fmt = _choice(raw["format"], FORMATS, dataset_id, "format")
+        required(raw, key, dataset_id)
+    fmt = choice(raw["format"], FORMATS, dataset_id, "format")
     if "xlsx" in raw and fmt != "xlsx":
-        raise _fail(dataset_id, "xlsx", f"réservée aux classeurs (format = \"xlsx\"), pas au format « {fmt} »")
+        raise fail(dataset_id, "xlsx", f"réservée aux classeurs (format = \"xlsx\"), pas au format « {fmt} »")
     csv_raw = raw.get("csv", {})
-    _check_keys(csv_raw, _CSV_KEYS, dataset_id, prefix="csv.")
+    check_keys(csv_raw, _CSV_KEYS, dataset_id, prefix="csv.")
     delimiter = csv_raw.get("delimiter")
     if delimiter is not None and len(delimiter) != 1:
-        raise _fail(dataset_id, "csv.delimiter", "un seul caractère est attendu")
+        raise fail(dataset_id, "csv.delimiter", "un seul caractère est attendu")
     encoding = csv_raw.get("encoding")
     if encoding is not None:
         import codecs
@@ -315,15 +238,15 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise _fail(dataset_id, "csv.encoding", f"encodage « {encoding} » inconnu") from None
+            raise fail(dataset_id, "csv.encoding", f"encodage « {encoding} » inconnu") from None
     keywords = raw.get("keywords", [])
     if not all(isinstance(k, str) for k in keywords):
-        raise _fail(dataset_id, "keywords", "une liste de textes est attendue")
+        raise fail(dataset_id, "keywords", "une liste de textes est attendue")
     fields = tuple(_parse_field(f, dataset_id, i) for i, f in enumerate(raw.get("field", [])))
     seen: set[str] = set()
     for i, spec in enumerate(fields):
         if spec.name in seen:
-            raise _fail(dataset_id, f"field[{i}].name", f"le champ « {spec.name} » est déclaré deux fois")
+            raise fail(dataset_id, f"field[{i}].name", f"le champ « {spec.name} » est déclaré deux fois")
         seen.add(spec.name)
     # A role may be held by several fields (the indicators of a dataset); role_field gives the first.
     return Dataset(
@@ -340,9 +263,9 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         csv=CsvOptions(delimiter=delimiter, encoding=encoding),
         xlsx=_parse_xlsx(raw.get("xlsx", {}), dataset_id),
         position=_parse_position(raw["position"], dataset_id) if "position" in raw else None,
-        dashboard=_choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
+        dashboard=choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
         fields=fields,
-        source=_parse_source(raw["source"], dataset_id) if "source" in raw else None,
+        source=parse_source(raw["source"], dataset_id) if "source" in raw else None,
         demo=raw.get("demo", portal.demo),
     )
 
@@ -358,20 +281,20 @@ def parse_catalogue(text: str, data_dir: Path) -> Catalogue:
         key = sorted(unknown)[0]
         hint = difflib.get_close_matches(key, ["portal", "dataset"], n=1)
         suggestion = f" (vouliez-vous écrire « {hint[0]} » ?)" if hint else ""
-        raise _fail(None, key, f"section inconnue{suggestion}")
+        raise fail(None, key, f"section inconnue{suggestion}")
     portal_raw = doc.get("portal", {})
     if not isinstance(portal_raw, dict):
-        raise _fail(None, "portal", "une table [portal] est attendue")
-    _check_keys(portal_raw, _PORTAL_KEYS, None, prefix="portal.")
+        raise fail(None, "portal", "une table [portal] est attendue")
+    check_keys(portal_raw, _PORTAL_KEYS, None, prefix="portal.")
     portal = Portal(**portal_raw)
     raw_datasets = doc.get("dataset", [])
     if not isinstance(raw_datasets, list):
-        raise _fail(None, "dataset", "des tables [[dataset]] sont attendues")
+        raise fail(None, "dataset", "des tables [[dataset]] sont attendues")
     datasets = tuple(_parse_dataset(raw, i, portal) for i, raw in enumerate(raw_datasets))
     ids: set[str] = set()
     for d in datasets:
         if d.id in ids:
-            raise _fail(d.id, "id", "cet identifiant est déjà utilisé par un autre jeu de données")
+            raise fail(d.id, "id", "cet identifiant est déjà utilisé par un autre jeu de données")
         ids.add(d.id)
     return Catalogue(portal=portal, datasets=datasets, data_dir=data_dir)
 
