@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from data_access import sync
+from data_access import sync, sync_http
 from tests.fake_ods import FakeServer
 
 ROWS = [{"id": f"CH-{i}", "titre": f"Chantier {i}", "commune": "Rouen" if i % 2 else "Elbeuf",
@@ -104,7 +104,7 @@ def test_dry_run_says_what_would_be_fetched_and_writes_nothing(data_dir, server)
     ({"kind": "html"}, "le serveur a répondu par une page web"),
 ])
 def test_a_failed_sync_leaves_the_served_file_as_it_was(data_dir, server, monkeypatch, fault, cause):
-    monkeypatch.setattr(sync, "TIMEOUT", (1, 0.5))
+    monkeypatch.setattr(sync_http, "TIMEOUT", (1, 0.5))
     before = (data_dir / "travaux.csv").read_bytes()
     server.faults["travaux-json"] = dict(fault)
     status, out = run(data_dir, "travaux")
