@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .catalogue_checks import CATALOGUE_FILE, CatalogueError, check_keys, choice, fail, required
-from .catalogue_source import Source, parse_source
+from .catalogue_source import Source, check_keep_references, parse_source
 
 FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
 FORMATS = ("csv", "xlsx", "geojson", "parquet", "gtfs")
@@ -296,6 +296,7 @@ def parse_catalogue(text: str, data_dir: Path) -> Catalogue:
         if d.id in ids:
             raise fail(d.id, "id", "cet identifiant est déjà utilisé par un autre jeu de données")
         ids.add(d.id)
+    check_keep_references(datasets)
     return Catalogue(portal=portal, datasets=datasets, data_dir=data_dir)
 
 

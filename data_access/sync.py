@@ -28,7 +28,8 @@ from typing import Callable
 
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
-from .sync_http import FILE_MODE, SyncError, fetch, session
+from .reduce import ReduceError, keep_context, needs_reduction, ods_where, reduce_download
+from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +48,23 @@ class Outcome:
         return self.status == "échec"
 
 
-def export_url(dataset: Dataset) -> tuple[str, list[tuple[str, str]]]:
+def export_url(dataset: Dataset, codes: frozenset[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
     """The request of a source: the Explore API v2.1 exports endpoint for `ods` (never the paged records
-    endpoint), the file's own URL for `url`."""
+    endpoint), filtered on the communes to keep where the source asks for it; the file's own URL for `url`."""
     source = dataset.source
     options = dict(source.options)
     if source.kind == "url":
         return source.url, []
+    if source.kind == "datagouv":
+        return f"{source.base_url.rstrip('/')}/api/1/datasets/{source.dataset_id}/", []
     fmt = options.get("format") or ODS_FORMATS.get(dataset.format, "csv")
     url = f"{source.base_url.rstrip('/')}/api/explore/v2.1/catalog/datasets/{source.dataset_id}/exports/{fmt}"
     params: list[tuple[str, str]] = []
-    if options.get("where"):
-        params.append(("where", options["where"]))
+    wheres = [options["where"]] if options.get("where") else []
+    if source.keep is not None and codes:
+        wheres.append(ods_where(source.keep.field, codes))
+    if wheres:
+        params.append(("where", " AND ".join(f"({w})" if len(wheres) > 1 else w for w in wheres)))
     refine = options.get("refine")
     if isinstance(refine, dict):
         params += [("refine", f"{k}:{v}") for k, values in refine.items()
@@ -100,8 +106,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def validate(dataset: Dataset, candidate: Path, previous_rows: int | None) -> int:
-    """The candidate file read by the project's own reader and checked against the catalogue; its row count."""
+def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes: frozenset[str] | None = None) -> int:
+    """The candidate file read by the project's own reader and checked against the catalogue (and, for a national
+    file cut down, that no row outside the communes kept survived); its row count."""
     from .readers import ReadError, read_table
 
     if dataset.format == "gtfs":
@@ -126,6 +133,15 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None) -> in
     if len(table) == 0:
         raise SyncError(f"export vide alors que le fichier servi a {previous_rows} lignes" if previous_rows
                         else "export vide : rien à servir")
+    if codes is not None:
+        from .readers.schema import slugify
+
+        field = table.field(slugify(dataset.source.keep.field)) or table.field(dataset.source.keep.field)
+        if field is None:
+            raise SyncError(f"champ « {dataset.source.keep.field} » absent du fichier (source.keep.field)")
+        outside = sorted(set(table.frame[field.name].dropna().astype("str").str.strip()) - codes)
+        if outside:
+            raise SyncError(f"{len(outside)} commune(s) hors de la liste à garder : {', '.join(outside[:5])}")
     return len(table)
 
 
@@ -140,53 +156,91 @@ def _previous_rows(dataset: Dataset, target: Path) -> int | None:
         return None
 
 
+def _dry_run(catalogue: Catalogue, dataset: Dataset) -> Outcome:
+    from urllib.parse import urlencode
+
+    source, codes = dataset.source, None
+    if source.keep is not None:
+        try:
+            codes = keep_context(catalogue, source.keep)[0]
+        except ReduceError:  # the communes are not fetched yet: the request is shown without them
+            codes = None
+    url, params = export_url(dataset, codes)
+    shown = url + ("?" + urlencode(params) if params else "")
+    if source.kind == "datagouv":
+        shown += f", puis la ressource la plus récente dont le titre contient « {source.resource} »"
+    if source.keep is not None:
+        where = f"les codes de « {source.keep.communes} »" if source.keep.communes else \
+            f"{len(source.keep.codes)} communes"
+        shown += f" ; gardées : les lignes dont « {source.keep.field} » est l'un des codes ({where})"
+    return Outcome(dataset.id, "simulation", f"GET {shown} -> {dataset.path}")
+
+
 def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool = False,
                  sleep: Callable[[float], None] = time.sleep) -> Outcome:
+    if dry_run:
+        return _dry_run(catalogue, dataset)
     data_dir = catalogue.data_dir
     target = catalogue.file_path(dataset)
-    url, params = export_url(dataset)
-    if dry_run:
-        from urllib.parse import urlencode
-
-        shown = url + ("?" + urlencode(params) if params else "")
-        return Outcome(dataset.id, "simulation", f"GET {shown} -> {dataset.path}")
     if target.is_dir():
         return Outcome(dataset.id, "échec", f"{dataset.path} est un dossier : la synchronisation écrit un fichier")
     state = read_state(data_dir, dataset.id)
     headers = {"Accept-Encoding": "gzip"}
     recorded = bool(state.get("sha256")) and target.is_file() and state["sha256"] == _sha256(target)
-    if dataset.source.kind == "url" and recorded:
-        # the file in place is the one fetched: the server may answer « unchanged »
-        if state.get("etag"):
-            headers["If-None-Match"] = state["etag"]
-        if state.get("last_modified"):
-            headers["If-Modified-Since"] = state["last_modified"]
-    temporary = None
+    temporary = reduced = None
     try:
+        keep = dataset.source.keep
+        codes, outlines = keep_context(catalogue, keep) if keep is not None else (None, None)
+        url, params = export_url(dataset, codes)
         target.parent.mkdir(parents=True, exist_ok=True)
+        if dataset.source.kind == "datagouv":
+            url = newest_resource(session, url, dataset.source.resource, target.parent, sleep)
+        if dataset.source.kind != "ods" and recorded and state.get("requested_url") in (url, None):
+            # the file in place is the one fetched from this address: the server may answer « unchanged »
+            if state.get("etag"):
+                headers["If-None-Match"] = state["etag"]
+            if state.get("last_modified"):
+                headers["If-Modified-Since"] = state["last_modified"]
         response, temporary = fetch(session, url, params, headers, target.parent, sleep)
         if temporary is None:
             _record(data_dir, dataset, {**state, "checked_at": _now()})
             return Outcome(dataset.id, "inchangé", "le serveur indique que le fichier n'a pas changé (304)")
+        stats = None
+        if needs_reduction(dataset, temporary):
+            reduced = temporary.with_name(temporary.name + ".reduit")
+            stats = reduce_download(temporary, dataset, codes, reduced, outlines)
+            temporary.unlink()
+            temporary, reduced = reduced, None
         # the file in place is the one recorded: its rows are known without reading it again
         previous = state.get("rows") if recorded else _previous_rows(dataset, target)
-        rows = validate(dataset, temporary, previous)
+        rows = validate(dataset, temporary, previous, codes if keep is not None else None)
         digest = _sha256(temporary)
         os.replace(temporary, target)  # atomic: readers see the old file or the new one, never a mix
         temporary = None
-        _record(data_dir, dataset, {
-            "fetched_at": _now(), "checked_at": _now(), "source_url": response.url, "rows": rows, "sha256": digest,
-            "last_modified": response.headers.get("Last-Modified"), "etag": response.headers.get("ETag"),
-        })
-        return Outcome(dataset.id, "mis à jour", f"{rows} lignes")
-    except SyncError as exc:
+        record = {"fetched_at": _now(), "checked_at": _now(), "source_url": response.url, "requested_url": url,
+                  "rows": rows,
+                  "sha256": digest, "last_modified": response.headers.get("Last-Modified"),
+                  "etag": response.headers.get("ETag")}
+        message = f"{rows} lignes"
+        if stats is not None and codes is not None:
+            missing = sorted(codes - stats.codes)
+            record.update(rows_in=stats.rows_in, communes_missing=missing, shapes_clipped=stats.clipped)
+            message += (f" gardées sur {stats.rows_in} lues ; {len(codes) - len(missing)} communes sur {len(codes)}"
+                        + (f" (absentes de la source : {', '.join(missing[:10])}{', …' if len(missing) > 10 else ''})"
+                           if missing else "")
+                        + (f" ; {stats.clipped} forme(s) amputée(s) de parties hors de leur commune"
+                           if stats.clipped else ""))
+        _record(data_dir, dataset, record)
+        return Outcome(dataset.id, "mis à jour", message)
+    except (SyncError, ReduceError) as exc:
         return Outcome(dataset.id, "échec", str(exc))
     except Exception as exc:  # a disk, a reader…: this dataset fails, the others are still synced
         log.exception("synchronisation de %s", dataset.id)
         return Outcome(dataset.id, "échec", f"erreur inattendue ({type(exc).__name__} : {exc})")
     finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        for leftover in (temporary, reduced):
+            if leftover is not None:
+                Path(leftover).unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:
@@ -243,6 +297,8 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
     try:
         with sync_lock(data_dir):
             client = session()
+            # the communes a national file is cut down to are fetched before it
+            chosen.sort(key=lambda d: bool(d.source.keep and d.source.keep.communes))
             outcomes = [sync_dataset(catalogue, d, client, dry_run, sleep) for d in chosen]
     except SyncError as exc:
         print(f"synchronisation refusée : {exc}", file=out)

@@ -120,3 +120,23 @@ def session():
     client.max_redirects = MAX_REDIRECTS
     client.headers["User-Agent"] = "portail-open-data-rouen/sync"
     return client
+
+
+def newest_resource(session, api_url: str, word: str, target_dir: Path, sleep: Callable[[float], None]) -> str:
+    """The address of the newest resource of a data.gouv.fr dataset whose title holds `word` (the monthly
+    `rna_waldec_*.zip`, whose name changes every month), from the dataset's API description."""
+    import json
+
+    _response, path = fetch(session, api_url, [], {"Accept": "application/json"}, target_dir, sleep)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise SyncError(f"réponse illisible de {api_url} (JSON attendu)") from None
+    finally:
+        path.unlink(missing_ok=True)
+    resources = [r for r in (doc.get("resources") or [] if isinstance(doc, dict) else [])
+                 if isinstance(r, dict) and word.lower() in str(r.get("title", "")).lower() and r.get("url")]
+    if not resources:
+        raise SyncError(f"aucune ressource dont le titre contient « {word} » dans {api_url}")
+    newest = max(resources, key=lambda r: str(r.get("last_modified") or r.get("created_at") or ""))
+    return str(newest["url"])

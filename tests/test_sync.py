@@ -173,7 +173,7 @@ def test_a_compressed_answer_is_counted_as_sent(data_dir, server):
 def test_an_unexpected_error_fails_that_dataset_only(data_dir, server, monkeypatch):
     before = (data_dir / "travaux.csv").read_bytes()
 
-    def broken(dataset, candidate, previous):
+    def broken(dataset, candidate, previous, codes=None):
         if dataset.id == "travaux":
             raise RuntimeError("disque plein")
         return 2

@@ -1,0 +1,186 @@
+"""Keeping only the Métropole's rows of a national file, while streaming it (ARCHITECTURE §8): a CSV (plain,
+gzipped, or the CSV files of a zip), a GeoJSON or a TopoJSON. Memory stays bounded by a block of the file plus
+the rows kept, whatever the national file's size. The sync calls `reduce_download` on what it downloaded,
+before the checks and the rename into place."""
+from __future__ import annotations
+
+import csv as _csv
+import gzip
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .catalogue import Catalogue, Dataset
+from .catalogue_source import Keep
+
+BLOCK = 4 << 20  # bytes of CSV parsed at a time
+
+
+class ReduceError(Exception):
+    """The national file cannot be cut down; the message is French and says why."""
+
+
+@dataclass
+class Reduced:
+    """What a reduction did: rows read, rows kept, and the communes found among the kept rows."""
+
+    rows_in: int = 0
+    rows_kept: int = 0
+    codes: set[str] = field(default_factory=set)
+    clipped: int = 0  # shapes cut to their commune's outline
+
+
+def territory_codes(catalogue: Catalogue, keep: Keep) -> frozenset[str]:
+    """The communes to keep: the list given, or the `commune` role of the catalogue dataset named (its file as it
+    is in place)."""
+    if keep.codes:
+        return frozenset(keep.codes)
+    table = communes_table(catalogue, keep)
+    code = table.role_field("commune")
+    values = table.frame[code.name].dropna().astype("str")
+    codes = frozenset(v for raw in values for v in code.values_of(raw))
+    if not codes:
+        raise ReduceError(f"le jeu de données « {keep.communes} » ne donne aucun code de commune")
+    return codes
+
+
+def communes_table(catalogue: Catalogue, keep: Keep):
+    from .readers import ReadError, read_table
+
+    communes = catalogue.get(keep.communes)
+    try:
+        return read_table(communes, catalogue.file_path(communes))
+    except ReadError as exc:
+        raise ReduceError(f"la liste des communes à garder (jeu « {keep.communes} ») est illisible : {exc}") from None
+
+
+def compression(path: Path) -> str | None:
+    """« zip » or « gzip » when the file is compressed (by its first bytes), else None."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    return "zip" if head.startswith(b"PK\x03\x04") else "gzip" if head.startswith(b"\x1f\x8b") else None
+
+
+def reduce_download(raw: Path, dataset: Dataset, codes: frozenset[str] | None, out: Path,
+                    outlines=None) -> Reduced:
+    """Write into `out`, in the dataset's format, the rows of the downloaded file `raw` whose keep field holds one
+    of `codes` (every row when `codes` is None: the file is only decompressed or converted)."""
+    keep = dataset.source.keep
+    if dataset.format == "csv":
+        return reduce_csv(raw, keep.field if keep else None, codes, out)
+    from .reduce_geo import reduce_geo
+
+    return reduce_geo(raw, dataset, keep.field if keep else None, codes, out, outlines)
+
+
+def needs_reduction(dataset: Dataset, raw: Path) -> bool:
+    """Whether the download must go through `reduce_download`: rows to keep, a compressed CSV or GeoJSON, or a
+    TopoJSON to serve as GeoJSON."""
+    source = dataset.source
+    if dataset.format not in ("csv", "geojson"):
+        return False
+    return bool(source.keep) or source.format == "topojson" or compression(raw) is not None
+
+
+# ---- CSV: plain, gzipped, or every CSV file of a zip -------------------------------------------------------------
+
+
+def _csv_streams(raw: Path):
+    """The CSV byte streams of the download, in order: the file, its gunzipped content, or each CSV of the zip."""
+    kind = compression(raw)
+    if kind == "gzip":
+        with gzip.open(raw, "rb") as stream:
+            yield stream
+    elif kind == "zip":
+        try:
+            archive = zipfile.ZipFile(raw)
+        except zipfile.BadZipFile:
+            raise ReduceError("l'archive reçue n'est pas un zip valide") from None
+        with archive:
+            members = sorted(n for n in archive.namelist() if n.lower().endswith((".csv", ".txt")))
+            if not members:
+                raise ReduceError("l'archive reçue ne contient aucun fichier CSV")
+            for name in members:
+                with archive.open(name) as stream:
+                    yield stream
+    else:
+        with open(raw, "rb") as stream:
+            yield stream
+
+
+def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, out: Path) -> Reduced:
+    """The CSV rows whose `field_name` is one of `codes`, streamed block by block through Arrow, written as UTF-8
+    with the source's delimiter. Every CSV of a zip must have the same columns."""
+    from .readers.csv import sniff_delimiter, sniff_encoding
+    from .readers.schema import slugify
+
+    result = Reduced()
+    value_set = pa.array(sorted(codes), type=pa.string()) if codes is not None else None
+    writer, header = None, None
+    try:
+        for stream in _csv_streams(raw):
+            buffered = io.BufferedReader(stream, buffer_size=1 << 16)
+            head = buffered.peek(1 << 16)[:1 << 16]
+            encoding = sniff_encoding(head)
+            text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+            delimiter = sniff_delimiter(text)
+            names = next(iter(_csv.reader(io.StringIO(text), delimiter=delimiter)), [])
+            reader = pacsv.open_csv(buffered, read_options=pacsv.ReadOptions(encoding=encoding, block_size=BLOCK),
+                                    parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                                    convert_options=pacsv.ConvertOptions(
+                                        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+            if header is None:
+                header = reader.schema.names
+                writer = pacsv.CSVWriter(str(out), reader.schema, write_options=pacsv.WriteOptions(
+                    delimiter=delimiter, quoting_style="needed"))
+            elif reader.schema.names != header:
+                raise ReduceError("les fichiers CSV de l'archive n'ont pas les mêmes colonnes")
+            index = None
+            if value_set is not None:
+                index = next((i for i, n in enumerate(header) if n.strip() == field_name
+                              or slugify(n) == field_name), None)
+                if index is None:
+                    raise ReduceError(f"champ « {field_name} » absent du fichier reçu (source.keep.field)")
+            for batch in reader:
+                result.rows_in += batch.num_rows
+                if index is not None:
+                    column = pc.utf8_trim_whitespace(batch.column(index))
+                    batch = batch.filter(pc.is_in(column, value_set=value_set))
+                    result.codes.update(pc.unique(pc.utf8_trim_whitespace(batch.column(index))).to_pylist())
+                result.rows_kept += batch.num_rows
+                writer.write_batch(batch)
+    except (pa.ArrowInvalid, UnicodeDecodeError, EOFError, OSError, zipfile.BadZipFile) as exc:
+        raise ReduceError(f"fichier reçu illisible ({str(exc).splitlines()[0][:150]})") from None
+    finally:
+        if writer is not None:
+            writer.close()
+    if header is None:
+        raise ReduceError("le fichier reçu est vide")
+    return result
+
+
+def keep_context(catalogue: Catalogue, keep: Keep) -> tuple[frozenset[str], dict | None]:
+    """The codes to keep and, when shapes are to be cut to their commune, each commune's outline (code -> shape,
+    from the communes dataset's geometry)."""
+    codes = territory_codes(catalogue, keep)
+    if not keep.clip:
+        return codes, None
+    from .geo import commune_rows
+
+    table = communes_table(catalogue, keep)
+    geometry = table.geometry_field
+    if geometry is None or geometry.type != "geo_shape":
+        raise ReduceError(f"le jeu de données « {keep.communes} » n'a pas de contours pour découper les formes")
+    shapes = table.frame[geometry.name].to_numpy()
+    return codes, {line.code: shapes[line.row] for line in commune_rows(table).itertuples()
+                   if shapes[line.row] is not None}
+
+
+def ods_where(field_name: str, codes) -> str:
+    """The export's server-side filter on the codes (ODSQL: a comparison per code, joined with OR)."""
+    return "(" + " OR ".join(f'{field_name} = "{code}"' for code in sorted(codes)) + ")"

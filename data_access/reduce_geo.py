@@ -1,0 +1,251 @@
+"""GeoJSON and TopoJSON cut down to the Métropole's communes while streaming, written as GeoJSON.
+
+A GeoJSON goes through GDAL (pyogrio) feature batch by feature batch. A TopoJSON is one JSON object whose shapes
+share arcs, which GDAL can only read whole: ijson streams it twice (the territory's geometries, then only the
+arcs they use) into a small TopoJSON, which GDAL then decodes. Memory stays bounded by a batch and the rows kept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .catalogue import Dataset
+from .reduce import Reduced, ReduceError, compression
+
+BATCH = 2_000  # features per GDAL batch
+OUTLINE_MARGIN = 0.002  # degrees (about 150 m): a part of a shape this close to its commune still belongs to it
+
+
+def gdal_path(raw: Path) -> str:
+    """The path GDAL reads the download through: decompressed on the fly when it is gzipped or zipped."""
+    kind = compression(raw)
+    if kind == "gzip":
+        return f"/vsigzip/{raw}"
+    if kind == "zip":
+        import zipfile
+
+        with zipfile.ZipFile(raw) as archive:
+            members = [n for n in archive.namelist() if n.lower().endswith((".json", ".geojson", ".topojson"))]
+        if not members:
+            raise ReduceError("l'archive reçue ne contient aucun fichier GeoJSON ou TopoJSON")
+        return f"/vsizip/{raw}/{members[0]}"
+    return str(raw)
+
+
+def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, codes: frozenset[str] | None, out: Path,
+               outlines: dict | None = None) -> Reduced:
+    """The features whose `field_name` is one of `codes`, written into `out` as a GeoJSON FeatureCollection; with
+    `outlines` (code -> shape), each shape loses the parts that lie away from its commune."""
+    if dataset.source.format == "topojson":
+        table, result = _topojson_features(raw, field_name, codes)
+    else:
+        table, result = _geojson_features(gdal_path(raw), field_name, codes)
+    geometries = _geometries(table)
+    if outlines is not None and field_name:
+        geometries, result.clipped = _clip(geometries, table.column(field_name).to_pylist(), outlines)
+    keep = np.array([g is not None for g in geometries], dtype=bool) if outlines is not None else None
+    if keep is not None and not keep.all():  # nothing of the shape near its commune: a wrong code, left out
+        table, geometries = table.filter(pa.array(keep)), [g for g in geometries if g is not None]
+        result.rows_kept = table.num_rows
+    _write_geojson(table, geometries, out)
+    if field_name:
+        result.codes = set(pc.unique(table.column(field_name)).to_pylist()) - {None}
+    return result
+
+
+def _geometry_column(table: pa.Table) -> str:
+    for name in table.column_names:
+        if name in ("wkb_geometry", "geometry") or pa.types.is_binary(table.schema.field(name).type) \
+                or pa.types.is_large_binary(table.schema.field(name).type):
+            return name
+    raise ReduceError("le fichier reçu n'a pas de géométrie")
+
+
+def _geometries(table: pa.Table) -> list:
+    import shapely
+
+    column = table.column(_geometry_column(table)).to_pylist()
+    return list(shapely.from_wkb(np.array(column, dtype=object), on_invalid="ignore")) if column else []
+
+
+def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] | None) -> tuple[pa.Table, Reduced]:
+    from pyogrio.errors import DataSourceError
+    from pyogrio.raw import open_arrow
+
+    result, kept = Reduced(), []
+    value_set = pa.array(sorted(codes), type=pa.string()) if codes is not None else None
+    try:
+        with open_arrow(path, batch_size=BATCH, use_pyarrow=True) as (_meta, reader):
+            schema = reader.schema
+            if value_set is not None and field_name not in schema.names:
+                raise ReduceError(f"champ « {field_name} » absent du fichier reçu (source.keep.field)")
+            for batch in reader:
+                result.rows_in += batch.num_rows
+                if value_set is not None:
+                    batch = batch.filter(pc.is_in(pc.cast(batch.column(field_name), pa.string()), value_set=value_set))
+                if batch.num_rows:
+                    kept.append(batch)
+    except DataSourceError as exc:
+        raise ReduceError(f"GeoJSON reçu illisible ({str(exc).splitlines()[0][:150]})") from None
+    table = pa.Table.from_batches(kept, schema=schema)
+    if field_name and field_name in table.column_names:
+        table = table.set_column(table.column_names.index(field_name), field_name,
+                                 pc.cast(table.column(field_name), pa.string()))
+    result.rows_kept = table.num_rows
+    return table, result
+
+
+# ---- TopoJSON: two streaming passes with ijson, then GDAL on the territory's part ----------------------------------
+
+
+def _open(raw: Path):
+    return gzip.open(raw, "rb") if compression(raw) == "gzip" else open(raw, "rb")
+
+
+def _arc_indexes(arcs, used: set) -> None:
+    for item in arcs:
+        if isinstance(item, list):
+            _arc_indexes(item, used)
+        else:
+            used.add(item if item >= 0 else ~item)
+
+
+def _renumber(arcs, new: dict):
+    return [_renumber(item, new) if isinstance(item, list) else (new[item] if item >= 0 else ~new[~item])
+            for item in arcs]
+
+
+def _kept_geometries(raw: Path, field_name: str | None, codes, result: Reduced):
+    """First pass: the transform, and each object's geometries that are in the territory (arcs as indexes)."""
+    import ijson
+
+    transform, objects = None, {}
+    with _open(raw) as stream:
+        events = ijson.parse(stream, use_float=True)
+        for prefix, event, value in events:
+            if prefix == "transform" and event == "start_map":
+                transform = _build(events, event, value)
+            elif prefix.startswith("objects.") and prefix.endswith(".geometries.item") and event == "start_map":
+                geometry = _build(events, event, value)
+                result.rows_in += 1
+                props = geometry.get("properties") or {}
+                if codes is None or str(props.get(field_name)) in codes:
+                    name = prefix[len("objects."):-len(".geometries.item")]
+                    objects.setdefault(name, []).append(geometry)
+    return transform, objects
+
+
+def _build(events, event, value):
+    """The JSON value that starts with this event, from the events that follow it."""
+    from ijson.common import ObjectBuilder
+
+    builder, depth = ObjectBuilder(), 0
+    while True:
+        builder.event(event, value)
+        depth += event in ("start_map", "start_array")
+        depth -= event in ("end_map", "end_array")
+        if depth == 0:
+            return builder.value
+        _prefix, event, value = next(events)
+
+
+def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]:
+    import ijson
+    import pyogrio
+
+    result = Reduced()
+    try:
+        transform, objects = _kept_geometries(raw, field_name, codes, result)
+        used: set[int] = set()
+        for geometries in objects.values():
+            for geometry in geometries:
+                _arc_indexes(geometry.get("arcs", []), used)
+        new = {old: k for k, old in enumerate(sorted(used))}
+        arcs = [None] * len(new)
+        with _open(raw) as stream:
+            for k, arc in enumerate(ijson.items(stream, "arcs.item", use_float=True)):
+                if k in new:
+                    arcs[new[k]] = arc
+    except (ijson.JSONError, ValueError, EOFError, OSError) as exc:
+        raise ReduceError(f"TopoJSON reçu illisible ({str(exc).splitlines()[0][:150]})") from None
+    if not objects:
+        if result.rows_in == 0:
+            raise ReduceError("TopoJSON reçu sans géométrie (objects.<nom>.geometries)")
+        return pa.table({"geometry": pa.array([], pa.binary())}), result
+    for geometries in objects.values():
+        for geometry in geometries:
+            if "arcs" in geometry:
+                geometry["arcs"] = _renumber(geometry["arcs"], new)
+    small = {"type": "Topology", "objects": {name: {"type": "GeometryCollection", "geometries": geometries}
+                                             for name, geometries in objects.items()}, "arcs": arcs}
+    if transform:
+        small["transform"] = transform
+    with tempfile.NamedTemporaryFile("w", suffix=".topojson", dir=raw.parent, delete=False) as handle:
+        json.dump(small, handle)
+    try:
+        frame = pyogrio.read_dataframe(handle.name, layer=next(iter(objects)))
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    frame = frame.drop(columns=[c for c in ("id",) if c in frame.columns and c != field_name])
+    import shapely
+
+    table = pa.Table.from_pandas(frame.drop(columns=frame.geometry.name), preserve_index=False)
+    table = table.append_column("geometry", pa.array(shapely.to_wkb(frame.geometry.values), type=pa.binary()))
+    if field_name in table.column_names:
+        table = table.set_column(table.column_names.index(field_name), field_name,
+                                 pc.cast(table.column(field_name), pa.string()))
+    result.rows_kept = table.num_rows
+    return table, result
+
+
+# ---- the parts of a shape away from its commune, and the GeoJSON written --------------------------------------------
+
+
+def _clip(geometries: list, codes: list, outlines: dict) -> tuple[list, int]:
+    """Each shape without its parts that lie away from its commune's outline (the 2022 polling-station outlines
+    attach Dieppe to a station of Déville-lès-Rouen); None when no part is near it. How many shapes lost parts."""
+    import shapely
+
+    near = {code: shapely.buffer(outline, OUTLINE_MARGIN) for code, outline in outlines.items()}
+    out, clipped = [], 0
+    for geometry, code in zip(geometries, codes):
+        zone = near.get(code)
+        if geometry is None or zone is None:
+            out.append(geometry)
+            continue
+        parts = list(shapely.get_parts(geometry))
+        kept = [part for part in parts if shapely.intersects(part, zone)]
+        if len(kept) < len(parts):
+            clipped += 1
+            geometry = None if not kept else kept[0] if len(kept) == 1 else shapely.union_all(kept)
+        out.append(geometry)
+    return out, clipped
+
+
+def _json_value(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _write_geojson(table: pa.Table, geometries: list, out: Path) -> None:
+    import shapely
+
+    geometry_name = _geometry_column(table) if table.num_rows else None
+    names = [n for n in table.column_names if n != geometry_name]
+    texts = shapely.to_geojson(np.array(geometries, dtype=object)) if geometries else []
+    with open(out, "w", encoding="utf-8") as handle:
+        handle.write('{"type":"FeatureCollection","features":[\n')
+        rows = table.select(names).to_pylist() if names else [{}] * table.num_rows
+        for k, (props, geometry) in enumerate(zip(rows, texts)):
+            properties = json.dumps({n: _json_value(v) for n, v in props.items()}, ensure_ascii=False)
+            handle.write(("," if k else "") + f'{{"type":"Feature","properties":{properties},'
+                         f'"geometry":{geometry if geometry is not None else "null"}}}\n')
+        handle.write("]}\n")
