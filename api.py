@@ -113,6 +113,28 @@ def network_lines(dataset_id: str):
     return response
 
 
+def address_search(dataset_id: str):
+    """Addresses that match what is typed (`q`), for a search field's suggestions: `limit` of them (10)."""
+    from data_access.addresses import MAX_QUERY, MAX_RESULTS, is_address_table, search
+
+    repository = current_portal().repository
+    if repository.catalogue.get(dataset_id) is None:
+        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
+    try:
+        table = repository.table(dataset_id)
+    except DatasetUnavailable as exc:
+        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    if not is_address_table(table):
+        return jsonify({"erreur": "ce jeu de données n'est pas un jeu d'adresses (rôle street)"}), 404
+    query = request.args.get("q", "")
+    limit = request.args.get("limit", "10")
+    if len(query) > MAX_QUERY:
+        return jsonify({"erreur": f"q : recherche trop longue (au plus {MAX_QUERY} caractères)"}), 400
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_RESULTS:
+        return jsonify({"erreur": f"limit : un nombre entier de 1 à {MAX_RESULTS} est attendu"}), 400
+    return jsonify({"q": query, "resultats": search(table, query, int(limit))})
+
+
 def is_known_page(path: str) -> bool:
     """Whether the Dash router has a page for this path (its own 404 page excepted), and for a dataset page,
     whether the dataset is in the catalogue."""
@@ -129,6 +151,7 @@ def register(app: dash.Dash) -> None:
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
     server.add_url_rule("/api/geo/<dataset_id>.geojson", "map_geometry", map_geometry)
     server.add_url_rule("/api/lignes/<dataset_id>.geojson", "network_lines", network_lines)
+    server.add_url_rule("/api/adresses/<dataset_id>.json", "address_search", address_search)
     # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
     server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
     # Unknown API paths are API errors, not pages.

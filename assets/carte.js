@@ -86,6 +86,17 @@ window.portail.carte = {
     }
   },
 
+  // A label on each shape (hideout.etiquettes, one text per row: a polling station's code), always shown.
+  etiquette: function (feature, layer, context) {
+    var texts = context && context.hideout && context.hideout.etiquettes;
+    var text = texts && texts[feature.properties.i];
+    if (text) {  // as text, never as HTML
+      var span = document.createElement("span");
+      span.textContent = text;
+      layer.bindTooltip(span, {permanent: true, direction: "center", className: "map-label"});
+    }
+  },
+
   // The network's lines (Transports): each in its colour, the chosen mode's only, named in a tooltip.
   ligne: function (feature) {
     return {color: feature.properties.c || "#00558c", weight: 4, opacity: 0.85};

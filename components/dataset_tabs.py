@@ -18,6 +18,7 @@ from components.format import format_date, format_int, plural
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts import formats_for
 from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
+from data_access.readers.derived import safe_link
 
 TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "chart": "Graphique", "export": "Export",
         "api": "API"}
@@ -33,6 +34,7 @@ MAP_LAYER_ID = "jeu-carte-couche"
 RECORD_ID = "jeu-carte-fiche"
 RECORD_CARD_ID = "jeu-carte-fiche-type"  # which card a click on the map opens (a page's own, or the record's)
 OVERLAY_PANE = "couches-sous-les-objets"
+MAX_MAP_LABELS = 3_000  # shapes labelled on the map beyond this many would only hide each other
 MAP_CONTROL_ID = "jeu-carte-couches"  # the control of the extra layers (its `overlays`: the names switched on)
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
                "boolean": "oui/non", "geo_point_2d": "point", "geo_shape": "forme"}
@@ -121,6 +123,12 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         layer = {"url": url, "cluster": points}
     if points:
         layer["pointToLayer"] = {"variable": "portail.carte.point"}
+    label = table.role_field("label")
+    if label is not None and not points and len(table) <= MAX_MAP_LABELS:
+        # a label on each shape (a polling station's code), sent once with the page, shown as text
+        texts = table.frame[label.name].astype("str").where(table.frame[label.name].notna(), "").tolist()
+        layer.update(hideout={**layer.get("hideout", {}), "etiquettes": texts},
+                     onEachFeature={"variable": "portail.carte.etiquette"})
     if classes is not None:
         layer.update(cluster=False, url=url, hideout={**layer.get("hideout", {}), "classe": classes, "taille": sizes},
                      style={"variable": "portail.carte.style"}, pointToLayer={"variable": "portail.carte.pointClasse"})
@@ -180,7 +188,11 @@ def record_card(table, position: int) -> html.Div:
             shown = value.strftime("%d/%m/%Y" if field.type == "date" else "%d/%m/%Y %H:%M")
         else:
             shown = str(value)
-        items += [html.Dt(field.label), html.Dd(shown + (f" {field.unit}" if field.unit and shown != "—" else ""))]
+        link = safe_link(shown) if isinstance(value, str) else None
+        # a web address is a link to follow; text keeps its line breaks (opening hours, a description)
+        items += [html.Dt(field.label),
+                  html.Dd(html.A(shown, href=link, rel="noopener noreferrer") if link else
+                          shown + (f" {field.unit}" if field.unit and shown != "—" else ""), className="record-value")]
     return html.Div([html.H2("Fiche de l'objet choisi"), html.Dl(items, className="dataset-facts")])
 
 

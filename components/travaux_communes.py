@@ -13,7 +13,7 @@ from components.format import at_place, format_int, plural
 from components.travaux import day_text
 from data_access.travaux import money
 from data_access.travaux_communes import in_my_commune
-from data_access.travaux_map import safe_link
+from data_access.readers.derived import safe_link
 
 
 def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date, choices: list[str]

@@ -34,6 +34,7 @@ class FieldSpec:
     separator: str | None = None  # multivalued, as Opendatasoft exports it: "2,3" holds the values 2 and 3
     html: bool = False  # the values are HTML: read as sanitised plain text
     aliases: tuple[str, ...] = ()  # the column's other headers, in other editions of the file
+    labels: tuple[tuple[str, str], ...] | str | None = None  # code -> label, or a nomenclature's name
 
     def matches(self, header: str) -> bool:
         """Whether a column header is this field: its name, or one of its aliases (compared as field names)."""
@@ -138,7 +139,7 @@ _DATASET_KEYS = {
     "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict,
 }
 _FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
-               "separator": str, "html": bool, "aliases": list}
+               "separator": str, "html": bool, "aliases": list, "labels": (str, dict)}
 _CSV_KEYS = {"delimiter": str, "encoding": str}
 _XLSX_KEYS = {"sheet": str, "sheets": str, "header_row": int, "year_field": str}
 XLSX_SHEETS = ("latest", "all")
@@ -158,7 +159,16 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
     if separator is not None and (not separator or separator.isspace() or len(separator) > 3):
         raise fail(dataset_id, f"{key}.separator", "un séparateur d'un à trois caractères, autre qu'un blanc, est "
                                                     "attendu (par exemple \",\")")
-    for key_name in ("separator", "html"):
+    labels = raw.get("labels")
+    if isinstance(labels, str):
+        from .nomenclatures import NOMENCLATURES
+
+        choice(labels, tuple(NOMENCLATURES), dataset_id, f"{key}.labels")
+    elif isinstance(labels, dict):
+        if not labels or not all(isinstance(v, str) and v.strip() for v in labels.values()):
+            raise fail(dataset_id, f"{key}.labels", "une table code = \"libellé\" est attendue")
+        labels = tuple((str(k), v) for k, v in labels.items())
+    for key_name in ("separator", "html", "labels"):
         if raw.get(key_name) and raw.get("type", "text") != "text":
             raise fail(dataset_id, f"{key}.{key_name}", f"réservée aux champs de texte, pas au type « {raw['type']} »")
     aliases = raw.get("aliases", [])
@@ -175,6 +185,7 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
         separator=separator,
         html=raw.get("html", False),
         aliases=tuple(a.strip() for a in aliases),
+        labels=labels,
     )
 
 

@@ -3,12 +3,12 @@ words, and the card a click opens."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import numpy as np
 import pandas as pd
 
 from .readers.base import Table
+from .readers.derived import safe_link
 from .travaux import (FINISHED, IN_PROGRESS, PROGRAMMED, SUSPENDED, Roles, _day, elapsed_share, is_late, money,
                       site_titles, status_on)
 
@@ -70,12 +70,6 @@ def size_legend(thresholds: list[float]) -> list[str]:
     words = [f"jusqu'à {money(thresholds[0])}"]
     words += [f"de {money(low)} à {money(high)}" for low, high in zip(thresholds, thresholds[1:])]
     return words + [f"plus de {money(thresholds[-1])}"]
-
-
-def safe_link(value) -> str | None:
-    """A link the portal can offer to follow: an absolute http(s) address, never « javascript: » or a path."""
-    text = str(value).strip() if value is not None else ""
-    return text if re.fullmatch(r"https?://[^\s<>\"']+", text, re.IGNORECASE) else None
 
 
 def site_details(table: Table, roles: Roles, position: int, reference: dt.date,

@@ -62,3 +62,10 @@ def find_all(node, predicate) -> list[dict]:
             found.append(node)
         found += find_all(node["props"].get("children"), predicate)
     return found
+
+
+def as_layout(component) -> dict:
+    """A component built in a test as the JSON layout the router sends (for text_of and find_all)."""
+    import json
+
+    return json.loads(json.dumps(component.to_plotly_json(), default=lambda c: c.to_plotly_json()))

@@ -74,3 +74,13 @@ def _patient_browser(request):
         duo._wait_timeout = BROWSER_WAIT_SECONDS
         duo._wd_wait = WebDriverWait(duo.driver, BROWSER_WAIT_SECONDS)
     yield
+
+
+@pytest.fixture(scope="session")
+def rouen_synced(tmp_path_factory):
+    """A DATA_DIR synced with the shipped catalogue.rouen.toml from the fake Opendatasoft server (hosts rewritten),
+    serving files in the real sources' shapes; with the sync's exit status and output."""
+    from tests.rouen_snapshot import sync_rouen
+
+    data_dir = tmp_path_factory.mktemp("rouen")
+    return (data_dir, *sync_rouen(data_dir))

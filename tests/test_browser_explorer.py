@@ -24,21 +24,21 @@ def query_of(dash_duo) -> dict:
 def test_search_then_facet_updates_the_url_and_the_count(demo):
     open_page(demo, "/catalogue")
     demo.wait_for_text_to_equal("h1", "Catalogue des données")
-    demo.wait_for_contains_text("#catalogue-nombre", "10 jeux de données sur 10")
+    demo.wait_for_contains_text("#catalogue-nombre", "12 jeux de données sur 12")
     search = demo.find_element("#catalogue-recherche")
     search.send_keys("sante")
     search.send_keys(Keys.ENTER)
-    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 10 pour « sante »")
+    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 12 pour « sante »")
     assert query_of(demo) == {"q": ["sante"]}
     # a keyword that only one of the two datasets has
     link = next(a for a in demo.find_elements("#catalogue-facettes a[href*='refine.keyword']") if a.text.endswith("(1)"))
     keyword = link.text.rsplit(" (", 1)[0]
     link.click()
-    demo.wait_for_contains_text("#catalogue-nombre", "1 jeu de données sur 10")
+    demo.wait_for_contains_text("#catalogue-nombre", "1 jeu de données sur 12")
     assert query_of(demo) == {"q": ["sante"], "refine.keyword": [keyword]}
     assert len(demo.find_elements("#catalogue-resultats h3")) == 1
     demo.driver.back()  # Back returns to the previous view
-    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 10")
+    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 12")
     assert_clean_console(demo)
 
 

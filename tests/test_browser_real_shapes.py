@@ -10,7 +10,6 @@ import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.apps import make_app
-from tests.rouen_snapshot import sync_rouen
 from tests.test_browser import assert_clean_console, axe_violations, open_page
 
 WIDTHS = (1366, 390)
@@ -22,10 +21,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def rouen_dir(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("rouen")
-    status, out = sync_rouen(data_dir)
+@pytest.fixture
+def rouen_dir(rouen_synced):
+    data_dir, status, out = rouen_synced
     assert status == 0, out
     return data_dir
 

@@ -21,7 +21,7 @@ from data_access.demo.common import DEMO_NOTICE, SNAPSHOT_DATE
 from data_access.demo.facts import communes
 from data_access.demo.generate import generate_snapshot
 
-DATASET_IDS = {"communes", "chantiers", "pathologies", "offre-de-soins", "reseau-astuce-gtfs", "stations-lovelo",
+DATASET_IDS = {"adresses", "services-archives", "communes", "chantiers", "pathologies", "offre-de-soins", "reseau-astuce-gtfs", "stations-lovelo",
                "parkings", "associations", "bureaux-de-vote", "archives"}
 TEXT = {"code_insee": str, "region": str, "dept": str, "sexe": str, "top": str, "cla_age_5": str}
 
@@ -42,7 +42,7 @@ def test_same_scale_gives_byte_identical_files(snapshot, tmp_path):
     generate_snapshot(second, scale=1)
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert len(names) == 11  # ten datasets and the catalogue
+    assert len(names) == 13  # twelve datasets and the catalogue
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

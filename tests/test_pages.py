@@ -65,7 +65,7 @@ def test_demo_home_counts_the_71_communes_and_their_population(demo_app):
     assert cards["communes"] == "71"
     population = sum(c.population for c in communes())
     assert cards["habitants"] == f"{population:,}".replace(",", "\u202f")
-    assert cards["jeux de données"] == "10"
+    assert cards["jeux de données"] == "12"
     assert "instantané de démonstration" in text_of(page["layout"])
 
 

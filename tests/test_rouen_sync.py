@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.apps import find_all, make_app, render_page, text_of
-from tests.rouen_snapshot import APL, CATALOGUE, run_sync, sync_rouen
+from tests.rouen_snapshot import APL, BAN, CATALOGUE, TOPOJSON, run_sync
 REAL_REQUESTS = [
     "travaux : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/datasets/"
     "travaux-json/exports/csv?delimiter=%3B -> travaux.csv",
@@ -36,6 +36,16 @@ REAL_REQUESTS = [
     "lignes-astuce : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
     "datasets/trace-des-lignes-regulieres-du-reseau-astuce-metropole-rouen-normandie/exports/csv?delimiter=%3B -> "
     "lignes-astuce.csv",
+    "bureaux-de-vote : simulation — GET https://static.data.gouv.fr" + TOPOJSON + " ; gardées : les lignes dont "
+    "« codeCommune » est l'un des codes (les codes de « communes ») -> bureaux-de-vote.geojson",
+    "associations : simulation — GET https://www.data.gouv.fr/api/1/datasets/repertoire-national-des-associations/, "
+    "puis la ressource la plus récente dont le titre contient « rna_waldec » ; gardées : les lignes dont "
+    "« adrs_codeinsee » est l'un des codes (les codes de « communes ») -> associations.csv",
+    "services-archives : simulation — GET https://data.culturecommunication.gouv.fr/api/explore/v2.1/catalog/"
+    "datasets/annuaire-des-services-darchives-publiques-en-france/exports/csv?delimiter=%3B ; gardées : les lignes "
+    "dont « code_insee_commune » est l'un des codes (les codes de « communes ») -> services-archives.csv",
+    "adresses : simulation — GET https://adresse.data.gouv.fr" + BAN + " ; gardées : les lignes dont « code_insee » "
+    "est l'un des codes (les codes de « communes ») -> adresses.csv",
 ]
 
 
@@ -52,23 +62,21 @@ def test_every_entry_says_how_sure_it_is_and_the_dry_run_prints_the_real_request
             assert re.search(r"\b(seen|listed)\b", said), f"no « seen » or « listed » before the entry of line {k + 1}"
     (tmp_path / "catalogue.toml").write_text(text, encoding="utf-8")
     status, out = run_sync(tmp_path, dry_run=True)
-    assert status == 0 and out.count(" : simulation — GET ") == len(REAL_REQUESTS) == 10
+    assert status == 0 and out.count(" : simulation — GET ") == len(REAL_REQUESTS) == 14
     for request in REAL_REQUESTS:
         assert request in out
     assert sorted(p.name for p in tmp_path.iterdir()) == [".sync.lock", "catalogue.toml"]  # nothing fetched
 
 
-@pytest.fixture(scope="module")
-def synced(tmp_path_factory):
-    """A DATA_DIR synced from the fake server with the shipped catalogue, and the sync's output."""
-    data_dir = tmp_path_factory.mktemp("rouen")
-    return (data_dir, *sync_rouen(data_dir))
+@pytest.fixture
+def synced(rouen_synced):
+    return rouen_synced
 
 
 def test_a_full_sync_fetches_every_dataset_and_the_app_serves_them_all(synced):
     data_dir, status, out = synced
     assert status == 0, out
-    assert out.count(" : mis à jour — ") == 10, out
+    assert out.count(" : mis à jour — ") == 14, out
     assert "travaux : mis à jour — 8 lignes" in out
     assert "communes : mis à jour — 71 lignes" in out  # the refine on the EPCI left the others out
     assert "pathologies : mis à jour — 1890 lignes" in out  # the where kept Seine-Maritime, Normandie and France
@@ -78,9 +86,9 @@ def test_a_full_sync_fetches_every_dataset_and_the_app_serves_them_all(synced):
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok", health
     home = text_of(render_page(app, "/")["layout"])
-    assert "Informations travaux" in home and "indisponible" not in home
+    assert "jeux de données 14 dont 14 disponibles" in home and "indisponible" not in home
     catalogue = text_of(render_page(app, "/catalogue")["layout"])
-    assert "10 jeux de données" in catalogue
+    assert "14 jeux de données" in catalogue
 
 
 def test_positions_from_two_columns_make_geojson_extracts_and_map_layers(synced):

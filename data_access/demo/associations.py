@@ -95,6 +95,10 @@ ENTRY = {
         {"name": "code_insee", "label": "Code INSEE", "type": "text", "role": "commune"},
         {"name": "commune", "label": "Commune", "type": "text", "facet": True, "role": "commune_name"},
         {"name": "date_creation", "label": "Date de création", "type": "date"},
+        {"name": "objet_social1", "label": "Objet social (code RNA)", "type": "text", "facet": True,
+         "labels": "rna_objet_social"},
+        {"name": "position", "label": "Situation", "type": "text", "facet": True,
+         "labels": {"A": "active", "D": "dissoute"}},
         {"name": "geo_point_2d", "label": "Siège", "type": "geo_point_2d"},
     ],
 }
@@ -106,6 +110,22 @@ def creation_dates(n: int, rng: np.random.Generator) -> np.ndarray:
     age_days = np.where(rng.random(n) < 0.04, rng.uniform(0, 125 * 365.25, n), rng.exponential(14 * 365.25, n))
     days = np.minimum(age_days, (SNAPSHOT_DATE - date(1901, 7, 2)).days).astype(np.int64)
     return np.sort(today - days.astype("timedelta64[D]"))
+
+
+# Each theme's family in the RNA's nomenclature of social objects (data_access/nomenclatures.py).
+OBJET_SOCIAL = {"sport": "011000", "culture": "006000", "loisirs": "007000", "social": "019000",
+                "éducation": "015000", "environnement": "024000", "santé": "017000", "défense des droits": "003000",
+                "économie": "022000", "mémoire": "010000"}
+DISSOLVED_SHARE = 0.08
+
+
+def rna_codes(themes: list[str]) -> dict[str, pa.Array]:
+    """The RNA's coded columns: the social object of each association's theme, and its situation (A active,
+    D dissolved, kept in the register). Drawn apart, so that the other columns keep their values."""
+    rng = np.random.default_rng(SEED + 1)
+    dissolved = rng.random(len(themes)) < DISSOLVED_SHARE
+    return {"objet_social1": pa.array([OBJET_SOCIAL[t] for t in themes], pa.string()),
+            "position": pa.array(np.where(dissolved, "D", "A").tolist(), pa.string())}
 
 
 def table(territory: Territory, scale: int) -> pa.Table:
@@ -143,6 +163,7 @@ def table(territory: Territory, scale: int) -> pa.Table:
         "code_insee": pa.array([territory.communes[i].insee for i in idx], pa.string()),
         "commune": pa.array([territory.communes[i].nom for i in idx], pa.string()),
         "date_creation": pa.array(dates, pa.date32()),
+        **rna_codes([themes[t] for t in theme_idx]),
         "geo_point_2d": pa.array(points, pa.string()),
     })
 

@@ -10,7 +10,7 @@ PORTAL_DESCRIPTION = (
     DEMO_NOTICE + " Cet instantané embarqué permet de découvrir le portail sans connexion : les communes, "
     "leurs codes INSEE, populations et contours ainsi que les noms des lignes Astuce sont réels, le reste est simulé."
 )
-FIELD_KEYS = ("name", "label", "type", "facet", "role", "unit", "description")
+FIELD_KEYS = ("name", "label", "type", "facet", "role", "unit", "description", "labels")
 
 
 def toml_string(text: str) -> str:
@@ -45,6 +45,8 @@ def toml_value(value) -> str:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     return toml_string(str(value))
 
 
@@ -76,6 +78,9 @@ def render_catalogue(entries: list[dict]) -> str:
         ]
         if entry.get("dashboard"):
             lines.append(f"dashboard = {toml_string(entry['dashboard'])}")
+        if entry.get("position"):
+            lat, lon = entry["position"]
+            lines.append(f"position = {{ lat = {toml_string(lat)}, lon = {toml_string(lon)} }}")
         lines.append("demo = true")
         for spec in entry.get("fields", []):
             lines += ["", "[[dataset.field]]"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import archives, associations, bureaux, chantiers, communes, gtfs, mobility, offre_soins, pathologies
+from . import (addresses, archive_services, archives, associations, bureaux, chantiers, communes, gtfs, mobility,
+               offre_soins, pathologies)
 from .catalogue_toml import render_catalogue
 from .communes import build_territory
 
@@ -19,6 +20,8 @@ DATASETS = (
     (associations.ENTRY, associations.write),
     (bureaux.ENTRY, bureaux.write),
     (archives.ENTRY, archives.write),
+    (archive_services.ENTRY, archive_services.write),
+    (addresses.ENTRY, addresses.write),
 )
 CATALOGUE_FILE = "catalogue.toml"
 

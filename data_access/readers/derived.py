@@ -19,6 +19,7 @@ POINT_NAMES = ("geo_point_2d", "position")  # the derived point's column: Openda
 def derive(table: Table, dataset: Dataset) -> Table:
     """The table with every derived column the catalogue declares, each change noted."""
     table = _html_as_text(table, dataset)
+    table = _labels(table, dataset)
     if dataset.position is not None:
         table = _point_from_columns(table, dataset)
     return _dates_from_ranges(table)
@@ -57,6 +58,37 @@ def _html_as_text(table: Table, dataset: Dataset) -> Table:
         if changed:
             notes.append(f"« {field.label} » : HTML lu comme texte brut ({changed} valeur(s))")
     return replace(table, frame=frame, notes=tuple(notes)) if frame is not table.frame else table
+
+
+def safe_link(value) -> str | None:
+    """A link the portal can offer to follow: an absolute http(s) address, never « javascript: » or a path."""
+    text = str(value).strip() if value is not None else ""
+    return text if re.fullmatch(r"https?://[^\s<>\"']+", text, re.IGNORECASE) else None
+
+
+# ---- labels beside codes ----------------------------------------------------------------------------------------
+
+
+def _labels(table: Table, dataset: Dataset) -> Table:
+    """Each field declared with `labels` gets a `<name>_libelle` field beside it: the label of its code (from the
+    table given, or from a published nomenclature), empty for an unknown code. The facet moves to the labels."""
+    from ..nomenclatures import NOMENCLATURES
+
+    specs = {spec.name: spec for spec in dataset.fields if spec.labels}
+    frame, fields = table.frame, list(table.fields)
+    for k, field in enumerate(table.fields):
+        spec = specs.get(field.name)
+        if spec is None or field.type != "text":
+            continue
+        lookup = NOMENCLATURES[spec.labels] if isinstance(spec.labels, str) else dict(spec.labels).get
+        column = frame[field.name]
+        of = {raw: lookup(str(raw).strip()) for raw in column.dropna().unique()}
+        name = f"{field.name}_libelle"
+        frame = frame.assign(**{name: column.map(of).astype("str").where(column.map(of).notna())})
+        fields[k] = replace(field, facet=False)
+        fields.append(FieldInfo(name=name, label=f"{field.label} (libellé)", type="text", facet=field.facet,
+                                description=f"libellé du code de « {field.label} »"))
+    return replace(table, frame=frame, fields=tuple(fields)) if frame is not table.frame else table
 
 
 # ---- a point from two number columns ---------------------------------------------------------------------------
