@@ -67,16 +67,23 @@ def catalogue_json():
     })
 
 
+def _table(repository, dataset_id: str):
+    """(the dataset's table, None), or (None, the JSON refusal: 404 for an unknown dataset, 503 when unavailable)."""
+    if repository.catalogue.get(dataset_id) is None:
+        return None, (jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404)
+    try:
+        return repository.table(dataset_id), None
+    except DatasetUnavailable as exc:
+        return None, (jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503)
+
+
 def map_geometry(dataset_id: str):
     """Every feature of a geo dataset, once per file version: the browser caches it (ETag), and each view of
     the map only sends which rows it keeps. Compressed like any JSON response."""
     repository = current_portal().repository
-    if repository.catalogue.get(dataset_id) is None:
-        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
-    try:
-        table = repository.table(dataset_id)
-    except DatasetUnavailable as exc:
-        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    table, refusal = _table(repository, dataset_id)
+    if refusal is not None:
+        return refusal
     if table.geometry_field is None:
         return jsonify({"erreur": "ce jeu de données n'a pas de géométrie"}), 404
     query, errors = parse_query(request.args, table.fields)
@@ -117,13 +124,9 @@ def address_search(dataset_id: str):
     """Addresses that match what is typed (`q`), for a search field's suggestions: `limit` of them (10)."""
     from data_access.addresses import MAX_QUERY, MAX_RESULTS, is_address_table, search
 
-    repository = current_portal().repository
-    if repository.catalogue.get(dataset_id) is None:
-        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
-    try:
-        table = repository.table(dataset_id)
-    except DatasetUnavailable as exc:
-        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    table, refusal = _table(current_portal().repository, dataset_id)
+    if refusal is not None:
+        return refusal
     if not is_address_table(table):
         return jsonify({"erreur": "ce jeu de données n'est pas un jeu d'adresses (rôle street)"}), 404
     query = request.args.get("q", "")
