@@ -268,7 +268,9 @@ def print_extracts(data_dir: Path, runs: int) -> None:
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
-PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources")
+PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
+         "adresses")
+ALONE = {"sources", "nationaux", "adresses"}  # measured once, on files of their own, whatever the scale
 
 
 def main() -> None:
@@ -286,7 +288,15 @@ def main() -> None:
         from bench.sources import sources_figures
 
         print("\n".join(sources_figures(min(args.runs, 3))))
-    for scale in (args.scales if parts - {"sources"} else []):
+    if "nationaux" in parts:
+        from bench.national import national_figures
+
+        print("\n".join(national_figures(min(args.runs, 3))))
+    if "adresses" in parts:
+        from bench.national import address_figures
+
+        print("\n".join(address_figures(args.runs)))
+    for scale in (args.scales if parts - ALONE else []):
         print(f"\n=== échelle {scale} ===")
         gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))
         data_dir, times, counts = generate(scale, gen_runs)

@@ -15,19 +15,21 @@ _SOURCE_KEYS = {
     "kind": str, "base_url": str, "dataset_id": str, "url": str, "where": str, "refine": (str, list, dict),
     "select": str, "format": str, "resource": str, "keep": dict,
 }
-_KEEP_KEYS = {"field": str, "communes": str, "codes": list, "clip": bool}
+_KEEP_KEYS = {"field": str, "communes": str, "codes": list, "clip": bool, "names": str}
 _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 @dataclass(frozen=True)
 class Keep:
     """The source's rows to keep: those whose `field` holds one of the codes, given as a list or as the `commune`
-    role of another catalogue dataset (`communes`). With `clip`, each shape is cut to its commune's outline."""
+    role of another catalogue dataset (`communes`). With `clip`, each shape loses its parts away from its commune's
+    outline; with `names`, a shape file whose rows lack their commune's name gets it in that field."""
 
     field: str
     communes: str | None = None
     codes: tuple[str, ...] = ()
     clip: bool = False
+    names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ def _parse_keep(raw: dict, dataset_id: str) -> Keep:
     if bad or ("codes" in raw and not codes):
         raise fail(dataset_id, "source.keep.codes", "une liste de codes INSEE de communes (« 76540 ») est attendue"
                    + (f", pas {bad[0]!r}" if bad else ""))
-    if raw.get("clip") and "communes" not in raw:
-        raise fail(dataset_id, "source.keep.clip", "découper les formes demande les contours : « communes »")
-    return Keep(field=field, communes=raw.get("communes"), codes=codes, clip=raw.get("clip", False))
+    for key in ("clip", "names"):
+        if raw.get(key) and "communes" not in raw:
+            raise fail(dataset_id, f"source.keep.{key}", "demande le jeu de données des communes : « communes »")
+    return Keep(field=field, communes=raw.get("communes"), codes=codes, clip=raw.get("clip", False),
+                names=raw.get("names"))
 
 
 def parse_source(raw: dict, dataset_id: str) -> Source:

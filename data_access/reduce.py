@@ -66,16 +66,16 @@ def compression(path: Path) -> str | None:
     return "zip" if head.startswith(b"PK\x03\x04") else "gzip" if head.startswith(b"\x1f\x8b") else None
 
 
-def reduce_download(raw: Path, dataset: Dataset, codes: frozenset[str] | None, out: Path,
-                    outlines=None) -> Reduced:
+def reduce_download(raw: Path, dataset: Dataset, territory: Kept | None, out: Path) -> Reduced:
     """Write into `out`, in the dataset's format, the rows of the downloaded file `raw` whose keep field holds one
-    of `codes` (every row when `codes` is None: the file is only decompressed or converted)."""
+    of the territory's codes (every row without a territory: the file is only decompressed or converted)."""
     keep = dataset.source.keep
+    codes = territory.codes if territory is not None else None
     if dataset.format == "csv":
         return reduce_csv(raw, keep.field if keep else None, codes, out)
     from .reduce_geo import reduce_geo
 
-    return reduce_geo(raw, dataset, keep.field if keep else None, codes, out, outlines)
+    return reduce_geo(raw, dataset, keep.field if keep else None, territory, out)
 
 
 def needs_reduction(dataset: Dataset, raw: Path) -> bool:
@@ -164,21 +164,35 @@ def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, 
     return result
 
 
-def keep_context(catalogue: Catalogue, keep: Keep) -> tuple[frozenset[str], dict | None]:
-    """The codes to keep and, when shapes are to be cut to their commune, each commune's outline (code -> shape,
-    from the communes dataset's geometry)."""
-    codes = territory_codes(catalogue, keep)
-    if not keep.clip:
-        return codes, None
+@dataclass
+class Kept:
+    """What a national file is cut down to: the codes to keep, and from the communes dataset, each commune's
+    outline (to cut shapes to it) and name (for files that lack it)."""
+
+    codes: frozenset[str]
+    outlines: dict | None = None
+    names: dict | None = None
+
+
+def keep_context(catalogue: Catalogue, keep: Keep) -> Kept:
+    """The communes a source is cut down to, and what its options need of them."""
+    territory = Kept(territory_codes(catalogue, keep))
+    if not (keep.clip or keep.names):
+        return territory
     from .geo import commune_rows
 
     table = communes_table(catalogue, keep)
+    lines = commune_rows(table)
+    if keep.names:
+        territory.names = dict(zip(lines["code"], lines["name"]))
+    if not keep.clip:
+        return territory
     geometry = table.geometry_field
     if geometry is None or geometry.type != "geo_shape":
         raise ReduceError(f"le jeu de données « {keep.communes} » n'a pas de contours pour découper les formes")
     shapes = table.frame[geometry.name].to_numpy()
-    return codes, {line.code: shapes[line.row] for line in commune_rows(table).itertuples()
-                   if shapes[line.row] is not None}
+    territory.outlines = {line.code: shapes[line.row] for line in lines.itertuples() if shapes[line.row] is not None}
+    return territory
 
 
 def ods_where(field_name: str, codes) -> str:

@@ -39,10 +39,12 @@ def gdal_path(raw: Path) -> str:
     return str(raw)
 
 
-def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, codes: frozenset[str] | None, out: Path,
-               outlines: dict | None = None) -> Reduced:
-    """The features whose `field_name` is one of `codes`, written into `out` as a GeoJSON FeatureCollection; with
-    `outlines` (code -> shape), each shape loses the parts that lie away from its commune."""
+def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, territory, out: Path) -> Reduced:
+    """The features whose `field_name` is one of the territory's codes, written into `out` as a GeoJSON
+    FeatureCollection; with the territory's outlines (code -> shape), each shape loses the parts that lie away from
+    its commune; with its names, each feature gets its commune's name (`keep.names`)."""
+    codes = territory.codes if territory is not None else None
+    outlines = territory.outlines if territory is not None else None
     if dataset.source.format == "topojson":
         table, result = _topojson_features(raw, field_name, codes)
     else:
@@ -54,6 +56,10 @@ def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, codes: froze
     if keep is not None and not keep.all():  # nothing of the shape near its commune: a wrong code, left out
         table, geometries = table.filter(pa.array(keep)), [g for g in geometries if g is not None]
         result.rows_kept = table.num_rows
+    names_field = dataset.source.keep.names if dataset.source.keep else None
+    if names_field and territory.names and names_field not in table.column_names:
+        table = table.append_column(names_field, pa.array(
+            [territory.names.get(code) for code in table.column(field_name).to_pylist()], type=pa.string()))
     _write_geojson(table, geometries, out)
     if field_name:
         result.codes = set(pc.unique(table.column(field_name)).to_pylist()) - {None}

@@ -162,7 +162,7 @@ def _dry_run(catalogue: Catalogue, dataset: Dataset) -> Outcome:
     source, codes = dataset.source, None
     if source.keep is not None:
         try:
-            codes = keep_context(catalogue, source.keep)[0]
+            codes = keep_context(catalogue, source.keep).codes
         except ReduceError:  # the communes are not fetched yet: the request is shown without them
             codes = None
     url, params = export_url(dataset, codes)
@@ -190,7 +190,8 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
     temporary = reduced = None
     try:
         keep = dataset.source.keep
-        codes, outlines = keep_context(catalogue, keep) if keep is not None else (None, None)
+        territory = keep_context(catalogue, keep) if keep is not None else None
+        codes = territory.codes if territory is not None else None
         url, params = export_url(dataset, codes)
         target.parent.mkdir(parents=True, exist_ok=True)
         if dataset.source.kind == "datagouv":
@@ -208,7 +209,7 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         stats = None
         if needs_reduction(dataset, temporary):
             reduced = temporary.with_name(temporary.name + ".reduit")
-            stats = reduce_download(temporary, dataset, codes, reduced, outlines)
+            stats = reduce_download(temporary, dataset, territory, reduced)
             temporary.unlink()
             temporary, reduced = reduced, None
         # the file in place is the one recorded: its rows are known without reading it again

@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import random
 import zipfile
 from pathlib import Path
@@ -89,9 +90,17 @@ def write_polling_geojson(path: Path, filler_mb: int = 0) -> int:
     return count
 
 
-def polling_topojson(scale: float = 1e-6) -> dict:
-    """The corrected file (no defect) as TopoJSON: quantized, each ring an arc, delta-encoded."""
+def polling_topojson(scale: float = 1e-6, filler: int = 0) -> dict:
+    """The corrected file (no defect) as TopoJSON: quantized, each ring an arc, delta-encoded; with `filler`
+    stations elsewhere in France, for a national size."""
     features, arcs, geometries = polling_stations(defect=False), [], []
+    rng = random.Random(17)
+    for k in range(filler):
+        lon, lat = 2 + 5 * rng.random(), 44 + 5 * rng.random()
+        ring = [(lon + 0.01 * (0.5 + rng.random()) * math.cos(a), lat + 0.01 * (0.5 + rng.random()) * math.sin(a))
+                for a in (2 * math.pi * j / 200 for j in range(200))]  # a star around its centre: a valid ring
+        code = f"{1 + k % 95:02d}{500 + (k // 95) % 400:03d}".replace("76", "77", 1)
+        features.append(_station(code, f"Commune {code}", 1 + k % 9, shapely.Polygon(ring)))
     x0, y0 = -5.5, 41.0
 
     def arc(ring) -> int:

@@ -117,6 +117,8 @@ AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=
              ("/jeux-de-donnees/chantiers?tab=map", ".leaflet-interactive"),
              ("/jeux-de-donnees/chantiers?tab=chart", "#jeu-graphique .main-svg[aria-hidden='true']"),
              ("/jeux-de-donnees/chantiers?tab=export", ".download-links"),
+             ("/jeux-de-donnees/bureaux-de-vote?tab=map", ".leaflet-tooltip.map-label"),
+             ("/jeux-de-donnees/associations?tab=table", ".ag-row"),
              ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
              ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
              ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),

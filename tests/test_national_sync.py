@@ -43,11 +43,14 @@ def test_polling_stations_are_the_metropole_s_with_a_label_each(rouen_synced):
     assert all(metropole.contains(shape(f["geometry"])) for f in features)
     assert extract["metadata"]["source_url"].endswith("contours-bureaux-vote.json")
     assert extract["metadata"]["license"] == "Licence Ouverte v2.0" and extract["metadata"]["rows"] == 142
-    layout = render_page(app, "/jeux-de-donnees/bureaux-de-vote", "?tab=map&q=76540")["layout"]
+    layout = render_page(app, "/jeux-de-donnees/bureaux-de-vote", "?tab=map&q=bihorel")["layout"]
     layer = find_all(layout, lambda n: n.get("props", {}).get("id") == "jeu-carte-couche")[0]["props"]
     labels = layer["hideout"]["etiquettes"]
     assert len(labels) == 142 and "76540_0001" in labels  # a label per station, sent once
-    assert "2 objets sur la carte" in text_of(layout)  # the search finds a commune's stations
+    # each station has its commune's name (the file has only its code): a search finds a commune's stations
+    assert "2 objets sur la carte" in text_of(layout)
+    assert {f["properties"]["nomCommune"] for f in features if f["properties"]["codeCommune"] == "76095"} == \
+        {"Bihorel"}
 
 
 def test_associations_have_facets_by_commune_and_theme_and_dissolved_ones_marked(rouen_synced):

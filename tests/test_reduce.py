@@ -14,12 +14,13 @@ from data_access.catalogue import Dataset, FieldSpec
 from data_access.catalogue_source import Keep, Source
 from data_access.demo.facts import communes
 from data_access.readers import read_table
-from data_access.reduce import ReduceError, reduce_download
+from data_access.reduce import Kept, ReduceError, reduce_download
 from tests.conftest import ROOT
 from tests.national_shapes import (DEVILLE, ban_csv_gz, ban_rows, metropole_outlines, polling_topojson, rna_rows,
                                    rna_zip, write_polling_geojson)
 
 CODES = frozenset(c.insee for c in communes())
+KEPT = Kept(CODES)
 
 
 def dataset(fmt: str, field: str, source_format: str | None = None) -> Dataset:
@@ -34,7 +35,7 @@ def dataset(fmt: str, field: str, source_format: str | None = None) -> Dataset:
 def test_the_ban_gzipped_csv_keeps_the_metropole_addresses_only(tmp_path):
     rows = ban_rows()
     (tmp_path / "raw").write_bytes(ban_csv_gz(rows))
-    result = reduce_download(tmp_path / "raw", dataset("csv", "code_insee"), CODES, tmp_path / "out.csv")
+    result = reduce_download(tmp_path / "raw", dataset("csv", "code_insee"), KEPT, tmp_path / "out.csv")
     assert (result.rows_in, result.rows_kept) == (len(rows), 71 * 20) and result.codes == set(CODES)
     table = read_table(dataset("csv", "code_insee"), tmp_path / "out.csv")
     assert set(table.frame["code_insee"]) == set(CODES) and len(table) == 71 * 20
@@ -44,7 +45,7 @@ def test_the_ban_gzipped_csv_keeps_the_metropole_addresses_only(tmp_path):
 def test_the_rna_zip_keeps_every_csv_s_metropole_rows_with_their_quirks(tmp_path):
     rows = rna_rows()
     (tmp_path / "raw").write_bytes(rna_zip(rows))
-    result = reduce_download(tmp_path / "raw", dataset("csv", "adrs_codeinsee"), CODES, tmp_path / "out.csv")
+    result = reduce_download(tmp_path / "raw", dataset("csv", "adrs_codeinsee"), KEPT, tmp_path / "out.csv")
     assert result.rows_in == len(rows) and result.rows_kept == 71 * 3 and result.codes == set(CODES)
     frame = read_table(dataset("csv", "adrs_codeinsee"), tmp_path / "out.csv").frame
     assert set(frame["adrs_codeinsee"]) == set(CODES)
@@ -55,20 +56,20 @@ def test_the_rna_zip_keeps_every_csv_s_metropole_rows_with_their_quirks(tmp_path
 def test_a_missing_keep_field_or_a_broken_file_is_said(tmp_path):
     (tmp_path / "raw").write_bytes(ban_csv_gz(ban_rows(per_commune=1)))
     with pytest.raises(ReduceError, match="champ « codeinsee » absent du fichier reçu"):
-        reduce_download(tmp_path / "raw", dataset("csv", "codeinsee"), CODES, tmp_path / "out.csv")
+        reduce_download(tmp_path / "raw", dataset("csv", "codeinsee"), KEPT, tmp_path / "out.csv")
     (tmp_path / "raw").write_bytes(b"PK\x03\x04 pas une archive")
     with pytest.raises(ReduceError, match="l'archive reçue n'est pas un zip valide"):
-        reduce_download(tmp_path / "raw", dataset("csv", "code_insee"), CODES, tmp_path / "out.csv")
+        reduce_download(tmp_path / "raw", dataset("csv", "code_insee"), KEPT, tmp_path / "out.csv")
     (tmp_path / "raw").write_bytes(b'{"type": "FeatureCollection", "features": [')
     with pytest.raises(ReduceError, match="GeoJSON reçu illisible"):
-        reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), CODES, tmp_path / "out.geojson")
+        reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), KEPT, tmp_path / "out.geojson")
 
 
 def test_the_2022_geojson_loses_dieppe_from_the_deville_station(tmp_path):
     write_polling_geojson(tmp_path / "raw")
     outlines = metropole_outlines()
-    result = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), CODES, tmp_path / "out.geojson",
-                             outlines)
+    result = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), Kept(CODES, outlines),
+                             tmp_path / "out.geojson")
     assert result.rows_kept == 142 and result.codes == set(CODES) and result.clipped == 1
     features = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))["features"]
     metropole = shapely.buffer(shapely.union_all(list(outlines.values())), 0.003)
@@ -76,7 +77,7 @@ def test_the_2022_geojson_loses_dieppe_from_the_deville_station(tmp_path):
     deville = [f for f in features if f["properties"]["codeCommune"] == DEVILLE]
     assert len(deville) == 2 and {f["properties"]["nomCommune"] for f in deville} == {"Déville-lès-Rouen"}
     # without the outlines, the defect shows: the last station of Déville reaches Dieppe, 50 km away
-    raw = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), CODES, tmp_path / "raw.geojson")
+    raw = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune"), KEPT, tmp_path / "raw.geojson")
     shapes = [shape(f["geometry"]) for f in json.loads((tmp_path / "raw.geojson").read_text())["features"]]
     assert raw.clipped == 0 and not all(metropole.contains(s) for s in shapes)
 
@@ -84,8 +85,8 @@ def test_the_2022_geojson_loses_dieppe_from_the_deville_station(tmp_path):
 def test_the_corrected_topojson_is_decoded_and_kept_to_the_metropole(tmp_path):
     (tmp_path / "raw").write_text(json.dumps(polling_topojson()), encoding="utf-8")
     out = tmp_path / "out.geojson"
-    result = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune", "topojson"), CODES, out,
-                             metropole_outlines())
+    result = reduce_download(tmp_path / "raw", dataset("geojson", "codeCommune", "topojson"),
+                             Kept(CODES, metropole_outlines()), out)
     assert (result.rows_in, result.rows_kept, result.clipped) == (146, 142, 0) and result.codes == set(CODES)
     table = read_table(dataset("geojson", "codeCommune"), out)
     assert {f.name for f in table.fields} >= {"codeCommune", "codeBureauVote", "codeCirco"}
@@ -100,9 +101,9 @@ import resource, sys
 from pathlib import Path
 from data_access.demo.facts import communes
 from tests.test_reduce import dataset
-from data_access.reduce import reduce_download
+from data_access.reduce import Kept, reduce_download
 codes = frozenset(c.insee for c in communes())
-result = reduce_download(Path(sys.argv[1]), dataset("geojson", "codeCommune"), codes, Path(sys.argv[2]))
+result = reduce_download(Path(sys.argv[1]), dataset("geojson", "codeCommune"), Kept(codes), Path(sys.argv[2]))
 print(result.rows_in, result.rows_kept, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 

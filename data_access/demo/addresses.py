@@ -26,6 +26,12 @@ STREET_NAMES = (
     "Louise Michel", "Marie Curie", "Charles de Gaulle", "Aristide Briand", "Georges Clemenceau", "des Martyrs",
     "du Presbytère", "de la Croix", "des Fontaines", "du Manoir", "des Vergers", "de la Source", "Édouard Vaillant",
 )
+# and streets named after people: first name and surname
+FIRST_NAMES = ("Jean", "Louis", "Paul", "Marie", "Pierre", "Jacques", "Henri", "Louise", "Georges", "Camille",
+               "Albert", "Marcel", "Lucie", "André", "Simone", "Robert", "Suzanne", "Émile", "Jeanne", "Maurice")
+SURNAMES = ("Lefebvre", "Duval", "Leroux", "Lemonnier", "Deschamps", "Hébert", "Lecomte", "Delamare", "Anquetil",
+            "Lesueur", "Grenier", "Féret", "Poulain", "Quesnel", "Letellier", "Avenel", "Boutigny", "Vasse",
+            "Lemaître", "Bréant")
 SUFFIXES = ("bis", "ter")
 STEP_M = 9.0  # between two house numbers on the same side of a street
 
@@ -66,8 +72,12 @@ def _streets(territory: Territory, total: int, rng: np.random.Generator) -> list
         names = set()
         while count > 0:
             size = int(min(count, rng.integers(8, 90)))
-            name = f"{STREET_TYPES[rng.integers(len(STREET_TYPES))]} {STREET_NAMES[rng.integers(len(STREET_NAMES))]}"
-            if name in names:
+            kind = STREET_TYPES[rng.integers(len(STREET_TYPES))]
+            if rng.random() < 0.5:
+                name = f"{kind} {STREET_NAMES[rng.integers(len(STREET_NAMES))]}"
+            else:
+                name = f"{kind} {FIRST_NAMES[rng.integers(len(FIRST_NAMES))]} {SURNAMES[rng.integers(len(SURNAMES))]}"
+            if name in names:  # a second street of that name in the commune: a new one is drawn
                 continue
             names.add(name)
             streets.append((i, name, size))
