@@ -86,7 +86,10 @@ window.portail.carte = {
     }
   },
 
-  // A label on each shape (hideout.etiquettes, one text per row: a polling station's code), always shown.
+  // A label on each shape (hideout.etiquettes, one text per row: a polling station's code), shown from a zoom
+  // where they no longer hide each other (the map's container gets the class map-labels-hidden below it).
+  labelZoom: 13,
+
   etiquette: function (feature, layer, context) {
     var texts = context && context.hideout && context.hideout.etiquettes;
     var text = texts && texts[feature.properties.i];
@@ -94,6 +97,16 @@ window.portail.carte = {
       var span = document.createElement("span");
       span.textContent = text;
       layer.bindTooltip(span, {permanent: true, direction: "center", className: "map-label"});
+      layer.once("add", function () {
+        var map = layer._map;
+        if (!map || map._portailLabels) { return; }
+        map._portailLabels = true;
+        var update = function () {
+          map.getContainer().classList.toggle("map-labels-hidden", map.getZoom() < window.portail.carte.labelZoom);
+        };
+        map.on("zoomend", update);
+        update();
+      });
     }
   },
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.tables import scroll_table
+
 # A light look set by hand: plotly's named templates cost tens of milliseconds per figure on every callback.
 LIGHT = {"plot_bgcolor": "#fff", "paper_bgcolor": "#fff"}
 AXIS = {"gridcolor": "#e5e7eb", "zerolinecolor": "#d0d7de", "linecolor": "#d0d7de"}
@@ -81,9 +83,9 @@ def rows_table(columns: list[str], rows: list[list[str]], caption: str,
     """A "voir les données" table from rows already formatted as text."""
     return html.Details([
         html.Summary(summary),
-        html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
-                             html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])],
-                            className="table table-sm"), className="table-responsive"),
+        scroll_table(html.Table([html.Caption(caption), html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
+                                 html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])],
+                                className="table table-sm"), caption),
     ], className="chart-data")
 
 

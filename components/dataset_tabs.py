@@ -15,6 +15,7 @@ from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
 from components.format import format_date, format_int, plural
+from components.tables import scroll_table
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts import formats_for
 from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
@@ -74,12 +75,12 @@ def information(dataset, table, refreshed) -> html.Div:
             html.Dt("Mots-clés"), html.Dd(", ".join(dataset.keywords) or "—"),
         ], className="dataset-facts"),
         html.H2("Champs"),
-        html.Div(html.Table([
+        scroll_table(html.Table([
             html.Caption("Champs du jeu de données et leur profil (sur toutes les lignes)"),
             html.Thead(html.Tr([html.Th(c, scope="col") for c in
                                 ("Champ", "Type", "Valeurs distinctes", "Manquantes", "Min → max")])),
             html.Tbody(profile_rows),
-        ], className="table table-sm"), className="table-responsive"),
+        ], className="table table-sm"), "Champs du jeu de données"),
     ])
 
 
@@ -129,6 +130,8 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         texts = table.frame[label.name].astype("str").where(table.frame[label.name].notna(), "").tolist()
         layer.update(hideout={**layer.get("hideout", {}), "etiquettes": texts},
                      onEachFeature={"variable": "portail.carte.etiquette"})
+        help_text = [f"les étiquettes ({label.label}) apparaissent en zoomant ; ",
+                     *(help_text or ["l'onglet Tableau donne les mêmes lignes, utilisable au clavier."])]
     if classes is not None:
         layer.update(cluster=False, url=url, hideout={**layer.get("hideout", {}), "classe": classes, "taille": sizes},
                      style={"variable": "portail.carte.style"}, pointToLayer={"variable": "portail.carte.pointClasse"})

@@ -9,6 +9,7 @@ from dash import dcc, html
 from components.chart import AXIS, LIGHT, PALETTE, PATTERNS, figure_card, rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.format import format_date, format_int
+from components.tables import scroll_table
 from data_access import sante, sante_choices, sante_words
 
 
@@ -139,10 +140,10 @@ def commune_ranking(data, label: str, unit: str, href_of, chosen: str | None) ->
                             className="chosen-row" if r.code == chosen else None))
     return html.Details([
         html.Summary("Classement des communes (choisir une commune pour son évolution)"),
-        html.Div(html.Table([html.Caption(f"{label}{' (' + unit + ')' if unit else ''}, par commune"),
-                             html.Thead(html.Tr([html.Th("Rang", scope="col"), html.Th("Commune", scope="col"),
-                                                 html.Th("Valeur", scope="col")])),
-                             html.Tbody(rows)], className="table table-sm"), className="table-responsive"),
+        scroll_table(html.Table([html.Caption(f"{label}{' (' + unit + ')' if unit else ''}, par commune"),
+                                 html.Thead(html.Tr([html.Th("Rang", scope="col"), html.Th("Commune", scope="col"),
+                                                     html.Th("Valeur", scope="col")])),
+                                 html.Tbody(rows)], className="table table-sm"), "Classement des communes"),
     ], className="chart-data commune-ranking", open=chosen is not None)
 
 

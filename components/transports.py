@@ -11,6 +11,7 @@ from components.chart import rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
 from components.format import format_int
+from components.tables import scroll_table
 from data_access import transports as T
 
 TIMETABLE_TRIPS = 20  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window
@@ -39,10 +40,9 @@ def timetable_grid(net, grid: T.Timetable, first: int, href_of) -> html.Div:
     shown = f"départs {first + 1} à {columns[-1] + 1} sur {len(grid.trips)}" if columns else "aucun départ"
     return html.Div([
         html.P([shown, *[html.Span([" · ", m]) for m in moves]], className="timetable-moves"),
-        html.Div(html.Table([html.Caption(f"Horaires ({shown}) ; « — » : le voyage ne dessert pas cet arrêt"),
-                             html.Thead(head), html.Tbody(body)], className="table table-sm timetable"),
-                 className="table-responsive timetable-scroll", tabIndex="0",
-                 **{"role": "region", "aria-label": "Grille horaire (défilement horizontal)"}),
+        scroll_table(html.Table([html.Caption(f"Horaires ({shown}) ; « — » : le voyage ne dessert pas cet arrêt"),
+                                 html.Thead(head), html.Tbody(body)], className="table table-sm timetable"),
+                     "Grille horaire", "timetable-scroll"),
     ])
 
 
@@ -51,11 +51,10 @@ def departures_table(net, data) -> html.Div:
         return html.P("Aucun départ après cette heure ce jour-là.", className="notice-params")
     rows = [html.Tr([html.Td(T.clock(r.time)), html.Td(badge(net, r.route)), html.Td(r.headsign or "—")])
             for r in data.itertuples()]
-    return html.Div(html.Table([html.Caption("Prochains départs"),
-                                html.Thead(html.Tr([html.Th("Heure", scope="col"), html.Th("Ligne", scope="col"),
-                                                    html.Th("Direction", scope="col")])),
-                                html.Tbody(rows)], className="table table-sm departures"),
-                    className="table-responsive")
+    return scroll_table(html.Table([html.Caption("Prochains départs"),
+                                    html.Thead(html.Tr([html.Th("Heure", scope="col"), html.Th("Ligne", scope="col"),
+                                                        html.Th("Direction", scope="col")])),
+                                    html.Tbody(rows)], className="table table-sm departures"), "Prochains départs")
 
 
 WHEELCHAIR = {0: "non renseigné", 1: "oui", 2: "non"}

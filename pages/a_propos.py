@@ -6,6 +6,7 @@ from dash import html
 
 from components.format import format_date
 from components.shell import section
+from components.tables import scroll_table
 from data_access.demo import OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
 from data_access.portal import current_portal
 
@@ -44,8 +45,8 @@ def _sources_table(repository) -> html.Table:
         ]))
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in
                                ("Jeu de données", "Producteur", "Licence", "Source", "Mise à jour", "Nature")]))
-    return html.Div(html.Table([html.Caption("Sources des jeux de données du catalogue"), head, html.Tbody(rows)],
-                               className="table table-sm"), className="table-responsive")
+    return scroll_table(html.Table([html.Caption("Sources des jeux de données du catalogue"), head, html.Tbody(rows)],
+                                   className="table table-sm"), "Sources des jeux de données")
 
 
 def _outlines_credit() -> html.P:

@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 from config import load_settings
 from factory import create_app
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for a test's server (never a fixed one: tests run side by side)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def make_app(data_dir: Path | None = None, **env: str):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apps import make_app
+from tests.apps import free_port, make_app
 from tests.conftest import FIXTURES
 
 
@@ -43,13 +43,29 @@ def axe_violations(dash_duo) -> list[str]:
     return result
 
 
+WIDTHS = (1366, 390)  # a laptop and a phone
+
+
+def axe_at_both_widths(dash_duo) -> dict[int, list[str]]:
+    """axe's violations on the page as it is, at each width of WIDTHS (the window is put back after)."""
+    found = {}
+    for width in WIDTHS:
+        dash_duo.driver.set_window_size(width, 900)
+        found[width] = axe_violations(dash_duo)
+    dash_duo.driver.set_window_size(1280, 900)
+    return found
+
+
+NO_VIOLATION = {width: [] for width in WIDTHS}
+
+
 @pytest.fixture
 def fixture_app():
     return make_app(FIXTURES / "portal")
 
 
 def test_home_page_in_the_browser(dash_duo, fixture_app):
-    dash_duo.start_server(fixture_app, port=8061)
+    dash_duo.start_server(fixture_app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     assert dash_duo.find_element("html").get_attribute("lang") == "fr"
     cards = dash_duo.find_elements(".kpi-card")
@@ -63,7 +79,7 @@ def test_home_page_in_the_browser(dash_duo, fixture_app):
 
 
 def test_navigation_and_about_page(dash_duo, fixture_app):
-    dash_duo.start_server(fixture_app, port=8062)
+    dash_duo.start_server(fixture_app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     links = dash_duo.find_elements("nav .nav-link")
     assert [a.text for a in links] == ["Accueil", "Catalogue", "Travaux", "Santé", "Transports", "À propos"]
@@ -82,7 +98,7 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
 
 
 def test_unknown_page_shows_a_way_back(dash_duo, fixture_app):
-    dash_duo.start_server(fixture_app, port=8063)
+    dash_duo.start_server(fixture_app, port=free_port())
     open_page(dash_duo, "/pas-de-page-ici")
     dash_duo.wait_for_text_to_equal("h1", "Page introuvable")
     dash_duo.find_element(".not-found a[href='/']").click()
@@ -93,7 +109,7 @@ def test_unknown_page_shows_a_way_back(dash_duo, fixture_app):
 @pytest.mark.parametrize(("path", "heading"), [("/", "Open data — Métropole Rouen Normandie"),
                                                ("/a-propos", "À propos des données")])
 def test_demo_routes_open_cleanly(dash_duo, path, heading):
-    dash_duo.start_server(make_app(), port=8064)
+    dash_duo.start_server(make_app(), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")  # the start page is done
     open_page(dash_duo, path)
     dash_duo.wait_for_text_to_equal("h1", heading)
@@ -103,7 +119,7 @@ def test_demo_routes_open_cleanly(dash_duo, path, heading):
 
 
 def test_json_routes_open_in_the_browser(dash_duo, fixture_app):
-    dash_duo.start_server(fixture_app, port=8065)
+    dash_duo.start_server(fixture_app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     for path, expected in (("/healthz", '"status":"degraded"'), ("/api/catalogue.json", '"id":"chantiers"')):
         dash_duo.driver.get(f"{dash_duo.server_url}{path}")
@@ -126,14 +142,14 @@ AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=
 
 
 def test_pages_pass_the_wcag_checks_of_axe(dash_duo):
-    dash_duo.start_server(make_app(TILE_URL=""), port=8066)
+    dash_duo.start_server(make_app(TILE_URL=""), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     found, urls = {}, {}
     for path, ready in AXE_PAGES:
         open_page(dash_duo, path)
         dash_duo.wait_for_element(ready)
-        found[path] = axe_violations(dash_duo)
+        found[path] = axe_at_both_widths(dash_duo)
         urls[path] = dash_duo.driver.current_url.removeprefix(dash_duo.server_url)
-    assert found == {path: [] for path, _ in AXE_PAGES}
+    assert found == {path: NO_VIOLATION for path, _ in AXE_PAGES}
     # drawing a page never rewrites its address (Dash calls the controls' callbacks as it draws them)
     assert urls == {path: path for path, _ in AXE_PAGES}

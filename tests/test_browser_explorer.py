@@ -6,13 +6,13 @@ import urllib.parse
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.apps import make_app
+from tests.apps import free_port, make_app
 from tests.test_browser import assert_clean_console, open_page
 
 
 @pytest.fixture
 def demo(dash_duo):
-    dash_duo.start_server(make_app(), port=8071)
+    dash_duo.start_server(make_app(), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     return dash_duo
 
@@ -85,7 +85,7 @@ def test_unknown_dataset_is_a_404_with_a_way_back(demo):
 
 @pytest.mark.parametrize("tiles", ["", "http://127.0.0.1:9/{z}/{x}/{y}.png"])  # no tiles; tiles unreachable
 def test_map_tab_draws_the_filtered_points(dash_duo, tiles):
-    dash_duo.start_server(make_app(TILE_URL=tiles), port=8073)
+    dash_duo.start_server(make_app(TILE_URL=tiles), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     open_page(dash_duo, "/jeux-de-donnees/stations-lovelo?tab=map&refine.commune=Rouen")
     dash_duo.wait_for_text_to_equal("h1", "Stations Lovélo libre-service")
@@ -114,4 +114,25 @@ def test_chart_tab_has_a_summary_a_table_and_a_figure(demo):
     demo.wait_for_element("#jeu-graphique svg.main-svg[aria-hidden='true']")
     assert not demo.find_elements("#jeu-graphique svg.main-svg:not([aria-hidden='true'])")
     assert not demo.find_elements("#jeu-graphique .modebar [aria-hidden='true'] a")
+    assert_clean_console(demo)
+
+
+def test_shape_labels_show_once_the_map_is_zoomed_in(dash_duo):
+    """A polling station's code is written on its shape, from a zoom where the codes no longer cover each other."""
+    demo = dash_duo
+    demo.start_server(make_app(TILE_URL=""), port=free_port())
+    demo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
+    open_page(demo, "/jeux-de-donnees/bureaux-de-vote?tab=map")
+    demo.wait_for_element("#jeu-carte .leaflet-tooltip.map-label")
+    assert "étiquettes (Code du bureau) apparaissent en zoomant" in demo.find_element(".map-help").text
+    visible = "return Array.from(document.querySelectorAll('#jeu-carte .map-label'))" \
+              ".filter(function (e) { return e.offsetParent !== null; }).length;"
+    zoom_in = demo.find_element("#jeu-carte .leaflet-control-zoom-in")
+    steps = 0
+    while demo.driver.execute_script(visible) == 0 and steps < 8:
+        assert demo.find_elements("#jeu-carte.map-labels-hidden, #jeu-carte .map-labels-hidden")
+        zoom_in.click()
+        steps += 1
+    assert 0 < steps < 8  # hidden on the whole Métropole, shown once zoomed in
+    assert demo.driver.execute_script(visible) > 0
     assert_clean_console(demo)

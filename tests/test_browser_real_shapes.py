@@ -3,23 +3,13 @@ catalogue.rouen.toml, in headless Chromium: what a reader does, axe's WCAG check
 on a phone (390 px), and a clean console."""
 from __future__ import annotations
 
-import socket
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.apps import make_app
-from tests.test_browser import assert_clean_console, axe_violations, open_page
-
-WIDTHS = (1366, 390)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
+from tests.apps import free_port, make_app
+from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 @pytest.fixture
 def rouen_dir(rouen_synced):
@@ -28,22 +18,13 @@ def rouen_dir(rouen_synced):
     return data_dir
 
 
-def axe_at_both_widths(dash_duo) -> dict[int, list[str]]:
-    found = {}
-    for width in WIDTHS:
-        dash_duo.driver.set_window_size(width, 900)
-        found[width] = axe_violations(dash_duo)
-    dash_duo.driver.set_window_size(1280, 900)
-    return found
-
-
 def test_travaux_on_the_real_feed_places_works_by_commune(dash_duo, rouen_dir):
     dash_duo.start_server(make_app(rouen_dir, TILE_URL=""), port=free_port())
     open_page(dash_duo, "/tableaux-de-bord/travaux?date=2026-12-01")
     dash_duo.wait_for_element(".commune-works-map .leaflet-interactive")
     assert len(dash_duo.find_elements(".commune-works-map path.leaflet-interactive")) == 71  # one shape a commune
     assert "chacun est compté dans sa commune (6 communes en ont)" in dash_duo.find_element(".map-help").text
-    assert axe_at_both_widths(dash_duo) == {width: [] for width in WIDTHS}
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     # a click on a commune chooses it: its works are listed under the map, as plain text, each with its notice
     shapes = dash_duo.find_elements(".commune-works-map path.leaflet-interactive")
     dash_duo.driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", shapes[0])
@@ -67,7 +48,7 @@ def test_travaux_on_the_real_feed_places_works_by_commune(dash_duo, rouen_dir):
     description = dash_duo.find_element("#travaux-ma-commune-liste .site-description")
     assert "<" not in description.get_attribute("innerHTML") and "&lt;" not in description.get_attribute("innerHTML")
     assert "Circulation interdite" in description.get_attribute("textContent")
-    assert axe_at_both_widths(dash_duo) == {width: [] for width in WIDTHS}
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     assert_clean_console(dash_duo)
 
 
@@ -77,10 +58,10 @@ def test_sante_on_the_real_exports_and_apl_workbooks(dash_duo, rouen_dir):
     dash_duo.wait_for_element("#sante-pyramide .main-svg[aria-hidden='true']")
     dash_duo.wait_for_element("#sante-carte path.leaflet-interactive")
     assert "Seine-Maritime (76)" in dash_duo.find_element("section[aria-labelledby='sante-chiffres']").text
-    assert axe_at_both_widths(dash_duo) == {width: [] for width in WIDTHS}
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     open_page(dash_duo, "/tableaux-de-bord/sante?indicateur=apl-infirmieres:apl")
     dash_duo.wait_for_contains_text("section[aria-labelledby='sante-offre-titre']", "APL aux infirmières")
     dash_duo.wait_for_element("#sante-carte path.leaflet-interactive")
     assert "Année 2023" in dash_duo.find_element("section[aria-labelledby='sante-offre-titre']").text
-    assert axe_at_both_widths(dash_duo) == {width: [] for width in WIDTHS}
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     assert_clean_console(dash_duo)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from data_access import sante, sante_words
-from tests.apps import find_all, make_app, render_page, text_of
-from tests.test_browser import assert_clean_console, axe_violations, open_page
+from tests.apps import find_all, free_port, make_app, render_page, text_of
+from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 PATH = "/tableaux-de-bord/sante"
 FIGURES = "section[aria-labelledby='sante-chiffres'] .result-count"
@@ -199,7 +199,7 @@ def test_the_real_extract_in_every_pathology_never_fails(real_app):
 
 def test_choosing_in_the_browser(dash_duo):
     app = make_app(TILE_URL="")
-    dash_duo.start_server(app, port=8075)
+    dash_duo.start_server(app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     open_page(dash_duo, PATH)
     dash_duo.wait_for_text_to_equal("h1", "Tableau de bord Santé")
@@ -241,5 +241,5 @@ def test_choosing_in_the_browser(dash_duo):
     dash_duo.wait_for_contains_text(FIGURES, "Diabète › Diabète de type 2 — 2018")
     dash_duo.wait_for_contains_text("section[aria-labelledby='sante-offre-titre']", f"Évolution : {chosen}")
     dash_duo.wait_for_element("#sante-pyramide .main-svg[aria-hidden='true']")
-    assert axe_violations(dash_duo) == []
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     assert_clean_console(dash_duo)

@@ -9,8 +9,8 @@ import urllib.parse
 import pytest
 
 from data_access import transports as T
-from tests.apps import find_all, make_app, render_page, text_of
-from tests.test_browser import assert_clean_console, axe_violations, open_page
+from tests.apps import find_all, free_port, make_app, render_page, text_of
+from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 PATH = "/tableaux-de-bord/transports"
 TUESDAY = dt.date(2026, 11, 17)
@@ -157,7 +157,7 @@ def test_the_real_rouen_feed_without_timetables_says_so(real_app):
 
 def test_a_line_a_stop_and_a_date_in_the_browser(dash_duo):
     app = make_app(TILE_URL="")
-    dash_duo.start_server(app, port=8076)
+    dash_duo.start_server(app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     open_page(dash_duo, f"{PATH}?date=2026-11-17")
     dash_duo.wait_for_text_to_equal("h1", "Tableau de bord Transports")
@@ -198,7 +198,7 @@ def test_a_line_a_stop_and_a_date_in_the_browser(dash_duo):
     dash_duo.wait_for_contains_text("#transports-departs", "Prochains départs à Théâtre des Arts")
     dash_duo.wait_for_contains_text(".line-title", "T2")
     dash_duo.wait_for_element("#transports-par-heure .main-svg[aria-hidden='true']")
-    assert axe_violations(dash_duo) == []
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION
     assert_clean_console(dash_duo)
 
 

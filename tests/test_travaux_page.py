@@ -9,8 +9,8 @@ import pytest
 
 from data_access.query import parse_query, row_positions
 from data_access.travaux import find_roles, key_figures
-from tests.apps import find_all, make_app, render_page, text_of
-from tests.test_browser import assert_clean_console, axe_violations, open_page
+from tests.apps import find_all, free_port, make_app, render_page, text_of
+from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 PATH = "/tableaux-de-bord/travaux"
 
@@ -68,7 +68,7 @@ def test_a_dataset_without_budget_hides_those_parts_and_says_so(tmp_path):
 
 
 def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
-    dash_duo.start_server(make_app(TILE_URL=""), port=8074)
+    dash_duo.start_server(make_app(TILE_URL=""), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")
     open_page(dash_duo, f"{PATH}?date=2026-03-01")
     dash_duo.wait_for_text_to_equal("h1", "Tableau de bord des travaux")
@@ -123,7 +123,7 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     dash_duo.find_element(".commune-layers summary").click()
     rouen = int(dash_duo.find_element(".result-count").text.split()[0])
     assert dash_duo.find_element(".commune-layers tbody tr").text.startswith(f"Rouen {rouen}")
-    assert axe_violations(dash_duo) == []  # with the card, the communes layer and a table open
+    assert axe_at_both_widths(dash_duo) == NO_VIOLATION  # with the card, the communes layer and a table open
     # a dropdown's button is named by its label first, then its value
     names = dash_duo.find_element("#travaux-ma-commune").get_attribute("aria-labelledby").split()
     assert dash_duo.driver.find_element("id", names[0]).text == "Ma commune"
