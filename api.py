@@ -133,7 +133,7 @@ def address_search(dataset_id: str):
     limit = request.args.get("limit", "10")
     if len(query) > MAX_QUERY:
         return jsonify({"erreur": f"q : recherche trop longue (au plus {MAX_QUERY} caractères)"}), 400
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_RESULTS:
+    if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= MAX_RESULTS:  # « ² » is a digit
         return jsonify({"erreur": f"limit : un nombre entier de 1 à {MAX_RESULTS} est attendu"}), 400
     return jsonify({"q": query, "resultats": search(table, query, int(limit))})
 

@@ -18,6 +18,7 @@ from .readers.base import Table
 ROLES = ("street", "house_number", "house_number_suffix", "postcode", "commune_name")
 MAX_QUERY = 200
 MAX_RESULTS = 20
+MAX_TERMS = 8  # words of a query looked up, at most (each costs a slice of the index)
 RANKED_AT_MOST = 5_000  # beyond this many streets matched (one typed letter), only the shortest come first
 # what people type for the street types the files write in full
 ABBREVIATIONS = {"av": "avenue", "bd": "boulevard", "bld": "boulevard", "ch": "chemin", "che": "chemin",
@@ -121,11 +122,11 @@ def search(table: Table, query: str, limit: int = 10) -> list[dict]:
         number = typed.pop(at)
         if at < len(typed) and typed[at] in SUFFIXES:
             number += typed.pop(at)
-    terms = [ABBREVIATIONS.get(w, w) for w in typed if w not in SKIPPED]
+    terms = query_terms(typed)
     if not terms:
         return []
     found = None
-    for rows in sorted((index.matching(term) for term in terms), key=len):
+    for rows in sorted((_rows_of(index, term) for term in terms), key=len):
         if found is None:
             found = rows
         else:
@@ -134,6 +135,7 @@ def search(table: Table, query: str, limit: int = 10) -> list[dict]:
             found = found[keep[found]]
         if not len(found):
             return []
+    terms = [ABBREVIATIONS.get(t, t) for t in terms]  # ranked on the street types' full words
     if number is not None:
         exact = found[index.numbers[found] == number]
         if len(exact):
@@ -143,6 +145,26 @@ def search(table: Table, query: str, limit: int = 10) -> list[dict]:
     # no number, or none such in these streets: one entry per street, at its first address
     streets = index.ranked(np.unique(index.street_of[found]), terms)[:limit]
     return _entries(table, index.street_rows[streets], index.street_labels[index.street_of])
+
+
+def query_terms(typed: list[str]) -> list[str]:
+    """The words looked up: each once, without the little words, the first one-letter word only (« r » for
+    « rue »: one letter more narrows little, and each costs a wide slice), MAX_TERMS at most."""
+    terms, one_letter = [], False
+    for word in typed:
+        if word in SKIPPED or word in terms or (len(word) == 1 and one_letter):
+            continue
+        one_letter = one_letter or len(word) == 1
+        terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def _rows_of(index: AddressIndex, term: str) -> np.ndarray:
+    """The rows a typed word matches: as a prefix, and for a street type's abbreviation, its full word too
+    (« qu » finds « quai » and « Quevillon », « st » « saint » and « Stade »)."""
+    rows = index.matching(term)
+    full = ABBREVIATIONS.get(term)
+    return rows if full is None else np.union1d(rows, index.matching(full))
 
 
 def _entries(table: Table, rows: np.ndarray, labels: np.ndarray) -> list[dict]:

@@ -85,10 +85,19 @@ def parse_source(raw: dict, dataset_id: str) -> Source:
 
 
 def check_keep_references(datasets) -> None:
-    """A `keep.communes` names a dataset of the catalogue that declares the `commune` role."""
+    """A source's options fit its dataset's format (the sync cuts down and converts CSV and GeoJSON only), and a
+    `keep.communes` names a dataset of the catalogue that declares the `commune` role."""
     by_id = {d.id: d for d in datasets}
     for dataset in datasets:
         keep = dataset.source.keep if dataset.source else None
+        if dataset.source is not None and dataset.source.format == "topojson" and dataset.format != "geojson":
+            raise fail(dataset.id, "source.format", "un TopoJSON est servi en GeoJSON : format = \"geojson\" attendu")
+        if keep is not None and dataset.format not in ("csv", "geojson"):
+            raise fail(dataset.id, "source.keep", f"la synchronisation ne découpe que les fichiers CSV et GeoJSON, "
+                                                  f"pas « {dataset.format} »")
+        for key in ("clip", "names"):
+            if keep is not None and getattr(keep, key) and dataset.format != "geojson":
+                raise fail(dataset.id, f"source.keep.{key}", "ne s'applique qu'aux formes (format = \"geojson\")")
         if keep is None or keep.communes is None:
             continue
         other = by_id.get(keep.communes)

@@ -19,6 +19,7 @@ from .catalogue import Catalogue, Dataset
 from .catalogue_source import Keep
 
 BLOCK = 4 << 20  # bytes of CSV parsed at a time
+MAX_SKIPPED = 1_000  # malformed rows left out before the file is refused
 
 
 class ReduceError(Exception):
@@ -33,20 +34,31 @@ class Reduced:
     rows_kept: int = 0
     codes: set[str] = field(default_factory=set)
     clipped: int = 0  # shapes cut to their commune's outline
+    skipped: int = 0  # malformed CSV rows left out (a national file of millions of rows may have a few)
+
+    def skip_row(self, row) -> str:
+        if self.skipped >= MAX_SKIPPED:
+            return "error"
+        self.skipped += 1
+        return "skip"
 
 
-def territory_codes(catalogue: Catalogue, keep: Keep) -> frozenset[str]:
-    """The communes to keep: the list given, or the `commune` role of the catalogue dataset named (its file as it
-    is in place)."""
-    if keep.codes:
-        return frozenset(keep.codes)
-    table = communes_table(catalogue, keep)
-    code = table.role_field("commune")
-    values = table.frame[code.name].dropna().astype("str")
-    codes = frozenset(v for raw in values for v in code.values_of(raw))
-    if not codes:
-        raise ReduceError(f"le jeu de données « {keep.communes} » ne donne aucun code de commune")
-    return codes
+def code_text(value) -> str | None:
+    """A commune code as the files write it, one way for every reader: trimmed text, a whole number without its
+    « .0 » (a TopoJSON or GeoJSON may give the code as a number); None when there is none."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else None
+    text = str(value).strip()
+    return text or None
+
+
+def arrow_codes(column) -> pa.Array:
+    """`code_text` over an Arrow column: text, trimmed, whole numbers without « .0 »."""
+    if pa.types.is_floating(column.type):
+        column = pc.cast(column, pa.int64(), safe=False)
+    return pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
 
 
 def communes_table(catalogue: Catalogue, keep: Keep):
@@ -126,12 +138,15 @@ def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, 
         for stream in _csv_streams(raw):
             buffered = io.BufferedReader(stream, buffer_size=1 << 16)
             head = buffered.peek(1 << 16)[:1 << 16]
+            if not head.strip():  # an empty file (or an empty CSV of the zip): nothing to read in it
+                continue
             encoding = sniff_encoding(head)
             text = head.decode(encoding, errors="replace").lstrip("\ufeff")
             delimiter = sniff_delimiter(text)
             names = next(iter(_csv.reader(io.StringIO(text), delimiter=delimiter)), [])
             reader = pacsv.open_csv(buffered, read_options=pacsv.ReadOptions(encoding=encoding, block_size=BLOCK),
-                                    parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                                    parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                                     invalid_row_handler=result.skip_row),
                                     convert_options=pacsv.ConvertOptions(
                                         column_types={n: pa.string() for n in names}, strings_can_be_null=False))
             if header is None:
@@ -149,12 +164,13 @@ def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, 
             for batch in reader:
                 result.rows_in += batch.num_rows
                 if index is not None:
-                    column = pc.utf8_trim_whitespace(batch.column(index))
-                    batch = batch.filter(pc.is_in(column, value_set=value_set))
-                    result.codes.update(pc.unique(pc.utf8_trim_whitespace(batch.column(index))).to_pylist())
+                    batch = batch.filter(pc.is_in(arrow_codes(batch.column(index)), value_set=value_set))
+                    result.codes.update(pc.unique(arrow_codes(batch.column(index))).to_pylist())
                 result.rows_kept += batch.num_rows
                 writer.write_batch(batch)
     except (pa.ArrowInvalid, UnicodeDecodeError, EOFError, OSError, zipfile.BadZipFile) as exc:
+        if result.skipped >= MAX_SKIPPED:
+            raise ReduceError(f"fichier reçu refusé : plus de {MAX_SKIPPED} lignes mal formées") from None
         raise ReduceError(f"fichier reçu illisible ({str(exc).splitlines()[0][:150]})") from None
     finally:
         if writer is not None:
@@ -175,13 +191,23 @@ class Kept:
 
 
 def keep_context(catalogue: Catalogue, keep: Keep) -> Kept:
-    """The communes a source is cut down to, and what its options need of them."""
-    territory = Kept(territory_codes(catalogue, keep))
+    """The communes a source is cut down to: the list given, or the `commune` role of the catalogue dataset named
+    (its file as it is in place, read once), with what the options need of it (outlines, names)."""
+    if keep.codes:
+        return Kept(frozenset(keep.codes))
+    table = communes_table(catalogue, keep)
+    code = table.role_field("commune")
+    if code is None:
+        raise ReduceError(f"le jeu de données « {keep.communes} » n'a pas de champ de rôle « commune » : "
+                          "impossible de savoir quelles communes garder")
+    values = table.frame[code.name].dropna().astype("str")
+    territory = Kept(frozenset(c for raw in values for v in code.values_of(raw) if (c := code_text(v))))
+    if not territory.codes:
+        raise ReduceError(f"le jeu de données « {keep.communes} » ne donne aucun code de commune")
     if not (keep.clip or keep.names):
         return territory
     from .geo import commune_rows
 
-    table = communes_table(catalogue, keep)
     lines = commune_rows(table)
     if keep.names:
         territory.names = dict(zip(lines["code"], lines["name"]))
@@ -193,6 +219,23 @@ def keep_context(catalogue: Catalogue, keep: Keep) -> Kept:
     shapes = table.frame[geometry.name].to_numpy()
     territory.outlines = {line.code: shapes[line.row] for line in lines.itertuples() if shapes[line.row] is not None}
     return territory
+
+
+def fingerprint(keep: Keep, territory: Kept) -> str:
+    """What a reduction depends on besides the national file: the codes, the options and what they take from the
+    communes dataset. When it changes, the file is fetched and cut again even if the server says « unchanged »."""
+    import hashlib
+    import json
+
+    import shapely
+
+    digest = hashlib.sha256(json.dumps({
+        "field": keep.field, "codes": sorted(territory.codes), "clip": keep.clip, "names": keep.names,
+        "commune_names": sorted((territory.names or {}).items()),
+    }, ensure_ascii=False).encode())
+    for code in sorted(territory.outlines or {}):
+        digest.update(code.encode() + shapely.to_wkb(territory.outlines[code]))
+    return digest.hexdigest()[:16]
 
 
 def ods_where(field_name: str, codes) -> str:

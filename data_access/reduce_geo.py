@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalogue import Dataset
-from .reduce import Reduced, ReduceError, compression
+from .reduce import Reduced, ReduceError, arrow_codes, code_text, compression
 
 BATCH = 2_000  # features per GDAL batch
 OUTLINE_MARGIN = 0.002  # degrees (about 150 m): a part of a shape this close to its commune still belongs to it
@@ -67,11 +67,22 @@ def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, territory, o
 
 
 def _geometry_column(table: pa.Table) -> str:
+    """GDAL's geometry column: by its name, else the first binary one."""
+    for name in ("wkb_geometry", "geometry"):
+        if name in table.column_names:
+            return name
     for name in table.column_names:
-        if name in ("wkb_geometry", "geometry") or pa.types.is_binary(table.schema.field(name).type) \
-                or pa.types.is_large_binary(table.schema.field(name).type):
+        if pa.types.is_binary(table.schema.field(name).type) or pa.types.is_large_binary(table.schema.field(name).type):
             return name
     raise ReduceError("le fichier reçu n'a pas de géométrie")
+
+
+def _with_codes(table: pa.Table, field_name: str | None) -> pa.Table:
+    """The keep field as the codes are compared (`code_text`), so the file written holds them that way."""
+    if field_name and field_name in table.column_names:
+        table = table.set_column(table.column_names.index(field_name), field_name,
+                                 arrow_codes(table.column(field_name)))
+    return table
 
 
 def _geometries(table: pa.Table) -> list:
@@ -88,22 +99,20 @@ def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] |
     result, kept = Reduced(), []
     value_set = pa.array(sorted(codes), type=pa.string()) if codes is not None else None
     try:
-        with open_arrow(path, batch_size=BATCH, use_pyarrow=True) as (_meta, reader):
+        # dates and times as the file writes them: GDAL would otherwise turn « 09:00 » into a time of day
+        with open_arrow(path, batch_size=BATCH, use_pyarrow=True, DATE_AS_STRING="YES") as (_meta, reader):
             schema = reader.schema
             if value_set is not None and field_name not in schema.names:
                 raise ReduceError(f"champ « {field_name} » absent du fichier reçu (source.keep.field)")
             for batch in reader:
                 result.rows_in += batch.num_rows
                 if value_set is not None:
-                    batch = batch.filter(pc.is_in(pc.cast(batch.column(field_name), pa.string()), value_set=value_set))
+                    batch = batch.filter(pc.is_in(arrow_codes(batch.column(field_name)), value_set=value_set))
                 if batch.num_rows:
                     kept.append(batch)
     except DataSourceError as exc:
         raise ReduceError(f"GeoJSON reçu illisible ({str(exc).splitlines()[0][:150]})") from None
-    table = pa.Table.from_batches(kept, schema=schema)
-    if field_name and field_name in table.column_names:
-        table = table.set_column(table.column_names.index(field_name), field_name,
-                                 pc.cast(table.column(field_name), pa.string()))
+    table = _with_codes(pa.Table.from_batches(kept, schema=schema), field_name)
     result.rows_kept = table.num_rows
     return table, result
 
@@ -142,7 +151,7 @@ def _kept_geometries(raw: Path, field_name: str | None, codes, result: Reduced):
                 geometry = _build(events, event, value)
                 result.rows_in += 1
                 props = geometry.get("properties") or {}
-                if codes is None or str(props.get(field_name)) in codes:
+                if codes is None or code_text(props.get(field_name)) in codes:
                     name = prefix[len("objects."):-len(".geometries.item")]
                     objects.setdefault(name, []).append(geometry)
     return transform, objects
@@ -164,7 +173,6 @@ def _build(events, event, value):
 
 def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]:
     import ijson
-    import pyogrio
 
     result = Reduced()
     try:
@@ -184,7 +192,8 @@ def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]
     if not objects:
         if result.rows_in == 0:
             raise ReduceError("TopoJSON reçu sans géométrie (objects.<nom>.geometries)")
-        return pa.table({"geometry": pa.array([], pa.binary())}), result
+        empty = {field_name: pa.array([], pa.string())} if field_name else {}
+        return pa.table({**empty, "geometry": pa.array([], pa.binary())}), result
     for geometries in objects.values():
         for geometry in geometries:
             if "arcs" in geometry:
@@ -193,51 +202,91 @@ def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]
                                              for name, geometries in objects.items()}, "arcs": arcs}
     if transform:
         small["transform"] = transform
-    with tempfile.NamedTemporaryFile("w", suffix=".topojson", dir=raw.parent, delete=False) as handle:
-        json.dump(small, handle)
-    try:
-        frame = pyogrio.read_dataframe(handle.name, layer=next(iter(objects)))
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
-    frame = frame.drop(columns=[c for c in ("id",) if c in frame.columns and c != field_name])
-    import shapely
-
-    table = pa.Table.from_pandas(frame.drop(columns=frame.geometry.name), preserve_index=False)
-    table = table.append_column("geometry", pa.array(shapely.to_wkb(frame.geometry.values), type=pa.binary()))
-    if field_name in table.column_names:
-        table = table.set_column(table.column_names.index(field_name), field_name,
-                                 pc.cast(table.column(field_name), pa.string()))
+    table = _with_codes(_decode(small, raw.parent), field_name)
     result.rows_kept = table.num_rows
     return table, result
+
+
+def _decode(topology: dict, folder: Path) -> pa.Table:
+    """The small TopoJSON's shapes decoded by GDAL (every object, one layer each), with their properties as the
+    file writes them, taken from the JSON itself (GDAL would turn « 09:00 » into a time and drop a property
+    « id »); a geometry's own « id » member too, when its properties have none."""
+    import pyogrio
+
+    handle = tempfile.NamedTemporaryFile("w", prefix=".reduction.", suffix=".topojson", dir=folder, delete=False)
+    try:
+        with handle:
+            json.dump(topology, handle)
+        shapes = []
+        for name, collection in topology["objects"].items():
+            table = pyogrio.read_arrow(handle.name, layer=name, columns=[])[1]
+            column = table.column(_geometry_column(table)).to_pylist()
+            if len(column) != len(collection["geometries"]):
+                raise ReduceError(f"TopoJSON reçu : l'objet « {name} » n'a pas pu être décodé entièrement")
+            shapes += column
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    rows = [{**({"id": g["id"]} if "id" in g else {}), **(g.get("properties") or {})}
+            for collection in topology["objects"].values() for g in collection["geometries"]]
+    return pa.table({**_properties(rows), "geometry": pa.array(shapes, type=pa.binary())})
+
+
+def _properties(rows: list[dict]) -> dict[str, pa.Array]:
+    """Rows of JSON properties as columns; a column whose values mix kinds (a number here, a text there) as text."""
+    columns = {}
+    for name in dict.fromkeys(name for row in rows for name in row):
+        values = [row.get(name) for row in rows]
+        try:
+            columns[name] = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            columns[name] = pa.array([None if v is None else v if isinstance(v, str) else json.dumps(v)
+                                      for v in values], type=pa.string())
+    return columns
 
 
 # ---- the parts of a shape away from its commune, and the GeoJSON written --------------------------------------------
 
 
 def _clip(geometries: list, codes: list, outlines: dict) -> tuple[list, int]:
-    """Each shape without its parts that lie away from its commune's outline (the 2022 polling-station outlines
-    attach Dieppe to a station of Déville-lès-Rouen); None when no part is near it. How many shapes lost parts."""
+    """Each shape cut to its commune's outline widened by OUTLINE_MARGIN, when it goes beyond it (the 2022
+    polling-station outlines attach Dieppe to a station of Déville-lès-Rouen); None when nothing of it is near.
+    A shape within the margin is left as drawn. How many shapes were cut."""
     import shapely
 
     near = {code: shapely.buffer(outline, OUTLINE_MARGIN) for code, outline in outlines.items()}
     out, clipped = [], 0
     for geometry, code in zip(geometries, codes):
         zone = near.get(code)
-        if geometry is None or zone is None:
+        if geometry is None or zone is None or shapely.within(geometry, zone):
             out.append(geometry)
             continue
-        parts = list(shapely.get_parts(geometry))
-        kept = [part for part in parts if shapely.intersects(part, zone)]
-        if len(kept) < len(parts):
-            clipped += 1
-            geometry = None if not kept else kept[0] if len(kept) == 1 else shapely.union_all(kept)
-        out.append(geometry)
+        clipped += 1
+        out.append(_cut(geometry, zone))
     return out, clipped
 
 
+def _cut(geometry, zone):
+    """What of `geometry` lies in `zone`, of its own dimension (a polygon loses its parts and slivers beyond;
+    the lines or points where it only touches are dropped); None when nothing is left."""
+    import shapely
+
+    try:
+        inside = shapely.intersection(geometry, zone)
+    except shapely.errors.GEOSException:  # a self-crossing ring: repaired, then cut
+        inside = shapely.intersection(shapely.make_valid(geometry), zone)
+    dimension = shapely.get_dimensions(geometry)
+    parts = [part for part in shapely.get_parts(inside) if shapely.get_dimensions(part) == dimension
+             and not part.is_empty]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
 def _json_value(value):
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
+    if isinstance(value, bytes):  # a binary property: its bytes as hexadecimal text
+        return value.hex()
     return value
 
 

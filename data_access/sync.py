@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from components.format import format_int, plural
+
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
-from .reduce import ReduceError, keep_context, needs_reduction, ods_where, reduce_download
+from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
 from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
 
 log = logging.getLogger(__name__)
@@ -139,7 +141,7 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes
         field = table.field(slugify(dataset.source.keep.field)) or table.field(dataset.source.keep.field)
         if field is None:
             raise SyncError(f"champ « {dataset.source.keep.field} » absent du fichier (source.keep.field)")
-        outside = sorted(set(table.frame[field.name].dropna().astype("str").str.strip()) - codes)
+        outside = sorted({code_text(v) for v in table.frame[field.name].dropna().unique()} - {None} - codes)
         if outside:
             raise SyncError(f"{len(outside)} commune(s) hors de la liste à garder : {', '.join(outside[:5])}")
     return len(table)
@@ -192,17 +194,29 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         keep = dataset.source.keep
         territory = keep_context(catalogue, keep) if keep is not None else None
         codes = territory.codes if territory is not None else None
+        kept_as = fingerprint(keep, territory) if territory is not None else None
         url, params = export_url(dataset, codes)
         target.parent.mkdir(parents=True, exist_ok=True)
         if dataset.source.kind == "datagouv":
             url = newest_resource(session, url, dataset.source.resource, target.parent, sleep)
-        if dataset.source.kind != "ods" and recorded and state.get("requested_url") in (url, None):
-            # the file in place is the one fetched from this address: the server may answer « unchanged »
+        if dataset.source.kind != "ods" and recorded and state.get("requested_url") in (url, None) \
+                and state.get("kept_as") == kept_as:
+            # the file in place is the one fetched from this address and cut down the same way (the same
+            # communes, the same options): the server may answer « unchanged »
             if state.get("etag"):
                 headers["If-None-Match"] = state["etag"]
             if state.get("last_modified"):
                 headers["If-Modified-Since"] = state["last_modified"]
-        response, temporary = fetch(session, url, params, headers, target.parent, sleep)
+        try:
+            response, temporary = fetch(session, url, params, headers, target.parent, sleep)
+        except SyncError as exc:
+            if not (exc.status == 400 and dataset.source.kind == "ods" and codes):
+                raise
+            # the portal refused the filter on the codes (too long a query, a numeric field): the whole export,
+            # cut down here as any national file
+            log.warning("%s : filtre des communes refusé par le portail (%s), export complet", dataset.id, exc)
+            url, params = export_url(dataset, None)
+            response, temporary = fetch(session, url, params, headers, target.parent, sleep)
         if temporary is None:
             _record(data_dir, dataset, {**state, "checked_at": _now()})
             return Outcome(dataset.id, "inchangé", "le serveur indique que le fichier n'a pas changé (304)")
@@ -221,16 +235,20 @@ def sync_dataset(catalogue: Catalogue, dataset: Dataset, session, dry_run: bool 
         record = {"fetched_at": _now(), "checked_at": _now(), "source_url": response.url, "requested_url": url,
                   "rows": rows,
                   "sha256": digest, "last_modified": response.headers.get("Last-Modified"),
-                  "etag": response.headers.get("ETag")}
-        message = f"{rows} lignes"
+                  "etag": response.headers.get("ETag"), "kept_as": kept_as}
+        message = plural(rows, "ligne")
         if stats is not None and codes is not None:
             missing = sorted(codes - stats.codes)
-            record.update(rows_in=stats.rows_in, communes_missing=missing, shapes_clipped=stats.clipped)
-            message += (f" gardées sur {stats.rows_in} lues ; {len(codes) - len(missing)} communes sur {len(codes)}"
+            record.update(rows_in=stats.rows_in, communes_missing=missing, shapes_clipped=stats.clipped,
+                          rows_malformed=stats.skipped)
+            message += (f" {'gardée' if rows == 1 else 'gardées'} sur {format_int(stats.rows_in)} lues ; "
+                        f"{len(codes) - len(missing)} sur {plural(len(codes), 'commune')}"
                         + (f" (absentes de la source : {', '.join(missing[:10])}{', …' if len(missing) > 10 else ''})"
                            if missing else "")
-                        + (f" ; {stats.clipped} forme(s) amputée(s) de parties hors de leur commune"
-                           if stats.clipped else ""))
+                        + (f" ; {stats.clipped} forme(s) coupée(s) au contour de leur commune"
+                           if stats.clipped else "")
+                        + (f" ; {plural(stats.skipped, 'ligne mal formée', 'lignes mal formées')} "
+                           f"{'laissée' if stats.skipped == 1 else 'laissées'} de côté" if stats.skipped else ""))
         _record(data_dir, dataset, record)
         return Outcome(dataset.id, "mis à jour", message)
     except (SyncError, ReduceError) as exc:

@@ -21,14 +21,18 @@ CHUNK = 1 << 16
 
 
 class SyncError(Exception):
-    """A dataset could not be refreshed; the message (French) says why."""
+    """A dataset could not be refreshed; the message (French) says why; `status`, the server's refusal if any."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 def _wait_of(response) -> float | None:
     """How long a 429 asks to wait: Retry-After (seconds or a date), else the body's reset_time (Opendatasoft)."""
     header = response.headers.get("Retry-After")
     if header:
-        if header.strip().isdigit():
+        if header.strip().isascii() and header.strip().isdigit():  # « ² » is a digit to Python
             return float(header)
         with contextlib.suppress(TypeError, ValueError):
             return max(0.0, (email.utils.parsedate_to_datetime(header) - dt.datetime.now(dt.timezone.utc))
@@ -72,7 +76,7 @@ def fetch(session, url: str, params, headers: dict, target_dir: Path, sleep: Cal
             continue
         if response.status_code != 200:
             response.close()
-            raise SyncError(f"le serveur répond {response.status_code}")
+            raise SyncError(f"le serveur répond {response.status_code}", response.status_code)
         return response, _download(response, target_dir)
     raise SyncError("aucune réponse utilisable")  # not reached
 
@@ -98,7 +102,7 @@ def _download(response, target_dir: Path) -> Path:
             os.fsync(handle.fileno())
         # Content-Length counts the bytes as sent (compressed when gzip was used), as the raw stream does
         received = response.raw.tell() if hasattr(response.raw, "tell") else path.stat().st_size
-        if expected is not None and expected.isdigit() and int(expected) != received:
+        if expected is not None and expected.isascii() and expected.isdigit() and int(expected) != received:
             raise SyncError(f"téléchargement incomplet : {received} octets reçus sur {expected} annoncés")
         os.chmod(path, FILE_MODE)
     except (requests.RequestException, OSError, SyncError) as exc:

@@ -9,7 +9,8 @@ of field="value" comparisons, AND, OR and parentheses, and can be told to misbeh
 - "empty": the header only;
 - "slow": waits `delay` seconds before answering;
 - "html": answers 200 with a web page (a portal's error or login page);
-- "gzip": sends the body gzip-compressed (Content-Length is then the compressed size, as HTTP says).
+- "gzip": sends the body gzip-compressed (Content-Length is then the compressed size, as HTTP says);
+- "where": refuses any `where` with a 400 (a portal whose ODSQL rejects the filter).
 """
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ class FakeServer:
             dataset_id, _, fmt = url.path[len(prefix):].partition("/exports/")
             if dataset_id not in self.tables:
                 return self._send(request, 404, b'{"error_code": "DatasetNotFound"}', "application/json")
+            if (self.faults.get(dataset_id) or {}).get("kind") == "where" and any(k == "where" for k, _ in params):
+                return self._send(request, 400, b'{"error_code": "ODSQLError", "message": "requete invalide"}',
+                                  "application/json")
             key = (dataset_id, tuple(params))
             body = self._exports.get(key) if self.cache_exports else None
             if body is None:

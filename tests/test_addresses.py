@@ -60,3 +60,22 @@ def test_without_a_number_or_with_an_unknown_one_the_streets_are_given(addresses
 def test_nothing_typed_or_nothing_found(addresses):
     assert search(addresses, "") == [] and search(addresses, "de la") == []
     assert search(addresses, "rue des zèbres rouen") == []
+
+
+def test_an_abbreviation_is_also_a_prefix(addresses):
+    """« qu » may be « quai » or the start of « Quevillon »: typing a name letter by letter never loses it."""
+    assert any("Quevillon" in label for label in labels(addresses, "qu", limit=20))
+    assert labels(addresses, "rue ch") and all(label.endswith("Chant-d'Oisel") for label in labels(addresses, "rue ch"))
+    assert labels(addresses, "ch")[0].startswith("Chemin")  # the street type's full word still counts
+    assert labels(addresses, "rue sai") == labels(addresses, "rue saint")
+    assert labels(addresses, "rue st sever rouen")[0] == "Rue Saint-Sever, 76000 Rouen"
+
+
+def test_a_long_hostile_query_is_cut_short(addresses):
+    """Each word looked up costs a slice of the index: repeated words once, one one-letter word, 8 words at most."""
+    from data_access.addresses import MAX_TERMS, query_terms, words
+
+    assert query_terms(words("r r r rue rue de la republique rouen")) == ["r", "rue", "republique", "rouen"]
+    assert query_terms(words(" ".join("abcdefghijklmnopqrstuvwxyz"))) == ["b"]  # « a » is a little word
+    assert len(query_terms(words("un deux trois quatre cinq six sept huit neuf dix"))) == MAX_TERMS
+    assert labels(addresses, "rue rue rue republique republique rouen")[0] == "Rue de la République, 76000 Rouen"

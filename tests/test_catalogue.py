@@ -108,6 +108,16 @@ def _with(line_old: str, line_new: str) -> str:
         (_with('format = "csv"', 'format = "xlsx"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }',
                                                             'xlsx = { sheet = " " }'),
          "clé « xlsx.sheet » : le nom d'une feuille du classeur est attendu"),
+        # a national file's keys, where the sync cannot apply them
+        (_with('dataset_id = "travaux-json"', 'dataset_id = "travaux-json"\nformat = "topojson"'),
+         "clé « source.format » : un TopoJSON est servi en GeoJSON : format = \"geojson\" attendu"),
+        (_with('dataset_id = "travaux-json"', 'dataset_id = "travaux-json"\nkeep = { field = "insee", communes = '
+                                              '"chantiers", names = "nom" }'),
+         "clé « source.keep.names » : ne s'applique qu'aux formes (format = \"geojson\")"),
+        (_with('format = "csv"', 'format = "parquet"').replace('csv = { delimiter = ";", encoding = "utf-8-sig" }\n', '')
+         .replace('dataset_id = "travaux-json"', 'dataset_id = "travaux-json"\nkeep = { field = "insee", codes = '
+                                                 '["76540"] }'),
+         "clé « source.keep » : la synchronisation ne découpe que les fichiers CSV et GeoJSON, pas « parquet »"),
     ],
 )
 def test_errors_name_the_dataset_and_the_key(tmp_path, text, expected):

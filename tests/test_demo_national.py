@@ -50,7 +50,7 @@ def test_demo_associations_carry_the_rna_codes_with_their_labels(demo):
     assert list(labels["sport"]) == ["sports, activités de plein air"]
     assert set(table.frame["position_libelle"]) == {"active", "dissoute"}
     text = text_of(render_page(demo, "/jeux-de-donnees/associations", "?tab=table")["layout"])
-    assert "Objet social (code RNA) (libellé)" in text and "Situation (libellé)" in text  # facets
+    assert "Objet social (libellé)" in text and "Situation (libellé)" in text  # facets
 
 
 def test_the_demo_addresses_answer_a_search(demo):
@@ -61,3 +61,15 @@ def test_the_demo_addresses_answer_a_search(demo):
     first = found["resultats"][0]
     assert first["label"].startswith(f"{row['numero']}") and first["label"].endswith("Elbeuf")
     assert table.frame.iloc[first["row"]]["nom_voie"] == row["nom_voie"]
+
+
+def test_each_demo_archive_service_has_a_card_with_its_hours_and_a_link(demo):
+    from components.dataset_tabs import record_card
+    from tests.apps import as_layout
+
+    table = demo.server.extensions["portail"].repository.table("services-archives")
+    row = int(table.frame.index[table.frame["nom_du_service"] == "Archives municipales d'Elbeuf"][0])
+    card = as_layout(record_card(table, row))
+    assert "Le mardi et le jeudi, 9 h – 12 h et 14 h – 17 h" in text_of(card)
+    assert [a["props"]["href"] for a in find_all(card, lambda n: n.get("type") == "A")] == [
+        "https://francearchives.gouv.fr/fr/"]

@@ -3,6 +3,7 @@ TopoJSON, associations from the RNA's monthly zip found through data.gouv.fr's A
 Opendatasoft export, addresses from the BAN's gzipped CSV; and a broken national file that changes nothing."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
@@ -22,11 +23,11 @@ CODES = {c.insee for c in communes()}
 def test_the_sync_says_what_it_kept(rouen_synced):
     _, status, out = rouen_synced
     assert status == 0, out
-    assert "bureaux-de-vote : mis à jour — 142 lignes gardées sur 146 lues ; 71 communes sur 71" in out
-    assert "associations : mis à jour — 213 lignes gardées sur 225 lues ; 71 communes sur 71" in out
-    assert "adresses : mis à jour — 1420 lignes gardées sur 1460 lues ; 71 communes sur 71" in out
+    assert "bureaux-de-vote : mis à jour — 142 lignes gardées sur 146 lues ; 71 sur 71 communes" in out
+    assert "associations : mis à jour — 213 lignes gardées sur 225 lues ; 71 sur 71 communes" in out
+    assert "adresses : mis à jour — 1\u202f420 lignes gardées sur 1\u202f460 lues ; 71 sur 71 communes" in out
     # the directory has services in two of the Métropole's communes: the others are said to be absent
-    assert re.search(r"services-archives : mis à jour — 3 lignes gardées sur 3 lues ; 2 communes sur 71 "
+    assert re.search(r"services-archives : mis à jour — 3 lignes gardées sur 3 lues ; 2 sur 71 communes "
                      r"\(absentes de la source : 76005, 76020", out)
     record = json.loads((rouen_synced[0] / ".sync" / "associations.json").read_text(encoding="utf-8"))
     assert record["source_url"].endswith("/fichiers/rna_waldec_20261101.zip")  # the newest month's file
@@ -83,23 +84,66 @@ def test_addresses_answer_a_search(rouen_synced):
     answer = client.get("/api/adresses/adresses.json?q=2+rue+de+la+republique+rouen&limit=3").get_json()
     assert [r["label"] for r in answer["resultats"]][0] == "2 Rue de la République, 76000 Rouen"
     assert answer["resultats"][0]["lat"] is not None
-    assert client.get("/api/adresses/adresses.json?q=x&limit=0").status_code == 400
+    for limit in ("0", "21", "deux", "²", "-1", ""):  # « ² » passes str.isdigit but is no number
+        refused = client.get("/api/adresses/adresses.json", query_string={"q": "x", "limit": limit})
+        assert (refused.status_code, refused.get_json()) == (400, {"erreur": "limit : un nombre entier de 1 à 20 "
+                                                                             "est attendu"})
     assert client.get("/api/adresses/communes.json?q=rouen").status_code == 404
     assert client.get("/api/adresses/inconnu.json?q=rouen").status_code == 404
 
 
-def test_a_broken_national_file_leaves_the_served_one_in_place(tmp_path):
+@contextlib.contextmanager
+def national_portal(data_dir, communes: str = "com_code;com_name\n76540;Rouen\n76231;Elbeuf\n"):
+    """A fake portal serving the RNA's monthly zip through data.gouv.fr's API, the shipped catalogue pointed at it,
+    and `communes` as the list of communes in place."""
     with FakeServer() as fake:
         fake.files[RNA_API] = datagouv_description(fake.base_url)
         fake.files["/fichiers/rna_waldec_20261101.zip"] = rna_zip(rna_rows())
         text = re.sub(r"https://[a-z0-9.-]+", fake.base_url, CATALOGUE.read_text(encoding="utf-8"))
-        (tmp_path / "catalogue.toml").write_text(text, encoding="utf-8")
-        (tmp_path / "communes.csv").write_text("com_code;com_name\n76540;Rouen\n76231;Elbeuf\n", encoding="utf-8")
+        (data_dir / "catalogue.toml").write_text(text, encoding="utf-8")
+        (data_dir / "communes.csv").write_text(communes, encoding="utf-8")
+        yield fake
+
+
+def test_a_broken_national_file_leaves_the_served_one_in_place(tmp_path):
+    with national_portal(tmp_path) as fake:
         status, out = run_sync(tmp_path, "associations")
-        assert status == 0 and "associations : mis à jour — 6 lignes gardées sur 225 lues ; 2 communes sur 2" in out
+        assert status == 0 and "associations : mis à jour — 6 lignes gardées sur 225 lues ; 2 sur 2 communes" in out
         before = (tmp_path / "associations.csv").read_bytes()
         fake.files["/fichiers/rna_waldec_20261101.zip"] = rna_zip(rna_rows())[:5000]  # cut short
         status, out = run_sync(tmp_path, "associations")
         assert status == 1 and "associations : échec — " in out
         assert (tmp_path / "associations.csv").read_bytes() == before
         assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".sync-")]
+
+
+def test_new_communes_cut_the_national_file_again_though_the_server_says_unchanged(tmp_path):
+    with national_portal(tmp_path, "com_code;com_name\n76540;Rouen\n"):
+        communes_csv = tmp_path / "communes.csv"
+        status, out = run_sync(tmp_path, "associations")
+        assert status == 0 and "3 lignes gardées sur 225 lues ; 1 sur 1 commune" in out
+        status, out = run_sync(tmp_path, "associations")
+        assert status == 0 and "associations : inchangé" in out  # same file, same communes: the server's 304
+        communes_csv.write_text("com_code;com_name\n76540;Rouen\n76231;Elbeuf\n76095;Bihorel\n", encoding="utf-8")
+        status, out = run_sync(tmp_path, "associations")
+        assert status == 0 and "9 lignes gardées sur 225 lues ; 3 sur 3 communes" in out
+        assert len((tmp_path / "associations.csv").read_text(encoding="utf-8").splitlines()) > 9
+        communes_csv.write_text("autre;nom\n76540;Rouen\n", encoding="utf-8")  # the commune column is gone
+        before = (tmp_path / "associations.csv").read_bytes()
+        status, out = run_sync(tmp_path, "associations")
+        assert status == 1 and "associations : échec — le jeu de données « communes » n'a pas de champ de rôle " \
+                               "« commune »" in out
+        assert (tmp_path / "associations.csv").read_bytes() == before
+
+
+def test_a_portal_that_refuses_the_communes_filter_is_cut_down_here(tmp_path):
+    from tests.national_shapes import archives_rows
+
+    with national_portal(tmp_path) as fake:
+        fake.tables["annuaire-des-services-darchives-publiques-en-france"] = archives_rows()
+        fake.faults["annuaire-des-services-darchives-publiques-en-france"] = {"kind": "where"}
+        status, out = run_sync(tmp_path, "services-archives")
+        assert status == 0 and "services-archives : mis à jour — 3 lignes gardées sur 4 lues ; 2 sur 2 communes" in out
+        wheres = [dict(params).get("where") for path, params, _ in fake.requests if "/exports/" in path]
+        assert len(wheres) == 2 and "76540" in wheres[0] and wheres[1] is None  # refused, then the whole export
+        assert "Évreux" not in (tmp_path / "services-archives.csv").read_text(encoding="utf-8")

@@ -79,7 +79,7 @@ def test_a_full_sync_fetches_every_dataset_and_the_app_serves_them_all(synced):
     assert out.count(" : mis à jour — ") == 14, out
     assert "travaux : mis à jour — 8 lignes" in out
     assert "communes : mis à jour — 71 lignes" in out  # the refine on the EPCI left the others out
-    assert "pathologies : mis à jour — 1890 lignes" in out  # the where kept Seine-Maritime, Normandie and France
+    assert "pathologies : mis à jour — 1\u202f890 lignes" in out  # the where kept Seine-Maritime, Normandie and France
     assert "apl-medecins-generalistes : mis à jour — 150 lignes" in out  # (71 + 4) communes × 2 sheets
     app = make_app(data_dir)
     client = app.server.test_client()

@@ -128,6 +128,17 @@ def test_waits_are_the_servers_and_bounded(data_dir, server):
     assert status == 1 and "quota atteint" in out
 
 
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), (" 12 ", 12.0), ("²", None), ("soon", None)])
+def test_a_retry_after_header_is_read_as_seconds_or_ignored(header, expected):
+    class Answer:
+        headers = {"Retry-After": header}
+
+        def json(self):
+            raise ValueError("no JSON body")
+
+    assert sync_http._wait_of(Answer()) == expected
+
+
 def test_an_unchanged_file_is_not_fetched_again(data_dir, server):
     assert run(data_dir, "fichier")[0] == 0
     assert (data_dir / "fichier.csv").read_bytes() == server.files["/files/fichier.csv"]

@@ -11,6 +11,7 @@ from .common import fmt_point, write_ods_csv
 from .communes import Territory
 
 SEED = 2026_12_02
+FRANCEARCHIVES = "https://francearchives.gouv.fr/fr/"
 # (INSEE code, service, opening hours): a service in the largest communes, the département's in Rouen
 SERVICES = (
     ("76540", "Archives départementales de la Seine-Maritime", "Du lundi au vendredi, 9 h – 17 h 30"),
@@ -31,7 +32,8 @@ ENTRY = {
     "description": (
         "Les services d'archives publiques des communes de la Métropole, sur le modèle de l'annuaire de "
         "FranceArchives : nom, adresse, horaires d'ouverture, site internet et commune. Les horaires et les "
-        "positions sont fictifs."
+        "positions sont fictifs ; le lien de chaque service mène au portail national FranceArchives, où "
+        "trouver ses coordonnées réelles."
     ),
     "theme": "Culture et patrimoine",
     "keywords": ["archives", "patrimoine", "FranceArchives"],
@@ -58,8 +60,8 @@ def rows(territory: Territory, scale: int):
     lat, lon = territory.random_lonlat(idx, rng, spread=0.1)
     for k, (code, name, hours) in enumerate(SERVICES):
         commune = territory.communes[idx[k]]
-        # no website: the demo does not invent addresses of real services
-        yield (f"FRAD{k + 1:03d}", name, f"Centre-ville, {commune.nom}", hours, "", commune.nom, code,
+        # the demo does not invent the websites of real services: each links to the national directory's portal
+        yield (f"FRAD{k + 1:03d}", name, f"Centre-ville, {commune.nom}", hours, FRANCEARCHIVES, commune.nom, code,
                fmt_point(lat[k], lon[k]))
 
 

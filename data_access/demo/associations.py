@@ -95,7 +95,7 @@ ENTRY = {
         {"name": "code_insee", "label": "Code INSEE", "type": "text", "role": "commune"},
         {"name": "commune", "label": "Commune", "type": "text", "facet": True, "role": "commune_name"},
         {"name": "date_creation", "label": "Date de création", "type": "date"},
-        {"name": "objet_social1", "label": "Objet social (code RNA)", "type": "text", "facet": True,
+        {"name": "objet_social1", "label": "Objet social", "type": "text", "facet": True,
          "labels": "rna_objet_social"},
         {"name": "position", "label": "Situation", "type": "text", "facet": True,
          "labels": {"A": "active", "D": "dissoute"}},
