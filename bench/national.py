@@ -61,7 +61,10 @@ def national_figures(runs: int) -> list[str]:
                 took, peak, out = _run([sys.executable, "-c", SYNC, dataset_id], env)
                 seconds.append(took)
                 peaks.append(peak)
-            kept = re.search(r"(\d+) lignes gardées sur (\d+) lues", out)
+            kept = re.search(r"([\d\u202f]+) lignes? gardées? sur ([\d\u202f]+) lues", out)
+            if kept is None:
+                lines.append(f"  {what} ({size:.0f} Mo) : échec de la synchronisation — {out.strip()}")
+                continue
             lines.append(f"  {what} ({size:.0f} Mo) : {statistics.median(seconds):.1f} s, "
                          f"{statistics.median(peaks):.0f} Mo au plus ; {kept.group(2)} lignes lues, "
                          f"{kept.group(1)} gardées")
