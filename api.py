@@ -1,6 +1,7 @@
 """Flask routes beside the Dash pages: /healthz, /api/catalogue.json, and true 404s for unknown pages."""
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import dash
@@ -89,7 +90,9 @@ def map_geometry(dataset_id: str):
     query, errors = parse_query(request.args, table.fields)
     if errors:
         return jsonify({"erreur": str(errors[0])}), 400
-    etag = repository.version(dataset_id) + (f"-{hash(query.query_string()) & 0xFFFFFFFF:x}" if query.is_filtered else "")
+    # a real hash of the canonical query, the same in every worker (Python's hash() is salted per process)
+    etag = repository.version(dataset_id) + (
+        f"-{hashlib.blake2b(query.query_string().encode(), digest_size=8).hexdigest()}" if query.is_filtered else "")
     if request.if_none_match.contains(etag):
         return "", 304
     positions = row_positions(table, query) if query.is_filtered else None

@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_REDIS_URL", None, "URL Redis pour RedisCache"),
     Setting("SECRET_KEY", None, "clé secrète, identique sur tous les workers (aléatoire sinon)"),
     Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
+    Setting("CACHE_SECONDS", "3600", "durée de vie (s) des résultats mis en cache (résumés, chiffres clés)"),
+    Setting("LOAD_FAILURE_SECONDS", "600",
+            "durée (s) pendant laquelle un fichier illisible n'est pas relu (une erreur d'accès est réessayée)"),
     Setting("DASH_DEV", "0", "1 active le mode développement (debug, rechargement)"),
     Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "fond de carte (modèle {z}/{x}/{y}) ; vide : pas de fond, la carte reste lisible"),
@@ -61,10 +64,12 @@ class Settings:
     dev: bool
     public_url: str | None = None
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    cache_seconds: int = 3600
+    load_failure_seconds: int = 600
 
     def cache_config(self) -> dict:
-        """The flask-caching configuration for these settings."""
-        config: dict = {"CACHE_TYPE": self.cache_type, "CACHE_DEFAULT_TIMEOUT": 0}
+        """The flask-caching configuration for these settings: every key has a finite lifetime."""
+        config: dict = {"CACHE_TYPE": self.cache_type, "CACHE_DEFAULT_TIMEOUT": self.cache_seconds}
         if self.cache_dir is not None:
             config["CACHE_DIR"] = str(self.cache_dir)
         if self.cache_redis_url:
@@ -147,6 +152,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dev=_bool_setting(env, "DASH_DEV", "0"),
         public_url=_public_url(env),
         tile_url=_tile_url(env),
+        cache_seconds=_int_setting(env, "CACHE_SECONDS", "3600", 1, 7 * 86400),
+        load_failure_seconds=_int_setting(env, "LOAD_FAILURE_SECONDS", "600", 1, 86400),
     )
 
 

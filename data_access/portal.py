@@ -30,8 +30,8 @@ class _CacheFailureStore:
     def get(self, key: str) -> str | None:
         return cache.get(key)
 
-    def set(self, key: str, value: str) -> None:
-        cache.set(key, value)
+    def set(self, key: str, value: str, timeout: int) -> None:
+        cache.set(key, value, timeout=timeout)
 
 
 def _check_cache(server: Flask, settings: Settings) -> None:
@@ -53,7 +53,8 @@ def install(server: Flask, settings: Settings) -> Portal:
     """Bind the cache to the server, read the catalogue, probe each dataset. Raises CatalogueError."""
     init_cache(server, settings.cache_config())
     _check_cache(server, settings)
-    repository = Repository.from_data_dir(settings.data_dir, failure_store=_CacheFailureStore())
+    repository = Repository.from_data_dir(settings.data_dir, failure_store=_CacheFailureStore(),
+                                          failure_seconds=settings.load_failure_seconds)
     portal = Portal(settings=settings, repository=repository)
     server.extensions[EXTENSION] = portal
     return portal

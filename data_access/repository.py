@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .readers import ReadError, Table, probe, read_table
+from .readers.base import AccessProblem
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,25 @@ def file_version(path: Path) -> str:
     return "-".join(f"{s.st_mtime_ns:x}.{s.st_size:x}" for s in stats)
 
 
-class _LocalStore(dict):
-    """Failures kept in this process only, when no shared cache is given (benchmarks, scripts)."""
+FAILURE_SECONDS = 600  # how long a file that cannot be parsed is not read again (LOAD_FAILURE_SECONDS)
 
-    def set(self, key: str, value: str) -> None:
-        self[key] = value
+
+class _LocalStore:
+    """Failures kept in this process only, when no shared cache is given (benchmarks, scripts), each until it
+    expires, as the shared cache keeps them."""
+
+    def __init__(self):
+        self._held: dict[str, tuple[float, str]] = {}
+
+    def get(self, key: str) -> str | None:
+        held = self._held.get(key)
+        if held is None or held[0] <= time.monotonic():
+            self._held.pop(key, None)
+            return None
+        return held[1]
+
+    def set(self, key: str, value: str, timeout: int = FAILURE_SECONDS) -> None:
+        self._held[key] = (time.monotonic() + timeout, value)
 
 
 class Repository:
@@ -54,8 +69,9 @@ class Repository:
     while loading are shared with the other workers through the cache (see `failure_store`).
     """
 
-    def __init__(self, catalogue: Catalogue, failure_store=None):
+    def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS):
         self._declared = catalogue
+        self._failure_seconds = failure_seconds
         self._dated: tuple[int, Catalogue] = (-1, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
         self._lock = threading.Lock()
@@ -82,8 +98,8 @@ class Repository:
         return self._dated[1]
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path, failure_store=None) -> "Repository":
-        return cls(load_catalogue(data_dir), failure_store)
+    def from_data_dir(cls, data_dir: Path, failure_store=None, failure_seconds: int = FAILURE_SECONDS) -> "Repository":
+        return cls(load_catalogue(data_dir), failure_store, failure_seconds)
 
     def dataset(self, dataset_id: str) -> Dataset:
         dataset = self.catalogue.get(dataset_id)
@@ -96,11 +112,14 @@ class Repository:
         return file_version(self.catalogue.file_path(dataset))
 
     def _probe(self, dataset_id: str, version: str) -> str | None:
-        """The cheap start-up check, redone only when the file changes (a file that appears after a sync)."""
+        """The cheap start-up check, redone only when the file changes (a file that appears after a sync), or at
+        every call while the system refuses to read it (permissions fixed with chmod, a disk back)."""
         held = self._probes.get(dataset_id)
         if held is None or held[0] != version:
             dataset = self.dataset(dataset_id)
             held = (version, probe(dataset, self.catalogue.file_path(dataset)))
+            if isinstance(held[1], AccessProblem):
+                return held[1]
             self._probes[dataset_id] = held
         return held[1]
 
@@ -137,11 +156,17 @@ class Repository:
             held = self._tables.get(dataset_id)
             if held and held[0] == version:
                 return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
+            # a file that cannot be parsed is remembered for a while (every worker sees it, none reads it again);
+            # an access or memory error is the system's, not the file's: the next request tries again
+            remember = True
             try:
                 table = read_table(dataset, self.catalogue.file_path(dataset))
             except ReadError as exc:
-                reason = str(exc)
+                reason, remember = str(exc), not exc.transient
                 log.error("jeu de données « %s » illisible : %s", dataset_id, reason)
+            except (OSError, MemoryError) as exc:
+                reason, remember = "lecture du fichier impossible pour le moment, réessayez plus tard", False
+                log.error("jeu de données « %s » : %s pendant la lecture", dataset_id, type(exc).__name__)
             except Exception:  # a reader bug must not take the portal down: the dataset alone is unavailable
                 reason = "erreur inattendue à la lecture du fichier (détails dans le journal du serveur)"
                 log.exception("jeu de données « %s » : erreur inattendue du lecteur", dataset_id)
@@ -149,7 +174,8 @@ class Repository:
                 reason = None
                 self._tables[dataset_id] = (version, table)
             if reason:
-                self._failures.set(self._failure_key(dataset_id, version), reason)
+                if remember:
+                    self._failures.set(self._failure_key(dataset_id, version), reason, timeout=self._failure_seconds)
                 raise DatasetUnavailable(reason)
         elapsed = time.perf_counter() - start
         log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)

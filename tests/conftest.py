@@ -8,13 +8,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The real public files live beside the checkout (never inside it); tests using them skip when absent.
+# The real public files live beside the checkout (never inside it); tests using them skip when absent, except
+# under CI=true, where a test that did not run is a failure.
 REALDATA = Path(os.environ.get("REALDATA_DIR", ROOT.parent / "shared" / "realdata"))
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
+        if in_ci():
+            pytest.fail(f"fichiers réels absents ({REALDATA}) alors que CI=true : ces tests doivent tourner")
         pytest.skip("../shared/realdata est absent")
     return REALDATA
 
@@ -56,7 +63,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     # In CI a browser test that did not run is a failure, never a silent skip.
-    if report.skipped and item.get_closest_marker("browser") and os.environ.get("CI", "").lower() == "true":
+    if report.skipped and item.get_closest_marker("browser") and in_ci():
         report.outcome = "failed"
         report.longrepr = f"test navigateur ignoré alors que CI=true : {report.longrepr}"
 

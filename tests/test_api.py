@@ -111,3 +111,26 @@ def test_map_geometry_is_cached_by_version_and_filterable(client):
     assert client.get("/api/geo/chantiers.geojson?refine.nope=1").status_code == 400
     assert client.get("/api/geo/inconnu.geojson").status_code == 404
     assert client.get("/api/geo/absent.geojson").status_code == 503
+
+
+ETAG_OF_A_FILTERED_MAP = """
+from tests.apps import make_app
+from tests.conftest import FIXTURES
+client = make_app(FIXTURES / "portal").server.test_client()
+print(client.get("/api/geo/chantiers.geojson?refine.code_postal=2B").headers["ETag"])
+"""
+
+
+def test_a_filtered_map_has_the_same_etag_in_every_worker():
+    """Each worker has its own salt for Python's hash(): the ETag must not depend on it, or a browser's
+    revalidation misses whenever another worker answers."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    etags = {subprocess.run([sys.executable, "-c", ETAG_OF_A_FILTERED_MAP], cwd=ROOT, check=True, text=True,
+                            capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+             for seed in ("1", "2")}
+    assert len(etags) == 1 and "-" in etags.pop()

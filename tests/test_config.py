@@ -48,7 +48,7 @@ def test_bad_values_name_their_variable(env, variable):
 
 def test_cache_config_for_several_workers(tmp_path):
     settings = load_settings({"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)})
-    assert settings.cache_config() == {"CACHE_TYPE": "FileSystemCache", "CACHE_DEFAULT_TIMEOUT": 0,
+    assert settings.cache_config() == {"CACHE_TYPE": "FileSystemCache", "CACHE_DEFAULT_TIMEOUT": 3600,
                                        "CACHE_DIR": str(tmp_path)}
 
 

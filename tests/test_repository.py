@@ -19,8 +19,15 @@ def portal_dir(tmp_path):
 
 
 class MemoryStore(dict):
-    def set(self, key, value):
+    """A shared cache as the repository sees it; keeps each key's lifetime to check it."""
+
+    def __init__(self):
+        super().__init__()
+        self.timeouts = {}
+
+    def set(self, key, value, timeout):
         self[key] = value
+        self.timeouts[key] = timeout
 
 
 def test_missing_files_are_found_at_start_up(portal_dir):
@@ -83,6 +90,7 @@ def test_a_file_that_fails_to_read_is_reported_through_the_store(portal_dir):
     with pytest.raises(DatasetUnavailable, match="CSV illisible : absent.csv"):
         repository.table("absent")
     assert list(repository.unavailable()) == ["absent"]
+    assert list(store.timeouts.values()) == [600]  # remembered for ten minutes, not for ever
     # another worker sharing the store learns of it without reading the file
     assert list(Repository.from_data_dir(portal_dir, failure_store=store).unavailable()) == ["absent"]
     # a fixed file is a new version: available again
@@ -123,3 +131,47 @@ def test_an_unexpected_reader_error_makes_only_that_dataset_unavailable(portal_d
     assert calls == ["chantiers"]  # the failing version is not read again on every request
     assert "erreur inattendue" in repository.unavailable()["chantiers"]
     assert "TypeError: bug" in caplog.text  # the details are in the log
+
+
+def test_an_access_or_memory_error_is_tried_again_at_the_next_request(portal_dir, monkeypatch):
+    """The system refused the file (permissions, a disk, memory): not the file's fault, so nothing is kept."""
+    from data_access import repository as module
+    from data_access.readers import ReadError, read_table
+    from data_access.readers.base import AccessProblem
+
+    (portal_dir / "absent.csv").write_text("a;b\r\n1;2\r\n", encoding="utf-8")
+    store = MemoryStore()
+    repository = Repository.from_data_dir(portal_dir, failure_store=store)
+    faults = [ReadError("fichier illisible : absent.csv (Permission denied)", transient=True), MemoryError()]
+
+    def flaky(dataset, path):
+        if faults:
+            raise faults.pop(0)
+        return read_table(dataset, path)
+
+    monkeypatch.setattr(module, "read_table", flaky)
+    with pytest.raises(DatasetUnavailable, match="Permission denied"):
+        repository.table("absent")
+    with pytest.raises(DatasetUnavailable, match="réessayez plus tard"):
+        repository.table("absent")
+    assert store == {} and len(repository.table("absent")) == 1
+    # the start-up probe too: a refusal of the system is checked again at each call
+    answers = [AccessProblem("fichier illisible : absent.csv (Permission denied)"), None]
+    monkeypatch.setattr(module, "probe", lambda dataset, path: answers.pop(0) if dataset.id == "absent" else None)
+    fresh = Repository.from_data_dir(portal_dir)  # probes at start-up: refused
+    assert fresh.unavailable_reason("absent") is None and answers == []  # probed again, and fine
+
+
+def test_a_failure_kept_in_this_process_expires(portal_dir, monkeypatch):
+    from data_access import repository as module
+
+    (portal_dir / "absent.csv").write_text("a;b\r\n1;2;3\r\n", encoding="utf-8")
+    now = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    repository = Repository.from_data_dir(portal_dir, failure_seconds=600)
+    with pytest.raises(DatasetUnavailable):
+        repository.table("absent")
+    now[0] += 599
+    assert list(repository.unavailable()) == ["absent"]
+    now[0] += 2
+    assert repository.unavailable() == {}  # read again at the next request (and failing again, kept again)

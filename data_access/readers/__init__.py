@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..catalogue import Dataset
-from .base import FieldInfo, ReadError, Table
+from .base import AccessProblem, FieldInfo, ReadError, Table
 from .derived import derive
 from .repairs import repair
 
@@ -55,7 +55,7 @@ def probe(dataset: Dataset, path: Path) -> str | None:
         with open(path, "rb") as handle:
             head = handle.read(4)
     except OSError as exc:
-        return f"fichier illisible : {dataset.path} ({exc.strerror})"
+        return AccessProblem(f"fichier illisible : {dataset.path} ({exc.strerror})")
     if not head:
         return f"fichier vide : {dataset.path}"
     if dataset.format == "parquet" and head != b"PAR1":

@@ -13,12 +13,22 @@ TEMPORAL_TYPES = ("date", "datetime")
 
 
 class ReadError(Exception):
-    """A data file cannot be read. The message is French and names the file (and the part at fault)."""
+    """A data file cannot be read. The message is French and names the file (and the part at fault).
+    `transient`: the system would not let us read it (permissions, a disk): worth trying again, unlike a file
+    whose content cannot be parsed."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+
+class AccessProblem(str):
+    """A probe's reason that comes from the system, not from the file's content: not kept, tried again."""
 
 
 def unreadable(path, exc: OSError) -> ReadError:
     """The error for a file the system will not let us read (permissions, a folder, a broken disk)."""
-    return ReadError(f"fichier illisible : {path.name} ({exc.strerror})")
+    return ReadError(f"fichier illisible : {path.name} ({exc.strerror})", transient=True)
 
 
 @dataclass(frozen=True)
