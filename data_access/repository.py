@@ -72,7 +72,7 @@ class Repository:
     def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS):
         self._declared = catalogue
         self._failure_seconds = failure_seconds
-        self._dated: tuple[int, Catalogue] = (-1, catalogue)
+        self._dated: tuple[tuple | None, Catalogue] = (None, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
@@ -84,16 +84,10 @@ class Repository:
     @property
     def catalogue(self) -> Catalogue:
         """The catalogue, each synced dataset dated by its last fetch (`python -m data_access.sync` records it)
-        instead of the catalogue's `modified`: a stat of the records' folder per call, a rebuild when it changed."""
-        folder = self._declared.data_dir / SYNC_STATE_DIR
-        try:
-            stamp = folder.stat().st_mtime_ns
-        except OSError:
-            stamp = 0
-        # two records written within one tick of the clock leave the same stamp: while the folder has just
-        # changed, read the records again (a few small files)
-        recent = stamp and time.time_ns() - stamp < 2_000_000_000
-        if stamp != self._dated[0] or recent:
+        instead of the catalogue's `modified`: a stat of the sync's index per call, a rebuild only when the sync
+        has replaced it (each write is a new file: its inode, time and size change together)."""
+        stamp = _index_stamp(self._declared.data_dir)
+        if stamp != self._dated[0]:
             self._dated = (stamp, with_sync_dates(self._declared) if stamp else self._declared)
         return self._dated[1]
 
@@ -205,21 +199,56 @@ def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | No
     return candidates[0], None, reason, notices
 
 
-SYNC_STATE_DIR = ".sync"  # written by data_access/sync.py, one <id>.json per synced dataset
+SYNC_STATE_DIR = ".sync"  # written by data_access/sync.py: one <id>.json per synced dataset, and their index
+SYNC_INDEX = "_index.json"  # every record in one file, replaced atomically after each fetch (no id starts with _)
+
+
+def _index_stamp(data_dir: Path) -> tuple | None:
+    """What tells that the sync's index changed; without an index (a folder synced before it existed), the
+    records' folder."""
+    folder = data_dir / SYNC_STATE_DIR
+    for path in (folder / SYNC_INDEX, folder):
+        try:
+            stats = path.stat()
+        except OSError:
+            continue
+        return (path.name, stats.st_ino, stats.st_mtime_ns, stats.st_size)
+    return None
+
+
+def read_sync_index(data_dir: Path) -> dict[str, dict]:
+    """Every dataset's sync record: the index, else (a folder synced before the index existed) each record."""
+    import json
+
+    folder = data_dir / SYNC_STATE_DIR
+    try:
+        index = json.loads((folder / SYNC_INDEX).read_text(encoding="utf-8"))
+        if isinstance(index, dict):
+            return index
+    except (OSError, ValueError):
+        pass
+    records = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        if path.name == SYNC_INDEX:
+            continue
+        try:
+            records[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return records
 
 
 def with_sync_dates(catalogue: Catalogue) -> Catalogue:
     """The catalogue with each synced dataset's `modified` replaced by the date it was last fetched."""
     import datetime as dt
-    import json
     from dataclasses import replace
 
+    records = read_sync_index(catalogue.data_dir)
     datasets = []
     for dataset in catalogue.datasets:
         try:
-            state = json.loads((catalogue.data_dir / SYNC_STATE_DIR / f"{dataset.id}.json").read_text(encoding="utf-8"))
-            fetched = dt.datetime.fromisoformat(state["fetched_at"]).date()
-        except (OSError, ValueError, KeyError, TypeError):
+            fetched = dt.datetime.fromisoformat(records[dataset.id]["fetched_at"]).date()
+        except (KeyError, ValueError, TypeError):
             datasets.append(dataset)
             continue
         datasets.append(replace(dataset, modified=fetched))

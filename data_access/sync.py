@@ -5,7 +5,8 @@ Each download goes to a temporary file beside its target, is checked (complete, 
 reader, with the catalogue's declared fields, not empty when the previous file had rows) and only then renamed
 into place, atomically. On any failure the previous file stays and keeps being served, the failure is reported
 with the dataset and its cause, and the command exits non-zero. A lock keeps two syncs from running at once.
-What was fetched, when and from where is recorded in `<DATA_DIR>/.sync/<id>.json`.
+What was fetched, when and from where is recorded in `<DATA_DIR>/.sync/<id>.json`, and all of it in
+`<DATA_DIR>/.sync/_index.json`, which the app reads.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from typing import Callable
 from components.format import format_int, plural
 
 from .catalogue import Catalogue, Dataset, load_catalogue
+from .repository import SYNC_INDEX, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
 from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
 from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
@@ -275,7 +277,12 @@ def _now() -> str:
 
 
 def _record(data_dir: Path, dataset: Dataset, state: dict) -> None:
+    """The dataset's record, then the index of every record that the app reads (one file, replaced atomically:
+    the app rebuilds its catalogue's dates once per sync write, never while reading half of it)."""
     _write_atomically(state_path(data_dir, dataset.id), json.dumps(state, ensure_ascii=False, indent=2).encode())
+    index = read_sync_index(data_dir)
+    index[dataset.id] = state
+    _write_atomically(data_dir / STATE_DIR / SYNC_INDEX, json.dumps(index, ensure_ascii=False).encode())
 
 
 @contextlib.contextmanager
