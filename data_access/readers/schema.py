@@ -13,13 +13,26 @@ import pyarrow.compute as pc
 from ..catalogue import FieldSpec
 from .base import FieldInfo, Table
 
-# Integer-looking columns with these words in their name are codes (INSEE, postcode, ids): kept as text.
+# Integer-looking columns with these words in their name are codes (INSEE, postcode, ids, phone numbers): kept
+# as text. Whole words of the field name, with INSEE's and the usual open-data spellings (CODGEO, DEPCOM, COG).
 CODE_NAME = re.compile(
     r"(^|_)(code|codes|insee|id|ids|identifiant|siren|siret|cp|postal|dep|dept|departement|reg|region|"
-    r"num|numero|ref|reference|cote|uai|finess|rna)(_|$)"
+    r"num|numero|ref|reference|cote|uai|finess|rna|rpps|adeli|"
+    r"codgeo|cog|com|depcom|codcom|coddep|codreg|codiris|dcomiris|iris|epci|"
+    r"codecommune|codeinsee|codepostal|tel|telephone|fax)(_|$)"
+)
+# ...unless the name starts with a measure: « nb_com », « population_region », « taux_dep » are numbers.
+MEASURE_NAME = re.compile(
+    r"^(nb|nbr|nbre|nombre|total|taux|part|pct|pourcentage|population|pop|effectif|effectifs|montant|somme|"
+    r"moyenne|densite|superficie|surface|capacite)(_|$)"
 )
 _INT = r"^\s*[-+]?\d{1,18}\s*$"
-_LEADING_ZERO = r"^\s*[-+]?0\d"
+# More than 15 digits before the decimal point: a float keeps 15 significant digits (and the browser's numbers
+# too), so the number would lose digits. It is an id (a long reference, a number and its key), not a measure.
+_LONG_NUMBER = r"^\s*[-+]?\d{16}"
+# Whole numbers that are codes by their look: a leading zero (« 01001 »), a leading « + » (phone numbers,
+# « +33235000000 »: a measure does not write it on a whole number), or too long for a number.
+_CODE_LOOK = rf"^\s*(\+|[-+]?0\d)|{_LONG_NUMBER}"
 _DOUBLE = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _DECIMAL_COMMA = r"^\s*[-+]?\d+,\d+\s*$"
 _DATE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
@@ -55,8 +68,18 @@ def _all_match(values: pa.Array, pattern: str) -> bool:
     return bool(pc.all(pc.match_substring_regex(values, pattern)).as_py())
 
 
+def _any_match(values: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(values, pattern)).as_py())
+
+
+def _is_code_name(name: str) -> bool:
+    """Whether a field's name says its whole numbers are codes: « codgeo », « code_postal », not « nb_com »."""
+    return bool(CODE_NAME.search(name)) and not MEASURE_NAME.match(name)
+
+
 def infer_text_type(name: str, values: pa.Array, *, only_dates_and_geo: bool = False) -> str:
-    """Guess a field type from a column of strings. Codes (leading zeros, code-like names) stay text."""
+    """Guess a field type from a column of strings. Codes (code-like names, leading zeros or « + », more than 15
+    digits) stay text: a guess never loses a value, and a declared type is the way to have a number."""
     present = pc.drop_null(values)
     present = present.filter(pc.not_equal(pc.utf8_trim_whitespace(present), ""))
     if len(present) == 0:
@@ -74,17 +97,15 @@ def infer_text_type(name: str, values: pa.Array, *, only_dates_and_geo: bool = F
     lowered = pc.utf8_lower(pc.utf8_trim_whitespace(present))
     if bool(pc.all(pc.is_in(lowered, pa.array(_TRUE + _FALSE))).as_py()):
         return "boolean"
-    is_code_name = bool(CODE_NAME.search(name))
+    code_name = _is_code_name(name)
     if _all_match(present, _INT):
-        if is_code_name or bool(pc.any(pc.match_substring_regex(present, _LEADING_ZERO)).as_py()):
-            return "text"
-        return "int"
-    if is_code_name:
+        return "text" if code_name or _any_match(present, _CODE_LOOK) else "int"
+    if code_name:
         return "text"
     if _all_match(present, _DOUBLE) or _all_match(present, _DECIMAL_COMMA) or (
         _all_match(present, f"({_DOUBLE})|({_DECIMAL_COMMA})")
     ):
-        return "double"
+        return "text" if _any_match(present, _LONG_NUMBER) else "double"
     return "text"
 
 
@@ -153,7 +174,10 @@ def cast_text_column(values: pa.Array, type_: str) -> tuple[object, int]:
         numbers = pd.to_numeric(text, errors="coerce")
         if type_ == "int":
             whole = numbers.isna() | (numbers == np.floor(numbers.fillna(0)))
-            numbers = numbers.where(whole)
+            # Past int64, or past 2**53 once one bad value made them floats, a number is no longer the one
+            # written: it fails, and the column is read as text.
+            exact = numbers.abs() < (2**53 if numbers.dtype.kind == "f" else 2**63)
+            numbers = numbers.where(whole & exact)
             series = numbers.astype("Int64")
         else:
             series = numbers.astype("float64")
