@@ -11,9 +11,11 @@ from flask import Response, jsonify, redirect, request
 from data_access.catalogue import Dataset
 from data_access.geo import map_features
 from data_access.portal import current_portal
-from data_access.query import parse_query, row_positions
+from data_access.query import parse_query
+from data_access.query_run import row_positions
 from data_access.repository import DatasetUnavailable
 
+MAX_REQUEST_BYTES = 1 << 20  # a request's body: a Dash callback sends a few kilobytes
 log = logging.getLogger(__name__)
 
 ERROR_PAGE = """<!DOCTYPE html>
@@ -185,6 +187,14 @@ def register(app: dash.Dash) -> None:
     @server.errorhandler(405)
     def method_not_allowed(_exc):
         return jsonify({"error": "méthode non autorisée"}), 405
+
+    # a callback's body is a few kilobytes: a larger one is refused before it is read (MAX_CONTENT_LENGTH)
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+    @server.errorhandler(413)
+    def too_large(_exc):
+        log.info("413 : %s (%s octets annoncés)", request.path, request.content_length)
+        return jsonify({"error": f"requête trop volumineuse (au plus {MAX_REQUEST_BYTES // 1024} Kio)"}), 413
 
     @server.errorhandler(500)
     def internal_error(exc):

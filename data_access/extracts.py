@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .query import Query, row_positions
+from .query import Query
+from .query_run import row_positions
 from .readers.base import FieldInfo, Table
 
 FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "zip")

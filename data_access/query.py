@@ -1,4 +1,5 @@
-"""The filter grammar (ARCHITECTURE §5): parse a query string into a typed Query, then apply it to a table."""
+"""The filter grammar (ARCHITECTURE §5): parse a query string into a typed Query, within bounds (the search's
+length and words, the number of filters), and say it in French. `query_run` applies it to a table."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,11 +11,13 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 import pandas as pd
 
-from .readers.base import FieldInfo, Table
+from .readers.base import FieldInfo
 
 GRAMMAR_PREFIXES = ("refine.", "exclude.", "from.", "to.")
 GRAMMAR_KEYS = ("q", "sort", "select", "limit")
-MAX_Q_LENGTH = 200
+MAX_Q_LENGTH = 200  # characters of the search, all `q` parameters together
+MAX_Q_WORDS = 10  # distinct words searched: each one is a scan of every row's text
+MAX_FILTERS = 40  # parameters of the grammar in one view: beyond, they are ignored with a notice
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TRUE = ("true", "1", "oui", "vrai", "yes")
 _FALSE = ("false", "0", "non", "faux", "no")
@@ -163,15 +166,21 @@ def parse_query(
             errors.append(FilterError(param, f"champ inconnu « {name} »"))
         return info
 
-    for key, raw in query_pairs(source):
-        if not is_grammar_key(key):
-            continue
+    pairs = [(k, v) for k, v in query_pairs(source) if is_grammar_key(k)]
+    if len(pairs) > MAX_FILTERS:
+        errors.append(FilterError(pairs[MAX_FILTERS][0], f"trop de filtres : seuls les {MAX_FILTERS} premiers "
+                                                         "sont appliqués"))
+        pairs = pairs[:MAX_FILTERS]
+    for key, raw in pairs:
         if key == "q":
             text = raw.strip()
-            if len(text) > MAX_Q_LENGTH:
+            joined = f"{q} {text}" if q else text
+            if len(joined) > MAX_Q_LENGTH:
                 errors.append(FilterError(key, f"recherche trop longue (au plus {MAX_Q_LENGTH} caractères)"))
+            elif len(dict.fromkeys(fold(joined).split())) > MAX_Q_WORDS:
+                errors.append(FilterError(key, f"recherche trop longue (au plus {MAX_Q_WORDS} mots)"))
             elif text:
-                q = f"{q} {text}" if q else text
+                q = joined
                 valid.append((key, raw))
             continue
         if key == "sort":
@@ -265,80 +274,6 @@ def fold(text: str) -> str:
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
-
-
-def search_text(table: Table) -> pd.Series:
-    """Every row's text fields, folded and joined: built once per loaded table."""
-    cached = table.extra.get("search_text")
-    if cached is None:
-        text_fields = [f.name for f in table.fields if f.type == "text"]
-        if text_fields:
-            cached = fold_text(table.frame[text_fields[0]])
-            for name in text_fields[1:]:
-                cached = cached + "\x1f" + fold_text(table.frame[name])
-        else:
-            cached = pd.Series("", index=table.frame.index, dtype="str")
-        table.extra["search_text"] = cached
-    return cached
-
-
-def _equals_any(column: pd.Series, info: FieldInfo, values: tuple[Any, ...]) -> pd.Series:
-    if info.separator:  # a multivalued field: a row matches when any of its values does
-        wanted = {str(v) for v in values}
-        kept = [raw for raw in column.dropna().unique() if wanted.intersection(info.values_of(str(raw)))]
-        return column.isin(kept).fillna(False).astype(bool)
-    if info.is_temporal:
-        mask = pd.Series(False, index=column.index)
-        for period in values:
-            mask |= (column >= period.start) & (column < period.end)
-        return mask.fillna(False).astype(bool)
-    return column.isin(list(values)).fillna(False).astype(bool)
-
-
-def filter_mask(table: Table, query: Query) -> pd.Series:
-    """Which rows of the table the query keeps."""
-    frame = table.frame
-    mask = pd.Series(True, index=frame.index)
-    if query.q:
-        haystack = search_text(table)
-        for token in fold(query.q).split():
-            mask &= haystack.str.contains(token, regex=False)
-    for name, values in query.refine:
-        mask &= _equals_any(frame[name], table.field(name), values)
-    for name, values in query.exclude:
-        mask &= ~_equals_any(frame[name], table.field(name), values)
-    for name, value in query.lower:
-        bound = value.start if isinstance(value, Period) else value
-        mask &= (frame[name] >= bound).fillna(False).astype(bool)
-    for name, value in query.upper:
-        if isinstance(value, Period):
-            mask &= (frame[name] < value.end).fillna(False).astype(bool)
-        else:
-            mask &= (frame[name] <= value).fillna(False).astype(bool)
-    return mask
-
-
-def row_positions(table: Table, query: Query) -> np.ndarray:
-    """Positions of the rows the query keeps, in its order and within its limit. Missing values sort last;
-    text sorts in French order ("Élbeuf" with the E's, not after "Z")."""
-    positions = np.flatnonzero(filter_mask(table, query).to_numpy())
-    if query.sort:
-        names = [n for n, _ in query.sort]
-        text = {f.name for f in table.fields if f.type == "text"}
-        rows = table.frame[names].iloc[positions].reset_index(drop=True)  # only the sort columns are copied
-        ordered = rows.sort_values(names, ascending=[not d for _, d in query.sort], na_position="last",
-                                   kind="stable", key=lambda column: fold_text(column).where(column.notna())
-                                   if column.name in text else column)
-        positions = positions[ordered.index.to_numpy()]
-    if query.limit is not None:
-        positions = positions[:query.limit]
-    return positions
-
-
-def apply_query(table: Table, query: Query) -> pd.DataFrame:
-    """The rows and columns the query asks for, in its order."""
-    frame = table.frame[list(query.select)] if query.select else table.frame
-    return frame.iloc[row_positions(table, query)]
 
 
 def _display(value: Any) -> str:

@@ -12,7 +12,8 @@ import pandas as pd
 
 from .catalogue import Dataset
 from .geo import commune_outlines
-from .query import FilterError, Query, last, parse_date_value, parse_query, row_positions
+from .query import FilterError, Query, last, parse_date_value, parse_query
+from .query_run import row_positions
 from .readers.base import Table
 from .repository import Repository, pick_dataset
 from .travaux import KeyFigures, Roles, find_roles, key_figures, late_is_known

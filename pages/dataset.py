@@ -15,7 +15,8 @@ from components.format import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
 from data_access.portal import current_portal
-from data_access.query import FilterError, parse_query, row_positions
+from data_access.query import FilterError, parse_query
+from data_access.query_run import row_positions
 from data_access.repository import DatasetUnavailable, UnknownDataset
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",

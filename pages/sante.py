@@ -23,7 +23,8 @@ from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
-from data_access.query import FilterError, last, parse_query, query_pairs, row_positions
+from data_access.query import FilterError, last, parse_query, query_pairs
+from data_access.query_run import row_positions
 from data_access.repository import pick_dataset
 
 PATH = "/tableaux-de-bord/sante"

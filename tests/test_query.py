@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data_access.query import apply_query, describe_query, parse_date_value, parse_query, query_pairs
+from data_access.query import describe_query, parse_date_value, parse_query, query_pairs
+from data_access.query_run import apply_query
 from data_access.readers.base import FieldInfo, Table
 
 FIELDS = (
