@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_REDIS_URL", None, "URL Redis pour RedisCache"),
     Setting("SECRET_KEY", None, "clé secrète, identique sur tous les workers (aléatoire sinon)"),
     Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
+    Setting("MAX_XLSX_ROWS", "200000", "nombre maximal de lignes d'un extrait XLSX (au-delà : CSV ou Parquet)"),
+    Setting("MAX_EXTRACT_BUILDS", "2",
+            "extraits XLSX, JSON ou GeoJSON préparés en même temps par processus (au-delà : 429, réessayer)"),
+    Setting("EXTRACT_CACHE_DIR", None,
+            "dossier des extraits complets gardés par version de fichier (par défaut : un dossier temporaire)"),
     Setting("CACHE_SECONDS", "3600", "durée de vie (s) des résultats mis en cache (résumés, chiffres clés)"),
     Setting("LOAD_FAILURE_SECONDS", "600",
             "durée (s) pendant laquelle un fichier illisible n'est pas relu (une erreur d'accès est réessayée)"),
@@ -66,6 +71,9 @@ class Settings:
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     cache_seconds: int = 3600
     load_failure_seconds: int = 600
+    max_xlsx_rows: int = 200_000
+    max_extract_builds: int = 2
+    extract_cache_dir: Path | None = None  # None: a folder of the system's temporary folder, per DATA_DIR
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -119,13 +127,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raw_cache_dir = env.get("CACHE_DIR", "").strip()
         if not raw_cache_dir:
             raise ConfigError("CACHE_DIR : obligatoire avec CACHE_TYPE=FileSystemCache")
-        cache_dir = Path(raw_cache_dir).expanduser()
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"CACHE_DIR={raw_cache_dir!r} : dossier impossible à créer ({exc.strerror})") from None
-        if not os.access(cache_dir, os.W_OK):
-            raise ConfigError(f"CACHE_DIR={raw_cache_dir!r} : dossier non accessible en écriture")
+        cache_dir = _writable_dir(env, "CACHE_DIR")
     redis_url = env.get("CACHE_REDIS_URL", "").strip() or None
     if cache_type == "RedisCache" and not (redis_url and redis_url.startswith(("redis://", "rediss://", "unix://"))):
         raise ConfigError("CACHE_REDIS_URL : une URL redis://… est obligatoire avec CACHE_TYPE=RedisCache")
@@ -154,7 +156,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         tile_url=_tile_url(env),
         cache_seconds=_int_setting(env, "CACHE_SECONDS", "3600", 1, 7 * 86400),
         load_failure_seconds=_int_setting(env, "LOAD_FAILURE_SECONDS", "600", 1, 86400),
+        max_xlsx_rows=_int_setting(env, "MAX_XLSX_ROWS", "200000", 1, 1_048_575),
+        max_extract_builds=_int_setting(env, "MAX_EXTRACT_BUILDS", "2", 1, 64),
+        extract_cache_dir=_writable_dir(env, "EXTRACT_CACHE_DIR"),
     )
+
+
+def _writable_dir(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    folder = Path(raw).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{name}={raw!r} : dossier impossible à créer ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise ConfigError(f"{name}={raw!r} : dossier non accessible en écriture")
+    return folder
 
 
 def _tile_url(env: Mapping[str, str]) -> str:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import numpy as np
 
-from flask import Flask, Response, jsonify, request, stream_with_context
+from flask import Flask, Response, current_app, jsonify, request, stream_with_context
 
 from data_access.extracts import (
     CSV_DELIMITERS,
@@ -22,11 +23,21 @@ from data_access.extracts import (
     select,
     write_extract,
 )
+from data_access.extract_cache import (
+    HEAVY_FORMATS,
+    KEPT_FORMATS,
+    RETRY_SECONDS,
+    BuildSlots,
+    ExtractCache,
+    default_folder,
+    stream_file,
+)
 from data_access.portal import current_portal
 from data_access.query import describe_query, parse_query
 from data_access.repository import DatasetUnavailable
 
 log = logging.getLogger(__name__)
+LIMITS = "extraits"  # the server's extension: build slots and the kept extracts
 
 
 def _refusal(status: int, message: str, **extra):
@@ -115,7 +126,13 @@ def _export_view(portal, dataset, view: str, fmt: str):
 
 def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: tuple[str, ...], query_string: str,
           filtered: bool, name: str):
-    """The extract, streamed, with its provenance; errors found before the first byte get a proper status."""
+    """The extract, streamed, with its provenance; errors found before the first byte get a proper status. A HEAD
+    gets the headers without a build; a full extract already kept is streamed from disk; a heavy build waits for
+    no one: without a free slot, 429 and a few seconds to wait."""
+    if fmt == "xlsx" and len(selection) > portal.settings.max_xlsx_rows:
+        return _refusal(413, f"un extrait Excel tient au plus {portal.settings.max_xlsx_rows} lignes ici ; cet "
+                             f"extrait en a {len(selection)} : choisissez le format CSV ou Parquet, ou filtrez "
+                             "davantage", formats=["csv", "parquet"])
     generated = now_paris()
     provenance = Provenance(
         dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
@@ -124,29 +141,61 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
         permalink=_permalink(dataset.id, query_string, portal.settings.public_url), rows=len(selection),
         demo=dataset.demo,
     )
+    filename = extract_filename(name, generated.date(), filtered, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Nombre-De-Lignes": str(len(selection)),
+               "Cache-Control": "no-store"}
+    answer = dict(mimetype=MEDIA_TYPES[fmt].split(";")[0], content_type=MEDIA_TYPES[fmt], headers=headers)
+    if request.method == "HEAD":  # what the file will be, without making it
+        return Response(b"", **answer)
+    limits = current_app.extensions[LIMITS]
+    kept = not filtered and fmt in KEPT_FORMATS
+    details = f"{fmt}\n{delimiter}\n{provenance.permalink}\n{provenance.refreshed}\n{provenance.demo}"
+    version = portal.repository.version(dataset.id)
+    found = limits.cache.find(name, fmt, version, details) if kept else None
+    if found is not None:
+        log.info("extrait %s : %d lignes, déjà préparé", filename, len(selection))
+        return Response(stream_file(found), **answer)
+    heavy = fmt in HEAVY_FORMATS
+    if heavy and not limits.slots.take():
+        log.info("extrait %s refusé (429) : préparations en cours", filename)
+        response = jsonify({"erreur": "le portail prépare déjà d'autres fichiers : réessayez dans quelques "
+                                      "secondes, ou choisissez le format CSV, toujours disponible"})
+        return response, 429, {"Retry-After": str(RETRY_SECONDS)}
+    released = []
+
+    def release():
+        if heavy and not released:
+            released.append(True)
+            limits.slots.give_back()
+
     try:
         chunks = write_extract(fmt, table, selection, provenance, delimiter)
+        if kept:
+            chunks = limits.cache.keep(name, fmt, version, details, chunks)
         first = next(chunks, b"")  # errors found before the first byte still get a proper status
     except ExtractError as exc:
+        release()
         return _refusal(exc.status, str(exc))
-    filename = extract_filename(name, generated.date(), filtered, fmt)
+    except BaseException:
+        release()
+        raise
 
     def body():
-        yield first
         try:
+            yield first
             yield from chunks
         except Exception:
             # Too late for a status: the connection is cut, so the client sees a failed download rather than a
             # short file that looks complete (the chunked transfer never gets its last chunk).
             log.exception("extrait %s interrompu", filename)
             raise
+        finally:
+            release()  # sent whole, or cut while sending
 
     log.info("extrait %s : %d lignes (%s)", filename, len(selection), request.query_string.decode()[:200])
-    return Response(stream_with_context(body()), mimetype=MEDIA_TYPES[fmt].split(";")[0],
-                    content_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "X-Nombre-De-Lignes": str(len(selection)),
-                             "Cache-Control": "no-store"})
+    response = Response(stream_with_context(body()), **answer)
+    response.call_on_close(release)  # and when the answer is closed before its first byte was asked for
+    return response
 
 
 def _source_url(dataset) -> str | None:
@@ -158,6 +207,15 @@ def _source_url(dataset) -> str | None:
     return source.url
 
 
+@dataclass(frozen=True)
+class Limits:
+    slots: BuildSlots
+    cache: ExtractCache
+
+
 def register(server: Flask) -> None:
+    settings = server.extensions["portail"].settings
+    folder = settings.extract_cache_dir or default_folder(settings.data_dir)
+    server.extensions[LIMITS] = Limits(BuildSlots(settings.max_extract_builds), ExtractCache(folder))
     server.add_url_rule("/export/<path:name>", "export", export)
 

@@ -244,9 +244,10 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
         errors
 
 
-def export_view(dataset, table, query_string: str, rows: int, max_rows: int) -> html.Div:
+def export_view(dataset, table, query_string: str, rows: int, settings) -> html.Div:
     return html.Div([
-        download_menu(dataset.id, formats_for(table), query_string, rows, menu_id="jeu-export", max_rows=max_rows),
+        download_menu(dataset.id, formats_for(table), query_string, rows, menu_id="jeu-export",
+                      max_rows=settings.max_export_rows, max_xlsx_rows=settings.max_xlsx_rows),
     ])
 
 

@@ -100,7 +100,7 @@ def layout(dataset_id: str = "", **params):
         content, chart_errors = dataset_tabs.chart_view(table, positions, params)
         errors.extend(chart_errors)
     elif tab == "export":
-        content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings.max_export_rows)
+        content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings)
     else:
         host = current_portal().settings.public_url or request.host_url.rstrip("/")
         content = dataset_tabs.api_view(dataset, table, query_string, host)
