@@ -8,6 +8,7 @@ import dash
 
 import api
 import downloads
+import security
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue import CatalogueError
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     portal = install(server, settings)
     api.register(app)
     downloads.register(server)
+    security.install(app, settings)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
     return app
 
