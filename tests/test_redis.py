@@ -1,0 +1,128 @@
+"""Two gunicorn processes of the portal on one real Redis (Debian's redis-server, started here on a free port):
+a load failure found by one is seen by the other and expires; the memoised results are shared; /healthz agrees.
+Skipped without redis-server, except under CI=true, where it must run (.ci/run installs it)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.apps import free_port
+from tests.conftest import FIXTURES, ROOT, in_ci
+
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+FAILURE_SECONDS = 4
+
+
+def wait_until(check, seconds: float = 30, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except (requests.ConnectionError, OSError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"attente dépassée : {what}")
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    if not Path(REDIS).exists():
+        if in_ci():
+            pytest.fail("redis-server absent alors que CI=true (paquet Debian redis-server, installé par .ci/run)")
+        pytest.skip("redis-server absent (paquet Debian redis-server)")
+    port = free_port()
+    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    wait_until(client.ping, 10, "redis-server ne répond pas")
+    yield f"redis://127.0.0.1:{port}/0", client
+    server.send_signal(signal.SIGTERM)
+    server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def portal_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("portail")
+    shutil.copytree(FIXTURES / "portal", folder, dirs_exist_ok=True)
+    (folder / "absent.csv").write_text("a;b\r\n1;2;3\r\n", encoding="utf-8")  # passes the probe, fails to parse
+    return folder
+
+
+class Worker:
+    """One gunicorn process of the portal, with its own port and log."""
+
+    def __init__(self, data_dir: Path, redis_url: str, log: Path):
+        self.port = free_port()
+        self.log = log
+        env = {**os.environ, "DATA_DIR": str(data_dir), "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
+               "SECRET_KEY": "test", "TILE_URL": "", "LOAD_FAILURE_SECONDS": str(FAILURE_SECONDS),
+               "HOST": "127.0.0.1", "PORT": str(self.port), "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2"}
+        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+        wait_until(lambda: requests.get(self.url("/healthz"), timeout=5).ok, 60, f"gunicorn sur {self.port}")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def health(self) -> dict:
+        return requests.get(self.url("/healthz"), timeout=10).json()
+
+    def render(self, pathname: str) -> dict:
+        """The page's layout, asked the way the browser's router does (Dash's pages callback)."""
+        outputs = requests.get(self.url("/_dash-dependencies"), timeout=10).json()
+        key = next(c["output"] for c in outputs if "_pages_content.children" in c["output"])
+        answer = requests.post(self.url("/_dash-update-component"), timeout=60, json={
+            "output": key,
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                       {"id": "_pages_location", "property": "search", "value": ""}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []})
+        answer.raise_for_status()
+        return answer.json()
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(20)
+
+
+@pytest.fixture(scope="module")
+def workers(portal_dir, redis_url, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("logs")
+    redis_url[1].flushall()
+    started = [Worker(portal_dir, redis_url[0], logs / f"worker{k}.log") for k in (1, 2)]
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+def test_two_workers_share_failures_results_and_health(workers, redis_url):
+    first, second = workers
+    _url, client = redis_url
+    assert first.health() == second.health() and first.health()["status"] == "ok"
+    # the first worker draws the catalogue: it reads every dataset, finds « absent » unreadable, and keeps the
+    # summaries it computed in Redis
+    first.render("/catalogue")
+    keys = set(client.keys("*"))
+    assert any(b"load-failure" in k for k in keys) and any(b"_cached_summaries" in k for k in keys)
+    health = second.health()  # the second worker never read the file
+    assert health["status"] == "degraded" and [u["id"] for u in health["unavailable"]] == ["absent"]
+    assert "CSV illisible" in health["unavailable"][0]["reason"] and first.health() == health
+    # the second worker draws the catalogue from the shared summaries: no dataset read, no new key
+    assert second.render("/catalogue") == first.render("/catalogue")
+    assert set(client.keys("*")) == keys
+    assert "chargé" not in second.log.read_text(encoding="utf-8")
+    assert "chargé" in first.log.read_text(encoding="utf-8")
+    # the failure expires: both workers report the dataset as they find it again
+    wait_until(lambda: second.health()["status"] == "ok", FAILURE_SECONDS + 10, "expiration de l'échec")
+    assert first.health() == second.health()
