@@ -9,6 +9,7 @@ from dash import html
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
 from components.format import format_date
+from data_access.clock import today_paris
 from data_access.travaux import LATE_PROGRESS_MARGIN, find_roles, money
 from data_access.travaux_charts import gantt_summary, progress_summary
 from data_access.travaux_map import LATE_CODE, MAP_LEGEND, class_counts, site_details, size_legend
@@ -102,7 +103,7 @@ def site_card(table, position: int, card: dict) -> html.Div:
         reference = dt.date.fromisoformat(card.get("date", ""))
         data_date = dt.date.fromisoformat(card["donnees"]) if card.get("donnees") else None
     except (TypeError, ValueError):
-        reference, data_date = dt.date.today(), None
+        reference, data_date = today_paris(), None
     roles = find_roles(table)
     if roles.missing_required:  # not a works dataset (a forged request): the plain record card
         return record_card(table, position)

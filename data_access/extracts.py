@@ -384,7 +384,8 @@ def write_extract(fmt: str, table: Table, selection: Selection, provenance: Prov
 
 
 def now_paris() -> dt.datetime:
-    from zoneinfo import ZoneInfo
+    """The extract's generation time (its metadata and file name), to the second: the portal's clock."""
+    from .clock import now_paris as clock_now
 
-    return dt.datetime.now(ZoneInfo("Europe/Paris")).replace(microsecond=0)
+    return clock_now().replace(microsecond=0)
 

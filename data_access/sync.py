@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -30,6 +29,7 @@ from typing import Callable
 from components.format import format_int, plural
 
 from .catalogue import Catalogue, Dataset, load_catalogue
+from .clock import stamp
 from .repository import SYNC_INDEX, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
 from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
@@ -273,7 +273,7 @@ def _sha256(path: Path) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return stamp()  # Europe/Paris with its offset: the pages read the day of a fetch as it was in Rouen
 
 
 def _record(data_dir: Path, dataset: Dataset, state: dict) -> None:

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .clock import utc_now
+
 TIMEOUT = (10, 60)  # seconds to connect, and between two bytes received
 MAX_REDIRECTS = 5
 MAX_TRIES = 4  # 429 and 5xx answers are tried again at most this many times in all
@@ -35,15 +37,14 @@ def _wait_of(response) -> float | None:
         if header.strip().isascii() and header.strip().isdigit():  # « ² » is a digit to Python
             return float(header)
         with contextlib.suppress(TypeError, ValueError):
-            return max(0.0, (email.utils.parsedate_to_datetime(header) - dt.datetime.now(dt.timezone.utc))
-                       .total_seconds())
+            return max(0.0, (email.utils.parsedate_to_datetime(header) - utc_now()).total_seconds())
     with contextlib.suppress(ValueError, AttributeError, TypeError):
         reset = response.json().get("reset_time")
         if reset:
             moment = dt.datetime.fromisoformat(str(reset).replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=dt.timezone.utc)
-            return max(0.0, (moment - dt.datetime.now(dt.timezone.utc)).total_seconds())
+            return max(0.0, (moment - utc_now()).total_seconds())
     return None
 
 

@@ -2,9 +2,7 @@
 next departures and the coverage of the communes. Every choice lives in the URL."""
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import dash
 import numpy as np
@@ -23,6 +21,7 @@ from components.transports import (badge, coverage_view, departures_table, lines
                                    timetable_grid)
 from data_access import transports as T
 from data_access.analysis import ChartSpec
+from data_access.clock import now_paris
 from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
@@ -63,10 +62,6 @@ def _unavailable(message: str, picker=None) -> html.Div:
     return unavailable("Tableau de bord Transports", message, picker)
 
 
-def _now_paris() -> dt.datetime:
-    return dt.datetime.now(ZoneInfo("Europe/Paris"))
-
-
 def layout(**params):
     portal = current_portal()
     repository = portal.repository
@@ -81,7 +76,7 @@ def layout(**params):
     net = T.network(table)
     errors += [FilterError(k, "ce paramètre n'a pas de sens sur ce tableau de bord ; il est ignoré")
                for k in params if k not in PARAMS]
-    now = _now_paris()
+    now = now_paris()
     asked = T.parse_day(last(params.get("date")))
     if last(params.get("date")) and asked is None:
         errors.append(FilterError("date", f"« {last(params.get('date'))} » n'est pas une date AAAA-MM-JJ ; la date "
@@ -307,7 +302,8 @@ def _method(net, dataset, km_source: str) -> html.Div:
         html.P("Jour de service : les voyages des calendriers du fichier (calendar.txt) ce jour de la semaine, entre "
                "leurs dates de début et de fin, plus les ajouts et moins les suppressions de calendar_dates.txt. Un "
                "voyage qui passe minuit (horaires comme 24:10) appartient au jour où il a commencé ; il apparaît "
-               "dans les prochains départs du lendemain à 00:10."),
+               "dans les prochains départs du lendemain à 00:10. Les horaires GTFS comptent à partir de midi moins "
+               "12 h : les jours de changement d'heure aussi, les heures affichées sont celles de l'horloge."),
         html.P(f"Kilomètres parcourus : {km_source}."),
         html.P("Grille horaire : les arrêts dans l'ordre du parcours le plus fréquent de la ligne dans cette "
                "direction, les autres arrêts insérés après l'arrêt qui les précède."),

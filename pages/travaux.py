@@ -1,9 +1,7 @@
 """/tableaux-de-bord/travaux: where the public works stand on a reference date, with filters in the URL."""
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
@@ -18,6 +16,7 @@ from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
 from data_access.analysis import ChartSpec
+from data_access.clock import today_paris
 from data_access.extracts import formats_for
 from data_access.portal import current_portal
 from data_access.query import describe_query, last, query_pairs
@@ -143,7 +142,7 @@ def _map(view, repository, tile_url: str, shown: set) -> tuple[object, list]:
 def layout(**params):
     portal = current_portal()
     repository = portal.repository
-    view = travaux_view(repository, params, dt.datetime.now(ZoneInfo("Europe/Paris")).date())
+    view = travaux_view(repository, params, today_paris())
     picker = dataset_picker(view.choices, view.dataset, Ids.DATASET) if view.dataset else None
     if view.unavailable:
         return _unavailable(view.unavailable, picker)
