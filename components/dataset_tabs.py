@@ -35,6 +35,10 @@ MAP_LAYER_ID = "jeu-carte-couche"
 RECORD_ID = "jeu-carte-fiche"
 RECORD_CARD_ID = "jeu-carte-fiche-type"  # which card a click on the map opens (a page's own, or the record's)
 OVERLAY_PANE = "couches-sous-les-objets"
+# Points merged into a cluster within this distance (supercluster's units: half a screen pixel at Leaflet's
+# 256-pixel tiles), so that two 40-pixel cluster marks never cover each other: each stays a 24-pixel target
+# at least (WCAG 2.5.8), on a phone too.
+CLUSTER_RADIUS = 120
 MAX_MAP_LABELS = 3_000  # shapes labelled on the map beyond this many would only hide each other
 MAP_CONTROL_ID = "jeu-carte-couches"  # the control of the extra layers (its `overlays`: the names switched on)
 TYPE_LABELS = {"text": "texte", "int": "entier", "double": "décimal", "date": "date", "datetime": "date et heure",
@@ -140,7 +144,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
                          filter={"variable": "portail.carte.garde"})
     layers = base_layers(tile_url)
     layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
-                             superClusterOptions={"radius": 60}, **layer))
+                             superClusterOptions={"radius": CLUSTER_RADIUS}, **layer))
     if overlays:
         # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
         layers += [dl.Pane(name=OVERLAY_PANE, style={"zIndex": 350}),

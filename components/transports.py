@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from components.chart import rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
-from components.dataset_tabs import OVERLAY_PANE, RECORD_CARDS, record_card
+from components.dataset_tabs import CLUSTER_RADIUS, OVERLAY_PANE, RECORD_CARDS, record_card
 from components.format import format_int
 from components.tables import scroll_table
 from data_access import transports as T
@@ -98,7 +98,7 @@ def point_overlay(dataset, version: str, name: str) -> dl.Overlay:
     """Another dataset's points (bike stations, parkings), clustered, as a layer the reader can switch on."""
     return dl.Overlay(dl.GeoJSON(url=f"/api/geo/{dataset.id}.geojson?v={version}", cluster=True,
                                  pointToLayer={"variable": "portail.carte.point"},
-                                 superClusterOptions={"radius": 60}), name=name, checked=False)
+                                 superClusterOptions={"radius": CLUSTER_RADIUS}), name=name, checked=False)
 
 
 def coverage_view(map_id: str, outlines, version: str, data, radius: int, tile_url: str) -> html.Div:
