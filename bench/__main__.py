@@ -281,9 +281,16 @@ def main() -> None:
                         help="lignes de la table synthétique des extraits (0 : pas de table synthétique)")
     parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS,
                         help="parties à mesurer (toutes par défaut)")
+    parser.add_argument("--load", action="store_true",
+                        help="la charge seule : gunicorn, 50 clients pendant 60 s, sans puis avec 5 clients hostiles")
     args = parser.parse_args()
     parts = set(args.parts)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
+    if args.load:
+        from bench.load import load_figures
+
+        print("\n".join(load_figures()))
+        return
     if "sources" in parts:  # the real sources' shapes at their own realistic size, whatever the scale
         from bench.sources import sources_figures
 

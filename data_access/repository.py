@@ -105,29 +105,33 @@ class Repository:
         dataset = self.dataset(dataset_id)
         return file_version(self.catalogue.file_path(dataset))
 
-    def _probe(self, dataset_id: str, version: str) -> str | None:
+    def _probe(self, dataset: Dataset, path: Path, version: str) -> str | None:
         """The cheap start-up check, redone only when the file changes (a file that appears after a sync), or at
         every call while the system refuses to read it (permissions fixed with chmod, a disk back)."""
-        held = self._probes.get(dataset_id)
+        held = self._probes.get(dataset.id)
         if held is None or held[0] != version:
-            dataset = self.dataset(dataset_id)
-            held = (version, probe(dataset, self.catalogue.file_path(dataset)))
+            held = (version, probe(dataset, path))
             if isinstance(held[1], AccessProblem):
                 return held[1]
-            self._probes[dataset_id] = held
+            self._probes[dataset.id] = held
         return held[1]
 
     def _failure_key(self, dataset_id: str, version: str) -> str:
-        return f"load-failure/{self.catalogue.data_dir}/{dataset_id}/{version}"
+        return f"load-failure/{self._declared.data_dir}/{dataset_id}/{version}"
 
     def unavailable_reason(self, dataset_id: str) -> str | None:
         """Why the dataset cannot be served now: its file fails the cheap check, or its current version
         failed to load (here or in another worker sharing the cache)."""
-        version = self.version(dataset_id)
-        return self._probe(dataset_id, version) or self._failures.get(self._failure_key(dataset_id, version))
+        return self._reason(self.catalogue, self.dataset(dataset_id))
+
+    def _reason(self, catalogue: Catalogue, dataset: Dataset) -> str | None:
+        path = catalogue.file_path(dataset)
+        version = file_version(path)
+        return self._probe(dataset, path, version) or self._failures.get(self._failure_key(dataset.id, version))
 
     def unavailable(self) -> dict[str, str]:
-        reasons = {d.id: self.unavailable_reason(d.id) for d in self.catalogue.datasets}
+        catalogue = self.catalogue  # one look at the sync's index for the whole catalogue
+        reasons = {d.id: self._reason(catalogue, d) for d in catalogue.datasets}
         return {k: v for k, v in reasons.items() if v}
 
     def table(self, dataset_id: str) -> Table:

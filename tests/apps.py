@@ -24,19 +24,28 @@ def make_app(data_dir: Path | None = None, **env: str):
     return create_app(load_settings(values))
 
 
-def render_page(app, pathname: str, search: str = "") -> dict:
-    """Call the pages router callback as the browser does; returns the layout as Dash JSON."""
-    client = app.server.test_client()
-    client.get("/")  # the router's callback is registered on the first request
-    key = next(k for k in app.callback_map if "_pages_content.children" in k)
-    response = client.post("/_dash-update-component", json={
-        "output": key,
+ROUTER_OUTPUT = "_pages_content.children"
+
+
+def router_body(output_key: str, pathname: str, search: str = "") -> dict:
+    """The body the browser posts to /_dash-update-component to draw a page (Dash's pages router callback,
+    whose output key holds ROUTER_OUTPUT: from the app's callback map, or from /_dash-dependencies)."""
+    return {
+        "output": output_key,
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
                    {"id": "_pages_location", "property": "search", "value": search}],
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
-    })
+    }
+
+
+def render_page(app, pathname: str, search: str = "") -> dict:
+    """Call the pages router callback as the browser does; returns the layout as Dash JSON."""
+    client = app.server.test_client()
+    client.get("/")  # the router's callback is registered on the first request
+    key = next(k for k in app.callback_map if ROUTER_OUTPUT in k)
+    response = client.post("/_dash-update-component", json=router_body(key, pathname, search))
     assert response.status_code == 200, response.data[:500]
     result = response.get_json()["response"]
     return {"layout": result["_pages_content"]["children"], "title": result["_pages_store"]["data"]["title"]}

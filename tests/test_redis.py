@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.apps import free_port
+from tests.apps import ROUTER_OUTPUT, free_port, router_body
 from tests.conftest import FIXTURES, ROOT, in_ci
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -81,13 +81,8 @@ class Worker:
     def render(self, pathname: str) -> dict:
         """The page's layout, asked the way the browser's router does (Dash's pages callback)."""
         outputs = requests.get(self.url("/_dash-dependencies"), timeout=10).json()
-        key = next(c["output"] for c in outputs if "_pages_content.children" in c["output"])
-        answer = requests.post(self.url("/_dash-update-component"), timeout=60, json={
-            "output": key,
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []})
+        key = next(c["output"] for c in outputs if ROUTER_OUTPUT in c["output"])
+        answer = requests.post(self.url("/_dash-update-component"), timeout=60, json=router_body(key, pathname))
         answer.raise_for_status()
         return answer.json()
 
