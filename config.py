@@ -44,6 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
             "extraits XLSX, JSON ou GeoJSON préparés en même temps par processus (au-delà : 429, réessayer)"),
     Setting("EXTRACT_CACHE_DIR", None,
             "dossier des extraits complets gardés par version de fichier (par défaut : un dossier temporaire)"),
+    Setting("SERVED_DIR", None, "dossier des jeux convertis en Parquet pour le moteur (par défaut : "
+            "<DATA_DIR>/.served, ou un dossier temporaire si DATA_DIR n'est pas modifiable)"),
+    Setting("ENGINE_MEMORY_MB", "512", "mémoire (Mio) que le moteur DuckDB peut prendre dans chaque processus"),
+    Setting("ENGINE_THREADS", "2", "fils d'exécution du moteur DuckDB dans chaque processus"),
     Setting("CACHE_SECONDS", "3600", "durée de vie (s) des résultats mis en cache (résumés, chiffres clés)"),
     Setting("LOAD_FAILURE_SECONDS", "600",
             "durée (s) pendant laquelle un fichier illisible n'est pas relu (une erreur d'accès est réessayée)"),
@@ -74,6 +78,9 @@ class Settings:
     max_xlsx_rows: int = 200_000
     max_extract_builds: int = 2
     extract_cache_dir: Path | None = None  # None: a folder of the system's temporary folder, per DATA_DIR
+    served_dir: Path | None = None  # None: <DATA_DIR>/.served, or a temporary folder (engine/store.py)
+    engine_memory_mb: int = 512
+    engine_threads: int = 2
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -159,6 +166,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_xlsx_rows=_int_setting(env, "MAX_XLSX_ROWS", "200000", 1, 1_048_575),
         max_extract_builds=_int_setting(env, "MAX_EXTRACT_BUILDS", "2", 1, 64),
         extract_cache_dir=_writable_dir(env, "EXTRACT_CACHE_DIR"),
+        served_dir=_writable_dir(env, "SERVED_DIR"),
+        engine_memory_mb=_int_setting(env, "ENGINE_MEMORY_MB", "512", 64, 1 << 20),
+        engine_threads=_int_setting(env, "ENGINE_THREADS", "2", 1, 256),
     )
 
 

@@ -269,8 +269,8 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
-         "adresses")
-ALONE = {"sources", "nationaux", "adresses"}  # measured once, on files of their own, whatever the scale
+         "adresses", "moteur")
+ALONE = {"sources", "nationaux", "adresses", "moteur"}  # measured once, on files of their own, whatever the scale
 
 
 def main() -> None:
@@ -303,6 +303,10 @@ def main() -> None:
         from bench.national import address_figures
 
         print("\n".join(address_figures(args.runs)))
+    if "moteur" in parts:
+        from bench.engine import engine_figures
+
+        print("\n".join(engine_figures(OUT, args.runs)))
     for scale in (args.scales if parts - ALONE else []):
         print(f"\n=== échelle {scale} ===")
         gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))

@@ -69,8 +69,12 @@ class Repository:
     while loading are shared with the other workers through the cache (see `failure_store`).
     """
 
-    def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS):
+    def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS,
+                 served_dir: Path | None = None):
+        from .engine.store import ServedStore, default_served_dir
+
         self._declared = catalogue
+        self.served_store = ServedStore(served_dir or default_served_dir(catalogue.data_dir))
         self._failure_seconds = failure_seconds
         self._dated: tuple[tuple | None, Catalogue] = (None, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
@@ -92,8 +96,9 @@ class Repository:
         return self._dated[1]
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path, failure_store=None, failure_seconds: int = FAILURE_SECONDS) -> "Repository":
-        return cls(load_catalogue(data_dir), failure_store, failure_seconds)
+    def from_data_dir(cls, data_dir: Path, failure_store=None, failure_seconds: int = FAILURE_SECONDS,
+                      served_dir: Path | None = None) -> "Repository":
+        return cls(load_catalogue(data_dir), failure_store, failure_seconds, served_dir)
 
     def dataset(self, dataset_id: str) -> Dataset:
         dataset = self.catalogue.get(dataset_id)
@@ -178,6 +183,33 @@ class Repository:
         elapsed = time.perf_counter() - start
         log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)
         return table, LoadStats(elapsed, len(table), False)
+
+    def served(self, dataset_id: str):
+        """The dataset's current version in its served form (Parquet and manifest), made on first use when the
+        sync did not make it. DatasetUnavailable as `load`, or when it cannot be written now."""
+        dataset = self.dataset(dataset_id)
+        version = self.version(dataset_id)
+        found = self.served_store.find(dataset_id, version)
+        if found is not None:
+            return found
+        reason = self.unavailable_reason(dataset_id)
+        if reason:
+            raise DatasetUnavailable(reason)
+        provenance = {"fichier": dataset.path, "format": dataset.format,
+                      "source": dataset.source.url if dataset.source else None}
+        try:
+            return self.served_store.get(dataset_id, version, lambda: self.table(dataset_id), provenance)
+        except OSError as exc:  # a full or read-only disk: the system's problem, tried again next time
+            log.error("jeu de données « %s » : conversion en Parquet impossible (%s)", dataset_id, exc)
+            raise DatasetUnavailable("préparation des données impossible pour le moment, réessayez plus tard"
+                                     ) from None
+
+    def backend(self, dataset_id: str):
+        """The engine over the dataset's served form: what the pages and extracts ask of its rows."""
+        from .engine.backend import DuckDBBackend
+
+        served = self.served(dataset_id)
+        return DuckDBBackend(served.data, served.fields, served.rows)
 
     def forget(self) -> None:
         """Drop every loaded table (benchmarks and tests measure cold loads with it)."""

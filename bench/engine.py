@@ -1,0 +1,116 @@
+"""The engine on a synthetic dataset of 10,000,000 rows × 12 columns, written in its served form (Parquet and
+manifest, as the sync leaves it) by batches: counts, a grid block of 100 rows filtered and sorted, every facet,
+a full stream, each the median of `runs`, with the process's peak memory."""
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from data_access.engine.served import DATA, FORMAT, MANIFEST, ROW, ROW_GROUP_ROWS, TEXT, folded_text
+from data_access.readers.base import FieldInfo
+
+ROWS = 10_000_000
+BATCH = 500_000
+COMMUNES = ["Rouen", "Le Petit-Quevilly", "Sotteville-lès-Rouen", "Saint-Étienne-du-Rouvray", "Elbeuf",
+            "Mont-Saint-Aignan", "Bois-Guillaume", "Darnétal", "Canteleu", "Déville-lès-Rouen", "Maromme",
+            "Le Grand-Quevilly", "Oissel", "Petit-Couronne", "Grand-Couronne", "Bonsecours"]
+KINDS = ["voirie", "éclairage", "assainissement", "espaces verts", "bâtiment", "réseau de chaleur",
+         "signalisation", "pistes cyclables", "eau potable", "fibre", "transport", "propreté"]
+STATES = ["prévu", "en cours", "terminé", "suspendu", "annulé"]
+FIELDS = (
+    FieldInfo("id", "Identifiant", "int"), FieldInfo("commune", "Commune", "text", facet=True),
+    FieldInfo("categorie", "Catégorie", "text", facet=True), FieldInfo("statut", "Statut", "text", facet=True),
+    FieldInfo("jour", "Jour", "date", facet=True), FieldInfo("montant", "Montant", "double"),
+    FieldInfo("quantite", "Quantité", "int"), FieldInfo("libelle", "Libellé", "text"),
+    FieldInfo("rue", "Rue", "text"), FieldInfo("urgent", "Urgent", "boolean", facet=True),
+    FieldInfo("lat", "Latitude", "double"), FieldInfo("lon", "Longitude", "double"),
+)
+
+
+def _batch(start: int, size: int, rng: np.random.Generator) -> pa.Table:
+    ids = np.arange(start, start + size)
+    columns = {
+        "id": pa.array(ids),
+        "commune": pa.DictionaryArray.from_arrays(rng.integers(0, len(COMMUNES), size), COMMUNES).cast(pa.string()),
+        "categorie": pa.DictionaryArray.from_arrays(rng.integers(0, len(KINDS), size), KINDS).cast(pa.string()),
+        "statut": pa.DictionaryArray.from_arrays(rng.integers(0, len(STATES), size), STATES).cast(pa.string()),
+        "jour": pa.array(np.datetime64("2015-01-01", "ms") + rng.integers(0, 4000, size) * np.timedelta64(1, "D")),
+        "montant": pa.array(np.round(rng.gamma(2.0, 5000.0, size), 2)),
+        "quantite": pa.array(rng.integers(1, 500, size)),
+        "libelle": pc.binary_join_element_wise("Opération n°", pa.array(ids.astype(str)), ""),
+        "rue": pc.binary_join_element_wise("Rue ", pa.array((ids % 9973).astype(str)), ""),
+        "urgent": pa.array(rng.random(size) < 0.1),
+        "lat": pa.array(49.38 + rng.random(size) * 0.12), "lon": pa.array(0.95 + rng.random(size) * 0.25),
+    }
+    folded = folded_text([columns[f.name] for f in FIELDS if f.type == "text"], size)
+    return pa.table({**columns, ROW: pa.array(ids), TEXT: folded})
+
+
+def synthetic(folder: Path, rows: int = ROWS) -> Path:
+    """The served folder of the synthetic dataset (made once, kept between runs)."""
+    target = folder / "synthetique" / f"v{rows}"
+    if (target / MANIFEST).is_file():
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(15)
+    writer = None
+    for start in range(0, rows, BATCH):
+        batch = _batch(start, min(BATCH, rows - start), rng)
+        if writer is None:
+            writer = pq.ParquetWriter(target / DATA, batch.schema, compression="zstd", compression_level=1)
+        writer.write_table(batch, row_group_size=ROW_GROUP_ROWS)
+    writer.close()
+    manifest = {"format": FORMAT, "dataset": "synthetique", "version": f"v{rows}", "rows": rows,
+                "fields": [f.__dict__ for f in FIELDS], "provenance": {"source": "bench"}}
+    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+def _median_ms(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def engine_figures(folder: Path, runs: int) -> list[str]:
+    from data_access.engine.backend import DuckDBBackend
+    from data_access.query import parse_query
+
+    start = time.perf_counter()
+    served = synthetic(folder)
+    made = time.perf_counter() - start
+    size = (served / DATA).stat().st_size / 2**20
+    backend = DuckDBBackend(served / DATA, FIELDS, ROWS)
+    query = parse_query("refine.commune=Rouen&refine.statut=en+cours&sort=-montant", FIELDS)[0]
+    searched = parse_query("q=operation+n°12345&sort=rue", FIELDS)[0]
+    facets = [f for f in FIELDS if f.facet]
+    lines = [f"moteur, {ROWS:,} lignes × {len(FIELDS)} colonnes, Parquet de {size:.0f} Mio (fait en {made:.1f} s) :"
+             .replace(",", " ")]
+    figures = {
+        "compte filtré": lambda: backend.count(query),
+        "bloc de 100 lignes filtré et trié": lambda: backend.rows(query, None, 5000, 100),
+        "bloc de 100 lignes, recherche et tri": lambda: backend.rows(searched, None, 0, 100),
+        "toutes les facettes (5), filtrées": lambda: backend.facets(query, facets),
+        "toutes les facettes (5), sans filtre": lambda: backend.facets(parse_query("", FIELDS)[0], facets),
+    }
+    for name, action in figures.items():
+        action()  # the file's footer read once
+        lines.append(f"  {name:40s} {_median_ms(action, runs):8.1f} ms")
+    whole = parse_query("", FIELDS)[0]
+    started = time.perf_counter()
+    streamed = sum(batch.num_rows for batch in backend.stream(whole))
+    seconds = time.perf_counter() - started
+    lines.append(f"  flux complet (lots Arrow)                {streamed / seconds:,.0f} lignes/s".replace(",", " "))
+    lines.append(f"  pic de mémoire du processus              {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mio")
+    return lines

@@ -1,0 +1,195 @@
+"""The data engine: DuckDB reading each dataset's served Parquet file in place.
+
+DatasetBackend is what the pages and the extracts ask of a dataset: how many rows a query keeps, a page of
+them, the facet counts, aggregates, and the whole result as Arrow record batches. DuckDBBackend answers it
+with one DuckDB connection per process, made after the fork (gunicorn forks its workers: a connection is
+never inherited), and a cursor per thread; each process's DuckDB is held to ENGINE_MEMORY_MB and
+ENGINE_THREADS. The files are read through the system's page cache, which every worker shares: DuckDB's own
+file cache is off, so a worker's memory does not grow with the data.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Protocol
+
+import pyarrow as pa
+
+from ..query import Query
+from ..readers.base import FieldInfo
+from .served import ROW, values_column
+from .sql import Clauses, order_by, quoted
+
+BATCH_ROWS = 65_536  # rows per record batch of a stream
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    memory_mb: int = 512
+    threads: int = 2
+
+
+class DatasetBackend(Protocol):
+    fields: tuple[FieldInfo, ...]
+
+    def count(self, query: Query) -> int: ...
+
+    def rows(self, query: Query, columns: list[str] | None = None, offset: int = 0,
+             limit: int | None = None) -> pa.Table: ...
+
+    def positions(self, query: Query) -> pa.Array: ...
+
+    def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]: ...
+
+    def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
+                  ) -> pa.Table: ...
+
+    def stream(self, query: Query, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]: ...
+
+
+class _Connections:
+    """One DuckDB database per process and a cursor per thread, made again in a forked child."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+        self._database = None
+        self._local = threading.local()
+        self.limits = EngineLimits()
+
+    def configure(self, limits: EngineLimits) -> None:
+        with self._lock:
+            if limits != self.limits:
+                self.limits, self._pid, self._database = limits, None, None
+
+    def cursor(self):
+        import duckdb
+
+        pid = os.getpid()
+        with self._lock:
+            if self._pid != pid:  # first use in this process, or a child forked after it: a database of its own
+                self._database = duckdb.connect(":memory:", config={
+                    "threads": self.limits.threads, "memory_limit": f"{self.limits.memory_mb}MB",
+                    "enable_external_file_cache": False, "preserve_insertion_order": True})
+                self._database.execute("LOAD parquet")
+                self._database.execute("SET parquet_metadata_cache = true")  # footers read once per file
+                self._pid = pid
+                self._local = threading.local()
+            database = self._database
+        held = getattr(self._local, "cursor", None)
+        if held is None or held[0] is not database:
+            held = (database, database.cursor())
+            self._local.cursor = held
+        return held[1]
+
+
+CONNECTIONS = _Connections()
+
+
+class DuckDBBackend:
+    """A dataset's served file, queried in place. `fields` are the dataset's (from its manifest)."""
+
+    def __init__(self, path: Path, fields: tuple[FieldInfo, ...], rows: int | None = None):
+        self.path, self.fields, self.total = str(path), fields, rows
+        self._source = "read_parquet(?)"
+
+    def _run(self, sql: str, params: list):
+        return CONNECTIONS.cursor().sql(sql, params=[self.path, *params])
+
+    def _columns(self, columns: list[str] | None) -> str:
+        names = columns if columns is not None else [f.name for f in self.fields]
+        return ", ".join(quoted(n) for n in names) if names else ROW
+
+    def count(self, query: Query) -> int:
+        where, params = Clauses(query, self.fields).where()
+        if not where and self.total is not None:
+            count = self.total
+        else:
+            count = self._run(f"SELECT count(*) FROM {self._source}{where}", params).fetchall()[0][0]
+        return min(count, query.limit) if query.limit is not None else count
+
+    def _select(self, query: Query, columns: list[str] | None, offset: int, limit: int | None) -> tuple[str, list]:
+        where, params = Clauses(query, self.fields).where()
+        if query.limit is not None:  # the query's own limit, then the page asked for within it
+            end = query.limit if limit is None else min(query.limit, offset + limit)
+            limit = max(0, end - offset)
+        sql = f"SELECT {self._columns(columns)} FROM {self._source}{where}{order_by(query, self.fields)}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, int(limit)]
+        if offset:
+            sql += " OFFSET ?"
+            params = [*params, int(offset)]
+        return sql, params
+
+    def rows(self, query: Query, columns: list[str] | None = None, offset: int = 0,
+             limit: int | None = None) -> pa.Table:
+        return self._run(*self._select(query, columns, offset, limit)).to_arrow_table()
+
+    def positions(self, query: Query) -> pa.Array:
+        """The source positions of the rows the query keeps, in its order (query_run.row_positions)."""
+        return self.rows(query, [ROW]).column(ROW).combine_chunks()
+
+    def stream(self, query: Query, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+        yield from self._run(*self._select(query, columns, 0, None)).to_arrow_reader(BATCH_ROWS)
+
+    def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]:
+        """Each field's (value, rows) with every clause of the query but the field's own refine: the fields
+        no refine names share one scan (grouping sets); a multivalued value counts each cell once."""
+        clauses = Clauses(query, self.fields)
+        refined = {name for name, _ in query.refine}
+        found: dict[str, list[tuple[object, int]]] = {}
+        shared = [f for f in fields if f.name not in refined and not f.separator]
+        if shared:
+            where, params = clauses.where()
+            keys = [_facet_key(f) for f in shared]
+            sets = ", ".join(f"({k})" for k in keys)
+            groups = f"GROUPING({', '.join(keys)})"  # a bit per key, the first key's the highest
+            select = ", ".join(f"{k} AS f{i}" for i, k in enumerate(keys))
+            rows = self._run(f"SELECT {select}, count(*), {groups} AS g FROM {self._source}{where} "
+                             f"GROUP BY GROUPING SETS ({sets})", params).fetchall()
+            for f in shared:
+                found[f.name] = []
+            width = len(shared)
+            for row in rows:
+                grouping = row[-1]
+                for i, f in enumerate(shared):
+                    if not grouping & (1 << (width - 1 - i)) and row[i] is not None:
+                        found[f.name].append((row[i], row[width]))
+        for f in fields:
+            if f.name in found:
+                continue
+            where, params = clauses.where(lambda key, name=f.name: key[0] == "refine" and key[1] == name)
+            key = f"unnest({quoted(values_column(f.name))})" if f.separator else _facet_key(f)
+            rows = self._run(f"SELECT v, count(*) FROM (SELECT {key} AS v FROM {self._source}{where}) "
+                             "WHERE v IS NOT NULL GROUP BY v", params).fetchall()
+            found[f.name] = [(v, n) for v, n in rows]
+        return found
+
+    def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
+                  ) -> pa.Table:
+        """One row per group: measures are (name, function, field) with function count, sum, min, max, avg
+        or count_distinct (field None counts rows)."""
+        where, params = Clauses(query, self.fields).where()
+        known = {f.name for f in self.fields}
+        parts = [quoted(g) for g in group_by if g in known]
+        for name, function, field in measures:
+            if function not in _FUNCTIONS or (field is not None and field not in known):
+                raise ValueError(f"mesure inconnue : {function}({field})")
+            parts.append(f"{_FUNCTIONS[function].format(quoted(field) if field else '*')} AS {quoted(name)}")
+        group = f" GROUP BY {', '.join(quoted(g) for g in group_by)}" if group_by else ""
+        order = f" ORDER BY {', '.join(quoted(g) for g in group_by)}" if group_by else ""
+        return self._run(f"SELECT {', '.join(parts)} FROM {self._source}{where}{group}{order}", params
+                         ).to_arrow_table()
+
+
+_FUNCTIONS = {"count": "count({})", "sum": "sum({})", "min": "min({})", "max": "max({})", "avg": "avg({})",
+              "count_distinct": "count(DISTINCT {})"}
+
+
+def _facet_key(field: FieldInfo) -> str:
+    if field.is_temporal:  # a day is what the grammar's refine takes for dates
+        return f"strftime({quoted(field.name)}, '%Y-%m-%d')"
+    return quoted(field.name)

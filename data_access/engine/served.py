@@ -1,0 +1,172 @@
+"""The served form of a dataset: its table written once per file version as Parquet, with a manifest beside it.
+
+Every tabular source is read once by its reader (the same types, repairs and notes as before) and written to
+`<served>/<id>/<version>/`: `data.parquet` (the fields in the catalogue's order, shapes and points as WKB, plus
+the columns the engine needs: `__row`, the row's place in the source; `__texte`, its text fields folded for
+the search; `__valeurs__<field>`, the distinct values of each multivalued cell) and `manifest.json` (rows,
+fields, distinct counts of the facet fields, min and max, the file version, the provenance). The folder is
+written aside and renamed into place: a reader sees a whole version or none. The rows keep the source's order
+(the order of an extract), in row groups of ROW_GROUP_ROWS whose min/max let the engine skip what a filter
+excludes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..clock import stamp
+from ..readers.base import FieldInfo, Table
+
+FORMAT = 1  # the layout of a served folder; a folder of another format is converted again
+ROW_GROUP_ROWS = 100_000
+DATA, MANIFEST = "data.parquet", "manifest.json"
+ROW, TEXT, VALUES = "__row", "__texte", "__valeurs__"
+KEEP_VERSIONS = 2  # the current version and the one before, which a request under way may still read
+
+
+def values_column(name: str) -> str:
+    return VALUES + name
+
+
+def fold_array(values: pa.Array) -> pa.Array:
+    """Lower case without accents, as query.fold: NFD, combining marks dropped, lower; missing -> ""."""
+    text = pc.fill_null(values.cast(pa.string()), "")
+    return pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(text, "NFD"), pattern=r"\p{Mn}",
+                                                    replacement=""))
+
+
+def _column(table: Table, field: FieldInfo) -> pa.Array:
+    import shapely
+
+    column = table.frame[field.name]
+    if field.is_geo:
+        geoms = column.array
+        wkb = shapely.to_wkb(geoms.to_numpy() if hasattr(geoms, "to_numpy") else geoms)
+        return pa.array(wkb, type=pa.binary())
+    if field.type == "int":
+        return pa.array(column, type=pa.int64(), from_pandas=True)
+    if field.type == "double":
+        return pa.array(column, type=pa.float64(), from_pandas=True)
+    if field.type == "boolean":
+        return pa.array(column, type=pa.bool_(), from_pandas=True)
+    if field.is_temporal:
+        return pa.array(column, from_pandas=True)
+    return pa.array(column.astype(object).where(column.notna(), None), type=pa.string())
+
+
+def _multivalued(array: pa.Array, field: FieldInfo) -> pa.Array:
+    """Each cell's distinct values (FieldInfo.values_of), computed once per distinct cell."""
+    cells = array.to_pylist()
+    known: dict[str, list[str]] = {}
+    out = []
+    for cell in cells:
+        if cell is None:
+            out.append(None)
+            continue
+        values = known.get(cell)
+        if values is None:
+            values = known[cell] = list(dict.fromkeys(field.values_of(cell)))
+        out.append(values)
+    return pa.array(out, type=pa.list_(pa.string()))
+
+
+def folded_text(texts: list[pa.Array], rows: int) -> pa.Array:
+    """Every row's text fields folded and joined (query_run.search_text): the column the search reads."""
+    folded = [fold_array(t) for t in texts]
+    if not folded:
+        return pa.array([""] * rows, type=pa.string())
+    return pc.binary_join_element_wise(*folded, "\x1f") if len(folded) > 1 else folded[0]
+
+
+def served_arrow(table: Table) -> pa.Table:
+    """The table as the engine reads it."""
+    columns = {f.name: _column(table, f) for f in table.fields}
+    folded = folded_text([columns[f.name] for f in table.fields if f.type == "text"], len(table.frame))
+    extra = {ROW: pa.array(range(len(table.frame)), type=pa.int64()), TEXT: folded}
+    for f in table.fields:
+        if f.separator:
+            extra[values_column(f.name)] = _multivalued(columns[f.name], f)
+    return pa.table({**columns, **extra})
+
+
+def _plain(value):
+    """A min or max as JSON: numbers stay numbers, dates and times as ISO text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def manifest_of(arrow: pa.Table, table: Table, dataset_id: str, version: str, provenance: dict) -> dict:
+    facets, ranges = {}, {}
+    for f in table.fields:
+        column = arrow.column(f.name)
+        if f.facet or f.type in ("text", "boolean"):
+            facets[f.name] = len(pc.unique(column.combine_chunks()).drop_null()) if not f.separator else \
+                len(pc.unique(pc.list_flatten(arrow.column(values_column(f.name)).combine_chunks())))
+        if f.is_numeric or f.is_temporal:
+            bounds = pc.min_max(column)
+            ranges[f.name] = [_plain(bounds["min"].as_py()), _plain(bounds["max"].as_py())]
+    return {
+        "format": FORMAT, "dataset": dataset_id, "version": version, "rows": arrow.num_rows,
+        "fields": [asdict(f) for f in table.fields],
+        "types": {name: str(arrow.schema.field(name).type) for name in arrow.column_names},
+        "distinct": facets, "ranges": ranges, "notes": list(table.notes),
+        "provenance": provenance, "converted_at": stamp(),
+    }
+
+
+def fields_of(manifest: dict) -> tuple[FieldInfo, ...]:
+    return tuple(FieldInfo(**f) for f in manifest["fields"])
+
+
+def version_folder(served_dir: Path, dataset_id: str, version: str) -> Path:
+    return served_dir / dataset_id / version
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of a complete served folder of this format, else None."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not (folder / DATA).is_file():
+        return None
+    return manifest
+
+
+def write_served(table: Table, served_dir: Path, dataset_id: str, version: str, provenance: dict) -> dict:
+    """Convert `table` into its served folder (written aside, renamed into place) and return its manifest. Two
+    processes converting the same version at once both succeed: the first rename wins, the other is dropped."""
+    target = version_folder(served_dir, dataset_id, version)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    arrow = served_arrow(table)
+    manifest = manifest_of(arrow, table, dataset_id, version, provenance)
+    aside = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=target.parent))
+    try:
+        pq.write_table(arrow, aside / DATA, row_group_size=ROW_GROUP_ROWS, compression="zstd",
+                       compression_level=1, write_statistics=True)
+        (aside / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            os.rename(aside, target)
+        except OSError:  # another process put this version in place first: its folder is the same
+            if read_manifest(target) is None:
+                raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    _drop_old_versions(target)
+    return read_manifest(target) or manifest
+
+
+def _drop_old_versions(current: Path) -> None:
+    versions = sorted((p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and p != current), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in versions[KEEP_VERSIONS - 1:]:
+        shutil.rmtree(old, ignore_errors=True)

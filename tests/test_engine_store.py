@@ -1,0 +1,111 @@
+"""The served forms: made once per file version whatever the number of workers, kept aside until whole, made
+again when the file changes, and queried by a DuckDB of each process's own, made again after a fork."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+
+import pytest
+
+from data_access.engine import store as store_module
+from data_access.engine.backend import CONNECTIONS
+from data_access.engine.served import DATA, MANIFEST
+from data_access.query import parse_query
+from data_access.query_run import row_positions
+from data_access.repository import DatasetUnavailable, Repository
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def portal_dir(tmp_path):
+    shutil.copytree(FIXTURES / "portal", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_a_version_is_made_once_for_every_worker(portal_dir, tmp_path, monkeypatch):
+    made = []
+    real = store_module.write_served
+    monkeypatch.setattr(store_module, "write_served", lambda *a, **k: made.append(a[2]) or real(*a, **k))
+    served_dir = tmp_path / "servi"
+    workers = [Repository.from_data_dir(portal_dir, served_dir=served_dir) for _ in range(4)]
+    results = []
+    threads = [threading.Thread(target=lambda r=r: results.append(r.served("chantiers"))) for r in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == ["chantiers"]
+    assert len({r.folder for r in results}) == 1 and results[0].rows == len(workers[0].table("chantiers"))
+    assert sorted(p.name for p in results[0].folder.iterdir()) == [DATA, MANIFEST]
+    assert results[0].manifest["provenance"]["fichier"] == "chantiers.csv"
+
+
+def test_the_default_folder_is_beside_the_data_or_a_temporary_one(portal_dir, monkeypatch):
+    assert Repository.from_data_dir(portal_dir).served_store.folder == portal_dir / ".served"
+    monkeypatch.setattr(store_module.os, "access", lambda path, mode: False)  # a read-only data folder
+    elsewhere = Repository.from_data_dir(portal_dir).served_store.folder
+    assert portal_dir not in elsewhere.parents and elsewhere.name.startswith("portail-servi-")
+
+
+def test_a_new_file_version_is_served_and_the_old_ones_go(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    first = repository.served("chantiers").folder
+    for extra in range(3):
+        with open(portal_dir / "chantiers.csv", "a", encoding="utf-8") as handle:
+            handle.write("\n")  # a new version (its size changes), the same rows
+        os.utime(portal_dir / "chantiers.csv", ns=(extra + 1, (extra + 1) * 10**9))
+        latest = repository.served("chantiers").folder
+    assert latest != first
+    kept = [p for p in (tmp_path / "servi" / "chantiers").iterdir() if p.is_dir()]
+    assert latest in kept and first not in kept and len(kept) == 2  # this version and the one before
+
+
+def test_a_disk_that_refuses_the_file_makes_the_dataset_unavailable_for_now(portal_dir, tmp_path, monkeypatch):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "write_served", full)
+    with pytest.raises(DatasetUnavailable, match="réessayez plus tard"):
+        repository.served("chantiers")
+    monkeypatch.undo()
+    assert repository.served("chantiers").rows > 0  # tried again, not remembered
+
+
+def test_an_unreadable_dataset_is_not_served(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    with pytest.raises(DatasetUnavailable, match="absent.csv"):
+        repository.served("absent")
+
+
+def test_the_backend_answers_as_the_table_does(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    table = repository.table("chantiers")
+    query = parse_query("sort=-commune&q=rue", table.fields)[0]
+    assert repository.backend("chantiers").positions(query).to_pylist() == row_positions(table, query).tolist()
+
+
+def _count_in_child(path, fields, rows, out):
+    from data_access.engine.backend import DuckDBBackend
+
+    out.put((os.getpid(), DuckDBBackend(path, fields, rows).count(parse_query("", fields)[0]),
+             DuckDBBackend(path, fields, None).count(parse_query("", fields)[0])))
+
+
+def test_a_forked_worker_makes_its_own_database(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    served = repository.served("chantiers")
+    backend = repository.backend("chantiers")
+    assert backend.count(parse_query("q=rue", served.fields)[0]) >= 0  # the parent's database exists
+    parent = CONNECTIONS.cursor()
+    queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_count_in_child,
+                                                        args=(served.data, served.fields, served.rows, queue))
+    child.start()
+    pid, counted, scanned = queue.get(timeout=60)
+    child.join(60)
+    assert pid != os.getpid() and counted == scanned == served.rows and child.exitcode == 0
+    assert CONNECTIONS.cursor() is parent  # the parent keeps its own
