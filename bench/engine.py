@@ -12,9 +12,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from data_access.engine.served import DATA, FORMAT, MANIFEST, ROW, ROW_GROUP_ROWS, TEXT, folded_text
+from data_access.engine.served import DATA, FORMAT, MANIFEST, ROW, TEXT, folded_text, write_parquet
 from data_access.readers.base import FieldInfo
 
 ROWS = 10_000_000
@@ -61,15 +60,18 @@ def synthetic(folder: Path, rows: int = ROWS) -> Path:
         return target
     target.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(15)
-    writer = None
-    for start in range(0, rows, BATCH):
-        batch = _batch(start, min(BATCH, rows - start), rng)
-        if writer is None:
-            writer = pq.ParquetWriter(target / DATA, batch.schema, compression="zstd", compression_level=1)
-        writer.write_table(batch, row_group_size=ROW_GROUP_ROWS)
-    writer.close()
+    schema = _batch(0, 1, np.random.default_rng(0)).schema
+    batches = (_batch(start, min(BATCH, rows - start), rng).to_batches()[0] for start in range(0, rows, BATCH))
+    write_parquet(pa.RecordBatchReader.from_batches(schema, batches), target / DATA)
+    from data_access.engine.backend import DuckDBBackend
+    from data_access.query import parse_query
+
+    # the counts of the facet fields' values over the whole table, as a conversion writes them
+    counts = DuckDBBackend(target / DATA, FIELDS, rows).facets(parse_query("", FIELDS)[0], [f for f in FIELDS
+                                                                                             if f.facet])
     manifest = {"format": FORMAT, "dataset": "synthetique", "version": f"v{rows}", "rows": rows,
-                "fields": [f.__dict__ for f in FIELDS], "provenance": {"source": "bench"}}
+                "fields": [f.__dict__ for f in FIELDS], "provenance": {"source": "bench"},
+                "values": {k: [[v, n] for v, n in pairs] for k, pairs in counts.items()}}
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return target
 
@@ -91,7 +93,8 @@ def engine_figures(folder: Path, runs: int) -> list[str]:
     served = synthetic(folder)
     made = time.perf_counter() - start
     size = (served / DATA).stat().st_size / 2**20
-    backend = DuckDBBackend(served / DATA, FIELDS, ROWS)
+    manifest = json.loads((served / MANIFEST).read_text(encoding="utf-8"))
+    backend = DuckDBBackend(served / DATA, FIELDS, ROWS, manifest.get("values"))
     query = parse_query("refine.commune=Rouen&refine.statut=en+cours&sort=-montant", FIELDS)[0]
     searched = parse_query("q=operation+n°12345&sort=rue", FIELDS)[0]
     facets = [f for f in FIELDS if f.facet]

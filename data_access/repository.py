@@ -209,7 +209,7 @@ class Repository:
         from .engine.backend import DuckDBBackend
 
         served = self.served(dataset_id)
-        return DuckDBBackend(served.data, served.fields, served.rows)
+        return DuckDBBackend(served.data, served.fields, served.rows, served.manifest.get("values"))
 
     def forget(self) -> None:
         """Drop every loaded table (benchmarks and tests measure cold loads with it)."""

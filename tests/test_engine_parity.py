@@ -46,7 +46,8 @@ def hand_made() -> Table:
 
 def served(table: Table, tmp_path: Path, name: str = "t") -> DuckDBBackend:
     manifest = write_served(table, tmp_path, name, "v1", {"source": "test"})
-    return DuckDBBackend(version_folder(tmp_path, name, "v1") / DATA, table.fields, manifest["rows"])
+    return DuckDBBackend(version_folder(tmp_path, name, "v1") / DATA, table.fields, manifest["rows"],
+                         manifest["values"])
 
 
 HAND_QUERIES = [
@@ -105,6 +106,19 @@ def test_the_served_file_holds_the_values_the_row_order_and_the_folded_text(tmp_
         assert frame[field.name].isna().tolist() == table.frame[field.name].isna().tolist(), field.name
         present = table.frame[field.name].notna()
         assert frame[field.name][present].tolist() == table.frame[field.name][present].tolist(), field.name
+
+
+def test_unfiltered_facets_come_from_the_manifest_and_agree_with_a_scan(tmp_path):
+    table = hand_made()
+    backend = served(table, tmp_path)
+    scanning = DuckDBBackend(backend.path, table.fields, backend.total)  # no counts: every facet is a scan
+    facets = [f for f in table.fields if f.facet]
+    query = parse_query("refine.nom=Zoo", table.fields)[0]
+    assert set(backend.values) == {"nom", "niveaux", "n", "ok", "jour"}
+    for asked in (parse_query("", table.fields)[0], query):
+        got, scanned = backend.facets(asked, facets), scanning.facets(asked, facets)
+        assert {k: sorted(map(tuple, v), key=repr) for k, v in got.items()} == \
+            {k: sorted(v, key=repr) for k, v in scanned.items()}
 
 
 def test_the_manifest_describes_the_file(tmp_path):

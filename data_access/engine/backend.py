@@ -91,8 +91,10 @@ CONNECTIONS = _Connections()
 class DuckDBBackend:
     """A dataset's served file, queried in place. `fields` are the dataset's (from its manifest)."""
 
-    def __init__(self, path: Path, fields: tuple[FieldInfo, ...], rows: int | None = None):
+    def __init__(self, path: Path, fields: tuple[FieldInfo, ...], rows: int | None = None,
+                 values: dict[str, list] | None = None):
         self.path, self.fields, self.total = str(path), fields, rows
+        self.values = values or {}  # the manifest's counts of each facet field's values over the whole table
         self._source = "read_parquet(?)"
 
     def _run(self, sql: str, params: list):
@@ -115,7 +117,9 @@ class DuckDBBackend:
         if query.limit is not None:  # the query's own limit, then the page asked for within it
             end = query.limit if limit is None else min(query.limit, offset + limit)
             limit = max(0, end - offset)
-        sql = f"SELECT {self._columns(columns)} FROM {self._source}{where}{order_by(query, self.fields)}"
+        # no sort: the file's order is the source's, which DuckDB keeps (preserve_insertion_order)
+        order = order_by(query, self.fields) if query.sort else ""
+        sql = f"SELECT {self._columns(columns)} FROM {self._source}{where}{order}"
         if limit is not None:
             sql += " LIMIT ?"
             params = [*params, int(limit)]
@@ -141,7 +145,10 @@ class DuckDBBackend:
         clauses = Clauses(query, self.fields)
         refined = {name for name, _ in query.refine}
         found: dict[str, list[tuple[object, int]]] = {}
-        shared = [f for f in fields if f.name not in refined and not f.separator]
+        for f in fields:  # nothing else filters this field's rows: the manifest counted them at conversion
+            if f.name in self.values and not clauses.where(lambda key, name=f.name: key[:2] == ("refine", name))[0]:
+                found[f.name] = [(v, n) for v, n in self.values[f.name]]
+        shared = [f for f in fields if f.name not in refined and not f.separator and f.name not in found]
         if shared:
             where, params = clauses.where()
             keys = [_facet_key(f) for f in shared]

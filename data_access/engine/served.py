@@ -7,7 +7,8 @@ the search; `__valeurs__<field>`, the distinct values of each multivalued cell) 
 fields, distinct counts of the facet fields, min and max, the file version, the provenance). The folder is
 written aside and renamed into place: a reader sees a whole version or none. The rows keep the source's order
 (the order of an extract), in row groups of ROW_GROUP_ROWS whose min/max let the engine skip what a filter
-excludes.
+excludes; 100,000 rows scanned fastest on 10,000,000 rows (10,000 and 30,000 were slower to scan). Snappy, not
+zstd: the file is 18 % larger and the engine's scans 1.6 times faster (bench --parts moteur).
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from ..clock import stamp
 from ..readers.base import FieldInfo, Table
@@ -104,13 +104,35 @@ def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+MAX_COUNTED_VALUES = 1000  # a facet field with more distinct values is counted by the engine when asked
+
+
+def _value_counts(arrow: pa.Table, field: FieldInfo) -> list | None:
+    """The field's values and their rows over the whole table, as the engine's facets give them (a day for a
+    date, each value of a multivalued cell once); None beyond MAX_COUNTED_VALUES values."""
+    if field.separator:
+        column = pc.list_flatten(arrow.column(values_column(field.name)).combine_chunks())
+    else:
+        column = arrow.column(field.name).combine_chunks()
+        if field.is_temporal:
+            column = pc.strftime(column, format="%Y-%m-%d")
+    counts = pc.value_counts(column.drop_null())
+    if len(counts) > MAX_COUNTED_VALUES:
+        return None
+    return [[v, n] for v, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())]
+
+
 def manifest_of(arrow: pa.Table, table: Table, dataset_id: str, version: str, provenance: dict) -> dict:
-    facets, ranges = {}, {}
+    distinct, ranges, counted = {}, {}, {}
     for f in table.fields:
         column = arrow.column(f.name)
         if f.facet or f.type in ("text", "boolean"):
-            facets[f.name] = len(pc.unique(column.combine_chunks()).drop_null()) if not f.separator else \
-                len(pc.unique(pc.list_flatten(arrow.column(values_column(f.name)).combine_chunks())))
+            values = _value_counts(arrow, f)
+            if values is not None:
+                counted[f.name] = values
+            distinct[f.name] = len(values) if values is not None else len(pc.unique(
+                pc.list_flatten(arrow.column(values_column(f.name)).combine_chunks()) if f.separator
+                else column.combine_chunks()).drop_null())
         if f.is_numeric or f.is_temporal:
             bounds = pc.min_max(column)
             ranges[f.name] = [_plain(bounds["min"].as_py()), _plain(bounds["max"].as_py())]
@@ -118,9 +140,22 @@ def manifest_of(arrow: pa.Table, table: Table, dataset_id: str, version: str, pr
         "format": FORMAT, "dataset": dataset_id, "version": version, "rows": arrow.num_rows,
         "fields": [asdict(f) for f in table.fields],
         "types": {name: str(arrow.schema.field(name).type) for name in arrow.column_names},
-        "distinct": facets, "ranges": ranges, "notes": list(table.notes),
+        "distinct": distinct, "ranges": ranges, "values": counted, "notes": list(table.notes),
         "provenance": provenance, "converted_at": stamp(),
     }
+
+
+def write_parquet(source, path: Path) -> None:
+    """Write an Arrow table or record batch reader as the engine reads it best: DuckDB's own writer picks each
+    column's encoding (a dictionary for repeated values, plain for unique ones: pyarrow's dictionary-then-plain
+    fallback made the engine's scans of unique columns 1.6 times slower), in the rows' order."""
+    import duckdb
+
+    with duckdb.connect(config={"preserve_insertion_order": True, "threads": 2}) as connection:
+        connection.register("servi", source)
+        target = str(path).replace("'", "''")
+        connection.execute(f"COPY servi TO '{target}' (FORMAT parquet, COMPRESSION snappy, "
+                           f"ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
 
 
 def fields_of(manifest: dict) -> tuple[FieldInfo, ...]:
@@ -151,8 +186,7 @@ def write_served(table: Table, served_dir: Path, dataset_id: str, version: str, 
     manifest = manifest_of(arrow, table, dataset_id, version, provenance)
     aside = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=target.parent))
     try:
-        pq.write_table(arrow, aside / DATA, row_group_size=ROW_GROUP_ROWS, compression="zstd",
-                       compression_level=1, write_statistics=True)
+        write_parquet(arrow, aside / DATA)
         (aside / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         try:
             os.rename(aside, target)

@@ -32,17 +32,20 @@ class Clauses:
             self.items.append((("q", word), f"contains({TEXT}, ?)", [word]))
         for kind, pairs in (("refine", query.refine), ("exclude", query.exclude)):
             for name, values in pairs:
+                # plain comparisons, which DuckDB pushes down into the Parquet scan: in a WHERE, a comparison
+                # with a missing value drops the row, as the query layer does; an exclude keeps such rows
                 sql, params = _equals_any(by_name[name], values)
-                sql = f"coalesce({sql}, false)"
-                self.items.append(((kind, name), sql if kind == "refine" else f"NOT {sql}", params))
+                if kind == "exclude":
+                    sql = f"{quoted(values_column(name) if by_name[name].separator else name)} IS NULL OR NOT ({sql})"
+                self.items.append(((kind, name), sql, params))
         for name, value in query.lower:
             bound = value.start if isinstance(value, Period) else value
-            self.items.append((("from", name), f"coalesce({quoted(name)} >= ?, false)", [_bound(bound)]))
+            self.items.append((("from", name), f"{quoted(name)} >= ?", [_bound(bound)]))
         for name, value in query.upper:
             if isinstance(value, Period):
-                self.items.append((("to", name), f"coalesce({quoted(name)} < ?, false)", [_bound(value.end)]))
+                self.items.append((("to", name), f"{quoted(name)} < ?", [_bound(value.end)]))
             else:
-                self.items.append((("to", name), f"coalesce({quoted(name)} <= ?, false)", [_bound(value)]))
+                self.items.append((("to", name), f"{quoted(name)} <= ?", [_bound(value)]))
 
     def where(self, leave_out: Callable[[tuple], bool] | None = None) -> tuple[str, list]:
         kept = [(sql, params) for key, sql, params in self.items if leave_out is None or not leave_out(key)]
