@@ -12,7 +12,6 @@ from data_access.catalogue import Dataset
 from data_access.geo import map_features
 from data_access.portal import current_portal
 from data_access.query import parse_query
-from data_access.query_run import row_positions
 from data_access.repository import DatasetUnavailable
 
 MAX_REQUEST_BYTES = 1 << 20  # a request's body: a Dash callback sends a few kilobytes
@@ -84,12 +83,15 @@ def map_geometry(dataset_id: str):
     """Every feature of a geo dataset, once per file version: the browser caches it (ETag), and each view of
     the map only sends which rows it keeps. Compressed like any JSON response."""
     repository = current_portal().repository
-    table, refusal = _table(repository, dataset_id)
-    if refusal is not None:
-        return refusal
-    if table.geometry_field is None:
+    if repository.catalogue.get(dataset_id) is None:
+        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
+    try:
+        backend = repository.backend(dataset_id)
+    except DatasetUnavailable as exc:
+        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    if backend.geometry_field is None:
         return jsonify({"erreur": "ce jeu de données n'a pas de géométrie"}), 404
-    query, errors = parse_query(request.args, table.fields)
+    query, errors = parse_query(request.args, backend.fields)
     if errors:
         return jsonify({"erreur": str(errors[0])}), 400
     # a real hash of the canonical query, the same in every worker (Python's hash() is salted per process)
@@ -97,8 +99,7 @@ def map_geometry(dataset_id: str):
         f"-{hashlib.blake2b(query.query_string().encode(), digest_size=8).hexdigest()}" if query.is_filtered else "")
     if request.if_none_match.contains(etag):
         return "", 304
-    positions = row_positions(table, query) if query.is_filtered else None
-    response = Response(map_features(table, positions), mimetype="application/json")
+    response = Response(map_features(backend, query if query.is_filtered else None), mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -20,7 +20,6 @@ from data_access.extracts import (
     extract_filename,
     formats_for,
     now_paris,
-    select,
     write_extract,
 )
 from data_access.extract_cache import (
@@ -32,6 +31,7 @@ from data_access.extract_cache import (
     default_folder,
     stream_file,
 )
+from data_access.engine.selection import select_rows
 from data_access.portal import current_portal
 from data_access.query import describe_query, parse_query
 from data_access.repository import DatasetUnavailable
@@ -74,25 +74,25 @@ def export(name: str):
         return _refusal(400, f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}",
                         formats=list(FORMATS))
     try:
-        table = portal.repository.table(dataset.id)
+        backend = portal.repository.backend(dataset.id)
     except DatasetUnavailable as exc:
         return _refusal(503, f"jeu de données indisponible : {exc}")
-    allowed = formats_for(table)
+    allowed = formats_for(backend)
     if fmt not in allowed:
         return _refusal(400, f"ce jeu de données n'a pas de géométrie ; formats possibles : {', '.join(allowed)}",
                         formats=list(allowed))
     delimiter = request.args.get("delimiter", ";")
     if delimiter not in CSV_DELIMITERS:
         return _refusal(400, "delimiter : « ; » ou « , » attendu")
-    query, errors = parse_query(request.args, table.fields)
+    query, errors = parse_query(request.args, backend.fields)
     if errors:
         return _refusal(400, str(errors[0]), parametres=[{"parametre": e.param, "message": e.message} for e in errors])
-    selection = select(table, query)
+    selection = select_rows(backend, query)
     limit = portal.settings.max_export_rows
     if len(selection) > limit:
         return _refusal(413, f"extrait trop volumineux : {len(selection)} lignes pour un maximum de {limit} ; "
                              "ajoutez des filtres ou le paramètre limit")
-    return _send(portal, dataset, table, selection, fmt, delimiter, tuple(describe_query(query, table.fields)),
+    return _send(portal, dataset, backend, selection, fmt, delimiter, tuple(describe_query(query, backend.fields)),
                  query.query_string(), query.is_filtered, dataset.id)
 
 

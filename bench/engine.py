@@ -94,7 +94,7 @@ def engine_figures(folder: Path, runs: int) -> list[str]:
     made = time.perf_counter() - start
     size = (served / DATA).stat().st_size / 2**20
     manifest = json.loads((served / MANIFEST).read_text(encoding="utf-8"))
-    backend = DuckDBBackend(served / DATA, FIELDS, ROWS, manifest.get("values"))
+    backend = DuckDBBackend(served / DATA, FIELDS, ROWS, manifest)
     query = parse_query("refine.commune=Rouen&refine.statut=en+cours&sort=-montant", FIELDS)[0]
     searched = parse_query("q=operation+n°12345&sort=rue", FIELDS)[0]
     facets = [f for f in FIELDS if f.facet]
@@ -116,4 +116,6 @@ def engine_figures(folder: Path, runs: int) -> list[str]:
     seconds = time.perf_counter() - started
     lines.append(f"  flux complet (lots Arrow)                {streamed / seconds:,.0f} lignes/s".replace(",", " "))
     lines.append(f"  pic de mémoire du processus              {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mio")
-    return lines
+    from bench.engine_workers import workers_figures
+
+    return lines + workers_figures(served, runs)

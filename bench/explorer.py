@@ -40,13 +40,14 @@ def explorer_figures(data_dir: Path, runs: int) -> list[str]:
     from data_access.query import parse_query
 
     app, client, repository = bench_app(data_dir)
-    sizes = {d.id: len(repository.table(d.id)) for d in repository.catalogue.datasets
+    sizes = {d.id: repository.served(d.id).rows for d in repository.catalogue.datasets
              if not repository.unavailable_reason(d.id)}
     largest = max(sizes, key=sizes.get)
-    table = repository.table(largest)
-    facet = facet_fields(table)[0]
-    value = str(table.frame[facet.name].dropna().iloc[0])
-    numeric = next(f.name for f in table.fields if f.is_numeric)
+    backend = repository.backend(largest)
+    facet = facet_fields(backend)[0]
+    value = str(backend.frame(parse_query("limit=1000", backend.fields)[0], [facet.name])[facet.name]
+                .dropna().iloc[0])  # the first value in the source's order
+    numeric = next(f.name for f in backend.fields if f.is_numeric)
     search = f"refine.{facet.name}={value}"
     lines = [f"pages du catalogue sur la plus grande table ({largest}, {sizes[largest]} lignes ; filtre {search}) :"]
 
@@ -62,17 +63,16 @@ def explorer_figures(data_dir: Path, runs: int) -> list[str]:
     lines.append(f"  bloc de 100 lignes du tableau (filtre + tri), callback : "
                  f"{statistics.median(t for t, _ in block) * 1000:7.1f} ms, {max(s for _, s in block) / 1000:.0f} Ko")
 
-    query, _ = parse_query(search, table.fields)
+    query, _ = parse_query(search, backend.fields)
     counts = []
     for _ in range(runs * 2):
         start = time.perf_counter()
-        for field in facet_fields(table):
-            facet_counts(table, query, field)
+        facet_counts(backend, query, facet_fields(backend))
         counts.append(time.perf_counter() - start)
     lines.append(f"  comptes de toutes les facettes (filtre appliqué) : {statistics.median(counts) * 1000:7.1f} ms")
 
     biggest = (0, "")
-    tabs = ("information", "table", "map", "chart", "export", "api") if table.geometry_field else (
+    tabs = ("information", "table", "map", "chart", "export", "api") if backend.geometry_field else (
         "information", "table", "chart", "export", "api")
     for tab in tabs:
         results = [render(client, app, f"/jeux-de-donnees/{largest}", f"?tab={tab}&{search}") for _ in range(runs)]
@@ -89,7 +89,7 @@ def explorer_figures(data_dir: Path, runs: int) -> list[str]:
     lines.append(f"  catalogue (recherche + facette) : {statistics.median(t for t, _ in catalogue) * 1000:7.1f} ms")
     lines.append(f"  plus grosse réponse de callback : {biggest[0] / 1000:.0f} Ko ({biggest[1]})")
 
-    points = [d for d in sizes if (t := repository.table(d)).geometry_field is not None
+    points = [d for d in sizes if (t := repository.served(d)).geometry_field is not None
               and all(f.type == "geo_point_2d" for f in t.fields if f.is_geo)]
     largest_points = max(points, key=sizes.get)
     response = client.get(f"/api/geo/{largest_points}.geojson", headers={"Accept-Encoding": "gzip"})

@@ -56,9 +56,9 @@ def tab_links(base_path: str, active: str, pairs: list[tuple[str, str]], tabs: d
     return html.Nav(html.Ul(links, className="tab-links"), **{"aria-label": "Vues du jeu de données"})
 
 
-def information(dataset, table, refreshed) -> html.Div:
+def information(dataset, backend, refreshed) -> html.Div:
     profile_rows = []
-    for p in field_profiles(table):
+    for p in field_profiles(backend):
         bounds = f"{p.minimum} → {p.maximum}" if p.minimum is not None else "—"
         profile_rows.append(html.Tr([
             html.Th([p.field.label, html.Br(), html.Code(p.field.name)], scope="row"),
@@ -75,7 +75,7 @@ def information(dataset, table, refreshed) -> html.Div:
             html.Dt("Licence"), html.Dd(dataset.license or "non précisée"),
             html.Dt("Source"), html.Dd(source),
             html.Dt("Dernière mise à jour"), html.Dd(format_date(refreshed)),
-            html.Dt("Nombre de lignes"), html.Dd(format_int(len(table))),
+            html.Dt("Nombre de lignes"), html.Dd(format_int(backend.total)),
             html.Dt("Mots-clés"), html.Dd(", ".join(dataset.keywords) or "—"),
         ], className="dataset-facts"),
         html.H2("Champs"),

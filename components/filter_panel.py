@@ -98,7 +98,7 @@ def bound_value(query: Query, name: str, side: str) -> str | None:
     return getattr(value, "text", None) or (f"{value:g}" if isinstance(value, float) else str(value))
 
 
-def filter_panel(table, query: Query) -> html.Aside:
+def filter_panel(backend, query: Query) -> html.Aside:
     """Full-text search, one checklist per facet field (with counts), and ranges for dates and numbers."""
     parts = [
         html.H2("Filtrer"),
@@ -108,8 +108,10 @@ def filter_panel(table, query: Query) -> html.Aside:
                   html.Button("Chercher", id=SEARCH_BUTTON_ID, n_clicks=0, className="btn btn-primary btn-sm")],
                  className="search-row"),
     ]
-    for field in facet_fields(table):
-        counts = facet_counts(table, query, field)
+    fields = facet_fields(backend)
+    every_count = facet_counts(backend, query, fields)
+    for field in fields:
+        counts = every_count[field.name]
         if not counts:
             continue
         heading = f"facette-{field.name}"
@@ -120,7 +122,7 @@ def filter_panel(table, query: Query) -> html.Aside:
                           value=[v for v, _, selected in counts if selected], className="facet-checklist",
                           labelClassName="facet-option", inputClassName="form-check-input"),
         ], className="facet-group", role="group", **{"aria-labelledby": heading}))
-    for field in table.fields:
+    for field in backend.fields:
         if not (field.is_numeric or field.is_temporal):
             continue
         kind = "date" if field.is_temporal else "number"

@@ -30,19 +30,20 @@ class DatasetSummary:
 
 
 def compute_summaries(repository: Repository) -> dict[str, DatasetSummary]:
+    """From each dataset's manifest: no table is read (the first use of a version converts it, once)."""
     summaries = {}
     for dataset in repository.catalogue.datasets:
         reason = repository.unavailable_reason(dataset.id)
-        table = None
+        served = None
         if reason is None:
             try:
-                table = repository.table(dataset.id)
+                served = repository.served(dataset.id)
             except DatasetUnavailable as exc:
                 reason = str(exc)
         summaries[dataset.id] = DatasetSummary(
-            id=dataset.id, rows=len(table) if table is not None else None,
-            has_map=table is not None and table.geometry_field is not None,
-            formats=formats_for(table) if table is not None else (), reason=reason)
+            id=dataset.id, rows=served.rows if served is not None else None,
+            has_map=served is not None and served.geometry_field is not None,
+            formats=formats_for(served) if served is not None else (), reason=reason)
     return summaries
 
 

@@ -16,8 +16,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .query import Query
-from .query_run import row_positions
 from .readers.base import FieldInfo, Table
 
 FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "zip")
@@ -82,8 +80,8 @@ class Provenance:
         ]
 
 
-def formats_for(table: Table) -> tuple[str, ...]:
-    """The formats a table can be extracted to: GeoJSON only when it has a geometry."""
+def formats_for(table) -> tuple[str, ...]:
+    """The formats a table (or a served dataset) can be extracted to: GeoJSON only when it has a geometry."""
     return tuple(f for f in FORMATS if f != "geojson" or table.geometry_field is not None)
 
 
@@ -103,18 +101,14 @@ class Selection:
     def __len__(self) -> int:
         return len(self.positions)
 
-    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-        frame = self.table.frame[[f.name for f in self.fields]]  # a view of the chosen columns: nothing copied
+    def chunks(self, size: int = CHUNK_ROWS, fields: tuple[FieldInfo, ...] | None = None) -> Iterator[pd.DataFrame]:
+        """The rows by `size`, with the selected columns (or `fields`)."""
+        frame = self.table.frame[[f.name for f in fields or self.fields]]  # a view of the columns: nothing copied
         for start in range(0, len(self.positions), size):
             yield frame.iloc[self.positions[start:start + size]]
 
-
-def select(table: Table, query: Query) -> Selection:
-    """The query's rows (filtered, sorted, limited) and columns (select=), without copying the data."""
-    positions = row_positions(table, query)
-    names = query.select or tuple(f.name for f in table.fields)
-    fields = tuple(table.field(n) for n in names)
-    return Selection(table=table, positions=positions, fields=fields)
+    def empty(self) -> pd.DataFrame:
+        return self.table.frame[[f.name for f in self.fields]].iloc[:0]
 
 
 # ---------------------------------------------------------------- turning a chunk into plain columns
@@ -234,8 +228,7 @@ def write_geojson(table: Table, selection: Selection, provenance: Provenance) ->
     yield (b'{"type": "FeatureCollection", "metadata": '
            + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "features": [')
     first = True
-    for start in range(0, len(selection), CHUNK_ROWS):
-        rows = table.frame.iloc[selection.positions[start:start + CHUNK_ROWS]]
+    for rows in selection.chunks(CHUNK_ROWS, tuple(geo) + properties):
         geoms = np.asarray(rows[geo[0].name].array, dtype=object)
         for fallback in geo[1:]:
             missing = pd.isna(geoms)
@@ -281,7 +274,7 @@ class _Drain(io.RawIOBase):
 def write_parquet(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     """Parquet (zstd), one row group per chunk; the provenance goes in the file's key-value metadata."""
     sink = _Drain()
-    schema = plain_arrow(next(selection.chunks(1), selection.table.frame.iloc[:0]), selection.fields,
+    schema = plain_arrow(next(selection.chunks(1), selection.empty()), selection.fields,
                          neutralise=False).schema
     schema = schema.with_metadata({"provenance": json.dumps(provenance.as_dict(), ensure_ascii=False)})
     with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="zstd") as writer:

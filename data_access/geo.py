@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,28 +16,65 @@ PRECISION = 1e-5  # about a metre: enough for a city map, and much lighter to se
 BROWSER_FILTER_MAX = 5_000  # up to this many kept points, the browser filters the cached layer (no clusters)
 
 
-def map_features(table: Table, positions: np.ndarray | None = None) -> bytes:
+MAP_FILE = "carte.json"  # the whole dataset's features, beside its served version
+
+
+def map_features(backend, query=None) -> bytes:
     """A FeatureCollection of the rows' geometry (a shape, else its point), with the row's position as its only
-    property `i`. For the whole table (positions None) it is built once per loaded table and cached by the
-    browser; views then filter it with a bitmap. A subset is built on demand (large filtered point views)."""
-    if positions is None and table.extra.get("map_features") is not None:
-        return table.extra["map_features"]
+    property `i`, in the source's order. For the whole dataset (query None) it is built once per file version
+    and kept beside the served file, which every worker reads through the system's page cache; the browser
+    caches it, and views filter it with a bitmap. A query's rows are built on demand (large filtered point
+    views), from the engine, a chunk at a time."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    kept = Path(backend.path).parent / MAP_FILE
+    if query is None:
+        try:
+            return kept.read_bytes()
+        except OSError:
+            pass
+    geo = sorted((f for f in backend.fields if f.is_geo), key=lambda f: f.type != "geo_shape")
+    parts = [_features(chunk, geo) for chunk in _geometry_chunks(backend, query, geo)]
+    body = ('{"type":"FeatureCollection","features":[' + ",".join(p for p in parts if p) + "]}").encode()
+    if query is None:
+        try:  # written aside and renamed: a reader sees the whole file or none
+            handle, aside = tempfile.mkstemp(prefix=".carte-", dir=kept.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(body)
+            os.replace(aside, kept)
+        except OSError:
+            pass  # a read-only or full disk: built again next time
+    return body
+
+
+def _geometry_chunks(backend, query, geo):
+    from .engine.selection import EngineSelection
+    from .query import Query
+
+    if query is None:
+        query = Query()
+    elif query.sort and query.limit is None:
+        query = replace(query, sort=())  # the rows kept do not depend on the order: the source's
+    selection = EngineSelection(backend=backend, query=query, fields=tuple(geo))
+    return selection.chunks(fields=tuple(geo), with_positions=True)
+
+
+def _features(rows: pd.DataFrame, geo) -> str:
     import shapely
 
-    geo = sorted((f for f in table.fields if f.is_geo), key=lambda f: f.type != "geo_shape")
-    geoms = np.asarray(table.frame[geo[0].name].array, dtype=object) if geo else np.full(len(table), None)
+    geoms = np.asarray(rows[geo[0].name].array, dtype=object) if geo else np.full(len(rows), None)
     for fallback in geo[1:]:
         missing = pd.isna(geoms)
-        geoms[missing] = np.asarray(table.frame[fallback.name].array, dtype=object)[missing]
-    present = np.flatnonzero(~pd.isna(geoms))
-    if positions is not None:
-        present = np.intersect1d(present, positions)
-    texts = shapely.to_geojson(shapely.set_precision(geoms[present].astype(object), PRECISION)) if len(present) else []
-    features = ",".join(f'{{"type":"Feature","geometry":{g},"properties":{{"i":{i}}}}}' for i, g in zip(present, texts))
-    body = f'{{"type":"FeatureCollection","features":[{features}]}}'.encode()
-    if positions is None:
-        table.extra["map_features"] = body
-    return body
+        geoms[missing] = np.asarray(rows[fallback.name].array, dtype=object)[missing]
+    present = ~pd.isna(geoms)
+    positions = rows.index.to_numpy()[present]
+    order = np.argsort(positions, kind="stable")  # the source's order, whatever the query's
+    texts = shapely.to_geojson(shapely.set_precision(geoms[present][order].astype(object), PRECISION)) \
+        if present.any() else []
+    return ",".join(f'{{"type":"Feature","geometry":{g},"properties":{{"i":{i}}}}}'
+                    for i, g in zip(positions[order], texts))
 
 
 def is_point_layer(table: Table) -> bool:

@@ -26,20 +26,24 @@ def _territory_dataset(catalogue: Catalogue) -> Dataset | None:
 
 
 def _territory_figures(repository: Repository) -> tuple[int | None, int | None]:
-    """Communes and population from the territory dataset's table, through the roles its fields carry.
-    A role that matches no column, or a population that is not a number, hides the figure: never an error."""
+    """Communes and population from the territory dataset, asked of the engine through the roles its fields
+    carry. A role that matches no column, or a population that is not a number, hides the figure: never an
+    error."""
+    from .query import Query
+
     territory = _territory_dataset(repository.catalogue)
     if territory is None or repository.unavailable_reason(territory.id):
         return None, None
     try:
-        table = repository.table(territory.id)
+        backend = repository.backend(territory.id)
     except DatasetUnavailable:
         return None, None
-    commune, population = table.role_field("commune"), table.role_field("population")
+    commune, population = (next((f for f in backend.fields if f.role == r), None) for r in ("commune", "population"))
     if commune is None or population is None or not population.is_numeric:
         return None, None
-    frame = table.frame
-    return int(frame[commune.name].nunique()), int(frame[population.name].sum())
+    figures = backend.aggregate(Query(), [], [("communes", "count_distinct", commune.name),
+                                              ("population", "sum", population.name)]).to_pylist()[0]
+    return int(figures["communes"]), int(figures["population"] or 0)
 
 
 def compute_key_figures(repository: Repository) -> KeyFigures:

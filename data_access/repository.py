@@ -144,45 +144,46 @@ class Repository:
         return self.load(dataset_id)[0]
 
     def load(self, dataset_id: str) -> tuple[Table, LoadStats]:
-        dataset = self.dataset(dataset_id)
         start = time.perf_counter()
         version = self.version(dataset_id)
         held = self._tables.get(dataset_id)
         if held and held[0] == version:
             return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
-        reason = self.unavailable_reason(dataset_id)
-        if reason:  # a version known to fail is not read again on every request
-            raise DatasetUnavailable(reason)
         with self._lock:
             per_dataset = self._loading.setdefault(dataset_id, threading.Lock())
         with per_dataset:  # one reader per dataset at a time; other requests wait for its result
             held = self._tables.get(dataset_id)
             if held and held[0] == version:
                 return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
-            # a file that cannot be parsed is remembered for a while (every worker sees it, none reads it again);
-            # an access or memory error is the system's, not the file's: the next request tries again
-            remember = True
-            try:
-                table = read_table(dataset, self.catalogue.file_path(dataset))
-            except ReadError as exc:
-                reason, remember = str(exc), not exc.transient
-                log.error("jeu de données « %s » illisible : %s", dataset_id, reason)
-            except (OSError, MemoryError) as exc:
-                reason, remember = "lecture du fichier impossible pour le moment, réessayez plus tard", False
-                log.error("jeu de données « %s » : %s pendant la lecture", dataset_id, type(exc).__name__)
-            except Exception:  # a reader bug must not take the portal down: the dataset alone is unavailable
-                reason = "erreur inattendue à la lecture du fichier (détails dans le journal du serveur)"
-                log.exception("jeu de données « %s » : erreur inattendue du lecteur", dataset_id)
-            else:
-                reason = None
-                self._tables[dataset_id] = (version, table)
-            if reason:
-                if remember:
-                    self._failures.set(self._failure_key(dataset_id, version), reason, timeout=self._failure_seconds)
-                raise DatasetUnavailable(reason)
+            table = self._read(dataset_id, version)
+            self._tables[dataset_id] = (version, table)
         elapsed = time.perf_counter() - start
         log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)
         return table, LoadStats(elapsed, len(table), False)
+
+    def _read(self, dataset_id: str, version: str) -> Table:
+        """Read the file with its reader, kept nowhere. DatasetUnavailable when it cannot be: a file that cannot
+        be parsed is remembered for a while (every worker sees it, none reads it again); an access or memory
+        error is the system's, not the file's: the next request tries again."""
+        dataset = self.dataset(dataset_id)
+        reason = self.unavailable_reason(dataset_id)
+        if reason:  # a version known to fail is not read again on every request
+            raise DatasetUnavailable(reason)
+        remember = True
+        try:
+            return read_table(dataset, self.catalogue.file_path(dataset))
+        except ReadError as exc:
+            reason, remember = str(exc), not exc.transient
+            log.error("jeu de données « %s » illisible : %s", dataset_id, reason)
+        except (OSError, MemoryError) as exc:
+            reason, remember = "lecture du fichier impossible pour le moment, réessayez plus tard", False
+            log.error("jeu de données « %s » : %s pendant la lecture", dataset_id, type(exc).__name__)
+        except Exception:  # a reader bug must not take the portal down: the dataset alone is unavailable
+            reason = "erreur inattendue à la lecture du fichier (détails dans le journal du serveur)"
+            log.exception("jeu de données « %s » : erreur inattendue du lecteur", dataset_id)
+        if remember:
+            self._failures.set(self._failure_key(dataset_id, version), reason, timeout=self._failure_seconds)
+        raise DatasetUnavailable(reason)
 
     def served(self, dataset_id: str):
         """The dataset's current version in its served form (Parquet and manifest), made on first use when the
@@ -198,18 +199,23 @@ class Repository:
         provenance = {"fichier": dataset.path, "format": dataset.format,
                       "source": dataset.source.url if dataset.source else None}
         try:
-            return self.served_store.get(dataset_id, version, lambda: self.table(dataset_id), provenance)
+            return self.served_store.get(dataset_id, version, lambda: self._held_or_read(dataset_id, version),
+                                         provenance)
         except OSError as exc:  # a full or read-only disk: the system's problem, tried again next time
             log.error("jeu de données « %s » : conversion en Parquet impossible (%s)", dataset_id, exc)
             raise DatasetUnavailable("préparation des données impossible pour le moment, réessayez plus tard"
                                      ) from None
+
+    def _held_or_read(self, dataset_id: str, version: str) -> Table:
+        held = self._tables.get(dataset_id)
+        return held[1] if held and held[0] == version else self._read(dataset_id, version)
 
     def backend(self, dataset_id: str):
         """The engine over the dataset's served form: what the pages and extracts ask of its rows."""
         from .engine.backend import DuckDBBackend
 
         served = self.served(dataset_id)
-        return DuckDBBackend(served.data, served.fields, served.rows, served.manifest.get("values"))
+        return DuckDBBackend(served.data, served.fields, served.rows, served.manifest)
 
     def forget(self) -> None:
         """Drop every loaded table (benchmarks and tests measure cold loads with it)."""

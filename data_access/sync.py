@@ -303,7 +303,7 @@ def sync_lock(data_dir: Path):
 
 
 def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = False,
-        sleep: Callable[[float], None] = time.sleep, out=sys.stdout) -> int:
+        sleep: Callable[[float], None] = time.sleep, out=sys.stdout, served_dir: Path | None = None) -> int:
     """Sync the datasets (those with a source; the named ones when given); the exit status."""
     catalogue = load_catalogue(data_dir)
     chosen = [d for d in catalogue.datasets if d.source is not None]
@@ -334,7 +334,26 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
               file=out)
         (log.error if outcome.failed else log.info)("synchronisation de %s : %s %s", outcome.dataset_id,
                                                    outcome.status, outcome.message)
+    if not dry_run:
+        _serve([o.dataset_id for o in outcomes if not o.failed], data_dir, served_dir, out)
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+def _serve(dataset_ids: list[str], data_dir: Path, served_dir: Path | None, out) -> None:
+    """Each synced dataset's served form (Parquet and manifest), made now rather than on the app's first use of
+    it: the app's workers then only read. A file that cannot be converted stays fetched; the app says why."""
+    from .repository import DatasetUnavailable, Repository
+
+    repository = Repository.from_data_dir(data_dir, served_dir=served_dir)
+    for dataset_id in dataset_ids:
+        try:
+            served = repository.served(dataset_id)
+        except DatasetUnavailable as exc:
+            print(f"{dataset_id} : conversion pour le moteur impossible — {exc}", file=out)
+            continue
+        finally:
+            repository.forget()  # one table in memory at a time
+        print(f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
-        return run(settings.data_dir, args.dataset, args.dry_run)
+        return run(settings.data_dir, args.dataset, args.dry_run, served_dir=settings.served_dir)
     except (ConfigError, CatalogueError) as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -59,6 +59,12 @@ def _single_values(params: dict) -> dict:
     return {k: (v[-1] if isinstance(v, list) and k in singles else v) for k, v in params.items()}
 
 
+def _unavailable(header: list, exc: Exception) -> html.Div:
+    return html.Div(header + [html.Div([html.H2("Jeu de données indisponible"), html.P(str(exc)),
+                                        html.P("Les autres jeux de données du catalogue restent consultables.")],
+                                       className="notice-unavailable", role="alert")])
+
+
 def layout(dataset_id: str = "", **params):
     repository = current_portal().repository
     dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
@@ -73,46 +79,48 @@ def layout(dataset_id: str = "", **params):
         html.P("Données de démonstration", className="badge-demo") if dataset.demo else None,
     ]
     try:
-        table = repository.table(dataset.id)
+        backend = repository.backend(dataset.id)
     except DatasetUnavailable as exc:
-        return html.Div(header + [html.Div([html.H2("Jeu de données indisponible"), html.P(str(exc)),
-                                            html.P("Les autres jeux de données du catalogue restent consultables.")],
-                                           className="notice-unavailable", role="alert")])
-    query, errors = parse_query(params, table.fields)
-    tabs = {k: v for k, v in dataset_tabs.TABS.items() if k != "map" or table.geometry_field is not None}
+        return _unavailable(header, exc)
+    query, errors = parse_query(params, backend.fields)
+    tabs = {k: v for k, v in dataset_tabs.TABS.items() if k != "map" or backend.geometry_field is not None}
     tab = params.get("tab") if params.get("tab") in tabs else "information"
     if params.get("tab") not in (None, *tabs):
         errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
     filters = [(k, v) for k, v in query.params]
     chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
     query_string = urlencode(filters)
-    positions = row_positions(table, query)
-    rows = len(positions)
+    rows = backend.count(query)
     if tab == "information":
-        content = dataset_tabs.information(dataset, table, dataset.modified)
+        content = dataset_tabs.information(dataset, backend, dataset.modified)
     elif tab == "table":
-        content = dataset_tabs.table_view(table, rows)
-    elif tab == "map":
-        settings = current_portal().settings
-        content = dataset_tabs.map_view(dataset, table, positions, query_string, repository.version(dataset.id),
-                                        settings.tile_url)
-    elif tab == "chart":
-        content, chart_errors = dataset_tabs.chart_view(table, positions, params)
-        errors.extend(chart_errors)
+        content = dataset_tabs.table_view(backend, rows)
+    elif tab in ("map", "chart"):  # these two still draw from the table in memory
+        try:
+            table = repository.table(dataset.id)
+        except DatasetUnavailable as exc:
+            return _unavailable(header, exc)
+        positions = row_positions(table, query)
+        if tab == "map":
+            content = dataset_tabs.map_view(dataset, table, positions, query_string, repository.version(dataset.id),
+                                            current_portal().settings.tile_url)
+        else:
+            content, chart_errors = dataset_tabs.chart_view(table, positions, params)
+            errors.extend(chart_errors)
     elif tab == "export":
-        content = dataset_tabs.export_view(dataset, table, query_string, rows, current_portal().settings)
+        content = dataset_tabs.export_view(dataset, backend, query_string, rows, current_portal().settings)
     else:
         host = current_portal().settings.public_url or request.host_url.rstrip("/")
-        content = dataset_tabs.api_view(dataset, table, query_string, host)
+        content = dataset_tabs.api_view(dataset, backend, query_string, host)
     return html.Div(header + [
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
         dcc.Store(id=Ids.DATASET, data=dataset.id),
         html.Div([
-            filter_panel(table, query),
+            filter_panel(backend, query),
             html.Div([
-                chips(query, table.fields, base, [("tab", tab)] + chart_pairs),
-                html.P(f"{plural(rows, 'ligne')} sur {format_int(len(table))}", className="result-count",
+                chips(query, backend.fields, base, [("tab", tab)] + chart_pairs),
+                html.P(f"{plural(rows, 'ligne')} sur {format_int(backend.total)}", className="result-count",
                        role="status"),
                 dataset_tabs.tab_links(base, tab, filters + chart_pairs, tabs),
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
@@ -148,11 +156,11 @@ def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, boun
 )
 def grid_rows(request_, dataset_id, query_string):
     try:
-        table = current_portal().repository.table(dataset_id)
+        backend = current_portal().repository.backend(dataset_id)
     except (UnknownDataset, DatasetUnavailable):
         return {"rowData": [], "rowCount": 0}
     request_ = request_ if isinstance(request_, dict) else {}
-    return grid_block(table, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
+    return grid_block(backend, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
 
 
 

@@ -179,7 +179,7 @@ def layout(**params):
         dcc.Store(id=Ids.COMMUNE_NAMES, data=view.communes.sort_values("row")["name"].tolist()
                   if view.communes is not None and not view.has_positions else []),
         html.Div([
-            filter_panel(table, query),
+            filter_panel(current_portal().repository.backend(dataset.id), query),
             html.Div([
                 chips(query, table.fields, PATH, view.kept),
                 html.P(f"{plural(len(view.positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "

@@ -21,7 +21,18 @@ def make_app(data_dir: Path | None = None, **env: str):
     values = {"SECRET_KEY": "test", **env}
     if data_dir is not None:
         values["DATA_DIR"] = str(data_dir)
+        # the served forms outside the folder: a fixture of the repository is never written into
+        values.setdefault("SERVED_DIR", str(served_dir_for(data_dir)))
     return create_app(load_settings(values))
+
+
+def served_dir_for(data_dir: Path) -> Path:
+    """A temporary folder of the served forms, one per data folder."""
+    import hashlib
+    import tempfile
+
+    tag = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"servi-tests-{tag}"
 
 
 ROUTER_OUTPUT = "_pages_content.children"

@@ -7,15 +7,18 @@ import json
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
+import shapely
 import pytest
 
 from data_access.engine.backend import DuckDBBackend
-from data_access.engine.served import DATA, ROW, TEXT, read_manifest, version_folder, write_served
+from data_access.engine.served import DATA, ROW, TEXT, read_manifest, version_folder
 from data_access.query import parse_query
 from data_access.query_run import filter_array, row_positions, search_text
 from data_access.readers.base import FieldInfo, Table
 from tests.apps import make_app
+from tests.engines import backend_of
 
 DEMO_IDS = ("chantiers", "pathologies", "offre-de-soins", "stations-lovelo", "parkings", "associations",
             "bureaux-de-vote", "archives", "adresses", "communes")
@@ -45,9 +48,7 @@ def hand_made() -> Table:
 
 
 def served(table: Table, tmp_path: Path, name: str = "t") -> DuckDBBackend:
-    manifest = write_served(table, tmp_path, name, "v1", {"source": "test"})
-    return DuckDBBackend(version_folder(tmp_path, name, "v1") / DATA, table.fields, manifest["rows"],
-                         manifest["values"])
+    return backend_of(table, tmp_path, name)
 
 
 HAND_QUERIES = [
@@ -121,14 +122,45 @@ def test_unfiltered_facets_come_from_the_manifest_and_agree_with_a_scan(tmp_path
             {k: sorted(v, key=repr) for k, v in scanned.items()}
 
 
+@pytest.mark.parametrize("url", ["", "sort=-nom&refine.ok=true", "q=e&sort=jour"])
+def test_a_frame_from_the_engine_is_the_tables_rows(url, tmp_path):
+    table = hand_made()
+    backend = served(table, tmp_path)
+    query = parse_query(url, table.fields)[0]
+    expected = table.frame.iloc[row_positions(table, query)]
+    got = backend.frame(query)
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False, check_names=False)
+
+
+@pytest.mark.parametrize("dataset_id", ["chantiers", "parkings", "communes"])
+def test_frames_of_the_demo_keep_their_dtypes_and_shapes(dataset_id, demo_tables, tmp_path):
+    table = demo_tables[dataset_id]
+    backend = served(table, tmp_path, dataset_id)
+    query = parse_query("limit=40", table.fields)[0]
+    got = backend.frame(query)
+    expected = table.frame.iloc[:40]
+    assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+    for field in table.fields:
+        if field.is_geo:
+            assert str(got[field.name].dtype) == "geometry"
+            assert list(shapely.to_wkb(np.asarray(got[field.name].array, dtype=object))) == \
+                list(shapely.to_wkb(np.asarray(expected[field.name].array, dtype=object)))
+        else:
+            pd.testing.assert_series_equal(got[field.name], expected[field.name], check_index=False,
+                                           check_names=False)
+
+
 def test_the_manifest_describes_the_file(tmp_path):
     table = hand_made()
     served(table, tmp_path)
     manifest = read_manifest(version_folder(tmp_path, "t", "v1"))
     assert manifest["rows"] == 8 and manifest["version"] == "v1" and manifest["provenance"] == {"source": "test"}
     assert [f["name"] for f in manifest["fields"]] == [f.name for f in table.fields]
-    assert manifest["distinct"]["niveaux"] == 3 and manifest["distinct"]["nom"] == 7
-    assert manifest["ranges"]["n"] == [0, 7] and manifest["ranges"]["jour"][0].startswith("2022-07-14")
+    profiles = manifest["profiles"]
+    assert profiles["niveaux"]["distinct"] == 7 and profiles["nom"] == {"distinct": 7, "missing": 1, "min": None,
+                                                                        "max": None}
+    assert (profiles["n"]["min"], profiles["n"]["max"]) == (0, 7) and profiles["jour"]["min"].startswith("2022-07-14")
+    assert {v for v, _ in manifest["values"]["niveaux"]} == {"1", "2", "3"}
     assert json.loads(json.dumps(manifest)) == manifest
 
 

@@ -14,6 +14,7 @@ from data_access.dataset_view import MAX_BLOCK_ROWS, facet_counts, facet_fields,
 from data_access.explorer import DatasetSummary, parse_catalogue_query, search_catalogue
 from data_access.query import describe_param, parse_query
 from data_access.readers.base import FieldInfo, Table
+from tests.engines import backend_of
 
 
 def ds(id_, title, theme, keywords=(), fmt="csv", modified=None, description="", publisher="Métropole"):
@@ -102,37 +103,43 @@ def table():
     }), fields=FIELDS)
 
 
-def test_field_profiles(table):
-    profiles = {p.field.name: p for p in field_profiles(table)}
+@pytest.fixture
+def backend(table, tmp_path):
+    return backend_of(table, tmp_path)
+
+
+def test_field_profiles(backend):
+    profiles = {p.field.name: p for p in field_profiles(backend)}
     assert (profiles["commune"].distinct, profiles["commune"].missing_share) == (3, 0.2)
     assert (profiles["budget"].minimum, profiles["budget"].maximum) == ("10", "50")
     assert (profiles["debut"].minimum, profiles["debut"].maximum) == ("2023-01-01", "2025-01-01")
     assert profiles["statut"].minimum is None
 
 
-def test_declared_facets_win_and_unknown_datasets_get_short_text_fields(table):
-    assert [f.name for f in facet_fields(table)] == ["commune"]
+def test_declared_facets_win_and_unknown_datasets_get_short_text_fields(backend, table, tmp_path):
+    assert [f.name for f in facet_fields(backend)] == ["commune"]
     bare = Table(frame=table.frame, fields=tuple(FieldInfo(f.name, f.label, f.type) for f in FIELDS))
-    assert [f.name for f in facet_fields(bare)] == ["commune", "statut", "ok"]
+    assert [f.name for f in facet_fields(backend_of(bare, tmp_path, "nu"))] == ["commune", "statut", "ok"]
 
 
-def test_facet_counts_ignore_their_own_field_but_apply_the_others(table):
+def test_facet_counts_ignore_their_own_field_but_apply_the_others(backend):
     query, _ = parse_query("refine.commune=Rouen&refine.statut=en+cours", FIELDS)
-    assert facet_counts(table, query, FIELDS[0]) == [("Elbeuf", 1, False), ("Rouen", 1, True)]
-    assert facet_counts(table, query, FIELDS[1]) == [("en cours", 1, True), ("terminé", 1, False)]
+    counts = facet_counts(backend, query, FIELDS[:2])
+    assert counts["commune"] == [("Elbeuf", 1, False), ("Rouen", 1, True)]
+    assert counts["statut"] == [("en cours", 1, True), ("terminé", 1, False)]
     query, _ = parse_query("refine.ok=true", FIELDS)
-    assert facet_counts(table, query, FIELDS[4]) == [("true", 3, True), ("false", 1, False)]
+    assert facet_counts(backend, query, (FIELDS[4],))["ok"] == [("true", 3, True), ("false", 1, False)]
 
 
-def test_grid_block_uses_the_grammar_and_clamps_the_block(table):
-    block = grid_block(table, "refine.statut=en+cours", 0, 100, [{"colId": "budget", "sort": "desc"}])
+def test_grid_block_uses_the_grammar_and_clamps_the_block(backend):
+    block = grid_block(backend, "refine.statut=en+cours", 0, 100, [{"colId": "budget", "sort": "desc"}])
     assert block["rowCount"] == 3
     assert [r["budget"] for r in block["rowData"]] == [40.0, 30.0, 10.0]
     assert block["rowData"][0]["debut"] == "2025-01-01"
-    big = grid_block(table, "", 0, 10**9, [{"colId": "inconnu", "sort": "asc"}])
+    big = grid_block(backend, "", 0, 10**9, [{"colId": "inconnu", "sort": "asc"}])
     assert big["rowCount"] == 5 and len(big["rowData"]) == 5
     assert MAX_BLOCK_ROWS <= 500
-    assert grid_block(table, "", 3, 2, None)["rowData"] == []
+    assert grid_block(backend, "", 3, 2, None)["rowData"] == []
 
 
 def test_rebuild_search_rewrites_only_what_the_panel_shows():

@@ -58,7 +58,8 @@ def test_associations_have_facets_by_commune_and_theme_and_dissolved_ones_marked
     app = make_app(rouen_synced[0])
     table = app.server.extensions["portail"].repository.table("associations")
     assert len(table) == 213 and set(table.frame["adrs_codeinsee"]) == CODES
-    assert [f.name for f in facet_fields(table)] == ["adrs_libcommune", "objet_social1_libelle", "position_libelle"]
+    backend = app.server.extensions["portail"].repository.backend("associations")
+    assert [f.name for f in facet_fields(backend)] == ["adrs_libcommune", "objet_social1_libelle", "position_libelle"]
     assert (table.frame["position_libelle"] == "dissoute").sum() == 71
     themes = set(table.frame["objet_social1_libelle"].dropna())
     assert themes <= {"culture, pratiques d'activités artistiques, culturelles", "sports, activités de plein air",

@@ -1,5 +1,5 @@
-"""Bounded work per request: caps on the search and on the number of filters, each clause computed once and kept
-among the recent results (the facets, the grid and the next view reuse it), a callback body of bounded size.
+"""Bounded work per request: caps on the search and on the number of filters, a fixed number of questions to the
+engine per page whatever the URL (the facets share one), a callback body of bounded size.
 Over a cap, a French notice on the page and a 400 on an export; never a worker scanning for seconds."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 import pytest
 
 from data_access.query import MAX_FILTERS, MAX_Q_LENGTH, MAX_Q_WORDS, parse_query
-from data_access.query_run import RESULTS, clauses, row_positions
+from data_access.dataset_view import facet_fields
+from data_access.engine.backend import QUERIES
 from tests.apps import make_app, render_page, text_of
 from tests.conftest import FIXTURES
 
@@ -38,35 +39,37 @@ def test_the_search_and_the_filters_are_capped():
                                         "sont appliqués"]
 
 
+def _engine_work(app, path: str, search: str) -> tuple[dict, int, int]:
+    """The page's layout, how many questions it asked the engine, and the most values one of them bound."""
+    QUERIES.count = QUERIES.largest = 0
+    layout = render_page(app, path, search)["layout"]
+    return layout, QUERIES.count, QUERIES.largest
+
+
 def test_a_hostile_url_gets_notices_and_bounded_work(app):
     assert 3_500 < len(HOSTILE) < 5_000
-    RESULTS.clear()
-    before = RESULTS.computed
-    layout = render_page(app, "/jeux-de-donnees/chantiers", "?" + HOSTILE)["layout"]
+    layout, questions, largest = _engine_work(app, "/jeux-de-donnees/chantiers", "?" + HOSTILE)
     text = text_of(layout)
     assert "trop de filtres" in text and "recherche trop longue" in text
-    # each clause once (a search word, a refine, an exclude), whatever the facets and tabs ask: no more masks
-    # than the capped query has clauses, plus the view's row positions
-    assert RESULTS.computed - before <= MAX_FILTERS + MAX_Q_WORDS + 2
-
-
-def test_the_facets_reuse_each_clause_and_the_next_view_reuses_them(app):
-    repository = app.server.extensions["portail"].repository
+    # a count and the facets (one question for the fields no refine names, one per refined facet field), each
+    # with no more values than the capped query keeps: the hostile URL's size changes neither
     with app.server.app_context():
-        table = repository.table("chantiers")
+        facets = facet_fields(app.server.extensions["portail"].repository.backend("chantiers"))
+    assert questions <= 2 + len(facets)
+    assert largest <= MAX_FILTERS + MAX_Q_WORDS
+
+
+def test_a_page_asks_the_engine_a_fixed_number_of_questions(app):
     view = "q=rue&refine.code_postal=75012&from.date_de_debut=2024"
-    query, _ = parse_query(view, table.fields)
-    RESULTS.clear()
-    before = RESULTS.computed
-    render_page(app, "/jeux-de-donnees/chantiers", "?" + view)
-    first = RESULTS.computed - before
-    assert len(clauses(query)) == 3
-    assert first == len(clauses(query)) + 1  # three clauses and the positions, for every facet of the page
-    render_page(app, "/jeux-de-donnees/chantiers", "?" + view + "&tab=table")
-    assert RESULTS.computed - before == first  # the same view again: nothing computed
-    positions = row_positions(table, parse_query("from.date_de_debut=2024&q=rue&refine.code_postal=75012",
-                                                 table.fields)[0])
-    assert RESULTS.computed - before == first and len(positions)  # another order of the URL: the same result
+    _, questions, _ = _engine_work(app, "/jeux-de-donnees/chantiers", "?" + view)
+    # the count, and the only facet's counts (code_postal, with every clause but its own refine)
+    assert questions == 2
+    _, again, _ = _engine_work(app, "/jeux-de-donnees/chantiers", "?" + view + "&tab=table")
+    assert again == 2  # the grid's rows come later, a block at a time
+    _, searched, _ = _engine_work(app, "/jeux-de-donnees/chantiers", "?q=rue&from.date_de_debut=2024")
+    assert searched == 2  # the count, and one question for every facet no refine names
+    _, plain, _ = _engine_work(app, "/jeux-de-donnees/chantiers", "")
+    assert plain == 0  # no filter: the count and every facet are the manifest's
 
 
 def test_an_export_over_a_cap_is_refused_with_a_400(app):

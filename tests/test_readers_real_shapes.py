@@ -15,6 +15,7 @@ from data_access.query import parse_query
 from data_access.query_run import row_positions
 from data_access.readers import ReadError, probe, read_table
 from data_access.readers.derived import html_to_text, parse_date_range
+from tests.engines import backend_of
 from tests.fake_ods import FakeServer
 from tests.real_shapes import OUTLINES, parking_rows, travaux_rows
 from tests.real_shapes_sante import apl_workbook, effectifs_csv, effectifs_rows
@@ -128,7 +129,7 @@ def effectifs(tmp_path):
                       tmp_path / "e.csv")
 
 
-def test_a_multivalued_field_stays_text_and_refine_matches_any_of_its_values(effectifs):
+def test_a_multivalued_field_stays_text_and_refine_matches_any_of_its_values(effectifs, tmp_path):
     field = effectifs.field("niveau_prioritaire")
     assert field.type == "text" and field.separator == ","  # never « 2,3 » read as the number 2.3
     frame = effectifs.frame
@@ -137,7 +138,8 @@ def test_a_multivalued_field_stays_text_and_refine_matches_any_of_its_values(eff
     assert not errors and set(kept) == {"1,2,3", "2,3"}
     both, _ = parse_query("refine.niveau_prioritaire=1&refine.niveau_prioritaire=2", effectifs.fields)
     assert set(frame.iloc[row_positions(effectifs, both)]["niveau_prioritaire"]) == {"1,2,3", "2,3", "1"}
-    counts = {value: count for value, count, _ in facet_counts(effectifs, parse_query("", ())[0], field)}
+    backend = backend_of(effectifs, tmp_path, "effectifs")
+    counts = {value: count for value, count, _ in facet_counts(backend, parse_query("", ())[0], (field,))[field.name]}
     per_value = frame["niveau_prioritaire"].value_counts()
     assert counts == {"2": per_value["1,2,3"] + per_value["2,3"], "3": per_value["1,2,3"] + per_value["2,3"],
                       "1": per_value["1,2,3"] + per_value["1"]}

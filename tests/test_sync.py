@@ -6,6 +6,8 @@ import fcntl
 import io
 import json
 
+import time
+
 import pytest
 
 from data_access import sync, sync_http
@@ -225,8 +227,12 @@ def test_reading_while_a_sync_replaces_never_sees_half_a_file(data_dir, server):
     try:
         for k in range(8):
             server.tables["travaux-json"] = versions[k % 2]
+            seen = len(reads)
             assert run(data_dir, "travaux")[0] == 0
             whole.add((data_dir / "travaux.csv").read_bytes())
+            deadline = time.monotonic() + 30
+            while len(reads) < seen + 2 and time.monotonic() < deadline:  # the reader reads each version too
+                time.sleep(0.005)
     finally:
         stop.set()
         thread.join()

@@ -18,7 +18,7 @@ from typing import Iterator, Protocol
 import pyarrow as pa
 
 from ..query import Query
-from ..readers.base import FieldInfo
+from ..readers.base import FieldInfo, main_geometry
 from .served import ROW, values_column
 from .sql import Clauses, order_by, quoted
 
@@ -38,6 +38,15 @@ class DatasetBackend(Protocol):
 
     def rows(self, query: Query, columns: list[str] | None = None, offset: int = 0,
              limit: int | None = None) -> pa.Table: ...
+
+    def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0, limit: int | None = None):
+        """rows() as a frame of the reader's dtypes, indexed by each row's place in the source."""
+        from .frames import to_frame
+
+        names = columns if columns is not None else [f.name for f in self.fields]
+        arrow = self.rows(query, [*names, ROW], offset, limit)
+        return to_frame(arrow.drop_columns([ROW]), self.fields, self.manifest.get("dtypes"),
+                        index=arrow.column(ROW).to_pandas())
 
     def positions(self, query: Query) -> pa.Array: ...
 
@@ -64,7 +73,9 @@ class _Connections:
             if limits != self.limits:
                 self.limits, self._pid, self._database = limits, None, None
 
-    def cursor(self):
+    def cursor(self, own: bool = False):
+        """This thread's cursor; `own`: a cursor of its own (a stream read across several yields, which another
+        question of the same thread must not cut)."""
         import duckdb
 
         pid = os.getpid()
@@ -78,6 +89,8 @@ class _Connections:
                 self._pid = pid
                 self._local = threading.local()
             database = self._database
+        if own:
+            return database.cursor()
         held = getattr(self._local, "cursor", None)
         if held is None or held[0] is not database:
             held = (database, database.cursor())
@@ -88,17 +101,39 @@ class _Connections:
 CONNECTIONS = _Connections()
 
 
+class QueryLog:
+    """How many questions this process asked the engine, and the most values one of them bound (tests and
+    the bench read it: the work of a request is bounded)."""
+
+    def __init__(self):
+        self.count = 0
+        self.largest = 0
+
+    def record(self, params: list) -> None:
+        self.count += 1
+        self.largest = max(self.largest, sum(len(p) if isinstance(p, list) else 1 for p in params))
+
+
+QUERIES = QueryLog()
+
+
 class DuckDBBackend:
     """A dataset's served file, queried in place. `fields` are the dataset's (from its manifest)."""
 
     def __init__(self, path: Path, fields: tuple[FieldInfo, ...], rows: int | None = None,
-                 values: dict[str, list] | None = None):
+                 manifest: dict | None = None):
         self.path, self.fields, self.total = str(path), fields, rows
-        self.values = values or {}  # the manifest's counts of each facet field's values over the whole table
+        self.manifest = manifest or {}
+        self.values = self.manifest.get("values") or {}  # each facet field's value counts over the whole table
         self._source = "read_parquet(?)"
 
-    def _run(self, sql: str, params: list):
-        return CONNECTIONS.cursor().sql(sql, params=[self.path, *params])
+    @property
+    def geometry_field(self) -> FieldInfo | None:
+        return main_geometry(self.fields)
+
+    def _run(self, sql: str, params: list, own: bool = False):
+        QUERIES.record(params)
+        return CONNECTIONS.cursor(own).sql(sql, params=[self.path, *params])
 
     def _columns(self, columns: list[str] | None) -> str:
         names = columns if columns is not None else [f.name for f in self.fields]
@@ -132,12 +167,27 @@ class DuckDBBackend:
              limit: int | None = None) -> pa.Table:
         return self._run(*self._select(query, columns, offset, limit)).to_arrow_table()
 
+    def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0, limit: int | None = None):
+        """rows() as a frame of the reader's dtypes, indexed by each row's place in the source."""
+        from .frames import to_frame
+
+        names = columns if columns is not None else [f.name for f in self.fields]
+        arrow = self.rows(query, [*names, ROW], offset, limit)
+        return to_frame(arrow.drop_columns([ROW]), self.fields, self.manifest.get("dtypes"),
+                        index=arrow.column(ROW).to_pandas())
+
     def positions(self, query: Query) -> pa.Array:
         """The source positions of the rows the query keeps, in its order (query_run.row_positions)."""
         return self.rows(query, [ROW]).column(ROW).combine_chunks()
 
-    def stream(self, query: Query, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
-        yield from self._run(*self._select(query, columns, 0, None)).to_arrow_reader(BATCH_ROWS)
+    def stream(self, query: Query, columns: list[str] | None = None, source_order: bool = False
+               ) -> Iterator[pa.RecordBatch]:
+        """The query's rows as record batches; `source_order`: the rows it keeps, in the source's order (the
+        columns then name ROW)."""
+        sql, params = self._select(query, columns, 0, None)
+        if source_order and query.sort:
+            sql = f"SELECT * FROM ({sql}) ORDER BY {ROW}"
+        yield from self._run(sql, params, own=True).to_arrow_reader(BATCH_ROWS)
 
     def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]:
         """Each field's (value, rows) with every clause of the query but the field's own refine: the fields

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..readers.base import FieldInfo, Table
+from ..readers.base import FieldInfo, Table, main_geometry
 from .served import DATA, fields_of, read_manifest, version_folder, write_served
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class Served:
         return fields_of(self.manifest)
 
     @property
-    def has_map(self) -> bool:
-        return any(f.is_geo for f in self.fields)
+    def geometry_field(self) -> FieldInfo | None:
+        return main_geometry(self.fields)
 
 
 class ServedStore:

@@ -63,6 +63,12 @@ class FieldInfo:
         return self.type in TEMPORAL_TYPES
 
 
+def main_geometry(fields: tuple[FieldInfo, ...]) -> FieldInfo | None:
+    """The main geometry: a shape when there is one, else a point."""
+    geo = [f for f in fields if f.is_geo]
+    return next((f for f in geo if f.type == "geo_shape"), geo[0] if geo else None)
+
+
 @dataclass
 class Table:
     """A dataset loaded in memory.
@@ -82,9 +88,7 @@ class Table:
 
     @property
     def geometry_field(self) -> FieldInfo | None:
-        """The main geometry: a shape when there is one, else a point."""
-        geo = [f for f in self.fields if f.is_geo]
-        return next((f for f in geo if f.type == "geo_shape"), geo[0] if geo else None)
+        return main_geometry(self.fields)
 
     def role_field(self, role: str) -> FieldInfo | None:
         return next((f for f in self.fields if f.role == role), None)

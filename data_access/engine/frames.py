@@ -1,0 +1,36 @@
+"""The engine's Arrow answers as the frames the pages already know: each column with the dtype its reader gave it
+(recorded in the manifest), shapes and points as a GeoSeries. Only what a page shows is turned into a frame: a
+block of the grid, a record, the rows of a chart, never the whole table."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from ..readers.base import FieldInfo
+
+
+def to_frame(arrow: pa.Table, fields: tuple[FieldInfo, ...], dtypes: dict[str, str] | None = None,
+             index=None) -> pd.DataFrame:
+    """`arrow`'s columns that are fields, as a frame of the reader's dtypes (`dtypes`, from the manifest)."""
+    import geopandas as gpd
+    import shapely
+
+    dtypes = dtypes or {}
+    columns = {}
+    by_name = {f.name: f for f in fields}
+    for name in arrow.column_names:
+        field = by_name.get(name)
+        column = arrow.column(name)
+        if field is not None and field.is_geo:
+            shapes = shapely.from_wkb(column.to_numpy(zero_copy_only=False))
+            columns[name] = gpd.GeoSeries(shapes, crs="EPSG:4326")
+            continue
+        series = column.to_pandas()
+        wanted = dtypes.get(name)
+        if wanted and str(series.dtype) != wanted:
+            series = series.astype(wanted)
+        columns[name] = series
+    frame = pd.DataFrame(columns)
+    if index is not None:
+        frame.index = index
+    return frame
