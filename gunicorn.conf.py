@@ -12,3 +12,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 120
 graceful_timeout = 30
+# The app is imported once, before the fork: the workers start together and share its pages until they write to
+# them. Nothing made before the fork is used after it by two processes: each worker opens its own DuckDB database
+# on first use (data_access/engine/backend.py), and the cache clients reconnect in each.
+preload_app = True

@@ -12,10 +12,10 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .plain_columns import plain_arrow, records, safe_text  # noqa: F401 (records, safe_text: re-exported)
 from .readers.base import FieldInfo, Table
 
 FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "zip")
@@ -31,8 +31,6 @@ CHUNK_ROWS = 50_000
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 XLSX_MAX_CELL = 32_767  # characters in one Excel cell
 CSV_DELIMITERS = {";": ";", ",": ","}
-# A text cell starting with one of these is read as a formula by spreadsheets: it gets a ' in front.
-FORMULA_START = r"^[=+\-@\t\r\n]"
 
 
 class ExtractError(Exception):
@@ -110,65 +108,10 @@ class Selection:
     def empty(self) -> pd.DataFrame:
         return self.table.frame[[f.name for f in self.fields]].iloc[:0]
 
-
-# ---------------------------------------------------------------- turning a chunk into plain columns
-
-
-def safe_text(text: str) -> str:
-    """One text cell made safe for a spreadsheet (the header's names too)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
-
-
-def _neutralise(values: pa.Array) -> pa.Array:
-    """Prefix with ' the text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
-    risky = pc.fill_null(pc.match_substring_regex(values, FORMULA_START), False)
-    if not pc.any(risky).as_py():
-        return values
-    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
-
-
-def _geometry_text(column: pd.Series, type_: str) -> pa.Array:
-    """A geometry column as Opendatasoft writes it: "lat, lon" for points, GeoJSON text for shapes."""
-    import shapely
-
-    geoms = np.asarray(column.array, dtype=object)
-    present = ~pd.isna(geoms)
-    out = np.full(len(geoms), None, dtype=object)
-    if present.any():
-        if type_ == "geo_point_2d":
-            points = geoms[present]
-            out[present] = [f"{y!r}, {x!r}" for x, y in zip(shapely.get_x(points).tolist(),
-                                                             shapely.get_y(points).tolist())]
-        else:
-            out[present] = shapely.to_geojson(geoms[present])
-    return pa.array(out, type=pa.string())
-
-
-def plain_arrow(chunk: pd.DataFrame, fields: tuple[FieldInfo, ...], *, neutralise: bool) -> pa.Table:
-    """A chunk as Arrow columns every format can write: geometry as text, dates as dates, text made safe."""
-    columns = {}
-    for field in fields:
-        column = chunk[field.name]
-        if field.is_geo:
-            array = _geometry_text(column, field.type)
-        elif field.type in ("date", "datetime"):
-            # whole seconds whatever the source's precision (a Parquet file may hold nanoseconds)
-            seconds = pc.cast(pa.array(column, from_pandas=True), pa.timestamp("s"), safe=False)
-            array = seconds.cast(pa.date32()) if field.type == "date" else pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S")
-        elif field.type == "int":
-            array = pa.array(column, type=pa.int64(), from_pandas=True)
-        elif field.type == "double":
-            array = pa.array(column, type=pa.float64(), from_pandas=True)
-        elif field.type == "boolean":
-            array = pa.array(column, type=pa.bool_(), from_pandas=True)
-        elif isinstance(column.dtype, pd.StringDtype):  # Arrow-backed already: no copy through Python objects
-            array = pa.array(column, from_pandas=True).cast(pa.string())
-        else:
-            array = pa.array(column.astype(object).where(column.notna(), None), type=pa.string())
-        if neutralise and pa.types.is_string(array.type) and not field.is_geo:
-            array = _neutralise(array)
-        columns[field.name] = array
-    return pa.table(columns)
+    def plain(self, neutralise: bool) -> Iterator[pa.Table]:
+        """The chunks made plain (plain_arrow), as every writer but GeoJSON writes them."""
+        for chunk in self.chunks():
+            yield plain_arrow(chunk, self.fields, neutralise=neutralise)
 
 
 # ---------------------------------------------------------------- writers: each yields the file's bytes
@@ -180,37 +123,41 @@ def write_csv(selection: Selection, delimiter: str = ";") -> Iterator[bytes]:
     options = pacsv.WriteOptions(delimiter=delimiter, eol="\r\n", include_header=False)
     header = delimiter.join(_csv_quote(safe_text(f.name)) for f in selection.fields) + "\r\n"
     yield header.encode()
-    for chunk in selection.chunks():
+
+    def written(plain: pa.Table) -> bytes:
         buffer = io.BytesIO()
-        pacsv.write_csv(plain_arrow(chunk, selection.fields, neutralise=True), buffer, options)
-        yield buffer.getvalue()
+        pacsv.write_csv(plain, buffer, options)  # formatting numbers is the costly part; Arrow lets go of the GIL
+        return buffer.getvalue()
+
+    yield from in_order(written, selection.plain(neutralise=True))
+
+
+def in_order(work, items: Iterator, ahead: int = 2) -> Iterator:
+    """work(item) for each item, the next `ahead` ones already under way in other threads, the results in the
+    items' order: a CSV uses a second core while its bytes go out, and holds at most `ahead` chunks more."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="extrait") as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _csv_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _json_value(value):
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def records(table: pa.Table) -> Iterator[dict]:
-    names = table.column_names
-    for row in zip(*(table.column(n).to_pylist() for n in names)):
-        yield {n: _json_value(v) for n, v in zip(names, row)}
-
-
 def write_json(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     """{"metadata": {...}, "records": [...]}, one record per row."""
     yield b'{"metadata": ' + json.dumps(provenance.as_dict(), ensure_ascii=False).encode() + b', "records": ['
     first = True
-    for chunk in selection.chunks():
-        lines = [json.dumps(r, ensure_ascii=False) for r in records(plain_arrow(chunk, selection.fields,
-                                                                                 neutralise=False))]
+    for plain in selection.plain(neutralise=False):
+        lines = [json.dumps(r, ensure_ascii=False) for r in records(plain)]
         if lines:
             yield (("" if first else ",\n") + ",\n".join(lines)).encode()
             first = False
@@ -274,12 +221,12 @@ class _Drain(io.RawIOBase):
 def write_parquet(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
     """Parquet (zstd), one row group per chunk; the provenance goes in the file's key-value metadata."""
     sink = _Drain()
-    schema = plain_arrow(next(selection.chunks(1), selection.empty()), selection.fields,
-                         neutralise=False).schema
+    # the columns' types come from the fields, whatever the rows: the empty selection's are every chunk's
+    schema = plain_arrow(selection.empty(), selection.fields, neutralise=False).schema
     schema = schema.with_metadata({"provenance": json.dumps(provenance.as_dict(), ensure_ascii=False)})
     with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema, compression="zstd") as writer:
-        for chunk in selection.chunks():
-            writer.write_table(plain_arrow(chunk, selection.fields, neutralise=False).cast(schema))
+        for plain in selection.plain(neutralise=False):
+            writer.write_table(plain.cast(schema))
             yield sink.take()
     yield sink.take()
 
@@ -309,8 +256,7 @@ def write_xlsx(selection: Selection, provenance: Provenance) -> Iterator[bytes]:
 
     sheet.append([text_cell(safe_text(f.name)) for f in selection.fields])
 
-    for chunk in selection.chunks():
-        arrow = plain_arrow(chunk, selection.fields, neutralise=True)
+    for arrow in selection.plain(neutralise=True):
         kinds = [pa.types.is_string(t) for t in arrow.schema.types]
         for row in zip(*(c.to_pylist() for c in arrow.columns)):
             sheet.append([text_cell(v) if is_text and v is not None else v for v, is_text in zip(row, kinds)])

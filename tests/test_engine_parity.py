@@ -202,3 +202,21 @@ def test_the_demo_datasets_answer_the_same(dataset_id, demo_tables, tmp_path):
     backend = served(table, tmp_path, dataset_id)
     for url in _demo_queries(table):
         check(table, backend, url)
+
+
+@pytest.mark.parametrize("dataset_id", ["chantiers", "parkings", "bureaux-de-vote", "associations"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "geojson", "parquet"])
+def test_an_extract_from_the_engine_has_the_same_bytes_as_from_the_table(dataset_id, fmt, demo_tables, tmp_path):
+    from data_access.engine.selection import select_rows
+    from data_access.extracts import Provenance, Selection, write_extract
+
+    table = demo_tables[dataset_id]
+    backend = served(table, tmp_path, dataset_id)
+    text = next(f.name for f in table.fields if f.type == "text")
+    query = parse_query(f"sort=-{text}&limit=2000", table.fields)[0]
+    provenance = Provenance(dataset_id=dataset_id, title="t", publisher=None, license=None, source_url=None,
+                            refreshed=None, filters=(), generated_at="2026-12-01T12:00:00+01:00", permalink="p",
+                            rows=0, demo=True)
+    from_table = Selection(table=table, positions=row_positions(table, query), fields=table.fields)
+    expected = b"".join(write_extract(fmt, table, from_table, provenance, ";"))
+    assert b"".join(write_extract(fmt, backend, select_rows(backend, query), provenance, ";")) == expected

@@ -33,24 +33,36 @@ class EngineSelection:
             arrow = arrow.drop_columns([ROW])
         return to_frame(arrow, self.backend.fields, self.backend.manifest.get("dtypes"), index=index)
 
-    def chunks(self, size: int = CHUNK_ROWS, fields: tuple[FieldInfo, ...] | None = None,
-               with_positions: bool = False) -> Iterator[pd.DataFrame]:
-        """The rows by `size` (the last chunk shorter), with the selected columns (or `fields`); indexed by
-        their place in the source when `with_positions`, then in the source's order whatever the sort."""
-        names = [f.name for f in fields or self.fields] + ([ROW] if with_positions else [])
+    def _arrow(self, size: int, names: list[str], source_order: bool = False) -> Iterator[pa.Table]:
+        """The engine's rows by `size` (the last chunk shorter), as Arrow tables."""
         held: list[pa.RecordBatch] = []
         count = 0
-        for batch in self.backend.stream(self.query, names, source_order=with_positions):
+        for batch in self.backend.stream(self.query, names, source_order=source_order):
             while batch.num_rows:
                 taken = batch.slice(0, size - count)
                 held.append(taken)
                 count += taken.num_rows
                 batch = batch.slice(taken.num_rows)
                 if count == size:
-                    yield self._frame(pa.Table.from_batches(held), with_positions)
+                    yield pa.Table.from_batches(held)
                     held, count = [], 0
         if count:
-            yield self._frame(pa.Table.from_batches(held), with_positions)
+            yield pa.Table.from_batches(held)
+
+    def chunks(self, size: int = CHUNK_ROWS, fields: tuple[FieldInfo, ...] | None = None,
+               with_positions: bool = False) -> Iterator[pd.DataFrame]:
+        """The rows by `size` (the last chunk shorter), with the selected columns (or `fields`); indexed by
+        their place in the source when `with_positions`, then in the source's order whatever the sort."""
+        names = [f.name for f in fields or self.fields] + ([ROW] if with_positions else [])
+        for arrow in self._arrow(size, names, source_order=with_positions):
+            yield self._frame(arrow, with_positions)
+
+    def plain(self, neutralise: bool) -> Iterator[pa.Table]:
+        """The chunks made plain straight from the engine's Arrow rows: no frame between."""
+        from ..plain_columns import plain_from_arrow
+
+        for arrow in self._arrow(CHUNK_ROWS, [f.name for f in self.fields]):
+            yield plain_from_arrow(arrow, self.fields, neutralise=neutralise)
 
     def empty(self) -> pd.DataFrame:
         query = Query(limit=0)
