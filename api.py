@@ -95,11 +95,15 @@ def map_geometry(dataset_id: str):
     if errors:
         return jsonify({"erreur": str(errors[0])}), 400
     # a real hash of the canonical query, the same in every worker (Python's hash() is salted per process)
-    etag = repository.version(dataset_id) + (
+    etag = backend.manifest.get("version", repository.version(dataset_id)) + (
         f"-{hashlib.blake2b(query.query_string().encode(), digest_size=8).hexdigest()}" if query.is_filtered else "")
     if request.if_none_match.contains(etag):
         return "", 304
-    response = Response(map_features(backend, query if query.is_filtered else None), mimetype="application/json")
+    try:
+        body = map_features(backend, query if query.is_filtered else None)
+    except DatasetUnavailable as exc:
+        return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
+    response = Response(body, mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -87,7 +87,10 @@ def export(name: str):
     query, errors = parse_query(request.args, backend.fields)
     if errors:
         return _refusal(400, str(errors[0]), parametres=[{"parametre": e.param, "message": e.message} for e in errors])
-    selection = select_rows(backend, query)
+    try:
+        selection = select_rows(backend, query)
+    except DatasetUnavailable as exc:
+        return _refusal(503, f"jeu de données indisponible : {exc}")
     limit = portal.settings.max_export_rows
     if len(selection) > limit:
         return _refusal(413, f"extrait trop volumineux : {len(selection)} lignes pour un maximum de {limit} ; "

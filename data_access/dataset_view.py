@@ -91,7 +91,7 @@ def grid_columns(table) -> list[FieldInfo]:
 
 def _whole(value) -> int:
     try:
-        return max(0, int(value or 0))
+        return min(max(0, int(value or 0)), 2**53)  # a forged request: no row is further than this
     except (TypeError, ValueError):  # a forged request: the first block
         return 0
 

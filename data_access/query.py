@@ -118,6 +118,8 @@ def _parse_value(info: FieldInfo, raw: str) -> Any:
     if info.type == "int":
         if not re.fullmatch(r"[-+]?\d+", text):
             raise ValueError(f"« {raw} » n'est pas un nombre entier")
+        if not -(2**63) <= int(text) < 2**63:  # no column holds more (Int64): a bound beyond is a forged one
+            raise ValueError(f"« {raw} » : nombre entier trop grand")
         return int(text)
     if info.type == "double":
         if not re.fullmatch(r"[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?", text):

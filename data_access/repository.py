@@ -198,11 +198,16 @@ class Repository:
             raise DatasetUnavailable(reason)
         provenance = {"fichier": dataset.path, "format": dataset.format,
                       "source": dataset.source.url if dataset.source else None}
+        import duckdb
+        import pyarrow as pa
+
         try:
             return self.served_store.get(dataset_id, version, lambda: self._held_or_read(dataset_id, version),
                                          provenance)
-        except OSError as exc:  # a full or read-only disk: the system's problem, tried again next time
-            log.error("jeu de données « %s » : conversion en Parquet impossible (%s)", dataset_id, exc)
+        except (OSError, MemoryError, duckdb.Error, pa.ArrowException) as exc:
+            # a full or read-only disk, memory, the engine's writer: the system's problem, tried again next time
+            log.error("jeu de données « %s » : conversion en Parquet impossible (%s: %s)", dataset_id,
+                      type(exc).__name__, exc)
             raise DatasetUnavailable("préparation des données impossible pour le moment, réessayez plus tard"
                                      ) from None
 

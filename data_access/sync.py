@@ -325,7 +325,11 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
             client = session()
             # the communes a national file is cut down to are fetched before it
             chosen.sort(key=lambda d: bool(d.source.keep and d.source.keep.communes))
-            outcomes = [sync_dataset(catalogue, d, client, dry_run, sleep) for d in chosen]
+            outcomes, ready = [], []
+            for dataset in chosen:  # each converted as soon as it is fetched: the app's workers only read
+                outcomes.append(sync_dataset(catalogue, dataset, client, dry_run, sleep))
+                if not dry_run and not outcomes[-1].failed:
+                    ready.append(_serve(dataset.id, data_dir, served_dir))
     except SyncError as exc:
         print(f"synchronisation refusée : {exc}", file=out)
         return 3
@@ -334,26 +338,25 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
               file=out)
         (log.error if outcome.failed else log.info)("synchronisation de %s : %s %s", outcome.dataset_id,
                                                    outcome.status, outcome.message)
-    if not dry_run:
-        _serve([o.dataset_id for o in outcomes if not o.failed], data_dir, served_dir, out)
+    for line in ready:
+        print(line, file=out)
     return 1 if any(o.failed for o in outcomes) else 0
 
 
-def _serve(dataset_ids: list[str], data_dir: Path, served_dir: Path | None, out) -> None:
-    """Each synced dataset's served form (Parquet and manifest), made now rather than on the app's first use of
-    it: the app's workers then only read. A file that cannot be converted stays fetched; the app says why."""
+def _serve(dataset_id: str, data_dir: Path, served_dir: Path | None) -> str:
+    """The synced dataset's served form (Parquet and manifest), made now rather than on the app's first use of
+    it (SERVED_DIR must be the same for the sync and the app). A file that cannot be converted stays fetched;
+    the app says why. Returns the line the sync prints."""
     from .repository import DatasetUnavailable, Repository
 
-    repository = Repository.from_data_dir(data_dir, served_dir=served_dir)
-    for dataset_id in dataset_ids:
-        try:
-            served = repository.served(dataset_id)
-        except DatasetUnavailable as exc:
-            print(f"{dataset_id} : conversion pour le moteur impossible — {exc}", file=out)
-            continue
-        finally:
-            repository.forget()  # one table in memory at a time
-        print(f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)", file=out)
+    try:
+        served = Repository.from_data_dir(data_dir, served_dir=served_dir).served(dataset_id)
+    except DatasetUnavailable as exc:
+        return f"{dataset_id} : conversion pour le moteur impossible — {exc}"
+    except Exception:  # a converter's bug must not stop the others: the app will say why on first use
+        log.exception("conversion de %s pour le moteur", dataset_id)
+        return f"{dataset_id} : conversion pour le moteur impossible (détails dans le journal)"
+    return f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,6 +90,15 @@ def layout(dataset_id: str = "", **params):
     filters = [(k, v) for k, v in query.params]
     chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
     query_string = urlencode(filters)
+    try:
+        return _page(dataset, repository, backend, header, base, params, query, errors, tab, tabs, filters,
+                     chart_pairs, query_string)
+    except DatasetUnavailable as exc:  # the engine could not read the served file now
+        return _unavailable(header, exc)
+
+
+def _page(dataset, repository, backend, header, base, params, query, errors, tab, tabs, filters, chart_pairs,
+          query_string):
     rows = backend.count(query)
     if tab == "information":
         content = dataset_tabs.information(dataset, backend, dataset.modified)
@@ -155,13 +164,13 @@ def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, boun
     prevent_initial_call=True,
 )
 def grid_rows(request_, dataset_id, query_string):
+    request_ = request_ if isinstance(request_, dict) else {}
     try:
         backend = current_portal().repository.backend(dataset_id)
+        return grid_block(backend, query_string, request_.get("startRow"), request_.get("endRow"),
+                          request_.get("sortModel"))
     except (UnknownDataset, DatasetUnavailable):
         return {"rowData": [], "rowCount": 0}
-    request_ = request_ if isinstance(request_, dict) else {}
-    return grid_block(backend, query_string, request_.get("startRow"), request_.get("endRow"), request_.get("sortModel"))
-
 
 
 @callback(

@@ -139,6 +139,16 @@ def _map(view, repository, tile_url: str, shown: set) -> tuple[object, list]:
     return the_map, [name for key, name in COMMUNE_LAYERS.items() if key in shown and overlays]
 
 
+def _filter_panel(dataset_id: str, query):
+    """The dataset's facets and bounds, asked of the engine; nothing when it cannot answer now (the page says
+    the rest)."""
+    try:
+        return filter_panel(current_portal().repository.backend(dataset_id), query)
+    except DatasetUnavailable:
+        return html.Aside(html.P("Les filtres sont indisponibles pour le moment, réessayez plus tard."),
+                          className="filter-panel", **{"aria-label": "Filtres"})
+
+
 def layout(**params):
     portal = current_portal()
     repository = portal.repository
@@ -179,7 +189,7 @@ def layout(**params):
         dcc.Store(id=Ids.COMMUNE_NAMES, data=view.communes.sort_values("row")["name"].tolist()
                   if view.communes is not None and not view.has_positions else []),
         html.Div([
-            filter_panel(current_portal().repository.backend(dataset.id), query),
+            _filter_panel(dataset.id, query),
             html.Div([
                 chips(query, table.fields, PATH, view.kept),
                 html.P(f"{plural(len(view.positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "

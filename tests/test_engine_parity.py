@@ -220,3 +220,27 @@ def test_an_extract_from_the_engine_has_the_same_bytes_as_from_the_table(dataset
     from_table = Selection(table=table, positions=row_positions(table, query), fields=table.fields)
     expected = b"".join(write_extract(fmt, table, from_table, provenance, ";"))
     assert b"".join(write_extract(fmt, backend, select_rows(backend, query), provenance, ";")) == expected
+
+
+def test_more_facets_than_one_grouping_question_takes(tmp_path):
+    frame = pd.DataFrame({f"b{k}": pd.array([k % 2 == 0, True, False, None], dtype="boolean") for k in range(70)})
+    frame["nom"] = pd.array(["a", "b", "x1", "c"], dtype="str")
+    fields = tuple(FieldInfo(f"b{k}", f"B{k}", "boolean", facet=True) for k in range(70)) + (
+        FieldInfo("nom", "Nom", "text"),)
+    table = Table(frame=frame, fields=fields)
+    check(table, served(table, tmp_path), "q=x1")
+
+
+def test_big_integers_with_missing_values_keep_every_digit(tmp_path):
+    big = 2**60 + 1
+    table = Table(frame=pd.DataFrame({"n": pd.array([big, None, 9007199254740993], dtype="Int64")}),
+                  fields=(FieldInfo("n", "N", "int"),))
+    got = served(table, tmp_path).frame(parse_query("", table.fields)[0])
+    assert got["n"].tolist()[0] == big and got["n"].tolist()[2] == 9007199254740993 and str(got["n"].dtype) == "Int64"
+
+
+def test_an_integer_no_column_can_hold_is_refused_in_french():
+    fields = (FieldInfo("n", "N", "int"),)
+    query, errors = parse_query("refine.n=" + "9" * 45 + "&from.n=-" + "9" * 30, fields)
+    assert [e.param for e in errors] == ["refine.n", "from.n"] and "trop grand" in errors[0].message
+    assert query.refine == () and query.lower == ()

@@ -2,6 +2,7 @@
 again when the file changes, and queried by a DuckDB of each process's own, made again after a fork."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -9,6 +10,7 @@ import threading
 
 import pytest
 
+from data_access.engine import served as served_module
 from data_access.engine import store as store_module
 from data_access.engine.backend import CONNECTIONS
 from data_access.engine.served import DATA, MANIFEST
@@ -49,7 +51,8 @@ def test_the_default_folder_is_beside_the_data_or_a_temporary_one(portal_dir, mo
     assert portal_dir not in elsewhere.parents and elsewhere.name.startswith("portail-servi-")
 
 
-def test_a_new_file_version_is_served_and_the_old_ones_go(portal_dir, tmp_path):
+def test_a_new_file_version_is_served_and_the_old_ones_go(portal_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(served_module, "STALE_SECONDS", 0)  # no request under way on the old versions
     repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
     first = repository.served("chantiers").folder
     for extra in range(3):
@@ -109,3 +112,60 @@ def test_a_forked_worker_makes_its_own_database(portal_dir, tmp_path):
     child.join(60)
     assert pid != os.getpid() and counted == scanned == served.rows and child.exitcode == 0
     assert CONNECTIONS.cursor() is parent  # the parent keeps its own
+
+
+def test_a_version_replaced_a_moment_ago_stays_for_the_requests_under_way(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    first = repository.served("chantiers").folder
+    for extra in range(3):
+        with open(portal_dir / "chantiers.csv", "a", encoding="utf-8") as handle:
+            handle.write("\n")
+        os.utime(portal_dir / "chantiers.csv", ns=(extra + 1, (extra + 1) * 10**9))
+        repository.served("chantiers")
+    assert first.is_dir()
+
+
+def test_a_damaged_or_older_folder_is_made_again(portal_dir, tmp_path):
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+    folder = repository.served("chantiers").folder
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "format": 0}), encoding="utf-8")
+    again = repository.served("chantiers")
+    assert again.folder == folder and again.manifest["format"] == served_module.FORMAT
+    (folder / MANIFEST).write_text("{tronqué", encoding="utf-8")
+    assert repository.served("chantiers").rows == again.rows
+
+
+def test_a_long_version_gets_a_short_folder_name(tmp_path):
+    version = "-".join(f"{k:x}.{k * 7:x}" for k in range(10**10, 10**10 + 40))  # a GTFS folder of 40 files
+    assert len(version) > 255
+    folder = served_module.version_folder(tmp_path, "reseau", version)
+    assert len(folder.name) < 60 and folder == served_module.version_folder(tmp_path, "reseau", version)
+
+
+def test_an_engine_error_while_converting_is_said_and_tried_again(portal_dir, tmp_path, monkeypatch):
+    import duckdb
+
+    repository = Repository.from_data_dir(portal_dir, served_dir=tmp_path / "servi")
+
+    def full(*args, **kwargs):
+        raise duckdb.IOException("No space left on device")
+
+    monkeypatch.setattr(served_module, "write_parquet", full)
+    with pytest.raises(DatasetUnavailable, match="réessayez plus tard"):
+        repository.served("chantiers")
+    monkeypatch.undo()
+    assert repository.served("chantiers").rows > 0
+
+
+def test_a_damaged_served_file_gets_a_french_503_not_a_trace(portal_dir, tmp_path):
+    from tests.apps import make_app
+
+    app = make_app(portal_dir, SERVED_DIR=str(tmp_path / "servi"))
+    client = app.server.test_client()
+    assert client.get("/export/chantiers.csv").status_code == 200
+    with app.server.app_context():
+        served = app.server.extensions["portail"].repository.served("chantiers")
+    served.data.write_bytes(b"PAR1 cut short")
+    answer = client.get("/export/chantiers.csv?q=rue")
+    assert answer.status_code == 503 and "réessayez plus tard" in answer.get_json()["erreur"]

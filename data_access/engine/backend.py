@@ -9,7 +9,9 @@ file cache is off, so a worker's memory does not grow with the data.
 """
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,10 @@ from ..readers.base import FieldInfo, main_geometry
 from .served import ROW, values_column
 from .sql import Clauses, order_by, quoted
 
+log = logging.getLogger(__name__)
 BATCH_ROWS = 65_536  # rows per record batch of a stream
+MAX_GROUPING = 32  # keys of one GROUPING SETS question (DuckDB refuses 64)
+TEMP_LIMIT = "4GB"  # what one worker's spilled sorts may take on disk
 
 
 @dataclass(frozen=True)
@@ -39,14 +44,8 @@ class DatasetBackend(Protocol):
     def rows(self, query: Query, columns: list[str] | None = None, offset: int = 0,
              limit: int | None = None) -> pa.Table: ...
 
-    def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0, limit: int | None = None):
-        """rows() as a frame of the reader's dtypes, indexed by each row's place in the source."""
-        from .frames import to_frame
-
-        names = columns if columns is not None else [f.name for f in self.fields]
-        arrow = self.rows(query, [*names, ROW], offset, limit)
-        return to_frame(arrow.drop_columns([ROW]), self.fields, self.manifest.get("dtypes"),
-                        index=arrow.column(ROW).to_pandas())
+    def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0,
+              limit: int | None = None): ...
 
     def positions(self, query: Query) -> pa.Array: ...
 
@@ -55,7 +54,8 @@ class DatasetBackend(Protocol):
     def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
                   ) -> pa.Table: ...
 
-    def stream(self, query: Query, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]: ...
+    def stream(self, query: Query, columns: list[str] | None = None, source_order: bool = False
+               ) -> Iterator[pa.RecordBatch]: ...
 
 
 class _Connections:
@@ -66,6 +66,7 @@ class _Connections:
         self._pid = None
         self._database = None
         self._local = threading.local()
+        self._inherited: list = []
         self.limits = EngineLimits()
 
     def configure(self, limits: EngineLimits) -> None:
@@ -81,9 +82,16 @@ class _Connections:
         pid = os.getpid()
         with self._lock:
             if self._pid != pid:  # first use in this process, or a child forked after it: a database of its own
+                if self._database is not None:
+                    # a parent's database and cursors, copied by the fork: never freed here, since freeing them
+                    # would wait for the parent's threads, which the child does not have
+                    self._inherited.append((self._database, self._local))
                 self._database = duckdb.connect(":memory:", config={
                     "threads": self.limits.threads, "memory_limit": f"{self.limits.memory_mb}MB",
-                    "enable_external_file_cache": False, "preserve_insertion_order": True})
+                    "enable_external_file_cache": False, "preserve_insertion_order": True,
+                    # a sort larger than the memory limit spills here, never into the app's working folder
+                    "temp_directory": os.path.join(tempfile.gettempdir(), f"portail-moteur-{pid}"),
+                    "max_temp_directory_size": TEMP_LIMIT})
                 self._database.execute("LOAD parquet")
                 self._database.execute("SET parquet_metadata_cache = true")  # footers read once per file
                 self._pid = pid
@@ -132,8 +140,16 @@ class DuckDBBackend:
         return main_geometry(self.fields)
 
     def _run(self, sql: str, params: list, own: bool = False):
+        import duckdb
+
+        from ..repository import DatasetUnavailable
+
         QUERIES.record(params)
-        return CONNECTIONS.cursor(own).sql(sql, params=[self.path, *params])
+        try:
+            return CONNECTIONS.cursor(own).sql(sql, params=[self.path, *params])
+        except duckdb.Error as exc:  # a damaged or vanished served file, a full disk: said in French, logged
+            log.error("moteur : %s sur %s (%s)", type(exc).__name__, self.path, exc)
+            raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard") from None
 
     def _columns(self, columns: list[str] | None) -> str:
         names = columns if columns is not None else [f.name for f in self.fields]
@@ -199,22 +215,8 @@ class DuckDBBackend:
             if f.name in self.values and not clauses.where(lambda key, name=f.name: key[:2] == ("refine", name))[0]:
                 found[f.name] = [(v, n) for v, n in self.values[f.name]]
         shared = [f for f in fields if f.name not in refined and not f.separator and f.name not in found]
-        if shared:
-            where, params = clauses.where()
-            keys = [_facet_key(f) for f in shared]
-            sets = ", ".join(f"({k})" for k in keys)
-            groups = f"GROUPING({', '.join(keys)})"  # a bit per key, the first key's the highest
-            select = ", ".join(f"{k} AS f{i}" for i, k in enumerate(keys))
-            rows = self._run(f"SELECT {select}, count(*), {groups} AS g FROM {self._source}{where} "
-                             f"GROUP BY GROUPING SETS ({sets})", params).fetchall()
-            for f in shared:
-                found[f.name] = []
-            width = len(shared)
-            for row in rows:
-                grouping = row[-1]
-                for i, f in enumerate(shared):
-                    if not grouping & (1 << (width - 1 - i)) and row[i] is not None:
-                        found[f.name].append((row[i], row[width]))
+        for start in range(0, len(shared), MAX_GROUPING):  # one question per MAX_GROUPING keys
+            self._shared_facets(clauses, shared[start:start + MAX_GROUPING], found)
         for f in fields:
             if f.name in found:
                 continue
@@ -224,6 +226,24 @@ class DuckDBBackend:
                              "WHERE v IS NOT NULL GROUP BY v", params).fetchall()
             found[f.name] = [(v, n) for v, n in rows]
         return found
+
+    def _shared_facets(self, clauses: Clauses, shared: list[FieldInfo], found: dict) -> None:
+        """The facets of fields no refine names: one scan for all of them (grouping sets)."""
+        where, params = clauses.where()
+        keys = [_facet_key(f) for f in shared]
+        sets = ", ".join(f"({k})" for k in keys)
+        groups = f"GROUPING({', '.join(keys)})"  # a bit per key, the first key's the highest
+        select = ", ".join(f"{k} AS f{i}" for i, k in enumerate(keys))
+        rows = self._run(f"SELECT {select}, count(*), {groups} AS g FROM {self._source}{where} "
+                         f"GROUP BY GROUPING SETS ({sets})", params).fetchall()
+        for f in shared:
+            found[f.name] = []
+        width = len(shared)
+        for row in rows:
+            grouping = row[-1]
+            for i, f in enumerate(shared):
+                if not grouping & (1 << (width - 1 - i)) and row[i] is not None:
+                    found[f.name].append((row[i], row[width]))
 
     def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
                   ) -> pa.Table:

@@ -25,7 +25,9 @@ def to_frame(arrow: pa.Table, fields: tuple[FieldInfo, ...], dtypes: dict[str, s
             shapes = shapely.from_wkb(column.to_numpy(zero_copy_only=False))
             columns[name] = gpd.GeoSeries(shapes, crs="EPSG:4326")
             continue
-        series = column.to_pandas()
+        # integers with missing values stay integers (never through float64, which loses digits beyond 2**53)
+        series = column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get) if \
+            dtypes.get(name) == "Int64" else column.to_pandas()
         wanted = dtypes.get(name)
         if wanted and str(series.dtype) != wanted:
             series = series.astype(wanted)

@@ -176,7 +176,12 @@ def fields_of(manifest: dict) -> tuple[FieldInfo, ...]:
 
 
 def version_folder(served_dir: Path, dataset_id: str, version: str) -> Path:
-    return served_dir / dataset_id / version
+    """The version's folder; a long version (a GTFS folder's, one stat per file) is named by its hash, since a
+    file name holds at most 255 bytes. The manifest keeps the version itself."""
+    import hashlib
+
+    name = version if len(version) <= 100 else "h" + hashlib.sha256(version.encode()).hexdigest()[:40]
+    return served_dir / dataset_id / name
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -201,6 +206,15 @@ def write_served(table: Table, served_dir: Path, dataset_id: str, version: str, 
     try:
         write_parquet(arrow, aside / DATA)
         (aside / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        for name in (DATA, MANIFEST):  # on disk before the rename: a power cut leaves no empty manifest
+            handle = os.open(aside / name, os.O_RDONLY)
+            try:
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+        if target.exists() and read_manifest(target) is None:
+            # a folder this version cannot use (a conversion cut short, an older format): made again
+            shutil.rmtree(target, ignore_errors=True)
         try:
             os.rename(aside, target)
         except OSError:  # another process put this version in place first: its folder is the same
@@ -212,8 +226,21 @@ def write_served(table: Table, served_dir: Path, dataset_id: str, version: str, 
     return read_manifest(target) or manifest
 
 
+STALE_SECONDS = 600  # a version replaced this long ago is read by no request any more
+
+
 def _drop_old_versions(current: Path) -> None:
-    versions = sorted((p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")
-                       and p != current), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Older versions go, but the one before and any replaced less than STALE_SECONDS ago (a request under way
+    may still read it); so do folders left aside by a conversion that was killed."""
+    import time
+
+    now = time.time()
+    folders = [p for p in current.parent.iterdir() if p.is_dir() and p != current]
+    for left in (p for p in folders if p.name.startswith(".en-cours-")):
+        if now - left.stat().st_mtime > STALE_SECONDS * 6:
+            shutil.rmtree(left, ignore_errors=True)
+    versions = sorted((p for p in folders if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime,
+                      reverse=True)
     for old in versions[KEEP_VERSIONS - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if now - old.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)

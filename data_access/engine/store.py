@@ -15,11 +15,12 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
 from ..readers.base import FieldInfo, Table, main_geometry
-from .served import DATA, fields_of, read_manifest, version_folder, write_served
+from .served import DATA, MANIFEST, fields_of, read_manifest, version_folder, write_served
 
 log = logging.getLogger(__name__)
 LOCK = ".verrou"
@@ -50,7 +51,7 @@ class Served:
     def rows(self) -> int:
         return int(self.manifest["rows"])
 
-    @property
+    @cached_property
     def fields(self) -> tuple[FieldInfo, ...]:
         return fields_of(self.manifest)
 
@@ -64,11 +65,25 @@ class ServedStore:
         self.folder = folder
         self._lock = threading.Lock()
         self._making: dict[str, threading.Lock] = {}
+        self._found: dict[Path, tuple[tuple, Served]] = {}
 
     def find(self, dataset_id: str, version: str) -> Served | None:
+        """The version's served form if it is complete; its manifest read once per process (a stat per call)."""
         folder = version_folder(self.folder, dataset_id, version)
+        try:
+            stats = (folder / MANIFEST).stat()
+        except OSError:
+            return None
+        stamp = (stats.st_ino, stats.st_mtime_ns, stats.st_size)
+        held = self._found.get(folder)
+        if held is not None and held[0] == stamp and (folder / DATA).is_file():
+            return held[1]
         manifest = read_manifest(folder)
-        return Served(folder, manifest) if manifest is not None else None
+        if manifest is None:
+            return None
+        served = Served(folder, manifest)
+        self._found[folder] = (stamp, served)
+        return served
 
     def get(self, dataset_id: str, version: str, read: Callable[[], Table], provenance: dict) -> Served:
         """The version's served form, made from `read()` if no process made it yet. OSError when it cannot be
