@@ -90,43 +90,18 @@ def layout(dataset_id: str = "", **params):
     filters = [(k, v) for k, v in query.params]
     chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
     query_string = urlencode(filters)
-    try:
-        return _page(dataset, repository, backend, header, base, params, query, errors, tab, tabs, filters,
-                     chart_pairs, query_string)
-    except DatasetUnavailable as exc:  # the engine could not read the served file now
+    try:  # the engine may fail to read the served file now: the page says so, never a trace
+        rows = backend.count(query)
+        content = _tab_content(tab, dataset, backend, query, query_string, rows, params, errors)
+        panel = filter_panel(backend, query)
+    except DatasetUnavailable as exc:
         return _unavailable(header, exc)
-
-
-def _page(dataset, repository, backend, header, base, params, query, errors, tab, tabs, filters, chart_pairs,
-          query_string):
-    rows = backend.count(query)
-    if tab == "information":
-        content = dataset_tabs.information(dataset, backend, dataset.modified)
-    elif tab == "table":
-        content = dataset_tabs.table_view(backend, rows)
-    elif tab in ("map", "chart"):  # these two still draw from the table in memory
-        try:
-            table = repository.table(dataset.id)
-        except DatasetUnavailable as exc:
-            return _unavailable(header, exc)
-        positions = row_positions(table, query)
-        if tab == "map":
-            content = dataset_tabs.map_view(dataset, table, positions, query_string, repository.version(dataset.id),
-                                            current_portal().settings.tile_url)
-        else:
-            content, chart_errors = dataset_tabs.chart_view(table, positions, params)
-            errors.extend(chart_errors)
-    elif tab == "export":
-        content = dataset_tabs.export_view(dataset, backend, query_string, rows, current_portal().settings)
-    else:
-        host = current_portal().settings.public_url or request.host_url.rstrip("/")
-        content = dataset_tabs.api_view(dataset, backend, query_string, host)
     return html.Div(header + [
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
         dcc.Store(id=Ids.DATASET, data=dataset.id),
         html.Div([
-            filter_panel(backend, query),
+            panel,
             html.Div([
                 chips(query, backend.fields, base, [("tab", tab)] + chart_pairs),
                 html.P(f"{plural(rows, 'ligne')} sur {format_int(backend.total)}", className="result-count",
@@ -136,6 +111,29 @@ def _page(dataset, repository, backend, header, base, params, query, errors, tab
             ], className="dataset-main"),
         ], className="dataset-layout"),
     ])
+
+
+def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int, params: dict, errors: list):
+    """The chosen tab's content; the chart's notices join `errors`."""
+    portal = current_portal()
+    if tab == "information":
+        return dataset_tabs.information(dataset, backend, dataset.modified)
+    if tab == "table":
+        return dataset_tabs.table_view(backend, rows)
+    if tab == "export":
+        return dataset_tabs.export_view(dataset, backend, query_string, rows, portal.settings)
+    if tab == "api":
+        host = portal.settings.public_url or request.host_url.rstrip("/")
+        return dataset_tabs.api_view(dataset, backend, query_string, host)
+    # the map and the chart still draw from the table in memory
+    table = portal.repository.table(dataset.id)
+    positions = row_positions(table, query)
+    if tab == "map":
+        return dataset_tabs.map_view(dataset, table, positions, query_string,
+                                     portal.repository.version(dataset.id), portal.settings.tile_url)
+    content, chart_errors = dataset_tabs.chart_view(table, positions, params)
+    errors.extend(chart_errors)
+    return content
 
 
 @callback(
