@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from data_access.engine.served import DATA, FORMAT, MANIFEST, ROW, TEXT, folded_text, write_parquet
+from data_access.engine.served import (CLUSTERED, DATA, FORMAT, MANIFEST, ROW, TEXT, cluster_keys, folded_text, write_clustered,
+                                       write_parquet)
 from data_access.readers.base import FieldInfo
 
 ROWS = 10_000_000
@@ -55,7 +56,7 @@ def _batch(start: int, size: int, rng: np.random.Generator) -> pa.Table:
 
 def synthetic(folder: Path, rows: int = ROWS) -> Path:
     """The served folder of the synthetic dataset (made once, kept between runs)."""
-    target = folder / "synthetique" / f"v{rows}"
+    target = folder / "synthetique" / f"v{rows}-f{FORMAT}"
     if (target / MANIFEST).is_file():
         return target
     target.mkdir(parents=True, exist_ok=True)
@@ -71,7 +72,11 @@ def synthetic(folder: Path, rows: int = ROWS) -> Path:
                                                                                              if f.facet])
     manifest = {"format": FORMAT, "dataset": "synthetique", "version": f"v{rows}", "rows": rows,
                 "fields": [f.__dict__ for f in FIELDS], "provenance": {"source": "bench"},
-                "values": {k: [[v, n] for v, n in pairs] for k, pairs in counts.items()}}
+                "values": {k: [[v, n] for v, n in pairs] for k, pairs in counts.items()},
+                "profiles": {f.name: {"distinct": len(counts.get(f.name, ()))} for f in FIELDS}}
+    manifest["cluster_keys"] = cluster_keys(manifest, FIELDS)  # as a conversion clusters it
+    if manifest["cluster_keys"]:
+        write_clustered(target / DATA, target / CLUSTERED, manifest["cluster_keys"])
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return target
 

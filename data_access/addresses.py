@@ -6,12 +6,12 @@ Roles: `street` (required), `house_number`, `house_number_suffix`, `postcode`, `
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .query import fold
 from .readers.base import Table
 
@@ -27,7 +27,6 @@ ABBREVIATIONS = {"av": "avenue", "bd": "boulevard", "bld": "boulevard", "ch": "c
 SKIPPED = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "et", "en"}
 SUFFIXES = {"bis", "ter", "quater", "quinquies", "b", "c"}  # « 12 bis »: one house number
 _WORD = re.compile(r"[a-z0-9]+")
-_LOCK = threading.Lock()
 
 
 def is_address_table(table: Table) -> bool:
@@ -70,11 +69,7 @@ class AddressIndex:
 
 def address_index(table: Table) -> AddressIndex:
     """The table's index, built once per loaded table (a table never changes)."""
-    with _LOCK:
-        built = table.extra.get("address_index")
-        if built is None:
-            built = table.extra["address_index"] = _build(table)
-    return built
+    return derived(("adresses-index", table.key), lambda: _build(table))
 
 
 def _column(table: Table, role: str) -> pd.Series:

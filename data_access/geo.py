@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .readers.base import Table
 from .repository import DatasetUnavailable
 
@@ -125,14 +126,15 @@ def commune_rows(outlines: Table) -> pd.DataFrame:
     """The communes of an outlines table (found by commune_outlines): one line per commune code, with the
     commune's row in the table and its name (the first value of a multivalued name; the code when there is no
     name). A cell holding several codes gives a line for each. Built once per loaded table."""
-    if "commune_rows" not in outlines.extra:
-        code, name = outlines.role_field("commune"), outlines.role_field("commune_name")
-        lines = []
-        for row, (raw_code, raw_name) in enumerate(zip(outlines.frame[code.name],
-                                                        outlines.frame[(name or code).name])):
-            codes = code.values_of(str(raw_code)) if raw_code is not None and raw_code == raw_code else []
-            names = (name or code).values_of(str(raw_name)) if raw_name is not None and raw_name == raw_name else []
-            for value in codes:
-                lines.append((row, value, names[0] if names else value))
-        outlines.extra["commune_rows"] = pd.DataFrame(lines, columns=["row", "code", "name"])
-    return outlines.extra["commune_rows"]
+    return derived(("communes-lignes", outlines.key), lambda: _commune_rows(outlines))
+
+
+def _commune_rows(outlines: Table) -> pd.DataFrame:
+    code, name = outlines.role_field("commune"), outlines.role_field("commune_name")
+    lines = []
+    for row, (raw_code, raw_name) in enumerate(zip(outlines.frame[code.name], outlines.frame[(name or code).name])):
+        codes = code.values_of(str(raw_code)) if raw_code is not None and raw_code == raw_code else []
+        names = (name or code).values_of(str(raw_name)) if raw_name is not None and raw_name == raw_name else []
+        for value in codes:
+            lines.append((row, value, names[0] if names else value))
+    return pd.DataFrame(lines, columns=["row", "code", "name"])

@@ -53,9 +53,11 @@ def install(server: Flask, settings: Settings) -> Portal:
     """Bind the cache to the server, read the catalogue, probe each dataset. Raises CatalogueError."""
     init_cache(server, settings.cache_config())
     _check_cache(server, settings)
+    from .derived import DERIVED
     from .engine.backend import CONNECTIONS, EngineLimits
 
     CONNECTIONS.configure(EngineLimits(memory_mb=settings.engine_memory_mb, threads=settings.engine_threads))
+    DERIVED.configure(settings.derived_memory_mb << 20)
     repository = Repository.from_data_dir(settings.data_dir, failure_store=_CacheFailureStore(),
                                           failure_seconds=settings.load_failure_seconds,
                                           served_dir=settings.served_dir)

@@ -1,5 +1,5 @@
 """The filter grammar (ARCHITECTURE §5): parse a query string into a typed Query, within bounds (the search's
-length and words, the number of filters), and say it in French. `query_run` applies it to a table."""
+length and words, the number of filters), and say it in French. The engine (engine/sql.py) turns it into SQL."""
 from __future__ import annotations
 
 import datetime as dt

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Catalogue, Dataset, load_catalogue
+from .derived import DERIVED, derived
 from .readers import ReadError, Table, probe, read_table
 from .readers.base import AccessProblem
 
@@ -62,11 +62,12 @@ class _LocalStore:
 
 
 class Repository:
-    """Holds the parsed catalogue and serves tables.
+    """Holds the parsed catalogue, and serves each dataset's current version: to the engine (`backend`), and as
+    a table for the dashboards (`table`).
 
-    A table is read once per file version and kept in this process: the frames are read-only, keyed by
-    the file's version, so every worker holds the same data and no user state lives here. Failures found
-    while loading are shared with the other workers through the cache (see `failure_store`).
+    A file version is converted once to its served form (shared by every worker on the host); a table is read
+    back from it and kept within the derived structures' budget. Failures found while loading are shared with
+    the other workers through the cache (see `failure_store`).
     """
 
     def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS,
@@ -78,9 +79,6 @@ class Repository:
         self._failure_seconds = failure_seconds
         self._dated: tuple[tuple | None, Catalogue] = (None, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
-        self._lock = threading.Lock()
-        self._loading: dict[str, threading.Lock] = {}
-        self._tables: dict[str, tuple[str, Table]] = {}
         self._probes: dict[str, tuple[str, str | None]] = {}
         for reason_id, reason in self.unavailable().items():
             log.warning("jeu de données « %s » indisponible : %s", reason_id, reason)
@@ -140,26 +138,41 @@ class Repository:
         return {k: v for k, v in reasons.items() if v}
 
     def table(self, dataset_id: str) -> Table:
-        """The dataset's table, read on first use of each file version."""
+        """The dataset's rows as a table, for what a dashboard holds in memory: read back from its served form
+        once per file version and kept within the derived structures' budget (data_access.derived). A GTFS
+        feed's other files are not served: its table comes from its reader, once per version too."""
         return self.load(dataset_id)[0]
 
     def load(self, dataset_id: str) -> tuple[Table, LoadStats]:
         start = time.perf_counter()
         version = self.version(dataset_id)
-        held = self._tables.get(dataset_id)
-        if held and held[0] == version:
-            return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
-        with self._lock:
-            per_dataset = self._loading.setdefault(dataset_id, threading.Lock())
-        with per_dataset:  # one reader per dataset at a time; other requests wait for its result
-            held = self._tables.get(dataset_id)
-            if held and held[0] == version:
-                return held[1], LoadStats(time.perf_counter() - start, len(held[1]), True)
-            table = self._read(dataset_id, version)
-            self._tables[dataset_id] = (version, table)
+        key = self._table_key(dataset_id, version)
+        cached = ("table", key) in DERIVED.keys()
+        table = derived(("table", key), lambda: self._built_table(dataset_id, version, key))
         elapsed = time.perf_counter() - start
-        log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)
-        return table, LoadStats(elapsed, len(table), False)
+        if not cached:
+            log.info("jeu de données « %s » chargé : %d lignes en %.0f ms", dataset_id, len(table), elapsed * 1000)
+        return table, LoadStats(elapsed, len(table), cached)
+
+    def _table_key(self, dataset_id: str, version: str) -> str:
+        return f"{self.served_store.folder}|{dataset_id}@{version}"
+
+    def _built_table(self, dataset_id: str, version: str, key: str) -> Table:
+        if self.dataset(dataset_id).format == "gtfs":
+            table = self._read(dataset_id, version)
+        else:
+            from .engine.frames import whole_table
+
+            served = self.served(dataset_id)
+            try:
+                table = whole_table(served)
+            except (OSError, MemoryError) as exc:
+                log.error("jeu de données « %s » : %s à la lecture de sa forme servie", dataset_id,
+                          type(exc).__name__)
+                raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard"
+                                         ) from None
+        table.key = key
+        return table
 
     def _read(self, dataset_id: str, version: str) -> Table:
         """Read the file with its reader, kept nowhere. DatasetUnavailable when it cannot be: a file that cannot
@@ -189,7 +202,8 @@ class Repository:
         """The dataset's current version in its served form (Parquet and manifest), made on first use when the
         sync did not make it. DatasetUnavailable as `load`, or when it cannot be written now."""
         dataset = self.dataset(dataset_id)
-        version = self.version(dataset_id)
+        read_version = self.version(dataset_id)
+        version = served_version(dataset, read_version)
         found = self.served_store.find(dataset_id, version)
         if found is not None:
             return found
@@ -202,7 +216,7 @@ class Repository:
         import pyarrow as pa
 
         try:
-            return self.served_store.get(dataset_id, version, lambda: self._held_or_read(dataset_id, version),
+            return self.served_store.get(dataset_id, version, lambda: self._to_convert(dataset_id, read_version),
                                          provenance)
         except (OSError, MemoryError, duckdb.Error, pa.ArrowException) as exc:
             # a full or read-only disk, memory, the engine's writer: the system's problem, tried again next time
@@ -211,9 +225,12 @@ class Repository:
             raise DatasetUnavailable("préparation des données impossible pour le moment, réessayez plus tard"
                                      ) from None
 
-    def _held_or_read(self, dataset_id: str, version: str) -> Table:
-        held = self._tables.get(dataset_id)
-        return held[1] if held and held[0] == version else self._read(dataset_id, version)
+    def _to_convert(self, dataset_id: str, version: str) -> Table:
+        """The table the served form is written from: its reader's, kept nowhere (a GTFS feed's is the one the
+        dashboard holds, read once)."""
+        if self.dataset(dataset_id).format == "gtfs":
+            return self.load(dataset_id)[0]
+        return self._read(dataset_id, version)
 
     def backend(self, dataset_id: str):
         """The engine over the dataset's served form: what the pages and extracts ask of its rows."""
@@ -223,8 +240,19 @@ class Repository:
         return DuckDBBackend(served.data, served.fields, served.rows, served.manifest)
 
     def forget(self) -> None:
-        """Drop every loaded table (benchmarks and tests measure cold loads with it)."""
-        self._tables.clear()
+        """Drop every table of this repository and what was derived from them (benchmarks measure cold loads)."""
+        mine = f"{self.served_store.folder}|"
+        DERIVED.drop(lambda key: isinstance(key, tuple) and len(key) > 1 and str(key[1]).startswith(mine))
+
+
+def served_version(dataset: Dataset, version: str) -> str:
+    """The served form's version: the file's, and what the catalogue declares of how to read it (a field's type
+    or role, a separator, the CSV options), so that a catalogue.toml edited over the same file is converted
+    again instead of serving what the former entry said."""
+    import hashlib
+
+    declared = repr((dataset.format, dataset.path, dataset.csv, dataset.xlsx, dataset.position, dataset.fields))
+    return f"{version}~{hashlib.sha256(declared.encode()).hexdigest()[:10]}"
 
 
 def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | None):

@@ -11,13 +11,13 @@ The access-to-care part (one value per commune and year for each indicator) is i
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .readers.base import Table
 from .readers.base import Roles as BaseRoles
 from .territoires import DEPARTEMENTS, REGIONS
@@ -143,16 +143,9 @@ class Cube:
         return self.__dict__["_best_covered"]
 
 
-_BUILD_LOCK = threading.Lock()
-
-
 def cube(table: Table) -> Cube:
-    """The table's cube, built once per loaded table (a table never changes) and kept with it."""
-    with _BUILD_LOCK:
-        built = table.extra.get("sante_cube")
-        if built is None:
-            built = table.extra["sante_cube"] = _build_cube(table, find_roles(table))
-    return built
+    """The table's cube, built once per table version (data_access.derived)."""
+    return derived(("sante-cube", table.key), lambda: _build_cube(table, find_roles(table)))
 
 
 def _numbers(frame: pd.DataFrame, column: str | None) -> pd.Series:

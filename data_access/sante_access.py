@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Dataset
+from .derived import derived
 from .geo import commune_outlines, commune_rows
 from .query import FilterError, last
 from .readers.base import FieldInfo, Table
@@ -61,26 +62,28 @@ def _access_frame(table: Table, indicator: str, territory: Territory | None = No
     per commune and year (a commune listed twice for a year is an error in the file: its first row is kept);
     only the territory's communes when the file has them, named as the territory names them. Built once per
     loaded table, indicator and territory."""
-    key = f"sante_access:{indicator}:{territory.key if territory else ''}"
-    if key not in table.extra:
-        frame = table.frame
-        year_field, code_field, name_field, pop_field = (table.role_field(r) for r in
-                                                         ("year", "commune", "commune_name", "population"))
-        data = pd.DataFrame({
-            "year": pd.to_numeric(frame[year_field.name], errors="coerce").to_numpy() if year_field else np.nan,
-            "code": frame[code_field.name].astype("str").to_numpy(),
-            "name": frame[name_field.name].astype("str").where(frame[name_field.name].notna()).to_numpy()
-            if name_field is not None else None,
-            "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
-            "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
-            if pop_field is not None else np.nan,
-        })
-        if territory is not None and data["code"].isin(territory.names).any():
-            data = data[data["code"].isin(territory.names)]
-            data = data.assign(name=data["name"].fillna(data["code"].map(territory.names)))
-        data = data.assign(name=data["name"].fillna(data["code"]))  # no name at all: the code stands for it
-        table.extra[key] = data.drop_duplicates(["year", "code"]).reset_index(drop=True)
-    return table.extra[key]
+    return derived(("sante-acces", table.key, indicator, territory.key if territory else ""),
+                   lambda: _built_access_frame(table, indicator, territory))
+
+
+def _built_access_frame(table: Table, indicator: str, territory: Territory | None) -> pd.DataFrame:
+    frame = table.frame
+    year_field, code_field, name_field, pop_field = (table.role_field(r) for r in
+                                                     ("year", "commune", "commune_name", "population"))
+    data = pd.DataFrame({
+        "year": pd.to_numeric(frame[year_field.name], errors="coerce").to_numpy() if year_field else np.nan,
+        "code": frame[code_field.name].astype("str").to_numpy(),
+        "name": frame[name_field.name].astype("str").where(frame[name_field.name].notna()).to_numpy()
+        if name_field is not None else None,
+        "value": pd.to_numeric(frame[indicator], errors="coerce").to_numpy(dtype="float64"),
+        "population": pd.to_numeric(frame[pop_field.name], errors="coerce").to_numpy(dtype="float64")
+        if pop_field is not None else np.nan,
+    })
+    if territory is not None and data["code"].isin(territory.names).any():
+        data = data[data["code"].isin(territory.names)]
+        data = data.assign(name=data["name"].fillna(data["code"].map(territory.names)))
+    data = data.assign(name=data["name"].fillna(data["code"]))  # no name at all: the code stands for it
+    return data.drop_duplicates(["year", "code"]).reset_index(drop=True)
 
 
 def commune_values(table: Table, indicator: str, year: int | None,
@@ -108,9 +111,12 @@ def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
 def evolution(table: Table, indicator: str, commune: str | None, territory: Territory | None = None) -> pd.DataFrame:
     """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
     series, value."""
-    key = f"sante_evolution:{indicator}:{commune}:{territory.key if territory else ''}"
-    if key in table.extra:
-        return table.extra[key]
+    return derived(("sante-evolution", table.key, indicator, commune, territory.key if territory else ""),
+                   lambda: _built_evolution(table, indicator, commune, territory))
+
+
+def _built_evolution(table: Table, indicator: str, commune: str | None, territory: Territory | None
+                     ) -> pd.DataFrame:
     data = _access_frame(table, indicator, territory).dropna(subset=["year"])
     rows = []
     for year, part in data.groupby("year", sort=True):
@@ -120,11 +126,7 @@ def evolution(table: Table, indicator: str, commune: str | None, territory: Terr
         here = part[part["code"] == commune] if commune else part.iloc[:0]
         if len(here) and pd.notna(here["value"].iloc[0]):
             rows.append({"x": int(year), "series": str(here["name"].iloc[0]), "value": float(here["value"].iloc[0])})
-    if len(table.extra) > 200:  # a bounded memo: one entry per indicator and chosen commune
-        for stale in [k for k in list(table.extra) if k.startswith("sante_evolution:")][:100]:
-            table.extra.pop(stale, None)
-    table.extra[key] = pd.DataFrame(rows, columns=["x", "series", "value"])
-    return table.extra[key]
+    return pd.DataFrame(rows, columns=["x", "series", "value"])
 
 
 def access_summary(data: pd.DataFrame, label: str, unit: str, overall: float | None, words: str) -> str:

@@ -7,11 +7,13 @@ departures and timetables (transports_timetables), and the derived extracts (tra
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .gtfs_modes import MODE_LABELS
 from .readers.base import Table
 from .transports_calendar import (DAY, NO_TIME, active_services, active_trips, clock, parse_clock, parse_day,
@@ -215,16 +217,14 @@ def commune_coverage(net: Network, day: dt.date, outlines: Table, radius: int) -
     """Each commune of the outlines: row, name, share (%) of its area (standing for its population) within
     `radius` metres of a stop served on the day, population, and the inhabitants that share stands for.
     Computed once per day served (both radii at once) and kept with the network."""
-    memo = net.__dict__.setdefault("_coverage", {})
     served = served_stops(net, day)
-    key = (hash(served.tobytes()), id(outlines))
-    if key not in memo:
-        if len(memo) > 16:
-            memo.pop(next(iter(memo)))
+
+    def compute() -> np.ndarray:
         geometry = outlines.geometry_field
         shapes = list(outlines.frame[geometry.name]) if geometry is not None else []
-        memo[key] = coverage(net.stops["lon"].to_numpy()[served], net.stops["lat"].to_numpy()[served], shapes)
-    shares = memo[key][:, COVERAGE_RADII.index(radius)]
+        return coverage(net.stops["lon"].to_numpy()[served], net.stops["lat"].to_numpy()[served], shapes)
+    shares = derived(("transports-couverture", net.key, hashlib.sha1(served.tobytes()).hexdigest(), outlines.key),
+                     compute)[:, COVERAGE_RADII.index(radius)]
     name = outlines.role_field("commune_name") or outlines.role_field("commune")
     population = outlines.role_field("population")
     pop = pd.to_numeric(outlines.frame[population.name], errors="coerce").to_numpy(dtype="float64") \

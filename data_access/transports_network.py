@@ -5,13 +5,14 @@ never scans the whole of stop_times: a stop's departures read that stop's rows, 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .gtfs_modes import route_mode
+from .derived import derived
 from .query import fold
 from .readers.base import Table
 
@@ -44,6 +45,9 @@ class Network:
     has_shapes: bool
     trip_km: np.ndarray  # per trip: from shapes.txt when present, else straight lines between its stops
     notes: list[str] = field(default_factory=list)
+    # what its memos are kept under (data_access.derived): the feed's table key; a network built otherwise (a
+    # test's) gets a name of its own
+    key: str = field(default_factory=lambda: f"reseau-{next(_KEYS)}")
 
     @property
     def last_row(self) -> np.ndarray:
@@ -53,16 +57,16 @@ class Network:
         return last
 
 
-_BUILD_LOCK = threading.Lock()
+_KEYS = itertools.count()
 
 
 def network(table: Table) -> Network:
-    """The feed's indexes, built once per loaded table (a table never changes) and kept with it."""
-    with _BUILD_LOCK:
-        built = table.extra.get("transports")
-        if built is None:
-            built = table.extra["transports"] = build_network(table.extra["gtfs"])
-    return built
+    """The feed's indexes, built once per feed version (data_access.derived)."""
+    def build() -> Network:
+        built = build_network(table.extra["gtfs"])
+        built.key = table.key
+        return built
+    return derived(("transports-reseau", table.key), build)
 
 
 def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
@@ -237,17 +241,9 @@ def _trip_km(feed, trips, stops, st_trip, st_stop, trip_rows) -> tuple[bool, np.
 
 
 def _memo(net: Network, key: tuple, compute):
-    """A network's small memo (the last answers for a day, a line…): readers ask the same again and again."""
-    with _BUILD_LOCK:
-        memo = net.__dict__.setdefault("_memo", {})
-        found = memo.get(key)
-    if found is None:
-        found = compute()  # outside the lock: two threads may compute the same answer, never a wrong one
-        with _BUILD_LOCK:
-            if len(memo) >= 64:
-                memo.pop(next(iter(memo)), None)
-            memo[key] = found
-    return found
+    """A network's answers (for a day, a line…), which readers ask again and again, within the derived
+    structures' budget."""
+    return derived(("transports-memo", net.key, *key), compute)
 
 
 def _rows_of(net: Network, trips: np.ndarray) -> np.ndarray:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .query import fold, fold_text
 from .readers.base import Roles as BaseRoles
 from .readers.base import Table
@@ -101,25 +101,13 @@ def _day(value: dt.date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-MEMO_DATES = 8  # per table, the status and lateness of this many reference dates are kept
-_MEMO_LOCK = threading.Lock()  # the app's threads share the tables
-
-
 def _per_reference_date(compute):
-    """Memoised per table (a loaded table never changes) and per reference date: one page asks several times."""
+    """Kept per table version and reference date (data_access.derived): one page asks several times."""
     @functools.wraps(compute)
     def cached(table: Table, roles: Roles, reference: dt.date, data_date: dt.date | None = None) -> pd.Series:
-        key = (tuple(sorted(roles.columns.items())), _day(reference), data_date and _day(data_date))
-        with _MEMO_LOCK:
-            memo = table.extra.setdefault(f"travaux:{compute.__name__}", {})
-            found = memo.get(key)
-        if found is None:
-            found = compute(table, roles, reference, data_date)
-            with _MEMO_LOCK:
-                while len(memo) >= MEMO_DATES:
-                    memo.pop(next(iter(memo)))
-                memo[key] = found
-        return found
+        key = (f"travaux-{compute.__name__}", table.key, tuple(sorted(roles.columns.items())), _day(reference),
+               data_date and _day(data_date))
+        return derived(key, lambda: compute(table, roles, reference, data_date))
     return cached
 
 

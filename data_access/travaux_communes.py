@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .geo import commune_rows
 from .query import fold
 from .readers.base import FieldInfo, Table
@@ -32,19 +33,20 @@ def place_fields(table: Table, roles: Roles) -> list[FieldInfo]:
 def place_pairs(table: Table, roles: Roles) -> pd.DataFrame:
     """(row, key) for every place of every site: a site on two communes has both. Built once per table."""
     fields = place_fields(table, roles)
-    memo = f"travaux_places:{','.join(f.name for f in fields)}"
-    if memo not in table.extra:
-        rows, keys = [], []
-        for field in fields:
-            column = table.frame[field.name]
-            of = {raw: _keys(field, raw) for raw in column.dropna().unique()}
-            for position, raw in enumerate(column.tolist()):
-                for key in of.get(raw, ()) if raw is not None and raw == raw else ():
-                    rows.append(position)
-                    keys.append(key)
-        pairs = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "key": pd.Series(keys, dtype="str")})
-        table.extra[memo] = pairs.drop_duplicates().reset_index(drop=True)
-    return table.extra[memo]
+    return derived(("travaux-lieux", table.key, tuple(f.name for f in fields)), lambda: _place_pairs(table, fields))
+
+
+def _place_pairs(table: Table, fields: list) -> pd.DataFrame:
+    rows, keys = [], []
+    for field in fields:
+        column = table.frame[field.name]
+        of = {raw: _keys(field, raw) for raw in column.dropna().unique()}
+        for position, raw in enumerate(column.tolist()):
+            for key in of.get(raw, ()) if raw is not None and raw == raw else ():
+                rows.append(position)
+                keys.append(key)
+    pairs = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "key": pd.Series(keys, dtype="str")})
+    return pairs.drop_duplicates().reset_index(drop=True)
 
 
 def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .derived import derived
 from .readers.base import Table
 from .readers.derived import safe_link
 from .travaux import (FINISHED, IN_PROGRESS, PROGRAMMED, SUSPENDED, Roles, _day, elapsed_share, is_late, money,
@@ -52,15 +53,16 @@ def budget_sizes(table: Table, roles: Roles) -> tuple[str, list[float]]:
     column = roles["budget_planned"]
     if not column:
         return "", []
-    key = f"travaux_sizes:{column}"
-    if key not in table.extra:
-        budget = table.frame[column].astype("float")
-        known = budget[budget > 0]
-        thresholds = sorted({_nice(q) for q in known.quantile([0.25, 0.5, 0.75])}) if len(known) else []
-        classes = np.searchsorted(np.asarray(thresholds, dtype=float), budget.fillna(0).to_numpy(), side="left") + 1
-        classes = np.where(budget.gt(0).to_numpy(), classes, 0)
-        table.extra[key] = ("".join(map(str, classes.tolist())), thresholds)
-    return table.extra[key]
+    return derived(("travaux-tailles", table.key, column), lambda: _sizes(table, column))
+
+
+def _sizes(table: Table, column: str) -> tuple[str, list[float]]:
+    budget = table.frame[column].astype("float")
+    known = budget[budget > 0]
+    thresholds = sorted({_nice(q) for q in known.quantile([0.25, 0.5, 0.75])}) if len(known) else []
+    classes = np.searchsorted(np.asarray(thresholds, dtype=float), budget.fillna(0).to_numpy(), side="left") + 1
+    classes = np.where(budget.gt(0).to_numpy(), classes, 0)
+    return "".join(map(str, classes.tolist())), thresholds
 
 
 def size_legend(thresholds: list[float]) -> list[str]:

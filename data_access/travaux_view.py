@@ -13,7 +13,6 @@ import pandas as pd
 from .catalogue import Dataset
 from .geo import commune_outlines
 from .query import FilterError, Query, last, parse_date_value, parse_query
-from .query_run import row_positions
 from .readers.base import Table
 from .repository import Repository, pick_dataset
 from .travaux import KeyFigures, Roles, find_roles, key_figures, late_is_known
@@ -110,7 +109,7 @@ def travaux_view(repository: Repository, params: dict, today: dt.date) -> Travau
     view.reference = reference = reference_date(params, view.errors, today)
     view.query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields)
     view.errors += query_errors
-    view.positions = positions = row_positions(table, view.query)
+    view.positions = positions = repository.backend(dataset.id).positions(view.query).to_numpy()
     data_date = dataset.modified
     view.figures = key_figures(table, roles, positions, reference, data_date=data_date)
     extra = [("date", reference.isoformat())] if params.get("date") else []

@@ -16,7 +16,6 @@ from components.notices import notices
 from data_access.dataset_view import grid_block
 from data_access.portal import current_portal
 from data_access.query import FilterError, parse_query
-from data_access.query_run import row_positions
 from data_access.repository import DatasetUnavailable, UnknownDataset
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
@@ -125,9 +124,9 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     if tab == "api":
         host = portal.settings.public_url or request.host_url.rstrip("/")
         return dataset_tabs.api_view(dataset, backend, query_string, host)
-    # the map and the chart still draw from the table in memory
+    # the map and the chart: the rows the engine keeps, drawn from the table the repository holds
     table = portal.repository.table(dataset.id)
-    positions = row_positions(table, query)
+    positions = backend.positions(query).to_numpy()
     if tab == "map":
         return dataset_tabs.map_view(dataset, table, positions, query_string,
                                      portal.repository.version(dataset.id), portal.settings.tile_url)

@@ -24,7 +24,6 @@ from data_access.extracts import formats_for
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
 from data_access.query import FilterError, last, parse_query, query_pairs
-from data_access.query_run import row_positions
 from data_access.repository import pick_dataset
 
 PATH = "/tableaux-de-bord/sante"
@@ -97,7 +96,7 @@ def layout(**params):
     trend = sante.trend(cube, selection)
     node = cube.nodes[selection.node]
     extract = sante_choices.selection_refines(cube, selection)
-    rows = len(row_positions(table, parse_query(extract, table.fields)[0]))
+    rows = portal.repository.backend(dataset.id).count(parse_query(extract, table.fields)[0])
     settings = portal.settings
 
     trend_part = chart_card(Ids.TREND, trend, ChartSpec(chart="line", x="annee"), sante_words.trend_summary(trend, cube),

@@ -154,7 +154,7 @@ def _map(repository, dataset, table, net, mode, page_href):
     for other in repository.catalogue.datasets:
         if other.id != dataset.id and other.role_field("capacity") and not repository.unavailable_reason(other.id):
             try:
-                if repository.table(other.id).geometry_field is not None:
+                if repository.served(other.id).geometry_field is not None:  # its manifest, not its rows
                     overlays.append(point_overlay(other, repository.version(other.id), other.title))
             except DatasetUnavailable:
                 continue

@@ -15,7 +15,7 @@ from data_access.engine import store as store_module
 from data_access.engine.backend import CONNECTIONS
 from data_access.engine.served import DATA, MANIFEST
 from data_access.query import parse_query
-from data_access.query_run import row_positions
+from tests.oracle import row_positions
 from data_access.repository import DatasetUnavailable, Repository
 from tests.conftest import FIXTURES
 
@@ -42,6 +42,16 @@ def test_a_version_is_made_once_for_every_worker(portal_dir, tmp_path, monkeypat
     assert len({r.folder for r in results}) == 1 and results[0].rows == len(workers[0].table("chantiers"))
     assert sorted(p.name for p in results[0].folder.iterdir()) == [DATA, MANIFEST]
     assert results[0].manifest["provenance"]["fichier"] == "chantiers.csv"
+
+
+def test_a_catalogue_entry_edited_over_the_same_file_is_served_anew(portal_dir, tmp_path):
+    served_dir = tmp_path / "servi"
+    before = Repository.from_data_dir(portal_dir, served_dir=served_dir).served("chantiers")
+    assert before.manifest["values"].get("code_postal")
+    catalogue = portal_dir / "catalogue.toml"  # the admin drops the facet: the file has not changed
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("facet = true\n", "", 1), encoding="utf-8")
+    after = Repository.from_data_dir(portal_dir, served_dir=served_dir).served("chantiers")
+    assert after.folder != before.folder and not any(f.facet for f in after.fields if f.name == "code_postal")
 
 
 def test_the_default_folder_is_beside_the_data_or_a_temporary_one(portal_dir, monkeypatch):
@@ -169,3 +179,20 @@ def test_a_damaged_served_file_gets_a_french_503_not_a_trace(portal_dir, tmp_pat
     served.data.write_bytes(b"PAR1 cut short")
     answer = client.get("/export/chantiers.csv?q=rue")
     assert answer.status_code == 503 and "réessayez plus tard" in answer.get_json()["erreur"]
+
+
+def test_a_large_dataset_is_clustered_on_its_most_selective_facets():
+    from data_access.engine.served import cluster_keys
+    from data_access.readers.base import FieldInfo
+
+    fields = (FieldInfo("commune", "Commune", "text", facet=True), FieldInfo("categorie", "Catégorie", "text",
+                                                                             facet=True),
+              FieldInfo("statut", "Statut", "text", facet=True), FieldInfo("jour", "Jour", "date", facet=True),
+              FieldInfo("urgent", "Urgent", "boolean", facet=True), FieldInfo("rue", "Rue", "text"),
+              FieldInfo("niveaux", "Niveaux", "text", facet=True, separator=","))
+    distinct = {"commune": 16, "categorie": 12, "statut": 5, "jour": 4000, "urgent": 2, "rue": 9973, "niveaux": 3}
+    manifest = {"rows": 10_000_000, "profiles": {k: {"distinct": v} for k, v in distinct.items()}}
+    # 100 row groups: commune (a 16th of them for a commune), then statut (16 × 5 = 80 combinations); categorie
+    # would make 192, fewer rows than a group each; a day has too many values, a multivalued cell several
+    assert cluster_keys(manifest, fields) == ["commune", "statut"]
+    assert cluster_keys({**manifest, "rows": 300_000}, fields) == []  # three row groups: a scan is short

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from data_access.query import describe_query, parse_date_value, parse_query, query_pairs
-from data_access.query_run import apply_query
+from tests.engines import backend_of
+from tests.oracle import apply_query
 from data_access.readers.base import FieldInfo, Table
 
 FIELDS = (
@@ -19,8 +20,7 @@ FIELDS = (
 )
 
 
-@pytest.fixture
-def table() -> Table:
+def make_table() -> Table:
     frame = pd.DataFrame({
         "commune": pd.Series(["Rouen", "Élbeuf", "Rouen", "Oissel", None], dtype="str"),
         "statut": pd.Series(["en cours", "terminé", "programmé", "en cours", "en cours"], dtype="str"),
@@ -31,6 +31,16 @@ def table() -> Table:
         "geo_point_2d": [None] * 5,
     })
     return Table(frame=frame, fields=FIELDS)
+
+
+@pytest.fixture
+def table() -> Table:
+    return make_table()
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return backend_of(make_table(), tmp_path_factory.mktemp("servi"))
 
 
 def rows(table, qs) -> list[int]:
@@ -69,8 +79,10 @@ def rows(table, qs) -> list[int]:
         ("sort=debut", [1, 3, 0, 2, 4]),
     ],
 )
-def test_filters(table, qs, expected):
+def test_filters(table, qs, expected, engine):
     assert rows(table, qs) == expected
+    query, _ = parse_query(qs, table.fields)  # the engine, which serves the portal, keeps the same rows
+    assert engine.positions(query).to_pylist() == expected
 
 
 def test_select_keeps_the_columns_in_order(table):

@@ -12,7 +12,7 @@ from data_access.catalogue import Dataset, FieldSpec, Position, XlsxOptions
 from data_access.dataset_view import facet_counts
 from data_access.extracts import formats_for
 from data_access.query import parse_query
-from data_access.query_run import row_positions
+from tests.oracle import row_positions
 from data_access.readers import ReadError, probe, read_table
 from data_access.readers.derived import html_to_text, parse_date_range
 from tests.engines import backend_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from data_access import repository as module
-from data_access.repository import SYNC_INDEX, Repository
+from data_access.repository import SYNC_INDEX, Repository, served_version
 from tests.test_sync import data_dir, run, server  # noqa: F401 (fixtures)
 
 
@@ -49,5 +49,6 @@ def test_the_sync_leaves_each_dataset_ready_for_the_engine(data_dir):  # noqa: F
     status, output = run(data_dir, "travaux")
     assert status == 0 and "travaux : prêt pour le moteur (" in output
     repository = Repository.from_data_dir(data_dir)
-    served = repository.served_store.find("travaux", repository.version("travaux"))
+    served = repository.served_store.find("travaux", served_version(repository.dataset("travaux"),
+                                                                     repository.version("travaux")))
     assert served is not None and served.rows == len(repository.table("travaux"))  # the app converts nothing

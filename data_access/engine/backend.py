@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..query import Query
 from ..readers.base import FieldInfo, main_geometry
-from .served import ROW, values_column
+from .served import CLUSTERED, ROW, values_column
 from .sql import Clauses, order_by, quoted
 
 log = logging.getLogger(__name__)
@@ -134,42 +134,59 @@ class DuckDBBackend:
         self.manifest = manifest or {}
         self.values = self.manifest.get("values") or {}  # each facet field's value counts over the whole table
         self._source = "read_parquet(?)"
+        # the copy clustered on these fields (served.py): a filter on one of them reads it, in a few row groups
+        self.keys = set(self.manifest.get("cluster_keys") or ())
+        self.clustered = str(Path(path).parent / CLUSTERED) if self.keys else None
 
     @property
     def geometry_field(self) -> FieldInfo | None:
         return main_geometry(self.fields)
 
-    def _run(self, sql: str, params: list, own: bool = False):
+    def _run(self, sql: str, params: list, own: bool = False, path: str | None = None):
         import duckdb
 
         from ..repository import DatasetUnavailable
 
         QUERIES.record(params)
         try:
-            return CONNECTIONS.cursor(own).sql(sql, params=[self.path, *params])
+            return CONNECTIONS.cursor(own).sql(sql, params=[path or self.path, *params])
         except duckdb.Error as exc:  # a damaged or vanished served file, a full disk: said in French, logged
             log.error("moteur : %s sur %s (%s)", type(exc).__name__, self.path, exc)
             raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard") from None
+
+    def _file(self, clauses: Clauses) -> str:
+        """The clustered copy when a clause filters one of its keys, else the file in the source's order."""
+        if self.clustered and any(key[0] != "q" and key[1] in self.keys for key, _, _ in clauses.items):
+            return self.clustered
+        return self.path
 
     def _columns(self, columns: list[str] | None) -> str:
         names = columns if columns is not None else [f.name for f in self.fields]
         return ", ".join(quoted(n) for n in names) if names else ROW
 
     def count(self, query: Query) -> int:
-        where, params = Clauses(query, self.fields).where()
+        clauses = Clauses(query, self.fields)
+        where, params = clauses.where()
         if not where and self.total is not None:
             count = self.total
         else:
-            count = self._run(f"SELECT count(*) FROM {self._source}{where}", params).fetchall()[0][0]
+            count = self._run(f"SELECT count(*) FROM {self._source}{where}", params,
+                              path=self._file(clauses)).fetchall()[0][0]
         return min(count, query.limit) if query.limit is not None else count
 
-    def _select(self, query: Query, columns: list[str] | None, offset: int, limit: int | None) -> tuple[str, list]:
-        where, params = Clauses(query, self.fields).where()
+    def _select(self, query: Query, columns: list[str] | None, offset: int, limit: int | None,
+                source: bool = False) -> tuple[str, list, str]:
+        """The SELECT of a page of the query's rows, its parameters and the file it reads; `source`: the file in
+        the source's order whatever the filters (an extract streams it from start to end)."""
+        clauses = Clauses(query, self.fields)
+        where, params = clauses.where()
+        path = self.path if source else self._file(clauses)
         if query.limit is not None:  # the query's own limit, then the page asked for within it
             end = query.limit if limit is None else min(query.limit, offset + limit)
             limit = max(0, end - offset)
-        # no sort: the file's order is the source's, which DuckDB keeps (preserve_insertion_order)
-        order = order_by(query, self.fields) if query.sort else ""
+        # no sort: the file's order is the source's, which DuckDB keeps (preserve_insertion_order); the clustered
+        # copy is put back in it
+        order = order_by(query, self.fields) if query.sort else f" ORDER BY {ROW}" if path != self.path else ""
         sql = f"SELECT {self._columns(columns)} FROM {self._source}{where}{order}"
         if limit is not None:
             sql += " LIMIT ?"
@@ -177,11 +194,12 @@ class DuckDBBackend:
         if offset:
             sql += " OFFSET ?"
             params = [*params, int(offset)]
-        return sql, params
+        return sql, params, path
 
     def rows(self, query: Query, columns: list[str] | None = None, offset: int = 0,
              limit: int | None = None) -> pa.Table:
-        return self._run(*self._select(query, columns, offset, limit)).to_arrow_table()
+        sql, params, path = self._select(query, columns, offset, limit)
+        return self._run(sql, params, path=path).to_arrow_table()
 
     def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0, limit: int | None = None):
         """rows() as a frame of the reader's dtypes, indexed by each row's place in the source."""
@@ -193,17 +211,17 @@ class DuckDBBackend:
                         index=arrow.column(ROW).to_pandas())
 
     def positions(self, query: Query) -> pa.Array:
-        """The source positions of the rows the query keeps, in its order (query_run.row_positions)."""
+        """The source positions of the rows the query keeps, in its order (tests/oracle.py's row_positions)."""
         return self.rows(query, [ROW]).column(ROW).combine_chunks()
 
     def stream(self, query: Query, columns: list[str] | None = None, source_order: bool = False
                ) -> Iterator[pa.RecordBatch]:
         """The query's rows as record batches; `source_order`: the rows it keeps, in the source's order (the
         columns then name ROW)."""
-        sql, params = self._select(query, columns, 0, None)
+        sql, params, path = self._select(query, columns, 0, None, source=True)
         if source_order and query.sort:
             sql = f"SELECT * FROM ({sql}) ORDER BY {ROW}"
-        yield from self._run(sql, params, own=True).to_arrow_reader(BATCH_ROWS)
+        yield from self._run(sql, params, own=True, path=path).to_arrow_reader(BATCH_ROWS)
 
     def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]:
         """Each field's (value, rows) with every clause of the query but the field's own refine: the fields
@@ -223,7 +241,7 @@ class DuckDBBackend:
             where, params = clauses.where(lambda key, name=f.name: key[0] == "refine" and key[1] == name)
             key = f"unnest({quoted(values_column(f.name))})" if f.separator else _facet_key(f)
             rows = self._run(f"SELECT v, count(*) FROM (SELECT {key} AS v FROM {self._source}{where}) "
-                             "WHERE v IS NOT NULL GROUP BY v", params).fetchall()
+                             "WHERE v IS NOT NULL GROUP BY v", params, path=self._file(clauses)).fetchall()
             found[f.name] = [(v, n) for v, n in rows]
         return found
 
@@ -235,7 +253,7 @@ class DuckDBBackend:
         groups = f"GROUPING({', '.join(keys)})"  # a bit per key, the first key's the highest
         select = ", ".join(f"{k} AS f{i}" for i, k in enumerate(keys))
         rows = self._run(f"SELECT {select}, count(*), {groups} AS g FROM {self._source}{where} "
-                         f"GROUP BY GROUPING SETS ({sets})", params).fetchall()
+                         f"GROUP BY GROUPING SETS ({sets})", params, path=self._file(clauses)).fetchall()
         for f in shared:
             found[f.name] = []
         width = len(shared)
@@ -249,7 +267,8 @@ class DuckDBBackend:
                   ) -> pa.Table:
         """One row per group: measures are (name, function, field) with function count, sum, min, max, avg
         or count_distinct (field None counts rows)."""
-        where, params = Clauses(query, self.fields).where()
+        clauses = Clauses(query, self.fields)
+        where, params = clauses.where()
         known = {f.name for f in self.fields}
         parts = [quoted(g) for g in group_by if g in known]
         for name, function, field in measures:
@@ -258,8 +277,8 @@ class DuckDBBackend:
             parts.append(f"{_FUNCTIONS[function].format(quoted(field) if field else '*')} AS {quoted(name)}")
         group = f" GROUP BY {', '.join(quoted(g) for g in group_by)}" if group_by else ""
         order = f" ORDER BY {', '.join(quoted(g) for g in group_by)}" if group_by else ""
-        return self._run(f"SELECT {', '.join(parts)} FROM {self._source}{where}{group}{order}", params
-                         ).to_arrow_table()
+        return self._run(f"SELECT {', '.join(parts)} FROM {self._source}{where}{group}{order}", params,
+                         path=self._file(clauses)).to_arrow_table()
 
 
 _FUNCTIONS = {"count": "count({})", "sum": "sum({})", "min": "min({})", "max": "max({})", "avg": "avg({})",

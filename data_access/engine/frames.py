@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from ..readers.base import FieldInfo
+from ..readers.base import FieldInfo, Table
 
 
 def to_frame(arrow: pa.Table, fields: tuple[FieldInfo, ...], dtypes: dict[str, str] | None = None,
@@ -36,3 +36,18 @@ def to_frame(arrow: pa.Table, fields: tuple[FieldInfo, ...], dtypes: dict[str, s
     if index is not None:
         frame.index = index
     return frame
+
+
+def whole_table(served) -> Table:
+    """Every row of a served version as the table its reader gave (same dtypes, shapes and notes), in the
+    source's order: what a dashboard holds (the repository keeps it within the derived structures' budget)."""
+    import pyarrow.parquet as pq
+
+    from .served import ROW
+
+    arrow = pq.read_table(served.data, columns=[*(f.name for f in served.fields), ROW])
+    rows = arrow.column(ROW).to_numpy()
+    if len(rows) and not (rows[1:] > rows[:-1]).all():
+        arrow = arrow.take(pa.array(rows.argsort(kind="stable")))
+    frame = to_frame(arrow.drop_columns([ROW]), served.fields, served.manifest.get("dtypes"))
+    return Table(frame=frame, fields=served.fields, notes=tuple(served.manifest.get("notes", ())))

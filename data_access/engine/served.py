@@ -10,6 +10,11 @@ written aside and renamed into place: a reader sees a whole version or none. The
 (the order of an extract), in row groups of ROW_GROUP_ROWS whose min/max let the engine skip what a filter
 excludes; 100,000 rows scanned fastest on 10,000,000 rows (10,000 and 30,000 were slower to scan). Snappy, not
 zstd: the file is 18 % larger and the engine's scans 1.6 times faster (bench --parts moteur).
+
+A large dataset also gets `groupes.parquet`: the same rows clustered on its facet fields of fewest values (its
+`cluster_keys` in the manifest), then in the source's order. A filter on those fields then reads the few row groups that
+hold its values instead of every one (a filtered grid block of 10,000,000 rows: 44 ms instead of 570), while
+the extracts stream `data.parquet` in the source's order.
 """
 from __future__ import annotations
 
@@ -26,9 +31,11 @@ import pyarrow.compute as pc
 from ..clock import stamp
 from ..readers.base import FieldInfo, Table
 
-FORMAT = 1  # the layout of a served folder; a folder of another format is converted again
+FORMAT = 2  # the layout of a served folder; a folder of another format is converted again
 ROW_GROUP_ROWS = 100_000
-DATA, MANIFEST = "data.parquet", "manifest.json"
+DATA, MANIFEST, CLUSTERED = "data.parquet", "manifest.json", "groupes.parquet"
+CLUSTER_FROM_GROUPS = 4  # a dataset of fewer row groups is not clustered: a scan of it is already short
+MAX_CLUSTER_KEYS = 3
 ROW, TEXT, VALUES = "__row", "__texte", "__valeurs__"
 KEEP_VERSIONS = 2  # the current version and the one before, which a request under way may still read
 
@@ -80,7 +87,7 @@ def _multivalued(array: pa.Array, field: FieldInfo) -> pa.Array:
 
 
 def folded_text(texts: list[pa.Array], rows: int) -> pa.Array:
-    """Every row's text fields folded and joined (query_run.search_text): the column the search reads."""
+    """Every row's text fields folded and joined (the oracle's search_text): the column the search reads."""
     folded = [fold_array(t) for t in texts]
     if not folded:
         return pa.array([""] * rows, type=pa.string())
@@ -166,9 +173,52 @@ def write_parquet(source, path: Path) -> None:
 
     with duckdb.connect(config={"preserve_insertion_order": True, "threads": 2}) as connection:
         connection.register("servi", source)
-        target = str(path).replace("'", "''")
-        connection.execute(f"COPY servi TO '{target}' (FORMAT parquet, COMPRESSION snappy, "
+        connection.execute(f"COPY servi TO '{_literal(path)}' (FORMAT parquet, COMPRESSION snappy, "
                            f"ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+
+
+def cluster_keys(manifest: dict, fields: tuple[FieldInfo, ...]) -> list[str]:
+    """The fields the clustered copy is sorted on: facet fields with a single value per cell, the most selective
+    first (a filter on a field of 16 values then reads a 16th of the file), each kept while every combination of
+    the keys still spans a row group or more (beyond, a key splits the groups without letting a filter skip
+    any); ties in the catalogue's order; none for a dataset of few row groups."""
+    rows = int(manifest["rows"])
+    groups = rows // ROW_GROUP_ROWS
+    if groups < CLUSTER_FROM_GROUPS:
+        return []
+    profiles = manifest["profiles"]
+    candidates = sorted(((profiles[f.name]["distinct"], -k, f.name) for k, f in enumerate(fields)
+                         if f.facet and not f.separator and not f.is_geo
+                         and 1 < profiles.get(f.name, {}).get("distinct", 0) <= groups), reverse=True)
+    keys, combinations = [], 1
+    for distinct, _, name in candidates:
+        if combinations * distinct <= groups and len(keys) < MAX_CLUSTER_KEYS:
+            keys.append(name)
+            combinations *= distinct
+    return keys
+
+
+def write_clustered(source: Path, path: Path, keys: list[str]) -> None:
+    """The served rows sorted on `keys` (missing values last), then in the source's order, read from the written
+    file: the sort spills to the system's temporary folder rather than hold the whole table in memory."""
+    import duckdb
+
+    from .sql import quoted
+
+    order = ", ".join([f"{quoted(k)} NULLS LAST" for k in keys] + [ROW])
+    spill = tempfile.mkdtemp(prefix="portail-tri-")
+    try:
+        with duckdb.connect(config={"threads": 2, "memory_limit": "1GB", "temp_directory": spill,
+                                    "preserve_insertion_order": True}) as connection:
+            connection.execute(f"COPY (SELECT * FROM read_parquet(?) ORDER BY {order}) TO '{_literal(path)}' "
+                               f"(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE {ROW_GROUP_ROWS})",
+                               [str(source)])
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def fields_of(manifest: dict) -> tuple[FieldInfo, ...]:
@@ -192,6 +242,8 @@ def read_manifest(folder: Path) -> dict | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not (folder / DATA).is_file():
         return None
+    if manifest.get("cluster_keys") and not (folder / CLUSTERED).is_file():
+        return None
     return manifest
 
 
@@ -205,8 +257,13 @@ def write_served(table: Table, served_dir: Path, dataset_id: str, version: str, 
     aside = Path(tempfile.mkdtemp(prefix=".en-cours-", dir=target.parent))
     try:
         write_parquet(arrow, aside / DATA)
+        del arrow  # the Arrow copy is done with; the clustered copy is sorted from the file
+        manifest["cluster_keys"] = cluster_keys(manifest, table.fields)
+        if manifest["cluster_keys"]:
+            write_clustered(aside / DATA, aside / CLUSTERED, manifest["cluster_keys"])
         (aside / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        for name in (DATA, MANIFEST):  # on disk before the rename: a power cut leaves no empty manifest
+        # on disk before the rename: a power cut leaves no empty manifest
+        for name in (DATA, MANIFEST, CLUSTERED) if manifest["cluster_keys"] else (DATA, MANIFEST):
             handle = os.open(aside / name, os.O_RDONLY)
             try:
                 os.fsync(handle)

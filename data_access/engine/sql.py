@@ -1,7 +1,7 @@
 """A typed Query compiled to DuckDB SQL over a served Parquet file. Values are always bound as parameters,
 never pasted into the text; column names come from the dataset's fields (never from the URL) and are quoted.
 
-The meaning is the query layer's (query_run.py), clause for clause:
+The meaning is the one tests/oracle.py gives each clause over a pandas table, clause for clause:
 - each search word must be in the row's folded text fields (`__texte`, accents and case ignored);
 - a refine keeps the rows equal to one of its values (a multivalued cell: one of its values; a date: within one
   of its periods), an exclude drops them and keeps the rows without a value;
@@ -26,7 +26,7 @@ class Clauses:
     """The WHERE of a query, clause by clause, with its parameters, so that a facet can leave out its own."""
 
     def __init__(self, query: Query, fields: tuple[FieldInfo, ...]):
-        self.items: list[tuple[tuple, str, list]] = []  # (key as query_run names it, sql, params)
+        self.items: list[tuple[tuple, str, list]] = []  # (the clause's key, sql, params)
         by_name = {f.name: f for f in fields}
         for word in dict.fromkeys(fold(query.q).split()) if query.q else ():
             self.items.append((("q", word), f"contains({TEXT}, ?)", [word]))

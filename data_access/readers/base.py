@@ -1,6 +1,7 @@
 """What every reader returns: a Table (a frame and its typed fields), and the error readers raise."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,9 @@ def main_geometry(fields: tuple[FieldInfo, ...]) -> FieldInfo | None:
     return next((f for f in geo if f.type == "geo_shape"), geo[0] if geo else None)
 
 
+_KEYS = itertools.count()
+
+
 @dataclass
 class Table:
     """A dataset loaded in memory.
@@ -82,6 +86,9 @@ class Table:
     fields: tuple[FieldInfo, ...]
     notes: tuple[str, ...] = ()  # repairs or oddities met while reading, in French, for the logs and pages
     extra: dict = field(default_factory=dict)  # format-specific parts (the GTFS feed's other tables)
+    # what the structures derived from the table are kept under (data_access.derived): the repository names its
+    # tables by dataset and file version; any other table (a copy, a test's) gets a name of its own
+    key: str = field(default_factory=lambda: f"table-{next(_KEYS)}", init=False)
 
     def field(self, name: str) -> FieldInfo | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -1,7 +1,6 @@
-"""Applying a parsed Query to a table, with bounded work: each clause of a query (a search word, a refine, a
-bound) is computed once per table and kept in a small LRU of recent results, so the facets (every clause but
-their own), the grid's blocks, the map and the charts of one view, and the next view that shares clauses, reuse
-it instead of scanning the table again. A table is one file version: its results die with it."""
+"""The filter grammar read over a pandas table: the reference the engine's SQL is compared with (the parity tests
+run both on the same URLs). It is how the portal applied a query before the engine served it; the portal no longer
+uses it. Each clause (a search word, a refine, a bound) is computed once per table and kept in a small LRU."""
 from __future__ import annotations
 
 import itertools
@@ -12,8 +11,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .query import Period, Query, fold, fold_text
-from .readers.base import Table
+from data_access.query import Period, Query, fold, fold_text
+from data_access.readers.base import Table
 
 RESULTS_BYTES = 64 << 20  # the LRU's budget: about 130 masks of 500,000 rows
 
