@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
             "<DATA_DIR>/.served, ou un dossier temporaire si DATA_DIR n'est pas modifiable)"),
     Setting("ENGINE_MEMORY_MB", "512", "mémoire (Mio) que le moteur DuckDB peut prendre dans chaque processus"),
     Setting("ENGINE_THREADS", "2", "fils d'exécution du moteur DuckDB dans chaque processus"),
-    Setting("DERIVED_MEMORY_MB", "256", "mémoire (Mio) des tables et index des tableaux de bord gardés dans chaque "
+    Setting("DERIVED_MEMORY_MB", "1024", "mémoire (Mio) des tables et index des tableaux de bord gardés dans chaque "
             "processus (au-delà : les moins récemment utilisés sont oubliés, puis refaits)"),
     Setting("CACHE_SECONDS", "3600", "durée de vie (s) des résultats mis en cache (résumés, chiffres clés)"),
     Setting("LOAD_FAILURE_SECONDS", "600",
@@ -83,7 +83,7 @@ class Settings:
     served_dir: Path | None = None  # None: <DATA_DIR>/.served, or a temporary folder (engine/store.py)
     engine_memory_mb: int = 512
     engine_threads: int = 2
-    derived_memory_mb: int = 256
+    derived_memory_mb: int = 1024
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -172,7 +172,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         served_dir=_writable_dir(env, "SERVED_DIR"),
         engine_memory_mb=_int_setting(env, "ENGINE_MEMORY_MB", "512", 64, 1 << 20),
         engine_threads=_int_setting(env, "ENGINE_THREADS", "2", 1, 256),
-        derived_memory_mb=_int_setting(env, "DERIVED_MEMORY_MB", "256", 16, 1 << 20),
+        derived_memory_mb=_int_setting(env, "DERIVED_MEMORY_MB", "1024", 16, 1 << 20),
     )
 
 

@@ -102,15 +102,21 @@ def engine_figures(folder: Path, runs: int) -> list[str]:
     backend = DuckDBBackend(served / DATA, FIELDS, ROWS, manifest)
     query = parse_query("refine.commune=Rouen&refine.statut=en+cours&sort=-montant", FIELDS)[0]
     searched = parse_query("q=operation+n°12345&sort=rue", FIELDS)[0]
+    one_key = parse_query("refine.commune=Rouen&sort=-montant", FIELDS)[0]
+    other = parse_query("refine.categorie=voirie&sort=-montant", FIELDS)[0]  # not a key of the clustered copy
     facets = [f for f in FIELDS if f.facet]
-    lines = [f"moteur, {ROWS:,} lignes × {len(FIELDS)} colonnes, Parquet de {size:.0f} Mio (fait en {made:.1f} s) :"
-             .replace(",", " ")]
+    keys = " et ".join(manifest.get("cluster_keys") or ["aucun champ"])
+    lines = [f"moteur : {ROWS:_} lignes × {len(FIELDS)} colonnes, Parquet de {size:.0f} Mio (fait en {made:.1f} s), "
+             f"copie groupée sur {keys}".replace("_", " ")]
     figures = {
         "compte filtré": lambda: backend.count(query),
         "bloc de 100 lignes filtré et trié": lambda: backend.rows(query, None, 5000, 100),
+        "bloc de 100 lignes, commune seule et tri": lambda: backend.rows(one_key, None, 5000, 100),
+        "bloc de 100 lignes, champ hors des clés": lambda: backend.rows(other, None, 5000, 100),
         "bloc de 100 lignes, recherche et tri": lambda: backend.rows(searched, None, 0, 100),
         "toutes les facettes (5), filtrées": lambda: backend.facets(query, facets),
         "toutes les facettes (5), sans filtre": lambda: backend.facets(parse_query("", FIELDS)[0], facets),
+        "toutes les facettes (5), champ hors des clés": lambda: backend.facets(other, facets),
     }
     for name, action in figures.items():
         action()  # the file's footer read once

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 from bench.engine import _median_ms
-from data_access.engine.served import DATA, MANIFEST
-from data_access.repository import file_version
+from data_access.catalogue import load_catalogue
+from data_access.engine.served import CLUSTERED, DATA, MANIFEST, version_folder
+from data_access.repository import file_version, served_version
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = '''[portal]
@@ -36,10 +37,13 @@ def portal_on(served: Path, folder: Path) -> tuple[Path, Path]:
     data_dir.mkdir()
     (data_dir / "catalogue.toml").write_text(CATALOGUE, encoding="utf-8")
     os.link(served / DATA, data_dir / "synthetique.parquet")
-    target = served_dir / "synthetique" / file_version(data_dir / "synthetique.parquet")
+    dataset = load_catalogue(data_dir).get("synthetique")
+    target = version_folder(served_dir, "synthetique",
+                            served_version(dataset, file_version(data_dir / "synthetique.parquet")))
     target.mkdir(parents=True)
-    os.link(served / DATA, target / DATA)
-    os.link(served / MANIFEST, target / MANIFEST)
+    for name in (DATA, MANIFEST, CLUSTERED):
+        if (served / name).exists():
+            os.link(served / name, target / name)
     return data_dir, served_dir
 
 
@@ -85,13 +89,13 @@ def _one_host(data_dir: Path, served_dir: Path, workers: int, runs: int) -> list
             answer = session.post(base + "/_dash-update-component", json=router_body(key, path, search))
             assert answer.ok, answer.text[:200]
 
-        def block():
+        def block(filters: str):
             body = {"output": grid_key, "outputs": {"id": "jeu-tableau", "property": "getRowsResponse"},
                     "inputs": [{"id": "jeu-tableau", "property": "getRowsRequest",
                                 "value": {"startRow": 100, "endRow": 200,
                                           "sortModel": [{"colId": "montant", "sort": "desc"}]}}],
                     "state": [{"id": "jeu-id", "property": "data", "value": "synthetique"},
-                              {"id": "jeu-requete", "property": "data", "value": "refine.commune=Rouen"}],
+                              {"id": "jeu-requete", "property": "data", "value": filters}],
                     "changedPropIds": ["jeu-tableau.getRowsRequest"]}
             answer = session.post(base + "/_dash-update-component", json=body)
             assert answer.ok and answer.json()["response"]["jeu-tableau"]["getRowsResponse"]["rowCount"] > 0
@@ -103,7 +107,11 @@ def _one_host(data_dir: Path, served_dir: Path, workers: int, runs: int) -> list
             "page du jeu, filtrée (compte et facettes)": _median_ms(
                 lambda: page(dataset, "?tab=table&refine.commune=Rouen&refine.statut=en+cours"), runs),
             "page du jeu, informations": _median_ms(lambda: page(dataset), runs),
-            "bloc de 100 lignes filtré et trié": _median_ms(block, runs),
+            "bloc de 100 lignes trié, commune et statut": _median_ms(
+                lambda: block("refine.commune=Rouen&refine.statut=en+cours"), runs),
+            "bloc de 100 lignes trié, commune seule": _median_ms(lambda: block("refine.commune=Rouen"), runs),
+            "bloc de 100 lignes trié, catégorie (hors des clés)": _median_ms(
+                lambda: block("refine.categorie=voirie"), runs),
         }
         start = time.perf_counter()
         with session.get(base + "/export/synthetique.csv", stream=True) as answer:

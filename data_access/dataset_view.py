@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .extracts import plain_arrow, records
-from .query import Query, fold, parse_query, query_pairs
+from .query import Query, facet_text, fold, parse_query, query_pairs, selected_texts
 from .readers.base import FieldInfo
 
 MAX_FACET_VALUES = 30
@@ -67,15 +67,13 @@ def facet_counts(backend, query: Query, fields: tuple[FieldInfo, ...]) -> dict[s
     """For each facet field, (value, count, selected), counted with every other filter applied but its own, so
     that choosing a second value of the same field (an OR) shows what it would add. One question to the engine
     for all the fields."""
-    found = backend.facets(query, list(fields))
+    found = backend.facets(query, list(fields), top=MAX_FACET_VALUES)
     return {f.name: _facet_items(f, found.get(f.name, []), query) for f in fields}
 
 
 def _facet_items(field: FieldInfo, counts, query: Query) -> list[tuple[str, int, bool]]:
-    as_text = (lambda v: "true" if v else "false") if field.type == "boolean" else str
-    selected = {getattr(v, "text", None) or as_text(v) for n, values in query.refine if n == field.name
-                for v in values}
-    ordered = sorted(((as_text(v), int(c)) for v, c in counts), key=lambda item: (-item[1], fold(item[0])))
+    selected = selected_texts(query, field)
+    ordered = sorted(((facet_text(field, v), int(c)) for v, c in counts), key=lambda item: (-item[1], fold(item[0])))
     items = [(v, c, v in selected) for v, c in ordered[:MAX_FACET_VALUES]]
     shown = {v for v, _, _ in items}
     known = dict(ordered)

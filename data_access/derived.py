@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Callable, Hashable, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_BUDGET_MB = 256  # DERIVED_MEMORY_MB
+DEFAULT_BUDGET_MB = 1024  # DERIVED_MEMORY_MB: every dashboard of the demo at scale 10 holds about 370 MB
+THRASH_SECONDS = 60  # a structure built again this soon after it was evicted: the budget is too small
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Derived:
         self.total = 0
         self.builds = 0
         self.evictions = 0
+        self._evicted: OrderedDict[Hashable, float] = OrderedDict()  # when each recent eviction happened
+        self.rebuilt_soon = 0
 
     def configure(self, budget_bytes: int) -> None:
         with self._lock:
@@ -71,17 +75,23 @@ class Derived:
             return found
 
     def _keep(self, key: Hashable, value: object) -> None:
-        size = footprint(value)
+        size = footprint(value) + footprint(key)  # a long filter in a key counts too
         with self._lock:
             self.builds += 1
+            evicted = self._evicted.pop(key, None)
+            if evicted is not None and time.monotonic() - evicted < THRASH_SECONDS:
+                self.rebuilt_soon += 1
+                log.warning("structure dérivée %r refaite %.0f s après avoir été oubliée : DERIVED_MEMORY_MB (%d Mio) "
+                            "est trop petit pour ce qui est consulté", _short(key), time.monotonic() - evicted,
+                            self.budget >> 20)
             old = self._held.pop(key, None)
             self.total -= old.size if old else 0
             self._held[key] = Held(value, size)
             self.total += size
             self._evict(keep=key)
         if size > self.budget:
-            log.warning("structure dérivée %r : %d Mio, plus que le budget DERIVED_MEMORY_MB (%d Mio)", key[:2]
-                        if isinstance(key, tuple) else key, size >> 20, self.budget >> 20)
+            log.warning("structure dérivée %r : %d Mio, plus que le budget DERIVED_MEMORY_MB (%d Mio)", _short(key),
+                        size >> 20, self.budget >> 20)
 
     def _evict(self, keep: Hashable | None) -> None:
         """Drop the least recently used entries until the total is within the budget; the newest always stays,
@@ -92,6 +102,9 @@ class Derived:
                 break
             self.total -= self._held.pop(oldest).size
             self.evictions += 1
+            self._evicted[oldest] = time.monotonic()
+            while len(self._evicted) > 1024:
+                self._evicted.popitem(last=False)
 
     def drop(self, match: Callable[[Hashable], bool] = lambda key: True) -> None:
         """Forget the entries whose key matches (every entry by default): benchmarks measure cold builds with it."""
@@ -102,6 +115,10 @@ class Derived:
     def keys(self) -> list:
         with self._lock:
             return list(self._held)
+
+
+def _short(key: Hashable):
+    return key[:2] if isinstance(key, tuple) else key
 
 
 DERIVED = Derived(DEFAULT_BUDGET_MB << 20)

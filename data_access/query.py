@@ -262,6 +262,19 @@ def parse_query(
 # ---------------------------------------------------------------- applying a query
 
 
+def facet_text(field: FieldInfo, value: Any) -> str:
+    """A facet value as the page writes it (and as a refine of it reads back): true/false for a boolean."""
+    if field.type == "boolean":
+        return "true" if value else "false"
+    return str(value)
+
+
+def selected_texts(query: Query, field: FieldInfo) -> set[str]:
+    """The field's values the query refines on, as their facet texts (a period as the URL wrote it)."""
+    return {getattr(v, "text", None) or facet_text(field, v) for n, values in query.refine if n == field.name
+            for v in values}
+
+
 def fold_text(values: pd.Series) -> pd.Series:
     """Lower case without accents, for searching: "Église" -> "eglise"."""
     import pyarrow as pa

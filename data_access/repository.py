@@ -245,6 +245,20 @@ class Repository:
         DERIVED.drop(lambda key: isinstance(key, tuple) and len(key) > 1 and str(key[1]).startswith(mine))
 
 
+def prepare_served(dataset_id: str, data_dir: Path, served_dir: Path | None) -> str:
+    """The dataset's served form (Parquet and manifest), made now by the sync or the demo generator rather than
+    on the app's first use of it (SERVED_DIR must be the same for them and the app). A file that cannot be
+    converted stays in place; the app says why. Returns the line they print."""
+    try:
+        served = Repository.from_data_dir(data_dir, served_dir=served_dir).served(dataset_id)
+    except DatasetUnavailable as exc:
+        return f"{dataset_id} : conversion pour le moteur impossible — {exc}"
+    except Exception:  # a converter's bug must not stop the others: the app will say why on first use
+        log.exception("conversion de %s pour le moteur", dataset_id)
+        return f"{dataset_id} : conversion pour le moteur impossible (détails dans le journal)"
+    return f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)"
+
+
 def served_version(dataset: Dataset, version: str) -> str:
     """The served form's version: the file's, and what the catalogue declares of how to read it (a field's type
     or role, a separator, the CSV options), so that a catalogue.toml edited over the same file is converted

@@ -30,7 +30,7 @@ from components.format import format_int, plural
 
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .clock import stamp
-from .repository import SYNC_INDEX, read_sync_index
+from .repository import SYNC_INDEX, prepare_served, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
 from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
 from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
@@ -329,7 +329,7 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
             for dataset in chosen:  # each converted as soon as it is fetched: the app's workers only read
                 outcomes.append(sync_dataset(catalogue, dataset, client, dry_run, sleep))
                 if not dry_run and not outcomes[-1].failed:
-                    ready.append(_serve(dataset.id, data_dir, served_dir))
+                    ready.append(prepare_served(dataset.id, data_dir, served_dir))
     except SyncError as exc:
         print(f"synchronisation refusée : {exc}", file=out)
         return 3
@@ -341,22 +341,6 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
     for line in ready:
         print(line, file=out)
     return 1 if any(o.failed for o in outcomes) else 0
-
-
-def _serve(dataset_id: str, data_dir: Path, served_dir: Path | None) -> str:
-    """The synced dataset's served form (Parquet and manifest), made now rather than on the app's first use of
-    it (SERVED_DIR must be the same for the sync and the app). A file that cannot be converted stays fetched;
-    the app says why. Returns the line the sync prints."""
-    from .repository import DatasetUnavailable, Repository
-
-    try:
-        served = Repository.from_data_dir(data_dir, served_dir=served_dir).served(dataset_id)
-    except DatasetUnavailable as exc:
-        return f"{dataset_id} : conversion pour le moteur impossible — {exc}"
-    except Exception:  # a converter's bug must not stop the others: the app will say why on first use
-        log.exception("conversion de %s pour le moteur", dataset_id)
-        return f"{dataset_id} : conversion pour le moteur impossible (détails dans le journal)"
-    return f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)"
 
 
 def main(argv: list[str] | None = None) -> int:

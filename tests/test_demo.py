@@ -219,3 +219,17 @@ def test_workers_starting_together_generate_once(tmp_path):
         results = list(pool.map(ensure_snapshot, [target] * 3))
     assert sorted(results) == [False, False, True]
     assert snapshot_is_current(target)
+
+
+def test_the_command_line_leaves_every_dataset_ready_for_the_engine(tmp_path, capsys):
+    from data_access.demo.__main__ import main
+    from data_access.repository import Repository, served_version
+
+    target = tmp_path / "demo"
+    assert main(["--out", str(target)]) == 0
+    out = capsys.readouterr().out
+    repository = Repository.from_data_dir(target)
+    for dataset in repository.catalogue.datasets:
+        version = served_version(dataset, repository.version(dataset.id))
+        assert repository.served_store.find(dataset.id, version) is not None, dataset.id
+        assert f"{dataset.id} : prêt pour le moteur (" in out

@@ -85,3 +85,12 @@ def test_the_dashboards_tables_are_held_under_their_dataset_and_version(tmp_path
     again = repository.table("chantiers")
     assert again is not table and again.key == table.key
     pd.testing.assert_frame_equal(again.frame, table.frame)
+
+
+def test_a_structure_built_again_soon_after_its_eviction_says_the_budget_is_too_small(caplog):
+    held = Derived(budget_bytes=1500)
+    held.get("réseau", lambda: np.zeros(100))
+    held.get("table", lambda: np.zeros(100))  # 1,600 bytes held: the network goes
+    with caplog.at_level("WARNING", logger="data_access.derived"):
+        held.get("réseau", lambda: np.zeros(100))
+    assert held.rebuilt_soon == 1 and "DERIVED_MEMORY_MB" in caplog.text

@@ -267,3 +267,24 @@ def test_an_integer_no_column_can_hold_is_refused_in_french():
     query, errors = parse_query("refine.n=" + "9" * 45 + "&from.n=-" + "9" * 30, fields)
     assert [e.param for e in errors] == ["refine.n", "from.n"] and "trop grand" in errors[0].message
     assert query.refine == () and query.lower == ()
+
+
+def test_a_facet_of_many_values_asks_only_for_what_the_page_shows(tmp_path):
+    from data_access.dataset_view import MAX_FACET_VALUES, _facet_items, facet_counts
+
+    streets = [f"Rue {k % 3000}" if k % 7 else f"Rue {k % 20}" for k in range(20_000)]  # 20 frequent, ties
+    table = Table(frame=pd.DataFrame({"rue": pd.array(streets, dtype="str"),
+                                      "pair": pd.array([k % 2 == 0 for k in range(20_000)], dtype="boolean")}),
+                  fields=(FieldInfo("rue", "Rue", "text", facet=True), FieldInfo("pair", "Pair", "boolean",
+                                                                                 facet=True)))
+    backend = served(table, tmp_path)
+    assert "rue" not in backend.values  # too many values for the manifest: counted when asked
+    for url in ("", "refine.pair=true", "refine.rue=Rue+2999&refine.pair=false", "refine.rue=Rue+1"):
+        query = parse_query(url, table.fields)[0]
+        bounded = backend.facets(query, list(table.fields), top=MAX_FACET_VALUES)
+        assert MAX_FACET_VALUES <= len(bounded["rue"]) <= 2 * MAX_FACET_VALUES + 1, url
+        whole = backend.facets(query, list(table.fields))
+        assert facet_counts(backend, query, table.fields) == \
+            {f.name: _facet_items(f, whole[f.name], query) for f in table.fields}, url
+    chosen = facet_counts(backend, parse_query("refine.rue=Rue+2999", table.fields)[0], table.fields)["rue"]
+    assert ("Rue 2999", streets.count("Rue 2999"), True) in chosen  # a rare chosen value keeps its true count

@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     for dataset_id, rows in counts.items():
         unit = "horaires (stop_times)" if formats[dataset_id] == "gtfs" else "lignes"
         print(f"  {dataset_id:<{width}}  {rows:>10,} {unit}".replace(",", "\u202f"))
+    from ..repository import prepare_served
+
+    started = time.perf_counter()
+    ready = [prepare_served(dataset_id, args.out, None) for dataset_id in counts]
+    print(f"Converti pour le moteur dans {args.out / '.served'} en {time.perf_counter() - started:.1f} s :")
+    for line in ready:
+        print(f"  {line}")
     return 0
 
 

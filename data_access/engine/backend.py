@@ -19,9 +19,10 @@ from typing import Iterator, Protocol
 
 import pyarrow as pa
 
-from ..query import Query
+from ..derived import derived
+from ..query import Query, selected_texts
 from ..readers.base import FieldInfo, main_geometry
-from .served import CLUSTERED, ROW, values_column
+from .served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
 from .sql import Clauses, order_by, quoted
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ class DatasetBackend(Protocol):
 
     def positions(self, query: Query) -> pa.Array: ...
 
-    def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]: ...
+    def facets(self, query: Query, fields: list[FieldInfo], top: int | None = None
+               ) -> dict[str, list[tuple[object, int]]]: ...
 
     def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
                   ) -> pa.Table: ...
@@ -170,8 +172,10 @@ class DuckDBBackend:
         if not where and self.total is not None:
             count = self.total
         else:
-            count = self._run(f"SELECT count(*) FROM {self._source}{where}", params,
-                              path=self._file(clauses)).fetchall()[0][0]
+            path, sql = self._file(clauses), f"SELECT count(*) FROM {self._source}{where}"
+            # the page, then every block its grid asks, count the same rows: once per served file and filters
+            count = derived(("compte", path, where, repr(params)),
+                            lambda: self._run(sql, params, path=path).fetchall()[0][0])
         return min(count, query.limit) if query.limit is not None else count
 
     def _select(self, query: Query, columns: list[str] | None, offset: int, limit: int | None,
@@ -223,16 +227,23 @@ class DuckDBBackend:
             sql = f"SELECT * FROM ({sql}) ORDER BY {ROW}"
         yield from self._run(sql, params, own=True, path=path).to_arrow_reader(BATCH_ROWS)
 
-    def facets(self, query: Query, fields: list[FieldInfo]) -> dict[str, list[tuple[object, int]]]:
+    def facets(self, query: Query, fields: list[FieldInfo], top: int | None = None
+               ) -> dict[str, list[tuple[object, int]]]:
         """Each field's (value, rows) with every clause of the query but the field's own refine: the fields
-        no refine names share one scan (grouping sets); a multivalued value counts each cell once."""
+        no refine names share one scan (grouping sets); a multivalued value counts each cell once. `top`: a
+        field of more values than the manifest counts gives only about its `top` most frequent (ties in
+        French order) and the values the query refines on, whatever the number of its values."""
         clauses = Clauses(query, self.fields)
         refined = {name for name, _ in query.refine}
         found: dict[str, list[tuple[object, int]]] = {}
         for f in fields:  # nothing else filters this field's rows: the manifest counted them at conversion
             if f.name in self.values and not clauses.where(lambda key, name=f.name: key[:2] == ("refine", name))[0]:
                 found[f.name] = [(v, n) for v, n in self.values[f.name]]
-        shared = [f for f in fields if f.name not in refined and not f.separator and f.name not in found]
+        profiles = self.manifest.get("profiles", {})
+        many = {f.name for f in fields if top is not None and f.name not in found
+                and profiles.get(f.name, {}).get("distinct", 0) > MAX_COUNTED_VALUES}
+        shared = [f for f in fields if f.name not in refined and not f.separator and f.name not in found
+                  and f.name not in many]
         for start in range(0, len(shared), MAX_GROUPING):  # one question per MAX_GROUPING keys
             self._shared_facets(clauses, shared[start:start + MAX_GROUPING], found)
         for f in fields:
@@ -240,8 +251,14 @@ class DuckDBBackend:
                 continue
             where, params = clauses.where(lambda key, name=f.name: key[0] == "refine" and key[1] == name)
             key = f"unnest({quoted(values_column(f.name))})" if f.separator else _facet_key(f)
-            rows = self._run(f"SELECT v, count(*) FROM (SELECT {key} AS v FROM {self._source}{where}) "
-                             "WHERE v IS NOT NULL GROUP BY v", params, path=self._file(clauses)).fetchall()
+            sql = f"SELECT v, count(*) AS n FROM (SELECT {key} AS v FROM {self._source}{where}) WHERE v IS NOT NULL " \
+                  "GROUP BY v"
+            if f.name in many:  # the page shows the first values and the chosen ones: never 100,000 groups
+                sql += (" QUALIFY row_number() OVER (ORDER BY n DESC, lower(strip_accents(CAST(v AS VARCHAR)))) <= ?"
+                        " OR list_contains(?::VARCHAR[], CAST(v AS VARCHAR))")
+                # twice as many as shown: the page orders ties by its own fold, which may differ on rare letters
+                params = [*params, 2 * int(top), sorted(selected_texts(query, f))]
+            rows = self._run(sql, params, path=self._file(clauses)).fetchall()
             found[f.name] = [(v, n) for v, n in rows]
         return found
 
