@@ -161,12 +161,14 @@ class Repository:
         if self.dataset(dataset_id).format == "gtfs":
             table = self._read(dataset_id, version)
         else:
+            import pyarrow as pa
+
             from .engine.frames import whole_table
 
             served = self.served(dataset_id)
             try:
                 table = whole_table(served)
-            except (OSError, MemoryError) as exc:
+            except (OSError, MemoryError, pa.ArrowException) as exc:  # a vanished or damaged served file
                 log.error("jeu de données « %s » : %s à la lecture de sa forme servie", dataset_id,
                           type(exc).__name__)
                 raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard"

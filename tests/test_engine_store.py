@@ -179,6 +179,10 @@ def test_a_damaged_served_file_gets_a_french_503_not_a_trace(portal_dir, tmp_pat
     served.data.write_bytes(b"PAR1 cut short")
     answer = client.get("/export/chantiers.csv?q=rue")
     assert answer.status_code == 503 and "réessayez plus tard" in answer.get_json()["erreur"]
+    repository = app.server.extensions["portail"].repository
+    repository.forget()
+    with pytest.raises(DatasetUnavailable, match="réessayez plus tard"):  # a dashboard's table: the same words
+        repository.table("chantiers")
 
 
 def test_a_large_dataset_is_clustered_on_its_most_selective_facets():
