@@ -269,8 +269,8 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
-         "adresses", "moteur")
-ALONE = {"sources", "nationaux", "adresses", "moteur"}  # measured once, on files of their own, whatever the scale
+         "adresses", "moteur", "poids")
+ALONE = {"sources", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
 
 
 def main() -> None:
@@ -307,6 +307,10 @@ def main() -> None:
         from bench.engine import engine_figures
 
         print("\n".join(engine_figures(OUT, args.runs)))
+    if "poids" in parts:  # the embedded demo, as a phone loads it
+        from bench.weight import weight_figures
+
+        print("\n".join(weight_figures(args.runs)))
     for scale in (args.scales if parts - ALONE else []):
         print(f"\n=== échelle {scale} ===")
         gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))

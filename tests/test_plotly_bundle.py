@@ -1,0 +1,56 @@
+"""plotly.js's partial bundle: the version the plotly package bundles, served where Dash's renderer asks for
+plotly.js, compressed, and drawing every kind of chart the portal draws in a real browser."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.vendor import PLOTLY_BUNDLE, PLOTLY_TRACES, PLOTLY_URL, PLOTLY_VERSION
+from config import ROOT
+from tests.apps import free_port, make_app
+from tests.test_browser import assert_clean_console, open_page
+
+
+def test_the_bundle_is_the_partial_one_of_the_version_plotly_bundles():
+    from plotly.offline import get_plotlyjs_version
+
+    head = PLOTLY_BUNDLE.read_bytes()[:200].decode()
+    assert PLOTLY_VERSION == get_plotlyjs_version()  # upgrade the bundle with the plotly package
+    assert f"plotly.js (basic - minified) v{PLOTLY_VERSION}" in head
+    assert (PLOTLY_BUNDLE.parent / "LICENSE-plotly.js.txt").read_text().startswith("MIT License")
+
+
+def test_every_trace_the_portal_draws_is_in_the_bundle():
+    used = set()
+    for path in [*(ROOT / "components").glob("*.py"), *(ROOT / "pages").glob("*.py"),
+                 *(ROOT / "data_access").rglob("*.py")]:
+        used |= {name.lower() for name in re.findall(r"\bgo\.([A-Z][A-Za-z]+)\(", path.read_text(encoding="utf-8"))}
+    assert used - {"figure"} <= set(PLOTLY_TRACES), used
+
+
+def test_the_app_answers_the_renderers_address_with_the_bundle_compressed():
+    client = make_app().server.test_client()
+    answer = client.get("/" + PLOTLY_URL, headers={"Accept-Encoding": "gzip"})
+    assert answer.status_code == 200 and answer.headers["Content-Encoding"] == "gzip"
+    assert answer.mimetype == "application/javascript" and "max-age=86400" in answer.headers["Cache-Control"]
+    import gzip
+
+    assert gzip.decompress(answer.data) == PLOTLY_BUNDLE.read_bytes()
+    assert len(answer.data) < 450_000  # the full plotly.min.js is 1.4 MB compressed
+    page = client.get("/").get_data(as_text=True)
+    assert "plotly.min.js" not in page and "cdn.plot.ly" not in page
+
+
+@pytest.mark.parametrize(("chart", "drawn"), [
+    ("x=type", "g.barlayer .point"), ("chart=line&x=date_debut", "g.scatterlayer .trace"),
+    ("chart=pie&x=type", "g.pielayer .slice"), ("chart=histogram", "g.barlayer .point")])
+def test_each_kind_of_chart_draws_with_the_partial_bundle(dash_duo, chart, drawn):
+    dash_duo.driver.set_window_size(390, 900)
+    dash_duo.start_server(make_app(), port=free_port())
+    open_page(dash_duo, f"/jeux-de-donnees/chantiers?tab=chart&{chart}")
+    dash_duo.wait_for_element(f"#jeu-graphique {drawn}")
+    traces = dash_duo.driver.execute_script("return Object.keys(window.Plotly.PlotSchema.get().traces).sort()")
+    assert traces == sorted(PLOTLY_TRACES)  # the partial bundle is what the page loaded
+    assert dash_duo.driver.execute_script("return window.Plotly.version") == PLOTLY_VERSION
+    assert_clean_console(dash_duo)
