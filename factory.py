@@ -48,6 +48,11 @@ class PortalDash(dash.Dash):
 
     def init_app(self, app=None, **kwargs):
         super().init_app(app, **kwargs)
+        import dash_ag_grid
+
+        for resource in dash_ag_grid._js_dist:  # fetched by the pages that show a grid (assets/grille-a-la-demande.js)
+            if resource.get("relative_package_path") == "dash_ag_grid.min.js":
+                resource["dynamic"] = True
         from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL
 
         def plotly_bundle():

@@ -1,5 +1,6 @@
-"""plotly.js's partial bundle: the version the plotly package bundles, served where Dash's renderer asks for
-plotly.js, compressed, and drawing every kind of chart the portal draws in a real browser."""
+"""What a page weighs: plotly.js's partial bundle (the version the plotly package bundles, served where Dash's
+renderer asks for plotly.js, compressed, drawing every kind of chart the portal draws in a real browser), and the
+data grid's file fetched only by the pages that show a grid."""
 from __future__ import annotations
 
 import re
@@ -40,6 +41,8 @@ def test_the_app_answers_the_renderers_address_with_the_bundle_compressed():
     assert len(answer.data) < 450_000  # the full plotly.min.js is 1.4 MB compressed
     page = client.get("/").get_data(as_text=True)
     assert "plotly.min.js" not in page and "cdn.plot.ly" not in page
+    assert "/dash_ag_grid/" not in page  # no script of the grid: it is fetched by the pages that show one
+    assert client.get("/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js").status_code == 200
 
 
 @pytest.mark.parametrize(("chart", "drawn"), [
@@ -53,4 +56,22 @@ def test_each_kind_of_chart_draws_with_the_partial_bundle(dash_duo, chart, drawn
     traces = dash_duo.driver.execute_script("return Object.keys(window.Plotly.PlotSchema.get().traces).sort()")
     assert traces == sorted(PLOTLY_TRACES)  # the partial bundle is what the page loaded
     assert dash_duo.driver.execute_script("return window.Plotly.version") == PLOTLY_VERSION
+    assert_clean_console(dash_duo)
+
+
+def _fetched(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name.split('/').pop())")
+
+
+def test_the_grid_file_comes_with_the_first_grid_only(dash_duo):
+    dash_duo.driver.set_window_size(390, 900)
+    dash_duo.start_server(make_app(TILE_URL=""), port=free_port())  # the Santé map without outside tiles
+    open_page(dash_duo, "/tableaux-de-bord/sante")
+    dash_duo.wait_for_element(".js-plotly-plot .main-svg")
+    assert not [name for name in _fetched(dash_duo) if name.startswith("dash_ag_grid")]
+    open_page(dash_duo, "/jeux-de-donnees/chantiers?tab=table&refine.type=voirie")  # a page with a grid
+    dash_duo.wait_for_element("#jeu-tableau [role='grid'][aria-rowcount='152']")
+    dash_duo.wait_for_element("#jeu-tableau .ag-row[row-index='0'] .ag-cell[col-id='id']")
+    assert "dash_ag_grid.min.js" in _fetched(dash_duo)
     assert_clean_console(dash_duo)
