@@ -158,8 +158,34 @@ def is_known_page(path: str) -> bool:
     return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
 
 
+THEME_COLOUR = "#00558c"  # the portal's accent (assets/portail.css)
+ICONS = (("icone-192.png", "192x192", "any"), ("icone-512.png", "512x512", "any"),
+         ("icone-masquable-512.png", "512x512", "maskable"))
+
+
+def web_manifest():
+    """The web app manifest: a phone can add the portal to its home screen, « Près de chez moi » first."""
+    import json
+
+    portal = current_portal()
+    body = {
+        "name": portal.repository.catalogue.portal.title, "short_name": "Données Rouen", "lang": "fr",
+        "dir": "ltr", "description": "Les données ouvertes de la Métropole : tableaux de bord, catalogue, et tout ce "
+                                     "que le portail sait d'un lieu.",
+        "start_url": "/pres-de-chez-moi", "scope": "/", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": THEME_COLOUR,
+        "icons": [{"src": f"/assets/icones/{name}", "sizes": sizes, "type": "image/png", "purpose": purpose}
+                  for name, sizes, purpose in ICONS],
+        "shortcuts": [{"name": "Près de chez moi", "url": "/pres-de-chez-moi"},
+                      {"name": "Catalogue", "url": "/catalogue"}],
+    }
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/manifest+json",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 def register(app: dash.Dash) -> None:
     server = app.server
+    server.add_url_rule("/manifest.webmanifest", "web_manifest", web_manifest)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.add_url_rule("/api/catalogue.json", "catalogue_json", catalogue_json)
     server.add_url_rule("/api/geo/<dataset_id>.geojson", "map_geometry", map_geometry)

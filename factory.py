@@ -23,6 +23,9 @@ INDEX_STRING = """<!DOCTYPE html>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
+        <link rel="manifest" href="/manifest.webmanifest">
+        <link rel="apple-touch-icon" href="/assets/icones/icone-apple-180.png">
+        <meta name="theme-color" content="#00558c">
         {%css%}
     </head>
     <body>

@@ -128,7 +128,7 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
         layer = {"url": url, "cluster": points}
     if points:
         layer["pointToLayer"] = {"variable": "portail.carte.point"}
-    label = table.role_field("label")
+    label = table.role_field("label") or table.role_field("polling_station")
     if label is not None and not points and len(table) <= MAX_MAP_LABELS:
         # a label on each shape (a polling station's code), sent once with the page, shown as text
         texts = table.frame[label.name].astype("str").where(table.frame[label.name].notna(), "").tolist()

@@ -153,6 +153,8 @@ def footprint(value, depth: int = 0) -> int:
     if type(value).__module__.startswith("shapely"):  # a shape's coordinates live in GEOS, not in Python
         import shapely
 
+        if isinstance(value, shapely.STRtree):  # an index: its nodes, about a shape's envelope each
+            return 100 + 64 * len(value)
         return 100 + 16 * int(shapely.get_num_coordinates(value))
     if hasattr(value, "__dict__"):  # a dataclass, and the memos some keep in their __dict__
         return sys.getsizeof(value) + sum(footprint(v, depth + 1) for v in vars(value).values())

@@ -55,11 +55,18 @@ def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,
     those with a traffic impact first, then by start date. The commune is matched by code or by name, however
     the feed spells it. Columns: title, start, planned_end, status, late, impact, area, summary, description,
     link (None when the role is missing), disrupts."""
-    frame = table.frame
     pairs = place_pairs(table, roles)
     wanted = {str(commune), commune_key(commune)}
-    here = np.zeros(len(frame), dtype=bool)
+    here = np.zeros(len(table), dtype=bool)
     here[pairs.loc[pairs["key"].isin(wanted), "row"].to_numpy()] = True
+    return citizen_sites(table, roles, here, reference, data_date)
+
+
+def citizen_sites(table: Table, roles: Roles, here: np.ndarray, reference: dt.date,
+                  data_date: dt.date | None = None) -> pd.DataFrame:
+    """The sites of `here` (a mask over the rows) running on the reference date or starting within
+    UPCOMING_DAYS, those with a traffic impact first, then by start date (columns: see in_my_commune)."""
+    frame = table.frame
     status = status_on(table, roles, reference, data_date)
     start = frame[roles["start_date"]]
     soon = status.eq(PROGRAMMED) & (start <= _day(reference) + pd.Timedelta(days=UPCOMING_DAYS))

@@ -20,6 +20,7 @@ class Ids:
     DEMO = "a-propos-demo"
     SOURCES = "a-propos-sources"
     ACCESSIBILITY = "accessibilite"  # linked to from elsewhere: /a-propos#accessibilite
+    PRIVACY = "vie-privee"  # linked to from « Près de chez moi »: /a-propos#vie-privee
 
 
 def _source(dataset) -> str:
@@ -77,6 +78,20 @@ def layout(**_query):
                    "faits."),
         ) if demo else None,
         section("Sources", Ids.SOURCES, _sources_table(repository), _outlines_credit() if demo else None),
+        section(
+            "Vie privée : « Près de chez moi »", Ids.PRIVACY,
+            html.P("Pour répondre sur un lieu, la page envoie au serveur du portail sa position (latitude et "
+                   "longitude), l'adresse tapée pour les suggestions, ou la commune choisie. Ces valeurs voyagent "
+                   "dans le corps de la requête, jamais dans l'adresse de la page : elles n'apparaissent ni dans "
+                   "l'historique du navigateur ni dans les journaux du serveur, qui ne notent que les adresses des "
+                   "pages."),
+            html.P("Ce qui est gardé : rien. Le serveur calcule les réponses puis oublie la position ; aucun "
+                   "cookie ni identifiant n'est posé, et « Me localiser » ne demande la position au navigateur "
+                   "qu'au moment où vous appuyez, avec votre accord."),
+            html.P("Seul le bouton « Partager ce lieu » écrit une position dans un lien, arrondie à une dizaine de "
+                   "mètres, pour que vous puissiez l'envoyer. Ouvrir ce lien envoie cette position dans l'adresse "
+                   "de la page, comme toute adresse."),
+        ),
         section(
             "Déclaration d'accessibilité", Ids.ACCESSIBILITY,
             html.P("La Métropole Rouen Normandie s'engage à rendre ce portail accessible conformément à l'article 47 "

@@ -33,6 +33,7 @@ dash.register_page(__name__, path=PATH, name="Transports", title="Tableau de bor
                    description="Le réseau, ses horaires et sa couverture, d'après le GTFS")
 
 CHOICE = "transports-choix"
+CAPACITY_ROLES = ("docks", "spaces", "capacity")  # bike stations, car parks, other places with a capacity
 PARAMS = ("jeu", "date", "mode", "ligne", "sens", "depart", "recherche", "arret", "heure", "rayon")
 
 
@@ -152,7 +153,7 @@ def _map(repository, dataset, table, net, mode, page_href):
     served = T.stops_of_mode(net, mode) if mode else np.arange(len(table))
     overlays = [lines_overlay(dataset.id, repository.version(dataset.id), mode)]
     for other in repository.catalogue.datasets:
-        if other.id != dataset.id and other.role_field("capacity") and not repository.unavailable_reason(other.id):
+        if other.id != dataset.id and any(other.role_field(r) for r in CAPACITY_ROLES) and not repository.unavailable_reason(other.id):
             try:
                 if repository.served(other.id).geometry_field is not None:  # its manifest, not its rows
                     overlays.append(point_overlay(other, repository.version(other.id), other.title))

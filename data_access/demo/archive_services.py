@@ -41,7 +41,7 @@ ENTRY = {
     "format": "csv",
     "path": "services-archives.csv",
     "fields": [
-        {"name": "id_francearchives", "label": "Identifiant FranceArchives", "type": "text", "role": "id"},
+        {"name": "id_francearchives", "label": "Identifiant FranceArchives", "type": "text", "role": "archive_service"},
         {"name": "nom_du_service", "label": "Service", "type": "text", "role": "title"},
         {"name": "adresse_du_service", "label": "Adresse", "type": "text", "role": "address"},
         {"name": "horaires_d_ouverture", "label": "Horaires d'ouverture", "type": "text", "role": "opening_hours"},

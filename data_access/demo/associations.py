@@ -88,7 +88,7 @@ ENTRY = {
     "format": "parquet",
     "path": "associations.parquet",
     "fields": [
-        {"name": "id_rna", "label": "Identifiant RNA", "type": "text", "role": "id"},
+        {"name": "id_rna", "label": "Identifiant RNA", "type": "text", "role": "association"},
         {"name": "nom", "label": "Nom", "type": "text", "role": "title"},
         {"name": "objet", "label": "Objet", "type": "text", "role": "description"},
         {"name": "theme", "label": "Thème", "type": "text", "facet": True, "role": "type"},

@@ -35,7 +35,7 @@ ENTRY = {
     "format": "geojson",
     "path": "bureaux-de-vote.geojson",
     "fields": [
-        {"name": "code_bv", "label": "Code du bureau", "type": "text", "role": "label"},
+        {"name": "code_bv", "label": "Code du bureau", "type": "text", "role": "polling_station"},
         {"name": "commune", "label": "Commune", "type": "text", "facet": True, "role": "commune_name"},
         {"name": "code_insee", "label": "Code INSEE", "type": "text", "role": "commune"},
         {"name": "inscrits", "label": "Électeurs inscrits", "type": "int", "unit": "électeurs"},

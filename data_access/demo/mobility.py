@@ -33,7 +33,7 @@ LOVELO_ENTRY = {
         {"name": "nom", "label": "Station", "type": "text", "role": "title"},
         {"name": "commune", "label": "Commune", "type": "text", "facet": True, "role": "commune_name"},
         {"name": "code_insee", "label": "Code INSEE", "type": "text", "role": "commune"},
-        {"name": "capacite", "label": "Capacité", "type": "int", "role": "capacity", "unit": "bornettes"},
+        {"name": "capacite", "label": "Capacité", "type": "int", "role": "docks", "unit": "bornettes"},
         {"name": "geo_point_2d", "label": "Position", "type": "geo_point_2d"},
     ],
 }
@@ -55,7 +55,7 @@ PARKINGS_ENTRY = {
         {"name": "code_insee", "label": "Code INSEE", "type": "text", "role": "commune"},
         {"name": "type", "label": "Type", "type": "text", "facet": True, "role": "type"},
         {"name": "parc_relais", "label": "Parc relais", "type": "boolean", "facet": True, "role": "park_and_ride"},
-        {"name": "capacite", "label": "Capacité", "type": "int", "role": "capacity", "unit": "places"},
+        {"name": "capacite", "label": "Capacité", "type": "int", "role": "spaces", "unit": "places"},
         {"name": "places_pmr", "label": "Places PMR", "type": "int", "unit": "places"},
         {"name": "tarif", "label": "Tarif", "type": "text"},
     ],

@@ -36,13 +36,17 @@ ENTRY = {
         {"name": "population", "label": "Population", "type": "int", "role": "population", "unit": "hab."},
         # "indicator" is held by the four measures: the Santé dashboard offers each of them.
         {"name": "medecins_generalistes", "label": "Médecins généralistes", "type": "double",
-         "role": "indicator", "unit": "pour 10 000 hab."},
+         "role": "indicator", "unit": "pour 10 000 hab.",
+         "description": "médecins généralistes libéraux installés dans la commune, pour 10 000 habitants"},
         {"name": "pharmacies", "label": "Pharmacies", "type": "double", "role": "indicator",
-         "unit": "pour 10 000 hab."},
+         "unit": "pour 10 000 hab.", "description": "officines ouvertes dans la commune, pour 10 000 habitants"},
         {"name": "infirmiers", "label": "Infirmiers", "type": "double", "role": "indicator",
-         "unit": "pour 10 000 hab."},
+         "unit": "pour 10 000 hab.", "description": "infirmiers libéraux installés dans la commune, pour 10 000 "
+                                                   "habitants"},
         {"name": "apl_medecins", "label": "APL aux médecins généralistes", "type": "double", "role": "indicator",
-         "unit": "consultations/an/hab."},
+         "unit": "consultations/an/hab.",
+         "description": "accessibilité potentielle localisée : consultations de médecin généraliste accessibles par an "
+                        "et par habitant, en tenant compte de l'offre des communes voisines (DREES)"},
     ],
 }
 HEADER = [f["name"] for f in ENTRY["fields"]]

@@ -1,0 +1,204 @@
+"""/pres-de-chez-moi: everything the portal knows about one place. The place comes from an address typed with
+suggestions, the browser's geolocation, a tap on the map or a commune picked; the position travels in callback
+bodies only, never in the URL, until the reader presses « Partager ce lieu ». Deep links: ?lat=&lon=, ?adresse=,
+?commune=."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import dash_leaflet as dl
+from dash import ALL, Input, Output, State, callback, clientside_callback, ClientsideFunction, ctx, dcc, html
+from flask import request
+
+from components import proximite as V
+from components.choropleth import ROUEN, base_layers
+from components.controls import dropdown_field
+from components.notices import notices
+from data_access import proximite as P
+from data_access.addresses import search
+from data_access.clock import now_paris
+from data_access.portal import current_portal
+from data_access.proximite_reponses import answers
+from data_access.query import FilterError, last
+
+PATH = "/pres-de-chez-moi"
+dash.register_page(__name__, path=PATH, name="Près de chez moi", title="Près de chez moi", nav_order=15,
+                   description="Tout ce que le portail sait d'un lieu : travaux, bus, bureau de vote, associations")
+
+PARAMS = ("lat", "lon", "adresse", "commune")
+SUGGESTIONS = 8
+PLACE_ZOOM = 16
+
+
+class Ids:
+    ADDRESS = "proximite-adresse"
+    SUGGESTIONS = "proximite-suggestions"
+    SUGGESTED = "proximite-proposees"
+    LOCATE = "proximite-localiser"
+    LOCATED = "proximite-position"  # written by assets/proximite.js from the browser's geolocation
+    COMMUNE = "proximite-commune"
+    STATUS = "proximite-etat"
+    MAP = "proximite-carte"
+    MARKS = "proximite-marques"
+    LEGEND = "proximite-legende"
+    ANSWERS = "proximite-reponses"
+    PLACE = "proximite-lieu"
+    SHARE = "proximite-partager"
+    SHARED = "proximite-partage"
+
+
+def layout(**params):
+    repository = current_portal().repository
+    errors = [FilterError(k, "ce paramètre n'a pas de sens sur cette page ; il est ignoré")
+              for k in params if k not in PARAMS]
+    place, message = _asked_place(repository, params, errors)
+    addresses = P.address_table(repository)
+    communes = P.commune_choices(repository)
+    view = answers(repository, place, now_paris()) if place is not None else None
+    tile_url = current_portal().settings.tile_url
+    return html.Div([
+        html.H1("Près de chez moi"),
+        html.P("Les travaux, les prochains bus, votre bureau de vote, les associations et l'accès aux soins autour "
+               "d'un lieu, sur une seule page.", className="lead"),
+        html.P(["Votre position sert à répondre, puis elle est oubliée : elle n'est ni enregistrée ni écrite dans "
+                "l'adresse de la page, sauf si vous choisissez « Partager ce lieu ». ",
+                dcc.Link("Ce qui est envoyé", href="/a-propos#vie-privee"), "."], className="nearby-privacy"),
+        notices(errors),
+        html.Div([
+            html.Label(["Votre adresse", dcc.Input(
+                id=Ids.ADDRESS, type="search", autoComplete="off", debounce=0.25, maxLength=P.MAX_ADDRESS_ID * 2,
+                placeholder="ex. : 12 rue jeanne d'arc rouen", className="form-control nearby-input",
+                disabled=not addresses)], className="chart-control"),
+            None if addresses else html.P("Le portail n'a pas de base d'adresses (un jeu de données avec le rôle "
+                                          "street et des positions) : choisissez une commune, ou un point sur la "
+                                          "carte.", className="notice-params"),
+            html.Div(id=Ids.SUGGESTIONS, **{"aria-live": "polite"}),
+            html.Button("Me localiser", id=Ids.LOCATE, type="button", className="btn btn-primary nearby-main"),
+            dropdown_field("Ou choisissez une commune", "chart-control nearby-commune-picker", id=Ids.COMMUNE,
+                           options=[{"label": name, "value": code} for code, name in communes],
+                           placeholder="Commune…", clearable=False, disabled=not communes),
+        ], className="nearby-pick", role="search", **{"aria-label": "Choisir un lieu"}),
+        html.P(message or "", id=Ids.STATUS, role="status", className="nearby-status"),
+        html.Div([
+            dl.Map([*base_layers(tile_url), dl.LayerGroup(V.marks(view.marks) if view else [], id=Ids.MARKS)],
+                   id=Ids.MAP, center=[place.lat, place.lon] if place and place.has_position else ROUEN,
+                   zoom=PLACE_ZOOM if place and place.has_position else 11, className="dataset-map nearby-map",
+                   style={"height": "45vh", "width": "100%"}, zoomAnimation=False, fadeAnimation=False,
+                   markerZoomAnimation=False, inertia=False),
+            html.P("Touchez la carte pour choisir un point. Au clavier, tapez une adresse ou choisissez une commune.",
+                   className="nearby-help"),
+            html.Div(V.legend(view.marks) if view else None, id=Ids.LEGEND),
+        ], className="nearby-map-box"),
+        html.Div(V.answers_view(view) if view else None, id=Ids.ANSWERS),
+        html.Div([
+            html.Button("Partager ce lieu", id=Ids.SHARE, type="button", className="btn btn-outline-primary "
+                                                                                  "nearby-main",
+                        disabled=place is None),
+            html.Div(id=Ids.SHARED, **{"aria-live": "polite"}),
+        ], className="nearby-share"),
+        dcc.Store(id=Ids.PLACE, data=_stored(place)),
+        dcc.Store(id=Ids.SUGGESTED, data=[]),
+        dcc.Store(id=Ids.LOCATED),
+    ], className="nearby-page")
+
+
+def _asked_place(repository, params, errors) -> tuple[P.Place | None, str | None]:
+    """The place a deep link names, if any; a place that cannot be answered becomes a notice."""
+    try:
+        if params.get("adresse"):
+            return P.address_place(repository, last(params["adresse"])), None
+        if params.get("lat") or params.get("lon"):
+            return P.place_at(repository, last(params.get("lat")), last(params.get("lon")), "Lieu partagé",
+                              "position"), None
+        if params.get("commune"):
+            return P.commune_place(repository, last(params["commune"])), None
+    except P.PlaceError as exc:
+        key = "adresse" if params.get("adresse") else ("commune" if params.get("commune") and not params.get("lat")
+                                                       else "lat")
+        errors.append(FilterError(key, f"{exc} ; choisissez un autre lieu"))
+    return None, None
+
+
+def _stored(place: P.Place | None) -> dict | None:
+    return None if place is None else {"label": place.label, "lat": place.lat, "lon": place.lon,
+                                       "commune": place.commune, "how": place.how}
+
+
+@callback(Output(Ids.SUGGESTIONS, "children"), Output(Ids.SUGGESTED, "data"),
+          Input(Ids.ADDRESS, "value"), prevent_initial_call=True)
+def suggest(typed):
+    found = P.address_table(current_portal().repository)
+    entries = search(found[1], str(typed or ""), SUGGESTIONS) if found and typed else []
+    return V.suggestions(entries, str(typed or "")), entries
+
+
+@callback(Output(Ids.PLACE, "data"), Output(Ids.ANSWERS, "children"), Output(Ids.MARKS, "children"),
+          Output(Ids.LEGEND, "children"), Output(Ids.MAP, "viewport"), Output(Ids.STATUS, "children"),
+          Output(Ids.SHARED, "children"), Output(Ids.SHARE, "disabled"), Output(Ids.SUGGESTIONS, "children",
+                                                                               allow_duplicate=True),
+          Input({"type": V.SUGGESTION, "index": ALL}, "n_clicks"), Input(Ids.MAP, "clickData"),
+          Input(Ids.LOCATED, "data"), Input(Ids.COMMUNE, "value"), State(Ids.SUGGESTED, "data"),
+          prevent_initial_call=True)
+def choose_place(_clicks, click, located, commune, suggested):
+    repository = current_portal().repository
+    try:
+        place = _chosen(repository, ctx.triggered_id, click, located, commune, suggested)
+    except P.PlaceError as exc:
+        return (dash.no_update,) * 5 + (f"Ce lieu ne peut pas être choisi : {exc}.",) + (dash.no_update,) * 3
+    if place is None:
+        raise dash.exceptions.PreventUpdate
+    view = answers(repository, place, now_paris())
+    viewport = {"center": [place.lat, place.lon], "zoom": PLACE_ZOOM, "transition": "setView"} \
+        if place.has_position else dash.no_update
+    return (_stored(place), V.answers_view(view), V.marks(view.marks), V.legend(view.marks), viewport,
+            f"Réponses pour : {place.label}" + (f" ({place.commune_name})" if place.commune_name and
+                                               place.commune_name not in place.label else ""), None, False, [])
+
+
+def _chosen(repository, trigger, click, located, commune, suggested) -> P.Place | None:
+    if isinstance(trigger, dict) and trigger.get("type") == V.SUGGESTION:
+        index = trigger.get("index")
+        if not ctx.triggered[0].get("value") or not isinstance(suggested, list) or type(index) is not int \
+                or not 0 <= index < len(suggested):
+            return None  # the suggestions were drawn, not clicked
+        entry = suggested[index]
+        return P.place_at(repository, entry.get("lat"), entry.get("lon"), str(entry.get("label"))[:200], "adresse")
+    if trigger == Ids.MAP:
+        latlng = click.get("latlng") if isinstance(click, dict) else None
+        if isinstance(latlng, dict):
+            lat, lon = latlng.get("lat"), latlng.get("lng")
+        elif isinstance(latlng, (list, tuple)) and len(latlng) == 2:
+            lat, lon = latlng
+        else:
+            return None
+        return P.place_at(repository, lat, lon, "Point choisi sur la carte", "carte")
+    if trigger == Ids.LOCATED:
+        if not isinstance(located, dict):
+            return None
+        return P.place_at(repository, located.get("lat"), located.get("lon"), "Votre position", "position")
+    if trigger == Ids.COMMUNE and commune:
+        return P.commune_place(repository, str(commune))
+    return None
+
+
+@callback(Output(Ids.SHARED, "children", allow_duplicate=True), Input(Ids.SHARE, "n_clicks"),
+          State(Ids.PLACE, "data"), prevent_initial_call=True)
+def share(clicks, stored):
+    if not clicks or not isinstance(stored, dict):
+        raise dash.exceptions.PreventUpdate
+    try:
+        if stored.get("lat") is not None:
+            lat, lon = P.position(stored.get("lat"), stored.get("lon"))
+            place = P.Place(label="", lat=lat, lon=lon)
+        else:
+            place = P.Place(label="", commune=str(stored.get("commune") or ""))
+    except P.PlaceError:
+        raise dash.exceptions.PreventUpdate from None
+    host = current_portal().settings.public_url or request.host_url.rstrip("/")
+    return V.permalink(f"{host}{PATH}?{urlencode(place.shared())}")
+
+
+clientside_callback(ClientsideFunction("proximite", "localiser"), Output(Ids.STATUS, "children",
+                                                                         allow_duplicate=True),
+                    Input(Ids.LOCATE, "n_clicks"), prevent_initial_call=True)
