@@ -56,6 +56,11 @@ class PortalDash(dash.Dash):
         for resource in dash_ag_grid._js_dist:  # fetched by the pages that show a grid (assets/grille-a-la-demande.js)
             if resource.get("relative_package_path") == "dash_ag_grid.min.js":
                 resource["dynamic"] = True
+        from dash import dash_table
+
+        for resource in dash_table._js_dist:  # the portal shows no DataTable (its grids are dash-ag-grid's)
+            if resource.get("relative_package_path") == "dash_table/bundle.js":
+                resource["dynamic"] = True
         from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL
 
         def plotly_bundle():

@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/catalogue", "/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports",
-         "/jeux-de-donnees/chantiers?tab=chart", "/jeux-de-donnees/chantiers?tab=table")
+         "/jeux-de-donnees/chantiers?tab=chart", "/jeux-de-donnees/chantiers?tab=table", "/pres-de-chez-moi",
+         "/pres-de-chez-moi?lat=49.4431&lon=1.0993")
 SETTLE_SECONDS = 6  # the charts and maps drawn, their files fetched
 
 
@@ -65,7 +66,7 @@ def weight_figures(runs: int) -> list[str]:
                 largest = sorted(entries, key=lambda e: -e[1])[:3]
             total = sorted(totals)[len(totals) // 2]
             files = ", ".join(f"{name.split('/')[-1].split('?')[0][:40]} {size / 1000:.0f} Ko" for name, size in largest)
-            lines.append(f"  {path:40s} {total / 1e6:5.2f} Mo ({charts} graphiques) ; les plus lourds : {files}")
+            lines.append(f"  {path:40s} {total / 1e6:5.3f} Mo ({charts} graphiques) ; les plus lourds : {files}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait()

@@ -213,22 +213,50 @@ def associations(repository: Repository, place: Place) -> Block:
         return missing(key, "Associations", "le répertoire des associations (un champ de rôle association)")
     dataset, table = found[0]
     refine = _commune_refine(dataset, table, place)
-    in_commune = int(_in_commune(table, place).sum())
+    active = active_rows(dataset, table)
+    kind = "associations" if active is None else "associations en activité"
+    if active is None:
+        active = np.ones(len(table), dtype=bool)
+    in_commune = int((_in_commune(table, place) & active).sum())
     link = (dataset_link(dataset, refine), f"Voir les {in_commune} associations de {place.commune_name}") \
         if refine else (dataset_link(dataset, []), "Voir le répertoire")
     if table.geometry_field is None or not place.has_position:
         note = None if table.geometry_field is not None else \
             "Le répertoire ne donne pas la position des associations : celles de la commune sont comptées."
-        return Block(key, "Associations de la commune", text=f"{in_commune} associations ont leur siège à "
+        return Block(key, "Associations de la commune", text=f"{in_commune} {kind} ont leur siège à "
                                                               f"{place.commune_name}.", note=note, link=link)
     rows, distances = located(table).within(place.lon, place.lat, NEAR_METRES)
+    rows, distances = rows[active[rows]], distances[active[rows]]
     lines = [{"label": _text(table, "title", int(r)) or "Association sans nom",
               "value": _text(table, "type", int(r)) or "", "distance": distance_words(float(d))}
              for r, d in zip(rows[:ASSOCIATIONS_LISTED], distances)]
     count = len(rows)
-    text = f"{count} association{'s' if count > 1 else ''} à moins de {NEAR_METRES} m" + \
+    text = f"{count} {kind if count > 1 else kind.replace('associations', 'association')} à moins de " \
+        f"{NEAR_METRES} m" + \
         (f" ; les {len(lines)} plus proches :" if count > len(lines) else (" :" if count else "."))
     return Block(key, title, text=text, lines=lines, link=link)
+
+
+ENDED = ("dissou", "supprim")  # the situations of an association that no longer acts (RNA: D, S)
+
+
+def active_rows(dataset, table: Table) -> np.ndarray | None:
+    """Which associations still act, from the field of role `situation` and its labels (« D » = dissoute);
+    None when the data does not say."""
+    from .derived import derived
+    from .query import fold
+
+    info = table.role_field("situation")
+    if info is None:
+        return None
+    spec = dataset.field_spec(info.name)
+    labels = dict(spec.labels) if spec is not None and isinstance(spec.labels, tuple) else {}
+
+    def build() -> np.ndarray:
+        values = table.frame[info.name].astype("str").where(table.frame[info.name].notna(), "")
+        words = values.map(lambda v: fold(labels.get(v, v)))
+        return ~words.str.startswith(ENDED).to_numpy(dtype=bool)
+    return derived(("associations-actives", table.key, info.name), build)
 
 
 def archive_services(repository: Repository, place: Place) -> Block:

@@ -81,10 +81,11 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.start_server(fixture_app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     links = dash_duo.find_elements("nav .nav-link")
-    assert [a.text for a in links] == ["Accueil", "Catalogue", "Travaux", "Santé", "Transports", "À propos"]
+    assert [a.text for a in links] == ["Accueil", "Catalogue", "Près de chez moi", "Travaux", "Santé", "Transports",
+                                       "À propos"]
     dash_duo.wait_for_element("nav .nav-link[aria-current='page']")
-    assert [a.get_attribute("aria-current") for a in links] == ["page", None, None, None, None, None]
-    links[5].click()
+    assert [a.get_attribute("aria-current") for a in links] == ["page", None, None, None, None, None, None]
+    links[6].click()
     dash_duo.wait_for_text_to_equal("h1", "À propos des données")
     assert "Déclaration d'accessibilité" in dash_duo.find_element("#accessibilite").text
     assert dash_duo.driver.title == "À propos des données et accessibilité"
@@ -92,7 +93,7 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.wait_for_text_to_equal("#annonce-navigation", "Page chargée : À propos des données et accessibilité")
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "contenu"
     assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [
-        None, None, None, None, None, "page"]
+        None, None, None, None, None, None, "page"]
     assert_clean_console(dash_duo)
 
 
@@ -137,6 +138,7 @@ AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=
              ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
              ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
              ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),
+             ("/pres-de-chez-moi?lat=49.4431&lon=1.0993", "path.bureau-contour"),
              ("/pas-de-page-ici", "#contenu h1"))
 
 

@@ -42,6 +42,9 @@ def test_the_app_answers_the_renderers_address_with_the_bundle_compressed():
     page = client.get("/").get_data(as_text=True)
     assert "plotly.min.js" not in page and "cdn.plot.ly" not in page
     assert "/dash_ag_grid/" not in page  # no script of the grid: it is fetched by the pages that show one
+    assert "dash_table/bundle" not in page  # the portal shows no DataTable
+    assert 'href="/assets/favicon.ico' in page  # the portal's own icon, not Dash's 5 KB one
+    assert client.get("/assets/favicon.ico").content_length < 1_000
     assert client.get("/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js").status_code == 200
 
 

@@ -129,10 +129,12 @@ def test_the_nearest_bike_station_and_car_park(repository, blocks, key, dataset)
 def test_associations_within_500_m_counted_and_listed(repository, blocks):
     table = repository.table("associations")
     points = table.frame[table.geometry_field.name]
-    near = sorted(metres(*HOTEL_DE_VILLE, p.y, p.x) for p in points if p is not None)
-    expected = sum(d <= B.NEAR_METRES for d in near)
+    acting = table.frame["position"] == "A"  # the dissolved (D) are not counted
+    assert (~acting).any()
+    expected = sum(metres(*HOTEL_DE_VILLE, p.y, p.x) <= B.NEAR_METRES for p, a in zip(points, acting)
+                   if p is not None and a)
     block = blocks["associations"]
-    assert block.text.startswith(f"{expected} associations à moins de 500 m")
+    assert block.text.startswith(f"{expected} associations en activité à moins de 500 m")
     assert len(block.lines) == min(expected, B.ASSOCIATIONS_LISTED)
     assert "refine.code_insee=76540" in block.link[0]
 

@@ -97,7 +97,7 @@ ENTRY = {
         {"name": "date_creation", "label": "Date de création", "type": "date"},
         {"name": "objet_social1", "label": "Objet social", "type": "text", "facet": True,
          "labels": "rna_objet_social"},
-        {"name": "position", "label": "Situation", "type": "text", "facet": True,
+        {"name": "position", "label": "Situation", "type": "text", "facet": True, "role": "situation",
          "labels": {"A": "active", "D": "dissoute"}},
         {"name": "geo_point_2d", "label": "Siège", "type": "geo_point_2d"},
     ],
