@@ -22,3 +22,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+window.dash_clientside.proximite.montrer = function (place) {
+  if (place) {
+    window.setTimeout(function () {
+      var line = document.getElementById("proximite-etat");
+      if (line) { line.focus(); }
+    }, 0);
+  }
+  return "-1";
+};

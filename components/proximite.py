@@ -24,10 +24,10 @@ def suggestions(entries: list[dict], typed: str) -> list:
     if not typed.strip():
         return []
     if not entries:
-        return [html.P(f"Aucune adresse ne correspond à « {typed[:80]} ».", role="status", className="nearby-status")]
+        return [html.P(f"Aucune adresse ne correspond à « {typed[:80]} ».", className="nearby-status")]
     return [
         html.P(f"{len(entries)} adresse{'s' if len(entries) > 1 else ''} proposée{'s' if len(entries) > 1 else ''}",
-               role="status", className="visually-hidden"),
+               className="visually-hidden"),
         html.Ul([html.Li(html.Button(e["label"], id={"type": SUGGESTION, "index": k}, type="button",
                                      className="nearby-suggestion")) for k, e in enumerate(entries)],
                 className="nearby-suggestions", **{"aria-label": "Adresses proposées"}),
@@ -70,7 +70,7 @@ def answers_view(answers) -> list:
 
 
 def _section(block) -> html.Section:
-    heading = f"proximite-{block.key}"
+    heading = f"proximite-titre-{block.key}"  # never a control's id (« proximite-commune » is the picker)
     body = {"bureau": _facts, "commune": _facts, "travaux": _works, "arrets": _stops, "velo": _nothing,
             "parking": _nothing, "associations": _named, "archives": _archives, "soins": _care}[block.key](block)
     return html.Section([
@@ -155,7 +155,8 @@ def _care(block) -> html.Div:
              _number(line["overall"]), line["comparison"]] for line in block.lines]
     table = scroll_table(html.Table([
         html.Caption("La commune et la Métropole, dernière année connue"),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Indicateur", "Commune", "Métropole", "Écart à la Métropole")])),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Indicateur", "Commune", "Métropole",
+                                                              "Écart à la Métropole")])),
         html.Tbody([html.Tr([html.Th(r[0], scope="row"), *[html.Td(v) for v in r[1:]]]) for r in rows]),
     ], className="table table-sm"), "Accès aux soins")
     words = block.lines[0]["overall_words"] if block.lines else ""
@@ -175,9 +176,10 @@ def _number(value) -> str:
     return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
-def permalink(url: str) -> html.Div:
+def permalink(url: str, position: bool) -> html.Div:
+    words = "Lien vers ce lieu (position arrondie à une dizaine de mètres)" if position else "Lien vers cette commune"
     return html.Div([
-        html.Label(["Lien vers ce lieu (position arrondie à une dizaine de mètres)",
+        html.Label([words,
                     dcc.Input(value=url, readOnly=True, type="text", className="form-control",
                               id="proximite-lien-texte")], className="chart-control"),
         html.P(html.A("Ouvrir ce lien", href=url, id="proximite-lien")),

@@ -65,7 +65,7 @@ def _geometry_chunks(backend, query, geo):
 def _features(rows: pd.DataFrame, geo) -> str:
     import shapely
 
-    geoms = np.asarray(rows[geo[0].name].array, dtype=object) if geo else np.full(len(rows), None)
+    geoms = np.array(rows[geo[0].name].array, dtype=object, copy=True) if geo else np.full(len(rows), None)
     for fallback in geo[1:]:
         missing = pd.isna(geoms)
         geoms[missing] = np.asarray(rows[fallback.name].array, dtype=object)[missing]

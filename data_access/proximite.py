@@ -67,7 +67,7 @@ class Located:
 
     def containing(self, lon: float, lat: float) -> np.ndarray:
         """The rows whose shape holds the place."""
-        return self.rows[self.tree.query(self.point(lon, lat), predicate="within")]
+        return self.rows[self.tree.query(self.point(lon, lat), predicate="intersects")]  # a border holds too
 
 
 def located(table: Table) -> Located | None:
@@ -81,7 +81,7 @@ def _locate(table: Table) -> Located:
     import shapely
 
     geo = sorted((f for f in table.fields if f.is_geo), key=lambda f: f.type != "geo_shape")
-    geometries = np.asarray(table.frame[geo[0].name].array, dtype=object)
+    geometries = np.array(table.frame[geo[0].name].array, dtype=object, copy=True)  # never the table's own
     for fallback in geo[1:]:  # a row without a shape is placed by its point
         missing = pd.isna(geometries)
         geometries[missing] = np.asarray(table.frame[fallback.name].array, dtype=object)[missing]
@@ -89,7 +89,8 @@ def _locate(table: Table) -> Located:
     rows = np.flatnonzero(present)
     kept = geometries[present]
     latitudes = shapely.get_coordinates(shapely.centroid(kept))[:, 1] if len(kept) else np.array([0.0])
-    scale = METRES_PER_DEGREE * math.cos(math.radians(float(np.nanmean(latitudes)) if len(latitudes) else 0.0))
+    # about the median latitude: a stray point at (0, 0) does not skew the others
+    scale = METRES_PER_DEGREE * math.cos(math.radians(float(np.nanmedian(latitudes)) if len(latitudes) else 0.0))
     projected = shapely.transform(kept, lambda xy: xy * np.array([scale, METRES_PER_DEGREE]))
     projected = shapely.make_valid(projected)  # a self-crossing outline still answers « which one holds me »
     return Located(rows=rows, geometries=projected, tree=shapely.STRtree(projected), scale=scale)
@@ -128,7 +129,7 @@ def position(lat, lon) -> tuple[float, float]:
     """A position from the browser or a URL, checked: two finite numbers of degrees."""
     try:
         lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise PlaceError("la position n'est pas faite de deux nombres (latitude et longitude en degrés)") from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise PlaceError("la position n'est pas une latitude et une longitude valables")
@@ -143,19 +144,22 @@ def communes(repository: Repository) -> tuple[Table, pd.DataFrame] | None:
     return outlines[1], commune_rows(outlines[1])
 
 
-def place_at(repository: Repository, lat, lon, label: str, how: str) -> Place:
-    """The place at a position, with its commune; PlaceError when the position is outside every commune."""
+def place_at(repository: Repository, lat, lon, label: str, how: str, commune: str | None = None) -> Place:
+    """The place at a position, with its commune (`commune`, an address's own, when the outlines know it; else
+    the outline that holds the position); PlaceError when the position is outside every commune."""
     lat, lon = position(lat, lon)
     place = Place(label=label, lat=lat, lon=lon, how=how)
     found = communes(repository)
     if found is None:
         return place  # no outlines: the blocks that need a commune say so
     table, lines = found
-    holding = located(table).containing(lon, lat)
-    if not len(holding):
-        raise PlaceError("ce point n'est dans aucune commune de la Métropole")
-    line = lines[lines["row"] == int(holding[0])].iloc[0]
-    place.commune, place.commune_name = str(line["code"]), str(line["name"])
+    named = lines[lines["code"] == commune] if commune else lines.iloc[:0]
+    if not len(named):
+        holding = located(table).containing(lon, lat)
+        if not len(holding):
+            raise PlaceError("ce point n'est dans aucune commune de la Métropole")
+        named = lines[lines["row"] == int(holding[0])]
+    place.commune, place.commune_name = str(named.iloc[0]["code"]), str(named.iloc[0]["name"])
     return place
 
 
@@ -196,22 +200,31 @@ def address_table(repository: Repository) -> tuple[object, Table] | None:
 
 def address_place(repository: Repository, address_id: str) -> Place:
     """The place of an address given by its identifier (the `id` role of the addresses dataset)."""
-    from .addresses import address_index
-
     found = address_table(repository)
     text = str(address_id)[:MAX_ADDRESS_ID]
     if found is None:
         raise PlaceError("le portail n'a pas de jeu de données d'adresses")
     _, table = found
-    rows = _address_rows(table)
-    row = rows.get(text)
+    row = _address_rows(table).get(text)
     if row is None:
         raise PlaceError(f"l'adresse « {text} » n'est pas dans la base d'adresses")
+    return address_row_place(repository, table, row)
+
+
+def address_row_place(repository: Repository, table: Table, row, label: str | None = None) -> Place:
+    """The place of the addresses' row (a suggestion chosen: `label` is what it said, a street for a street), in
+    the address's own commune."""
+    from .addresses import address_index
+
+    if type(row) is not int or not 0 <= row < len(table):
+        raise PlaceError("cette adresse n'est pas dans la base d'adresses")
     point = table.frame[table.geometry_field.name].iloc[row]
     if point is None:
-        raise PlaceError(f"l'adresse « {text} » n'a pas de position")
-    label = str(address_index(table).labels[row])
-    return place_at(repository, point.y, point.x, label, "adresse")
+        raise PlaceError("cette adresse n'a pas de position")
+    code = table.role_field("commune")
+    commune = table.frame[code.name].iloc[row] if code is not None else None
+    return place_at(repository, point.y, point.x, label or str(address_index(table).labels[row]), "adresse",
+                    str(commune) if commune is not None and not pd.isna(commune) else None)
 
 
 def _address_rows(table: Table) -> dict:

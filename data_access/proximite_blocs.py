@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import numpy as np
+import pandas as pd
 
 from .proximite import Place, located
 from .readers.base import Table
@@ -61,7 +62,7 @@ def datasets_with(repository: Repository, role: str, geometry: bool = False) -> 
 
 
 def distance_words(metres: float) -> str:
-    if metres < 1000:
+    if metres < 995:  # 995 m would read « 1000 m »
         return f"{max(10, round(metres / 10) * 10):.0f} m"
     return f"{metres / 1000:.1f} km".replace(".", ",")
 
@@ -83,7 +84,7 @@ def _text(table: Table, role: str, row: int) -> str | None:
     if info is None:
         return None
     value = table.frame[info.name].iloc[row]
-    return None if value is None or value != value or str(value).strip() == "" else str(value).strip()
+    return None if pd.isna(value) or str(value).strip() == "" else str(value).strip()
 
 
 def _point(table: Table, row: int) -> tuple[float, float] | None:
@@ -104,6 +105,9 @@ def _in_commune(table: Table, place: Place) -> np.ndarray:
     if name is not None and place.commune_name:
         return (table.frame[name.name].astype("str").map(commune_key) == commune_key(place.commune_name)).to_numpy()
     return np.zeros(len(table), dtype=bool)
+
+
+NO_COMMUNE = "les contours des communes (un jeu de données avec le rôle commune et leurs contours)"
 
 
 def _commune_refine(dataset, table: Table, place: Place) -> list[tuple[str, str]]:
@@ -136,6 +140,7 @@ def polling_station(repository: Repository, place: Place) -> Block:
     row = int(rows[0])
     code = _text(table, "polling_station", row) or "?"
     number = _text(table, "polling_station_number", row) or _number_of(code)
+    venue = _text(table, "title", row)
     lines = [{"label": "Code du bureau", "value": code}]
     if number:
         lines.append({"label": "Numéro", "value": number})
@@ -145,11 +150,15 @@ def polling_station(repository: Repository, place: Place) -> Block:
             lines.append({"label": label, "value": value})
     code_field = table.role_field("polling_station").name
     outline = table.frame[table.geometry_field.name].iloc[row]
+    # the outlines are drawn from the register's addresses: an elector votes where the register says
+    notes = ["Votre bureau est celui de votre carte électorale : le contour du secteur en est une approximation."]
+    if not _text(table, "address", row):
+        notes.append("Le fichier ne donne pas l'adresse du lieu de vote.")
     return Block("bureau", title, lines=lines,
-                 text=f"Vous votez au bureau {number or code}" + (f" ({_text(table, 'title', row)})"
-                                                                  if _text(table, "title", row) else "") + ".",
-                 note=None if _text(table, "address", row) else "Le fichier ne donne pas l'adresse du lieu de vote.",
-                 link=(dataset_link(dataset, [(f"refine.{code_field}", code)], "map"), "Voir ce bureau dans les données"),
+                 text=f"Ce lieu est dans le secteur du bureau {number or code}" + (f" ({venue})" if venue else "")
+                 + ".", note=" ".join(notes),
+                 link=(dataset_link(dataset, [(f"refine.{code_field}", code)], "map"),
+                       "Voir ce bureau dans les données"),
                  marks=[{"kind": "bureau", "label": f"Bureau de vote {number or code}", "positions": outline_positions(
                      outline)}])
 
@@ -193,9 +202,9 @@ def nearest_with(repository: Repository, place: Place, role: str, key: str, titl
         return Block(key, title, text="Aucun n'a de position dans le fichier.")
     row, metres = int(rows[0]), float(distances[0])
     capacity = table.role_field(role)
-    value = table.frame[capacity.name].iloc[row]
+    value = pd.to_numeric(pd.Series([table.frame[capacity.name].iloc[row]], dtype=object), errors="coerce").iloc[0]
     name = _text(table, "title", row) or f"n° {row + 1}"
-    amount = f"{int(value)} {capacity.unit or capacity.label.lower()}" if value is not None and value == value \
+    amount = f"{value:.0f} {capacity.unit or capacity.label.lower()}" if not pd.isna(value) \
         else "capacité non renseignée"
     point = _point(table, row)
     title_field = table.role_field("title")
@@ -212,13 +221,15 @@ def associations(repository: Repository, place: Place) -> Block:
     if not found:
         return missing(key, "Associations", "le répertoire des associations (un champ de rôle association)")
     dataset, table = found[0]
+    if not place.commune and (table.geometry_field is None or not place.has_position):
+        return missing(key, "Associations", NO_COMMUNE)
     refine = _commune_refine(dataset, table, place)
     active = active_rows(dataset, table)
     kind = "associations" if active is None else "associations en activité"
     if active is None:
         active = np.ones(len(table), dtype=bool)
     in_commune = int((_in_commune(table, place) & active).sum())
-    link = (dataset_link(dataset, refine), f"Voir les {in_commune} associations de {place.commune_name}") \
+    link = (dataset_link(dataset, refine), f"Le répertoire des associations de {place.commune_name}") \
         if refine else (dataset_link(dataset, []), "Voir le répertoire")
     if table.geometry_field is None or not place.has_position:
         note = None if table.geometry_field is not None else \
@@ -265,6 +276,8 @@ def archive_services(repository: Repository, place: Place) -> Block:
     if not found:
         return missing(key, title, "l'annuaire des services d'archives (un champ de rôle archive_service)")
     dataset, table = found[0]
+    if not place.commune:
+        return missing(key, title, NO_COMMUNE)
     rows = np.flatnonzero(_in_commune(table, place))
     lines = [{"label": _text(table, "title", int(r)) or "Service d'archives",
               "address": _text(table, "address", int(r)), "hours": _text(table, "opening_hours", int(r)),
@@ -275,7 +288,8 @@ def archive_services(repository: Repository, place: Place) -> Block:
     if not lines and place.has_position and table.geometry_field is not None:
         near, metres = located(table).nearest(place.lon, place.lat, 1)
         if len(near):
-            note = f"Le plus proche : {_text(table, 'title', int(near[0]))}, à {distance_words(float(metres[0]))}."
+            note = f"Le plus proche : {_text(table, 'title', int(near[0])) or 'un service sans nom'}, à " \
+                   f"{distance_words(float(metres[0]))}."
     refine = _commune_refine(dataset, table, place)
     return Block(key, title, text=text, lines=lines, note=note,
                  link=(dataset_link(dataset, refine if lines else []), "Voir l'annuaire des services d'archives"))

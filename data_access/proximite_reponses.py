@@ -3,6 +3,7 @@ departures (Transports), access to care (Santé) — and every answer for a plac
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from .repository import DatasetUnavailable, Repository
 TRAVAUX_PATH = "/tableaux-de-bord/travaux"
 TRANSPORTS_PATH = "/tableaux-de-bord/transports"
 SANTE_PATH = "/tableaux-de-bord/sante"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,20 +38,31 @@ class Answers:
 
 
 def answers(repository: Repository, place: Place, now: dt.datetime) -> Answers:
-    """Every answer for the place, as of `now` (Paris time)."""
-    return Answers(place, [
-        commune(repository, place),
-        B.polling_station(repository, place),
-        works(repository, place, now.date()),
-        stops(repository, place, now),
-        B.nearest_with(repository, place, "docks", "velo", "Station Lovélo la plus proche",
-                       "les stations de vélos en libre service (un champ de rôle docks, et leur position)", "velo"),
-        B.nearest_with(repository, place, "spaces", "parking", "Parking le plus proche",
-                       "les parkings (un champ de rôle spaces, et leur position)", "parking"),
-        B.associations(repository, place),
-        B.archive_services(repository, place),
-        care(repository, place),
-    ])
+    """Every answer for the place, as of `now` (Paris time). A block that fails (a file the reader did not
+    expect) says so, and the others still answer."""
+    parts = (
+        ("commune", "Votre commune", lambda: commune(repository, place)),
+        ("bureau", "Votre bureau de vote", lambda: B.polling_station(repository, place)),
+        ("travaux", "Travaux", lambda: works(repository, place, now.date())),
+        ("arrets", "Arrêts et prochains départs", lambda: stops(repository, place, now)),
+        ("velo", "Station Lovélo la plus proche", lambda: B.nearest_with(
+            repository, place, "docks", "velo", "Station Lovélo la plus proche",
+            "les stations de vélos en libre service (un champ de rôle docks, et leur position)", "velo")),
+        ("parking", "Parking le plus proche", lambda: B.nearest_with(
+            repository, place, "spaces", "parking", "Parking le plus proche",
+            "les parkings (un champ de rôle spaces, et leur position)", "parking")),
+        ("associations", "Associations", lambda: B.associations(repository, place)),
+        ("archives", "Services d'archives", lambda: B.archive_services(repository, place)),
+        ("soins", "Accès aux soins", lambda: care(repository, place)),
+    )
+    blocks = []
+    for key, title, build in parts:
+        try:
+            blocks.append(build())
+        except Exception:  # noqa: BLE001 — one block's data must not take the page down
+            log.exception("près de chez moi : la partie « %s » a échoué", key)  # the place is not logged
+            blocks.append(B.Block(key, title, text="Cette partie n'a pas pu être calculée ; réessayez plus tard."))
+    return Answers(place, blocks)
 
 
 def commune(repository: Repository, place: Place) -> B.Block:
@@ -96,7 +109,7 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
     link = (TRAVAUX_PATH + "?" + urlencode([("ma_commune", place.commune_name)] + (
         [("jeu", dataset.id)] if dataset.id != _first(repository, "travaux") else [])),
         f"Tous les travaux de {place.commune_name} dans le tableau de bord") if place.commune_name else None
-    note, distances = None, {}
+    note, distances = None, None
     if roles["geometry"] and place.has_position:
         rows, metres = located(table).within(place.lon, place.lat, B.NEAR_METRES)
         here = np.zeros(len(table), dtype=bool)
@@ -110,9 +123,12 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
         data = in_my_commune(table, roles, place.commune_name, today, dataset.modified)
     else:
         return B.missing(key, "Travaux", "la commune du lieu (contours des communes)")
+    if distances is not None:  # those that disrupt traffic first, then the nearest
+        data = data.assign(metres=data.index.map(distances)).sort_values(["disrupts", "metres"],
+                                                                         ascending=[False, True])
     lines = [{"label": r.title, "status": r.status + (" (en retard)" if r.late else ""),
               "start": r.start, "end": r.planned_end, "impact": r.impact,
-              "distance": B.distance_words(distances[r.Index]) if r.Index in distances else None}
+              "distance": B.distance_words(distances[r.Index]) if distances is not None else None}
              for r in data.head(B.WORKS_LISTED).itertuples()]
     count = len(data)
     text = (f"{count} chantier{'s' if count > 1 else ''} en cours ou commençant dans les 30 jours"
@@ -144,15 +160,15 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
         return B.missing(key, "Arrêts et prochains départs", "le réseau de transport en commun (un fichier GTFS du "
                                                               "tableau de bord Transports)")
     if not place.has_position:
-        return B.Block(key, "Arrêts et prochains départs", text="Choisissez une adresse ou un point sur la carte pour "
-                                                                 "trouver les arrêts les plus proches.",
+        return B.Block(key, "Arrêts et prochains départs",
+                       text="Choisissez une adresse ou un point sur la carte pour trouver les arrêts proches.",
                        link=(TRANSPORTS_PATH, "Ouvrir le tableau de bord Transports"))
     net = T.network(table)
     lat, lon = net.stops["lat"].to_numpy(), net.stops["lon"].to_numpy()
     served = (np.diff(net.stop_rows) > 0) & ~np.isnan(lat)
     candidates = np.flatnonzero(served)
     metres = _haversine_km(place.lat, place.lon, lat[candidates], lon[candidates]) * 1000
-    day, _ = T.service_day(net, now.date())
+    day, day_note = T.service_day(net, now.date())
     after = now.hour * 3600 + now.minute * 60 if day == now.date() else 0
     if not len(metres) or metres.min() > B.STOP_METRES:
         nearest = f" ; le plus proche est à {B.distance_words(float(metres.min()))}" if len(metres) else ""
@@ -183,9 +199,9 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
                       "lat": round(float(lat[code]), 6), "lon": round(float(lon[code]), 6)})
         if len(lines) == B.STOPS:
             break
-    when = "à partir de maintenant" if day == now.date() else f"le {day.strftime('%d/%m/%Y')}, premier jour de " \
-                                                              "service du fichier"
+    when = "à partir de maintenant" if day == now.date() else f"le {day.strftime('%d/%m/%Y')}"
     return B.Block(key, title, text=f"Prochains départs {when}, toutes lignes confondues.", lines=lines, marks=marks,
+                   note=(day_note[0].upper() + day_note[1:].rstrip(".") + ".") if day_note else None,
                    link=(TRANSPORTS_PATH, "Ouvrir le tableau de bord Transports"))
 
 
@@ -194,6 +210,8 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
 
 def care(repository: Repository, place: Place) -> B.Block:
     key, title = "soins", "Accès aux soins dans la commune"
+    if not place.commune:
+        return B.missing(key, "Accès aux soins", B.NO_COMMUNE)
     indicators = _care_values(repository)
     if not indicators:
         return B.missing(key, "Accès aux soins", "l'offre de soins par commune (un jeu de données du tableau de bord "

@@ -1,6 +1,8 @@
 """About the data and its sources, and the accessibility statement (déclaration d'accessibilité)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import dash
 from dash import html
 
@@ -61,6 +63,10 @@ def _outlines_credit() -> html.P:
     ])
 
 
+def _tile_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").replace("{s}.", "")
+
+
 def layout(**_query):
     portal = current_portal()
     repository = portal.repository
@@ -91,6 +97,10 @@ def layout(**_query):
             html.P("Seul le bouton « Partager ce lieu » écrit une position dans un lien, arrondie à une dizaine de "
                    "mètres, pour que vous puissiez l'envoyer. Ouvrir ce lien envoie cette position dans l'adresse "
                    "de la page, comme toute adresse."),
+            html.P(f"Le fond de la carte vient d'un serveur de tuiles ({_tile_host(portal.settings.tile_url)})"
+                   " : comme pour toute carte en ligne, ce serveur reçoit les demandes des images de la zone "
+                   "affichée, donc à peu près le lieu regardé, mais ni la position exacte ni les réponses.")
+            if portal.settings.tile_url else None,
         ),
         section(
             "Déclaration d'accessibilité", Ids.ACCESSIBILITY,

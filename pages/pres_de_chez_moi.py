@@ -79,7 +79,7 @@ def layout(**params):
                            options=[{"label": name, "value": code} for code, name in communes],
                            placeholder="Commune…", clearable=False, disabled=not communes),
         ], className="nearby-pick", role="search", **{"aria-label": "Choisir un lieu"}),
-        html.P(message or "", id=Ids.STATUS, role="status", className="nearby-status"),
+        html.P(message or "", id=Ids.STATUS, role="status", className="nearby-status", tabIndex="-1"),
         html.Div([
             dl.Map([*base_layers(tile_url), dl.LayerGroup(V.marks(view.marks) if view else [], id=Ids.MARKS)],
                    id=Ids.MAP, center=[place.lat, place.lon] if place and place.has_position else ROUEN,
@@ -162,8 +162,12 @@ def _chosen(repository, trigger, click, located, commune, suggested) -> P.Place 
         if not ctx.triggered[0].get("value") or not isinstance(suggested, list) or type(index) is not int \
                 or not 0 <= index < len(suggested):
             return None  # the suggestions were drawn, not clicked
-        entry = suggested[index]
-        return P.place_at(repository, entry.get("lat"), entry.get("lon"), str(entry.get("label"))[:200], "adresse")
+        entry, found = suggested[index], P.address_table(repository)
+        if not isinstance(entry, dict) or found is None:
+            return None
+        label = entry.get("label") if isinstance(entry.get("label"), str) else None
+        # the position and the commune as the data has them; the words the reader chose
+        return P.address_row_place(repository, found[1], entry.get("row"), label and label[:200])
     if trigger == Ids.MAP:
         latlng = click.get("latlng") if isinstance(click, dict) else None
         if isinstance(latlng, dict):
@@ -192,13 +196,16 @@ def share(clicks, stored):
             lat, lon = P.position(stored.get("lat"), stored.get("lon"))
             place = P.Place(label="", lat=lat, lon=lon)
         else:
-            place = P.Place(label="", commune=str(stored.get("commune") or ""))
+            place = P.commune_place(current_portal().repository, str(stored.get("commune") or "")[:20])
     except P.PlaceError:
         raise dash.exceptions.PreventUpdate from None
     host = current_portal().settings.public_url or request.host_url.rstrip("/")
-    return V.permalink(f"{host}{PATH}?{urlencode(place.shared())}")
+    return V.permalink(f"{host}{PATH}?{urlencode(place.shared())}", place.has_position)
 
 
 clientside_callback(ClientsideFunction("proximite", "localiser"), Output(Ids.STATUS, "children",
                                                                          allow_duplicate=True),
                     Input(Ids.LOCATE, "n_clicks"), prevent_initial_call=True)
+# a place chosen: the focus goes to the line that says which, the answers follow it (the chosen suggestion is gone)
+clientside_callback(ClientsideFunction("proximite", "montrer"), Output(Ids.STATUS, "tabIndex"),
+                    Input(Ids.PLACE, "data"), prevent_initial_call=True)

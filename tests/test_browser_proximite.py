@@ -81,7 +81,7 @@ def test_an_address_typed_then_chosen_answers_everything_on_a_phone(phone_app):
     assert dash_duo.driver.execute_script("return window.innerWidth") == 390
     choose_address(dash_duo, "12 r jeanne d arc rou", "12 Rue Jeanne d'Arc, Rouen")  # a street type abridged
     dash_duo.wait_for_element("path.bureau-contour")  # the polling station's outline, drawn
-    dash_duo.wait_for_contains_text(".nearby-bureau", "Vous votez au bureau")
+    dash_duo.wait_for_contains_text(".nearby-bureau", "secteur du bureau")
     rows = dash_duo.find_elements(".nearby-arrets table.departures tbody tr")
     assert len(rows) >= 3 and re.match(r"\d\d:\d\d ", rows[0].text)  # the next departures, listed
     assert len(dash_duo.find_elements(".nearby-stop")) == 3
@@ -90,7 +90,8 @@ def test_an_address_typed_then_chosen_answers_everything_on_a_phone(phone_app):
     # phone first: no sideways scroll, main actions of 44 px, every tap target of 24 px or more
     assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= 390
     sizes = dash_duo.driver.execute_script(
-        "return [...document.querySelectorAll('.nearby-main, .nearby-suggestion, #proximite-adresse')]"
+        "return [...document.querySelectorAll("
+        "'.nearby-main, .nearby-suggestion, #proximite-adresse, #proximite-commune')]"
         ".map(e => e.getBoundingClientRect().height)")
     assert sizes and min(sizes) >= 44
     small = dash_duo.driver.execute_script(

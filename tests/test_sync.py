@@ -160,16 +160,19 @@ def test_unknown_or_sourceless_datasets_are_refused(data_dir, tmp_path):
     assert run(data_dir, "nulle-part") == (2, "nulle-part : jeu de données inconnu du catalogue\n")
 
 
-def test_the_pages_and_extracts_show_the_fetch_date(data_dir, server):
+def test_the_pages_and_extracts_show_the_fetch_date(data_dir, server, monkeypatch):
     import datetime as dt
 
+    from data_access import clock
     from tests.apps import make_app
 
+    # 23:30 in UTC is already the next day in Rouen: the fetch date is Rouen's, whatever the server's zone
+    monkeypatch.setattr(clock, "utc_now", lambda: dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.timezone.utc))
     client = make_app(data_dir).server.test_client()  # started before the sync, as a server would be
     before = {d["id"]: d for d in client.get("/api/catalogue.json").get_json()["datasets"]}
     assert before["travaux"]["modified"] is None
     assert run(data_dir, "travaux")[0] == 0
-    today = dt.datetime.now(dt.timezone.utc).astimezone().date().isoformat()
+    today = "2026-12-02"
     after = {d["id"]: d for d in client.get("/api/catalogue.json").get_json()["datasets"]}
     assert after["travaux"]["modified"] == today and after["fichier"]["modified"] is None
     extract = client.get("/export/travaux.json").get_json()
