@@ -151,22 +151,22 @@ def _archives(block) -> html.Ul | None:
 
 
 def _care(block) -> html.Div:
-    rows = [[line["label"] + (f" ({line['unit']})" if line["unit"] else ""), _number(line["value"]),
-             _number(line["overall"]), line["comparison"]] for line in block.lines]
-    table = scroll_table(html.Table([
-        html.Caption("La commune et la Métropole, dernière année connue"),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Indicateur", "Commune", "Métropole",
-                                                              "Écart à la Métropole")])),
-        html.Tbody([html.Tr([html.Th(r[0], scope="row"), *[html.Td(v) for v in r[1:]]]) for r in rows]),
-    ], className="table table-sm"), "Accès aux soins")
+    """Each indicator on its own lines (a phone has no room for four columns): the commune, the Métropole, the
+    gap in words, then the definitions."""
+    items = [html.Li([
+        html.Strong(line["label"]), f" ({line['unit']})" if line["unit"] else "", html.Br(),
+        f"Commune : {_number(line['value'])} · Métropole : {_number(line['overall'])}",
+        f" — {line['comparison']}" if line["comparison"] != "non comparable" else "",
+        f" ({line['year']})" if line["year"] else "",
+    ]) for line in block.lines]
     words = block.lines[0]["overall_words"] if block.lines else ""
     return html.Div([
-        table,
+        html.Ul(items, className="nearby-list"),
         html.P(f"Métropole : {words}." if words else None, className="nearby-distance"),
         html.Details([html.Summary("Définitions"), html.Dl([
             part for line in block.lines for part in (
-                html.Dt(line["label"]), html.Dd([line["definition"] + (f" ({line['year']})" if line["year"] else ""),
-                                                 " · ", dcc.Link("voir dans Santé", href=line["href"])]))])]),
+                html.Dt(line["label"]), html.Dd([line["definition"], " · ",
+                                                 dcc.Link("voir dans Santé", href=line["href"])]))])]),
     ])
 
 

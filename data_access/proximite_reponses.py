@@ -261,5 +261,5 @@ def _compare(mine: float | None, overall: float | None) -> str:
         return "non comparable"
     gap = (mine - overall) / abs(overall) * 100
     if abs(gap) < 5:
-        return "proche"
-    return f"{abs(gap):.0f} % {'au-dessus' if gap > 0 else 'en dessous'}"
+        return "proche de la Métropole"
+    return f"{abs(gap):.0f} % de {'plus' if gap > 0 else 'moins'} que la Métropole"
