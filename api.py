@@ -154,7 +154,13 @@ def is_known_page(path: str) -> bool:
     page, variables = _path_to_page(path.strip("/"))
     if not page or page["module"].endswith("not_found_404"):
         return False
-    dataset_id = (variables or {}).get("dataset_id")
+    variables = variables or {}
+    if variables.get("slug") is not None:  # a story: its file must be there
+        from data_access.recits import load_stories
+
+        portal = current_portal()
+        return load_stories(portal.settings.data_dir).get(variables["slug"]) is not None
+    dataset_id = variables.get("dataset_id")
     return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
 
 

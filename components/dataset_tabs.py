@@ -209,9 +209,7 @@ def chart_control_id(param: str) -> dict:
 
 def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
     """The analyse builder: its controls (their state is in the URL) and the chart card."""
-    from components.chart import chart_card
-    from data_access.analysis import (AGGREGATES, CHART_TYPES, GRANULARITIES, aggregate, numeric_fields,
-                                      parse_chart, summary, value_label, x_candidates)
+    from data_access.analysis import AGGREGATES, CHART_TYPES, GRANULARITIES, numeric_fields, parse_chart, x_candidates
 
     spec, errors = parse_chart(params, table)
     if spec.x is None:
@@ -237,15 +235,24 @@ def chart_view(table, positions, params: dict) -> tuple[html.Div, list]:
         controls.append(control("Séries (facultatif)", "series",
                                 [(f.name, f.label) for f in x_candidates(table) if f.name != spec.x
                                  and not f.is_temporal], spec.series, clearable=True))
+    card = chart_of(table, positions, spec, GRAPH_ID)
+    return html.Div([html.Div(controls, className="chart-controls"), shown_values(CHART_SHOWN_ID, shown), card]), \
+        errors
+
+
+def chart_of(table, positions, spec, graph_id: str):
+    """The chart card of a spec on the rows kept (the dataset's chart tab, a story's block): the figure, its
+    summary in words and its data table."""
+    from components.chart import chart_card
+    from data_access.analysis import aggregate, summary, value_label
+
     data = aggregate(table, positions, spec)
     # the summary speaks of each x value as a whole: with series, from the same aggregate without them
     overall = aggregate(table, positions, replace(spec, series=None)) if spec.series else data
     label = value_label(spec, table)
     series_label = table.field(spec.series).label if spec.series else None
-    card = chart_card(GRAPH_ID, data, spec, summary(overall, spec, table), label, table.field(spec.x).label,
+    return chart_card(graph_id, data, spec, summary(overall, spec, table), label, table.field(spec.x).label,
                       series_label)
-    return html.Div([html.Div(controls, className="chart-controls"), shown_values(CHART_SHOWN_ID, shown), card]), \
-        errors
 
 
 def export_view(dataset, table, query_string: str, rows: int, settings) -> html.Div:

@@ -82,10 +82,10 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     links = dash_duo.find_elements("nav .nav-link")
     assert [a.text for a in links] == ["Accueil", "Catalogue", "Près de chez moi", "Travaux", "Santé", "Transports",
-                                       "À propos"]
+                                       "Récits", "À propos"]
     dash_duo.wait_for_element("nav .nav-link[aria-current='page']")
-    assert [a.get_attribute("aria-current") for a in links] == ["page", None, None, None, None, None, None]
-    links[6].click()
+    assert [a.get_attribute("aria-current") for a in links] == ["page", None, None, None, None, None, None, None]
+    links[7].click()
     dash_duo.wait_for_text_to_equal("h1", "À propos des données")
     assert "Déclaration d'accessibilité" in dash_duo.find_element("#accessibilite").text
     assert dash_duo.driver.title == "À propos des données et accessibilité"
@@ -93,7 +93,7 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.wait_for_text_to_equal("#annonce-navigation", "Page chargée : À propos des données et accessibilité")
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "contenu"
     assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [
-        None, None, None, None, None, None, "page"]
+        None, None, None, None, None, None, None, "page"]
     assert_clean_console(dash_duo)
 
 
@@ -139,6 +139,7 @@ AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=
              ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
              ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),
              ("/pres-de-chez-moi?lat=49.4431&lon=1.0993", "path.bureau-contour"),
+             ("/recits", ".dataset-card"), ("/recits/grands-chantiers", ".recit-graphique .main-svg[aria-hidden='true']"),
              ("/pas-de-page-ici", "#contenu h1"))
 
 

@@ -40,9 +40,9 @@ def test_same_scale_gives_byte_identical_files(snapshot, tmp_path):
     first, _ = snapshot
     second = tmp_path / "again"
     generate_snapshot(second, scale=1)
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
-    assert len(names) == 13  # twelve datasets and the catalogue
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    assert len(names) == 14  # twelve datasets, the catalogue and a story
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

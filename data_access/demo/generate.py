@@ -39,4 +39,7 @@ def generate_snapshot(out: Path, scale: int = 1) -> dict[str, int]:
     counts = {entry["id"]: writer(out, territory, scale) for entry, writer in DATASETS}
     with open(out / CATALOGUE_FILE, "w", encoding="utf-8", newline="\n") as f:
         f.write(render_catalogue([entry for entry, _ in DATASETS]))
+    from .recits import write_stories
+
+    write_stories(out)
     return counts

@@ -1,0 +1,41 @@
+"""/recits/<slug>: one story, its prose and its live blocks (drawn from today's data)."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.format import format_date
+from components.recit import story_body
+from data_access.portal import current_portal
+from data_access.recits import load_stories
+
+
+def _title(slug: str | None = None, **_params) -> str:
+    try:
+        story = load_stories(current_portal().settings.data_dir).get(str(slug))
+    except RuntimeError:  # outside a request (the registry is built at import)
+        return "Récit"
+    return f"{story.title} — récit" if story is not None else "Récit introuvable"
+
+
+dash.register_page(__name__, path_template="/recits/<slug>", name="Récit", title=_title)
+
+
+def layout(slug: str | None = None, **_params):
+    portal = current_portal()
+    story = load_stories(portal.settings.data_dir).get(str(slug))
+    if story is None:
+        return html.Div([html.H1("Récit introuvable"),
+                         html.P(["Ce récit n'existe pas ou a été retiré. ", dcc.Link("Voir tous les récits",
+                                                                                     href="/recits"), "."])],
+                        className="not-found")
+    return html.Article([
+        html.P([dcc.Link("Récits", href="/recits"), f" › {story.theme}" if story.theme else ""],
+               className="breadcrumb-line"),
+        html.H1(story.title),
+        html.P([format_date(story.date), f" · {story.author}" if story.author else "",
+                html.Span(" Données de démonstration", className="badge-demo") if story.demo else None],
+               className="card-facts"),
+        html.P(story.summary, className="lead"),
+        *story_body(portal.repository, story),
+    ], className="recit")
