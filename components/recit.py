@@ -159,7 +159,7 @@ def _inline(children, drawer: _Drawer, line: int) -> list:
             stack[-1].append(html.Span(child.content or child.attrGet("alt") or "", className="recit-image-alt"))
         elif child.type == "link_open":
             href = str(child.attrGet("href") or "")
-            links.append(href if href.startswith(SAFE_LINKS) else None)
+            links.append(href if href.startswith(SAFE_LINKS) and not href.startswith("//") else None)
             stack.append([])
         elif child.type == "link_close":
             inner, href = stack.pop(), links.pop()

@@ -3,6 +3,7 @@ the data (the checker exits 1 naming file and line), drawn with the same figures
 the data when it changes, and a broken block shown as a notice while the rest renders."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -47,7 +48,9 @@ theme = "Travaux"
 datasets = ["travaux"]
 +++
 
-Il y a {{ nombre: /jeux-de-donnees/travaux?refine.statut=en+cours }} chantiers en cours.
+Il y a {{ nombre: /jeux-de-donnees/travaux?refine.statut=en+cours }} chantiers en cours. [Le tableau de
+bord](/tableaux-de-bord/travaux), [un autre site](//ailleurs.example/x), [un script](javascript:alert(1)) et
+<b>du HTML</b>.
 
 ```graphique
 /jeux-de-donnees/travaux?tab=chart&chart=bar&x=type&refine.statut=en+cours
@@ -128,6 +131,10 @@ def test_a_story_draws_the_same_figures_as_the_views_it_names(portal):
     app = make_app(portal, TILE_URL="")
     text = text_of(render_page(app, "/recits/essai")["layout"])
     assert "Il y a 4 chantiers en cours." in text
+    layout = json.dumps(render_page(app, "/recits/essai")["layout"], ensure_ascii=False)
+    assert '"href": "/tableaux-de-bord/travaux"' in layout  # a link of the portal is kept
+    assert '"href": "//ailleurs' not in layout and '"href": "javascript' not in layout  # others: text only
+    assert "&lt;b&gt;" not in layout and "<b>du HTML</b>" in text  # raw HTML is shown as text, never as HTML
     # the chart's data table, as the dataset's own chart tab gives it
     page = text_of(render_page(app, "/jeux-de-donnees/travaux", "?tab=chart&chart=bar&x=type&refine.statut=en+cours")
                    ["layout"])
