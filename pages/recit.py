@@ -34,7 +34,7 @@ def layout(slug: str | None = None, **_params):
                className="breadcrumb-line"),
         html.H1(story.title),
         html.P([format_date(story.date), f" · {story.author}" if story.author else "",
-                html.Span(" Données de démonstration", className="badge-demo") if story.demo else None],
+                " ", html.Span("Données de démonstration", className="badge-demo") if story.demo else None],
                className="card-facts"),
         html.P(story.summary, className="lead"),
         *story_body(portal.repository, story),

@@ -49,7 +49,7 @@ def _card(story) -> html.Li:
         html.H2(dcc.Link(story.title, href=f"/recits/{story.slug}")),
         html.P([format_date(story.date), f" · {story.theme}" if story.theme else "",
                 f" · {story.author}" if story.author else "",
-                html.Span(" · données de démonstration", className="badge-demo") if story.demo else None],
+                " ", html.Span("Données de démonstration", className="badge-demo") if story.demo else None],
                className="card-facts"),
         html.P(story.summary),
     ]), className="dataset-card")

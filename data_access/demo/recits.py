@@ -7,7 +7,7 @@ from pathlib import Path
 STORIES = {
     "grands-chantiers": '''+++
 title = "Où en sont les grands chantiers ?"
-summary = "Les travaux en cours dans la Métropole, par type et par commune, et ceux qui gênent le plus la circulation."
+summary = "Les travaux en cours dans la Métropole, par type, et ceux qui gênent le plus la circulation."
 author = "Équipe données de la Métropole"
 date = 2026-11-20
 theme = "Travaux"
