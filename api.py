@@ -149,19 +149,16 @@ def address_search(dataset_id: str):
 
 
 def is_known_page(path: str) -> bool:
-    """Whether the Dash router has a page for this path (its own 404 page excepted), and for a dataset page,
-    whether the dataset is in the catalogue."""
+    """Whether the Dash router has a page for this path (its own 404 page excepted), and whether what the path
+    names is there: a page module with variables in its path says so with its `exists(**variables)` (a dataset
+    in the catalogue, a story's file, an embeddable view)."""
+    import sys
+
     page, variables = _path_to_page(path.strip("/"))
     if not page or page["module"].endswith("not_found_404"):
         return False
-    variables = variables or {}
-    if variables.get("slug") is not None:  # a story: its file must be there
-        from data_access.recits import load_stories
-
-        portal = current_portal()
-        return load_stories(portal.settings.data_dir).get(variables["slug"]) is not None
-    dataset_id = variables.get("dataset_id")
-    return dataset_id is None or current_portal().repository.catalogue.get(dataset_id) is not None
+    exists = getattr(sys.modules.get(page["module"]), "exists", None)
+    return exists is None or not variables or bool(exists(**variables))
 
 
 THEME_COLOUR = "#00558c"  # the portal's accent (assets/portail.css)

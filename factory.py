@@ -9,6 +9,7 @@ import flask
 
 import api
 import downloads
+import embeds
 import security
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
@@ -73,6 +74,17 @@ class PortalDash(dash.Dash):
         self.server.add_url_rule(self.config.requests_pathname_prefix + PLOTLY_URL, "plotly_bundle",
                                  plotly_bundle)
 
+    def interpolate_index(self, **kwargs):
+        """The page's HTML: an embed's <html> has the `integration` class (the view alone, assets/portail.css),
+        and a page with an embeddable view names its oEmbed answer in its head."""
+        index = super().interpolate_index(**kwargs)
+        if not flask.has_request_context():
+            return index
+        if flask.request.path.startswith(embeds.PREFIX + "/"):
+            index = index.replace('<html lang="fr">', '<html lang="fr" class="integration">', 1)
+        link = embeds.discovery_link()
+        return index.replace("</head>", f"    {link}\n    </head>", 1) if link else index
+
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
     """Build the app for `settings` (read from the environment when None). Raises ConfigError/CatalogueError."""
@@ -109,6 +121,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api.register(app)
     downloads.register(server)
     security.install(app, settings)
+    embeds.register(app)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
     return app
 

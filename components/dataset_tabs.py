@@ -106,14 +106,15 @@ def table_view(table, rows: int) -> html.Div:
 def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
              classes: str | None = None, legend: html.Ul | None = None, sizes: str = "",
              overlays: list | None = None, card: dict | None = None, after=None, help_text=None,
-             control_id: str = MAP_CONTROL_ID) -> html.Div:
+             control_id: str = MAP_CONTROL_ID, map_id: str = MAP_ID) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
     and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
     class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
     pattern or a mark), `sizes` one digit per row (the mark's size) and `legend` explains them in words.
     `overlays` are extra layers the reader can switch on (dl.Overlay), `card` tells the click's callback which
     card to draw (the dataset page's record card by default), `after` comes under the legend, and `help_text`
-    (a list of children) says where the keyboard finds the same rows."""
+    (a list of children) says where the keyboard finds the same rows. A map drawn outside the dataset page (an
+    embed, a story) has its own `map_id` and no record card (the page's click callback is the dataset page's)."""
     points = is_point_layer(table)
     url = f"/api/geo/{dataset.id}.geojson?v={version}"
     filtered = len(positions) < len(table)
@@ -143,7 +144,9 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
             layer.update(hideout={**layer["hideout"], "garder": position_bitmap(positions, len(table))},
                          filter={"variable": "portail.carte.garde"})
     layers = base_layers(tile_url)
-    layers.append(dl.GeoJSON(id=MAP_LAYER_ID, zoomToBounds=True, zoomToBoundsOnClick=True,
+    alone = map_id != MAP_ID
+    layers.append(dl.GeoJSON(id=f"{map_id}-couche" if alone else MAP_LAYER_ID, zoomToBounds=True,
+                             zoomToBoundsOnClick=True,
                              superClusterOptions={"radius": CLUSTER_RADIUS}, **layer))
     if overlays:
         # under the sites (Leaflet's overlay pane is at 400), so a click on a site is never taken by its commune
@@ -152,18 +155,20 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
                                     # dash-leaflet adds to this list on each toggle: it must start right
                                     overlays=[o.name for o in overlays if getattr(o, "checked", False)])]
     return html.Div([
-        html.P([f"{plural(len(positions), 'objet')} sur la carte. Cliquez sur un objet pour afficher sa fiche "
-                "sous la carte ; ", *(help_text or ["l'onglet Tableau donne les mêmes lignes, utilisable au clavier."])],
+        html.P([f"{plural(len(positions), 'objet')} sur la carte. "
+                + ("" if alone else "Cliquez sur un objet pour afficher sa fiche sous la carte ; "),
+                *(help_text or ["L'onglet Tableau du jeu de données donne les mêmes lignes, utilisable au clavier."
+                                if alone else "l'onglet Tableau donne les mêmes lignes, utilisable au clavier."])],
                className="map-help"),
-        dl.Map(layers, id=MAP_ID, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
+        dl.Map(layers, id=map_id, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
                className="dataset-map",
                # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
                # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
                zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False),
         legend,
         after,
-        dcc.Store(id=RECORD_CARD_ID, data=card or {}),
-        html.Div(id=RECORD_ID, className="map-record", role="status"),
+        None if alone else dcc.Store(id=RECORD_CARD_ID, data=card or {}),
+        None if alone else html.Div(id=RECORD_ID, className="map-record", role="status"),
     ])
 
 

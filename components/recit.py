@@ -3,14 +3,14 @@ its live blocks drawn by the portal's own pieces, each with its source line and 
 cannot be drawn shows a notice where it stands; the rest of the story renders."""
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
-
 from dash import dcc, html
 
-from components.format import format_date, format_int, plural
-from data_access.recits import INLINE, Block, check_block, parser
+from components.format import format_int, plural
+from components.integration import embed_button, frame, refusal, source_line
+from components.recit_blocs import block_view, count_of
+from components.vues import ViewError
+from data_access.recits import INLINE, Block, parser
 
-TABLE_ROWS = 10  # a `tableau` block shows the first rows, with a link to the whole table
 SAFE_LINKS = ("https://", "http://", "mailto:", "/", "#")
 TAGS = {"p": html.P, "h1": html.H2, "h2": html.H2, "h3": html.H3, "h4": html.H4, "h5": html.H5, "h6": html.H6,
         "ul": html.Ul, "ol": html.Ol, "li": html.Li, "blockquote": html.Blockquote, "table": html.Table,
@@ -19,87 +19,65 @@ TAGS = {"p": html.P, "h1": html.H2, "h2": html.H2, "h3": html.H3, "h4": html.H4,
 
 
 class _Drawer:
-    """Draws one story's blocks; numbers them so that each chart has its own id."""
+    """Draws one story's blocks: numbers them (each block's ids and its embed address), and brings a dashboard's
+    stores once, however many of its sections the story shows."""
 
-    def __init__(self, repository, story):
-        self.repository, self.story, self.count = repository, story, 0
+    def __init__(self, repository, story, tile_url: str):
+        self.repository, self.story, self.tile_url = repository, story, tile_url
+        self.count = 0
+        self.store_ids: set = set()
+        self.sections: set = set()
 
     def block(self, kind: str, url: str, line: int):
-        block = Block(kind, url, line)
-        reason = check_block(self.repository, block)
-        if reason:
-            return broken(block, reason)
         self.count += 1
-        return {"graphique": self._chart, "tableau": self._table}[kind](block)
+        block = Block(kind, url, line)
+        try:
+            view = block_view(self.repository, block, f"recit-{self.count}", self.tile_url)
+        except ViewError as exc:
+            return broken(block, str(exc))
+        if view.stores:  # a dashboard's section: its ids are the dashboard's, so once per story
+            key = (view.page.split("?")[0], view.title)
+            if key in self.sections:
+                return broken(block, "cette partie du tableau de bord figure déjà plus haut dans le récit")
+            self.sections.add(key)
+        stores = [s for s in view.stores if s.id not in self.store_ids]
+        self.store_ids.update(s.id for s in stores)
+        rows = None if view.rows is None else rows_text(view.rows)
+        return html.Div([
+            *stores,
+            # a dashboard's section without its heading: its title here
+            html.H3(view.title, className="recit-bloc-titre") if view.stores else None,
+            view.content,
+            source_line(view.dataset, dcc.Link("Ouvrir cette vue", href=view.page), rows),
+            embed_button(f"/recits/{self.story.slug}/{self.count}", [], f"{view.title} — {self.story.title}",
+                         view.kind),
+        ], className=f"recit-bloc recit-{kind}")
 
     def number(self, url: str, line: int):
         block = Block("nombre", url, line, inline=True)
-        reason = check_block(self.repository, block)
-        if reason:
-            return html.Span(f"[nombre indisponible : {reason}]", className="recit-casse", role="note")
-        backend, query = self._view(block)
-        return dcc.Link(format_int(backend.count(query)), href=block.url, className="recit-nombre",
+        try:
+            count = count_of(self.repository, block)
+        except ViewError as exc:
+            return html.Span(f"[nombre indisponible : {exc}]", className="recit-casse", role="note")
+        return dcc.Link(format_int(count), href=block.url, className="recit-nombre",
                         title="Chiffre calculé sur les données du portail ; ouvrir la vue")
 
-    def _view(self, block: Block):
-        from data_access.query import parse_query
-        from data_access.recits import CHART_KEYS
 
-        backend = self.repository.backend(block.dataset_id)
-        query, _ = parse_query([(k, v) for k, v in block.params if k not in ("tab",) + CHART_KEYS], backend.fields)
-        return backend, query
-
-    def _chart(self, block: Block):
-        from components.dataset_tabs import chart_of
-        from data_access.analysis import parse_chart
-
-        backend, query = self._view(block)
-        table = self.repository.table(block.dataset_id)
-        spec, _ = parse_chart(dict(block.params), table)
-        card = chart_of(table, backend.positions(query).to_numpy(), spec, f"recit-graphique-{self.count}")
-        return self._framed(block, card, backend.count(query))
-
-    def _table(self, block: Block):
-        backend, query = self._view(block)
-        # the columns the block names (`select=`, as in the grammar), else the first ones
-        by_name = {f.name: f for f in backend.fields}
-        fields = [by_name[n] for n in query.select if n in by_name] if query.select else \
-            [f for f in backend.fields if not f.is_geo][:6]
-        rows = backend.rows(query, [f.name for f in fields], limit=TABLE_ROWS).to_pylist()
-        total = backend.count(query)
-        body = [html.Tr([html.Td(_cell(row.get(f.name))) for f in fields]) for row in rows]
-        caption = f"Les {min(total, TABLE_ROWS)} premières lignes sur {format_int(total)}" if total > TABLE_ROWS \
-            else plural(total, "ligne")
-        table = html.Div(html.Table([html.Caption(caption),
-                                     html.Thead(html.Tr([html.Th(f.label, scope="col") for f in fields])),
-                                     html.Tbody(body)], className="table table-sm"),
-                         className="table-scroll", tabIndex="0", role="region", **{"aria-label": caption})
-        return self._framed(block, table, total, tab="table")
-
-    def _framed(self, block: Block, content, rows: int, tab: str | None = None):
-        dataset = self.repository.catalogue.get(block.dataset_id)
-        path = urlsplit(block.url)
-        pairs = [(k, v) for k, v in block.params if k != "tab"] + ([("tab", tab)] if tab else
-                                                                   [("tab", dict(block.params).get("tab", "chart"))])
-        link = f"{path.path}?{urlencode(pairs)}"
-        refreshed = format_date(dataset.modified) if dataset.modified else "date inconnue"
-        return html.Div([
-            content,
-            html.P([f"Source : {dataset.title} — {dataset.publisher or 'éditeur non précisé'}, "
-                    f"{dataset.license or 'licence non précisée'}, données au {refreshed} ; "
-                    f"{plural(rows, 'ligne')} retenue{'s' if rows > 1 else ''}. ",
-                    dcc.Link("Ouvrir cette vue", href=link)], className="source-line"),
-        ], className=f"recit-bloc recit-{block.kind}")
+def rows_text(rows: int) -> str:
+    return f"{plural(rows, 'ligne')} retenue{'s' if rows > 1 else ''}"
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "—"
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",").rstrip("0").rstrip(",")
-    return str(value)
+def draw_block(repository, story, block: Block, number: int, tile_url: str):
+    """A story's block alone (its embed): its title, the view, its source line; or why it cannot be drawn."""
+    try:
+        view = block_view(repository, block, f"recit-{number}", tile_url)
+    except ViewError as exc:
+        return refusal("Vue indisponible", f"Ce bloc du récit ne peut pas être affiché : {exc}.",
+                       f"/recits/{story.slug}")
+    rows = None if view.rows is None else rows_text(view.rows)
+    link = html.A("Voir la vue complète sur le portail", href=view.page, target="_blank", rel="noopener")
+    return html.Div([*view.stores, frame(view.title, view.content, source_line(view.dataset, link, rows),
+                                         f"D'après le récit « {story.title} »")])
 
 
 def broken(block: Block, reason: str) -> html.Div:
@@ -107,9 +85,9 @@ def broken(block: Block, reason: str) -> html.Div:
                     className="notice-params recit-casse", role="note")
 
 
-def story_body(repository, story) -> list:
+def story_body(repository, story, tile_url: str) -> list:
     """The story's body as components."""
-    drawer = _Drawer(repository, story)
+    drawer = _Drawer(repository, story, tile_url)
     stack: list[list] = [[]]
     for token in parser().parse(story.body):
         line = story.body_line + (token.map[0] if token.map else 0)

@@ -5,8 +5,9 @@ whose live blocks name a view of the portal by its own URL:
     /jeux-de-donnees/chantiers?tab=chart&x=commune&refine.statut=en+cours
     ```
 
-and `{{ nombre: /jeux-de-donnees/chantiers?refine.statut=en+cours }}` inside a sentence. A block is checked
-against the catalogue and the data (`check`); `python -m data_access.recits check` names every broken one."""
+and `{{ nombre: /jeux-de-donnees/chantiers?refine.statut=en+cours }}` inside a sentence. What each block kind
+names, and how it is drawn and checked, is in components/recit_blocs.py; `python -m data_access.recits check`
+names every broken block."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,6 @@ from urllib.parse import parse_qsl, urlsplit
 FOLDER = "recits"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BLOCK_KINDS = {"graphique": "un graphique", "tableau": "un tableau", "carte": "une carte", "chiffre": "un chiffre clé"}
-SUPPORTED = ("graphique", "tableau", "nombre")  # the kinds drawn so far; the others are named as not yet drawn
 INLINE = re.compile(r"\{\{\s*(nombre)\s*:\s*([^{}\s]+)\s*\}\}")
 DATASET_PATH = re.compile(r"^/jeux-de-donnees/([a-z0-9-]+)$")
 MAX_STORY_BYTES = 200_000
@@ -171,57 +171,6 @@ def _read_all(files: list[Path]) -> Stories:
     return found
 
 
-# ---- checking a block against the catalogue and the data ---------------------------------------------------------
-
-
-def check_block(repository, block: Block) -> str | None:
-    """Why the block cannot be drawn, in French, or None."""
-    from .query import parse_query
-    from .repository import DatasetUnavailable
-
-    if block.kind not in SUPPORTED:
-        return f"le bloc « {block.kind} » n'est pas encore dessiné par le portail"
-    if not block.url.startswith("/"):
-        return f"« {block.url[:80]} » n'est pas une adresse du portail (elle commence par /)"
-    dataset_id = block.dataset_id
-    if dataset_id is None:
-        return f"« {urlsplit(block.url).path[:80]} » n'est pas la page d'un jeu de données (/jeux-de-donnees/<id>)"
-    dataset = repository.catalogue.get(dataset_id)
-    if dataset is None:
-        return f"jeu de données « {dataset_id} » inconnu du catalogue"
-    try:
-        backend = repository.backend(dataset_id)
-    except DatasetUnavailable as exc:
-        return f"jeu de données « {dataset_id} » indisponible : {exc}"
-    params = [(k, v) for k, v in block.params if k not in ("tab",) + CHART_KEYS]
-    _, errors = parse_query(params, backend.fields)
-    if errors:
-        return "filtre refusé : " + " ; ".join(f"{e.param} : {e.message}" for e in errors)
-    if block.kind == "graphique":
-        from .analysis import parse_chart
-
-        spec, chart_errors = parse_chart(dict(block.params), repository.table(dataset_id))
-        if chart_errors:
-            return "graphique refusé : " + " ; ".join(f"{e.param} : {e.message}" for e in chart_errors)
-        if spec.x is None:
-            return f"le jeu de données « {dataset_id} » n'a pas de champ à représenter en graphique"
-    return None
-
-
-CHART_KEYS = ("chart", "x", "gran", "agg", "y", "series")
-
-
-def broken_blocks(repository, stories: Stories) -> list[str]:
-    """« file:line : reason » for every block that cannot be drawn, and every file that cannot be read."""
-    lines = list(stories.errors)
-    for story in stories.stories:
-        for block in story.blocks:
-            reason = check_block(repository, block)
-            if reason:
-                lines.append(f"{story.path.name}:{block.line} : bloc {block.kind} : {reason}")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     """`python -m data_access.recits check`: every broken block of DATA_DIR's stories, « file:line : reason »;
     exit 1 when there is one, 2 when the configuration is wrong."""
@@ -245,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration : {exc}", file=sys.stderr)
         return 2
     app = create_app(settings)
-    with app.server.app_context():
+    # a request's context, as for a page: the blocks are drawn by the pages' own code
+    with app.server.test_request_context("/recits"):
+        from components.recit_blocs import broken_blocks
+
         from .portal import current_portal
 
         stories = load_stories(settings.data_dir)

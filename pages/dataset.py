@@ -8,6 +8,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from flask import request
 
 from components import dataset_tabs
+from components.integration import embed_button
 from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      new_search, rebuild_search, replace_params)
@@ -32,6 +33,14 @@ class Ids:
 def _title(dataset_id: str | None) -> str:
     dataset = current_portal().repository.catalogue.get(dataset_id or "")
     return f"{dataset.title} — jeu de données" if dataset else "Jeu de données introuvable"
+
+
+EMBEDDABLE_TABS = ("chart", "map", "table")  # the tabs other sites can embed (/integrer/jeux-de-donnees/<id>)
+
+
+def exists(dataset_id: str = "", **_variables) -> bool:
+    """Whether the dataset is in the catalogue (an unknown one is a 404)."""
+    return current_portal().repository.catalogue.get(dataset_id) is not None
 
 
 def _missing(dataset_id: str) -> html.Div:
@@ -107,6 +116,8 @@ def layout(dataset_id: str = "", **params):
                        role="status"),
                 dataset_tabs.tab_links(base, tab, filters + chart_pairs, tabs),
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
+                embed_button(base, [("tab", tab)] + filters + (chart_pairs if tab == "chart" else []),
+                             f"{dataset.title} — {tabs[tab].lower()}", tab) if tab in EMBEDDABLE_TABS else None,
             ], className="dataset-main"),
         ], className="dataset-layout"),
     ])

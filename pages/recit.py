@@ -21,6 +21,11 @@ def _title(slug: str | None = None, **_params) -> str:
 dash.register_page(__name__, path_template="/recits/<slug>", name="Récit", title=_title)
 
 
+def exists(slug: str = "", **_variables) -> bool:
+    """Whether the story's file is there (an unknown one is a 404)."""
+    return load_stories(current_portal().settings.data_dir).get(slug) is not None
+
+
 def layout(slug: str | None = None, **_params):
     portal = current_portal()
     story = load_stories(portal.settings.data_dir).get(str(slug))
@@ -37,5 +42,5 @@ def layout(slug: str | None = None, **_params):
                 " ", html.Span("Données de démonstration", className="badge-demo") if story.demo else None],
                className="card-facts"),
         html.P(story.summary, className="lead"),
-        *story_body(portal.repository, story),
+        *story_body(portal.repository, story, portal.settings.tile_url),
     ], className="recit")

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components import dataset_tabs
 from components.chart import chart_card
 from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, shown_values,
                                  user_changes)
@@ -18,6 +19,7 @@ from components.notices import notices, unavailable
 from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
                               ranking_card)
 from components.shell import section
+from components.vues import with_embed_buttons
 from data_access import sante, sante_access, sante_choices, sante_words
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
@@ -57,6 +59,12 @@ class Ids:
     SHOWN = "sante-valeurs-affichees"
 
 
+# The sections other sites can embed (/integrer/tableaux-de-bord/sante/<key>): heading id, kind of view, and the
+# store naming the section's dataset when it is not the page's.
+EMBEDS = {"chiffres": (Ids.FIGURES, "figures"), "evolution": (f"{Ids.TREND}-titre", "chart"),
+          "pyramide": (f"{Ids.PYRAMID}-titre", "chart"), "classement": (f"{Ids.RANKING}-titre", "chart"),
+          "offre": (f"{Ids.ACCESS}-titre", "map", f"{Ids.ACCESS}-jeu")}
+
 # The page's own parameters (outside the filter grammar).
 PAGE_PARAMS = ("jeu", "indicateur", "commune")
 
@@ -66,6 +74,12 @@ def _unavailable(message: str, picker=None) -> html.Div:
 
 
 def layout(**params):
+    """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
+    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+
+
+def draw(**params):
+    """The dashboard for these parameters (its sections are also drawn alone by /integrer/…)."""
     portal = current_portal()
     repository = portal.repository
     catalogue = repository.catalogue
@@ -131,6 +145,7 @@ def layout(**params):
         controls,
         notices(errors),
         dcc.Store(id=Ids.ROLES, data=roles.columns),
+        dcc.Store(id=dataset_tabs.DATASET_STORE_ID, data=dataset.id),
         shown_values(Ids.SHOWN, {"node": selection.node, "year": selection.year, "sex": selection.sex,
                                  "age": selection.age, "dept": selection.dept, "indicateur": indicator,
                                  "jeu": dataset.id}),
@@ -173,7 +188,8 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
                        searchable=False),
         html.P(f"Source : {view.dataset.title}" + (f" ({view.dataset.publisher})" if view.dataset.publisher else "")
                + (f" — {indicator.description}" if indicator.description else "") + ".", className="source-line"),
-        html.P(view.year_note, className="notice-params") if view.year_note else None]
+        html.P(view.year_note, className="notice-params") if view.year_note else None,
+        dcc.Store(id=f"{Ids.ACCESS}-jeu", data=view.dataset.id)]
     if view.outlines is not None:
         rows_of = view.rows_of
         the_map, legend = access_map(Ids.MAP, Ids.MAP_LAYER, view.outlines[0], repository.version(view.outlines[0].id),

@@ -17,6 +17,7 @@ from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
+from components.vues import with_embed_buttons
 from components.transports import (badge, coverage_view, departures_table, lines_overlay, point_overlay,
                                    timetable_grid)
 from data_access import transports as T
@@ -55,6 +56,11 @@ class Ids:
     SHOWN = "transports-valeurs-affichees"
 
 
+# The sections other sites can embed (/integrer/tableaux-de-bord/transports/<key>): heading id, kind of view.
+EMBEDS = {"chiffres": (Ids.FIGURES, "figures"), "carte": (f"{Ids.MAP}-titre", "map"),
+          "couverture": (f"{Ids.COVERAGE}-titre", "map")}
+
+
 def choice_id(param: str) -> dict:
     return {"type": CHOICE, "param": param}
 
@@ -64,6 +70,12 @@ def _unavailable(message: str, picker=None) -> html.Div:
 
 
 def layout(**params):
+    """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
+    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+
+
+def draw(**params):
+    """The dashboard for these parameters (its sections are also drawn alone by /integrer/…)."""
     portal = current_portal()
     repository = portal.repository
     choices = [d for d in repository.catalogue.datasets if d.dashboard == "transports" and d.format == "gtfs"]

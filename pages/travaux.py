@@ -15,6 +15,7 @@ from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
+from components.vues import with_embed_buttons
 from data_access.analysis import ChartSpec
 from data_access.clock import today_paris
 from data_access.extracts import formats_for
@@ -51,6 +52,12 @@ class Ids:
     LAYERS = "travaux-carte-couches"  # the map's layers control (its own id: its callback writes ?couches=)
     COMMUNE_LAYER = "travaux-carte-communes"  # the communes map of sites without a position: a click chooses one
     COMMUNE_NAMES = "travaux-carte-noms"  # each outline row's commune name, for that click
+
+
+# The sections other sites can embed (/integrer/tableaux-de-bord/travaux/<key>): heading id, kind of view.
+EMBEDS = {"chiffres": (Ids.FIGURES, "figures"), "carte": (f"{Ids.MAP}-titre", "map"),
+          "calendrier": (f"{Ids.GANTT}-titre", "chart"), "avancement": (f"{Ids.PROGRESS}-titre", "chart"),
+          "budget": (f"{Ids.BUDGET}-titre", "chart"), "mois": (f"{Ids.MONTHLY}-titre", "chart")}
 
 
 def _period_controls(roles, query) -> html.Fieldset:
@@ -150,6 +157,12 @@ def _filter_panel(dataset_id: str, query):
 
 
 def layout(**params):
+    """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
+    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+
+
+def draw(**params):
+    """The dashboard for these parameters (its sections are also drawn alone by /integrer/…)."""
     portal = current_portal()
     repository = portal.repository
     view = travaux_view(repository, params, today_paris())

@@ -187,9 +187,9 @@ def test_the_list_the_theme_filter_and_an_unknown_story(portal):
 
 def test_the_demo_story_renders_every_block_with_no_broken_one():
     app = make_app(TILE_URL="")
-    with app.server.app_context():
+    with app.server.test_request_context("/recits"):
+        from components.recit_blocs import broken_blocks
         from data_access.portal import current_portal
-        from data_access.recits import broken_blocks
 
         portal = current_portal()
         stories = load_stories(portal.settings.data_dir)
