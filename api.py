@@ -50,13 +50,19 @@ def dataset_metadata(dataset: Dataset, reason: str | None) -> dict:
 
 
 def healthz():
-    repository = current_portal().repository
+    """The portal's state: its datasets, those it cannot serve, and the stories whose blocks are broken (a broken
+    story is the data team's to mend: it leaves the status as it is, and the story renders around its notice)."""
+    from components.recit_blocs import broken_report
+
+    portal = current_portal()
+    repository = portal.repository
     unavailable = repository.unavailable()
     return jsonify({
         "status": "degraded" if unavailable else "ok",
         "datasets": len(repository.catalogue.datasets),
         "unavailable": [{"id": k, "reason": v} for k, v in unavailable.items()],
-        "demo": current_portal().demo,
+        "demo": portal.demo,
+        "recits": broken_report(repository, portal.settings.data_dir),
     })
 
 

@@ -45,8 +45,8 @@ class _Drawer:
         rows = None if view.rows is None else rows_text(view.rows)
         return html.Div([
             *stores,
-            # a dashboard's section without its heading: its title here
-            html.H3(view.title, className="recit-bloc-titre") if view.stores else None,
+            # a dashboard's section without its heading: its title here (a key figure has its label)
+            html.H3(view.title, className="recit-bloc-titre") if view.stores and view.kind != "figure" else None,
             view.content,
             source_line(view.dataset, dcc.Link("Ouvrir cette vue", href=view.page), rows),
             embed_button(f"/recits/{self.story.slug}/{self.count}", [], f"{view.title} — {self.story.title}",

@@ -98,3 +98,17 @@ def broken_blocks(repository, stories) -> list[str]:
             if reason:
                 lines.append(f"{story.path.name}:{block.line} : bloc {block.kind} : {reason}")
     return lines
+
+
+def broken_report(repository, data_dir) -> dict:
+    """The stories and their broken blocks, for /healthz: checked again when a story, a dataset's file or the day
+    changes (a dashboard's figures depend on the day), else remembered (checking draws every block)."""
+    from data_access.clock import today_paris
+    from data_access.derived import derived
+    from data_access.recits import load_stories
+
+    stories = load_stories(data_dir)
+    versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
+    key = ("recits-casses", str(data_dir), stories.stamp, versions, today_paris().isoformat())
+    return derived(key, lambda: {"publies": len(stories.stories),
+                                 "casses": broken_blocks(repository, stories)})

@@ -142,6 +142,7 @@ class Stories:
 
     stories: list[Story] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    stamp: tuple = ()  # each file's name, modification time and size: what the stories were read from
 
     def get(self, slug: str) -> Story | None:
         return next((s for s in self.stories if s.slug == slug), None)
@@ -157,11 +158,11 @@ def load_stories(data_dir: Path) -> Stories:
         stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     except OSError:
         return Stories()
-    return derived(("recits", str(folder), stamp), lambda: _read_all(files))
+    return derived(("recits", str(folder), stamp), lambda: _read_all(files, stamp))
 
 
-def _read_all(files: list[Path]) -> Stories:
-    found = Stories()
+def _read_all(files: list[Path], stamp: tuple) -> Stories:
+    found = Stories(stamp=stamp)
     for path in files:
         try:
             found.stories.append(read_story(path))

@@ -1,4 +1,4 @@
-"""Home page: key figures from the catalogue and the data, themes, recently updated datasets."""
+"""Home page: key figures from the catalogue and the data, the latest stories, themes, recently updated datasets."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ class Ids:
     FIGURES = "accueil-chiffres-cles"
     THEMES = "accueil-themes"
     LATEST = "accueil-dernieres-maj"
+    STORIES = "accueil-recits"
     UNAVAILABLE = "accueil-indisponibles"
 
 
@@ -62,6 +63,26 @@ def _latest(repository) -> html.Section:
     return section("Dernières mises à jour", Ids.LATEST, html.Ul(items, className="latest"))
 
 
+LATEST_STORIES = 3
+
+
+def _stories(data_dir) -> html.Section | None:
+    """The latest stories, newest first, and the way to all of them."""
+    from data_access.recits import load_stories
+
+    stories = load_stories(data_dir).stories[:LATEST_STORIES]
+    if not stories:
+        return None
+    return section("Derniers récits", Ids.STORIES, html.Ul([html.Li(html.Article([
+        html.H3(dcc.Link(story.title, href=f"/recits/{story.slug}")),
+        html.P([format_date(story.date), f" · {story.theme}" if story.theme else "",
+                " ", html.Span("Données de démonstration", className="badge-demo") if story.demo else None],
+               className="card-facts"),
+        html.P(story.summary),
+    ]), className="dataset-card") for story in stories], className="dataset-cards"),
+        html.P(dcc.Link("Tous les récits", href="/recits")))
+
+
 def _unavailable(repository) -> html.Section | None:
     unavailable = repository.unavailable()
     if not unavailable:
@@ -89,5 +110,6 @@ def layout(**_query):
                "sont réels).", className="notice-demo", role="note") if demo else None,
         _figures(repository),
         _unavailable(repository),
+        _stories(portal.settings.data_dir),
         html.Div([_themes(catalogue), _latest(repository)], className="two-columns"),
     ])

@@ -37,14 +37,17 @@ def browser_missing() -> str | None:
 
 
 def pytest_setup_options():
-    """Chromium options for dash_duo: Debian's chromium, headless, and no calls to the outside world."""
+    """Chromium options for dash_duo: Debian's chromium, headless, and no calls to the outside world. Site isolation
+    is off so that an iframe of another origin runs in its page's process: its console messages then reach the
+    browser log the tests read (the embeds' tests check both consoles)."""
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1280,900", "--lang=fr-FR"):
+                 "--no-first-run", "--window-size=1280,900", "--lang=fr-FR", "--disable-site-isolation-trials",
+                 "--disable-features=IsolateOrigins,site-per-process"):
         options.add_argument(flag)
     return options
 

@@ -42,7 +42,7 @@ def test_same_scale_gives_byte_identical_files(snapshot, tmp_path):
     generate_snapshot(second, scale=1)
     names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
     assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
-    assert len(names) == 14  # twelve datasets, the catalogue and a story
+    assert len(names) == 16  # twelve datasets, the catalogue and three stories
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
