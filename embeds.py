@@ -19,7 +19,6 @@ DEFAULT_WIDTH = 800
 MIN_SIZE, MAX_SIZE = 200, 4000
 CACHE_AGE = 3600  # seconds: the view itself follows the data; only the iframe code is cached
 TAB_KINDS = {"chart": "chart", "map": "map", "table": "table"}
-TAB_WORDS = {"chart": "graphique", "map": "carte", "table": "tableau"}
 
 
 def embed_target(path: str, pairs: list[tuple[str, str]]) -> tuple[str, str, str] | None:
@@ -37,50 +36,37 @@ def embed_target(path: str, pairs: list[tuple[str, str]]) -> tuple[str, str, str
         vue = "/".join(words[1:])
         if not integrer.exists(vue):
             return None
-        target = embed_path("/" + vue, pairs)
-        kind = _kind_of(words[1:], pairs)
-        return target, _title_of(words[1:], pairs, catalogue), kind
+        return embed_path("/" + vue, pairs), integrer.view_title(words[1:], pairs), integrer.view_kind(words[1:], pairs)
     if len(words) == 2 and words[0] == "jeux-de-donnees" and catalogue.get(words[1]) is not None:
         tab = dict(pairs).get("tab")
         pairs = [(k, v) for k, v in pairs if k != "tab"] + ([("tab", tab)] if tab in TAB_KINDS else [])
-        return embed_path(path, pairs), _title_of(words, pairs, catalogue), TAB_KINDS.get(tab, "chart")
+        return embed_path(path, pairs), integrer.view_title(words, pairs), TAB_KINDS.get(tab, "chart")
     if len(words) == 2 and words[0] == "tableaux-de-bord" and "chiffres" in dashboard_sections(words[1]):
-        return embed_path(f"{path.rstrip('/')}/chiffres", pairs), _title_of(words + ["chiffres"], pairs, catalogue), \
+        return embed_path(f"{path.rstrip('/')}/chiffres", pairs), integrer.view_title(words + ["chiffres"], pairs), \
             "figures"
     return None
 
 
-def _kind_of(words: list[str], pairs) -> str:
-    from components.vues import dashboard_sections
-
-    if words[0] == "jeux-de-donnees":
-        return TAB_KINDS.get(dict(pairs).get("tab"), "chart")
-    if words[0] == "tableaux-de-bord":
-        return dashboard_sections(words[1])[words[2]][1]
-    return "chart"
-
-
-def _title_of(words: list[str], pairs, catalogue) -> str:
-    if words[0] == "jeux-de-donnees":
-        tab = dict(pairs).get("tab")
-        return catalogue.get(words[1]).title + (f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else "")
-    if words[0] == "tableaux-de-bord":
-        return f"Tableau de bord {words[1]} — {words[2]}"
-    return f"Récit {words[1]} — bloc {words[2]}"
-
-
-def _is_portal_url(url: str) -> bool:
-    parts = urlsplit(url)
-    own = urlsplit(portal_origin())
-    return parts.scheme in ("http", "https") and (parts.scheme, parts.netloc.lower()) == (own.scheme,
-                                                                                          own.netloc.lower())
+def _portal_path(url: str) -> str | None:
+    """The path of a URL of this portal (PUBLIC_URL's own path taken off), or None for any other URL."""
+    try:
+        parts, own = urlsplit(url), urlsplit(portal_origin())
+    except ValueError:  # « http://[x »
+        return None
+    if parts.scheme not in ("http", "https") or (parts.scheme, parts.netloc.lower()) != (own.scheme,
+                                                                                          own.netloc.lower()):
+        return None
+    base = own.path.rstrip("/")
+    if base and not (parts.path == base or parts.path.startswith(base + "/")):
+        return None
+    return parts.path[len(base):] or "/"
 
 
 def _size(name: str) -> int | None | str:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not (raw.isascii() and raw.isdigit()) or not MIN_SIZE <= int(raw) <= MAX_SIZE:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5) or not MIN_SIZE <= int(raw) <= MAX_SIZE:
         return f"{name} : un nombre entier de pixels de {MIN_SIZE} à {MAX_SIZE} est attendu"
     return int(raw)
 
@@ -98,11 +84,11 @@ def oembed():
     refused = [v for v in sizes.values() if isinstance(v, str)]
     if refused:
         return jsonify({"erreur": refused[0]}), 400
-    if len(url) > 4000 or not _is_portal_url(url):
+    path = _portal_path(url) if len(url) <= 4000 else None
+    if path is None:
         log.info("oEmbed : adresse étrangère au portail refusée (%s)", url[:200])
         return jsonify({"erreur": "cette adresse n'est pas une vue de ce portail"}), 404
-    parts = urlsplit(url)
-    target = embed_target(parts.path, parse_qsl(parts.query, keep_blank_values=True))
+    target = embed_target(path, parse_qsl(urlsplit(url).query, keep_blank_values=True))
     if target is None:
         return jsonify({"erreur": "cette page du portail n'a pas de vue à intégrer"}), 404
     path, title, kind = target
@@ -118,6 +104,7 @@ def oembed():
     }
     response = jsonify(body)
     response.headers["Cache-Control"] = f"public, max-age={CACHE_AGE}"
+    response.headers["Vary"] = "Host"  # without PUBLIC_URL, the addresses in the answer come from the Host header
     return response
 
 

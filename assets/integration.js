@@ -1,6 +1,6 @@
 /* An embedded view (/integrer/…, <html class="integration">) tells the page that frames it how tall its content is,
-   so the iframe can take that height (the « Intégrer » snippet listens for this message). Only a number leaves
-   the frame: no state, no cookie, nothing the reader did. */
+   so the iframe can take that height (the « Intégrer » snippet listens for this message). Only the height and the
+   view's path leave the frame: no state, no cookie, nothing the reader did. */
 (function () {
   "use strict";
   if (!document.documentElement.classList.contains("integration")) { return; }

@@ -269,7 +269,7 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
-         "adresses", "moteur", "poids", "proximite")
+         "adresses", "moteur", "poids", "proximite", "recits")
 ALONE = {"sources", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
 
 
@@ -355,6 +355,10 @@ def main() -> None:
             from bench.proximite import proximite_figures
 
             print("\n".join(proximite_figures(data_dir, args.runs)))
+        if "recits" in parts:
+            from bench.recits import recits_figures
+
+            print("\n".join(recits_figures(data_dir, args.runs)))
     if args.large and "extraits" in parts:
         print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
         print_extracts(synthetic_table(args.large), min(args.runs, 3))

@@ -13,7 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/catalogue", "/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports",
          "/jeux-de-donnees/chantiers?tab=chart", "/jeux-de-donnees/chantiers?tab=table", "/pres-de-chez-moi",
-         "/pres-de-chez-moi?lat=49.4431&lon=1.0993")
+         "/pres-de-chez-moi?lat=49.4431&lon=1.0993", "/recits/grands-chantiers",
+         "/integrer/jeux-de-donnees/chantiers?tab=chart&x=commune", "/integrer/tableaux-de-bord/travaux/carte",
+         "/integrer/tableaux-de-bord/travaux/chiffres")
 SETTLE_SECONDS = 6  # the charts and maps drawn, their files fetched
 
 
@@ -46,7 +48,7 @@ def weight_figures(runs: int) -> list[str]:
             try:
                 if requests.get(base + "/healthz", timeout=2).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         requests.get(base + "/", timeout=120)  # the demo converted for the engine before the first measure
         for path in PAGES:

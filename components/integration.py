@@ -4,7 +4,7 @@ view, a source line with the licence, the data's date and a link to the full vie
 from __future__ import annotations
 
 import html as html_text
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from dash import html
 from flask import has_request_context, request
@@ -51,8 +51,11 @@ def iframe_code(src: str, title: str, height: int, width: str = "100%") -> str:
             f'height="{height}" style="border:0;max-width:100%" loading="lazy"></iframe>')
 
 
-def resize_snippet(origin: str) -> str:
-    """The script a site adds once: it sets each embed's height to its content's, as the embed reports it."""
+def resize_snippet(portal: str) -> str:
+    """The script a site adds once: it sets each embed's height to its content's, as the embed reports it (a
+    message is taken only from the portal's origin: its scheme and host, never PUBLIC_URL's path)."""
+    parts = urlsplit(portal)
+    origin = f"{parts.scheme}://{parts.netloc}"
     return ("<script>\nwindow.addEventListener(\"message\", function (e) {\n"
             f"  if (e.origin !== {_js(origin)} || !e.data || e.data.type !== \"{MESSAGE_TYPE}\") return;\n"
             "  document.querySelectorAll(\"iframe\").forEach(function (f) {\n"
@@ -72,7 +75,7 @@ def embed_button(view_path: str, pairs: list[tuple[str, str]], title: str, kind:
     src = origin + embed_path(view_path, pairs)
     code = iframe_code(src, title, HEIGHTS.get(kind, 600))
     return html.Details([
-        html.Summary("Intégrer"),
+        html.Summary(["Intégrer", html.Span(f" « {title} »", className="visually-hidden")]),
         html.P("Copiez ce code dans votre page : la vue s'y affiche avec ses filtres, à jour à chaque "
                "actualisation des données, avec sa source et sa licence."),
         html.Label(["Code de l'iframe", html.Textarea(code, readOnly=True, rows=3, className="form-control code")],

@@ -27,6 +27,7 @@ class _Drawer:
         self.count = 0
         self.store_ids: set = set()
         self.sections: set = set()
+        self.dashboards: dict = {}  # a dashboard's path -> the parameters of its first block
 
     def block(self, kind: str, url: str, line: int):
         self.count += 1
@@ -35,11 +36,14 @@ class _Drawer:
             view = block_view(self.repository, block, f"recit-{self.count}", self.tile_url)
         except ViewError as exc:
             return broken(block, str(exc))
-        if view.stores:  # a dashboard's section: its ids are the dashboard's, so once per story
-            key = (view.page.split("?")[0], view.title)
-            if key in self.sections:
+        if view.stores:  # a dashboard's section: its ids and stores are the dashboard's, so once per story
+            path, _, query = view.page.partition("?")
+            if (path, view.title) in self.sections:
                 return broken(block, "cette partie du tableau de bord figure déjà plus haut dans le récit")
-            self.sections.add(key)
+            if self.dashboards.setdefault(path, query) != query:
+                return broken(block, "un récit montre un tableau de bord avec les mêmes paramètres dans tous ses "
+                                     "blocs (ils partagent ses réglages)")
+            self.sections.add((path, view.title))
         stores = [s for s in view.stores if s.id not in self.store_ids]
         self.store_ids.update(s.id for s in stores)
         rows = None if view.rows is None else rows_text(view.rows)

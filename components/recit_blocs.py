@@ -10,13 +10,16 @@ cannot be drawn (the checker's and the page's notice).
     {{ nombre: /jeux-de-donnees/<id>?<filters> }}            a live count, inside a sentence"""
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from urllib.parse import parse_qsl, urlsplit
 
 from components.vues import (DASHBOARD_PREFIX, View, ViewError, dashboard_sections, dashboard_view, dataset_view,
                              key_figure)
 from data_access.recits import DATASET_PATH, Block
 
+log = logging.getLogger(__name__)
 DASHBOARD_PATH = re.compile(r"^/tableaux-de-bord/([a-z0-9-]+)$")
 DATASET_TABS = {"graphique": "chart", "carte": "map", "tableau": "table"}
 SECTION_KINDS = {"graphique": "chart", "carte": "map"}
@@ -100,15 +103,44 @@ def broken_blocks(repository, stories) -> list[str]:
     return lines
 
 
-def broken_report(repository, data_dir) -> dict:
-    """The stories and their broken blocks, for /healthz: checked again when a story, a dataset's file or the day
-    changes (a dashboard's figures depend on the day), else remembered (checking draws every block)."""
-    from data_access.clock import today_paris
-    from data_access.derived import derived
-    from data_access.recits import load_stories
+class BrokenReports:
+    """The stories' broken blocks for /healthz, checked in the background: checking draws every block (a few
+    seconds, dashboards included), which a health probe must never wait for. Checked again when a story, a
+    dataset's file or the day changes (a dashboard's figures depend on the day); until then, the last report."""
 
-    stories = load_stories(data_dir)
-    versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
-    key = ("recits-casses", str(data_dir), stories.stamp, versions, today_paris().isoformat())
-    return derived(key, lambda: {"publies": len(stories.stories),
-                                 "casses": broken_blocks(repository, stories)})
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._done: dict = {}  # data_dir -> (key, report)
+        self._running: set = set()
+
+    def report(self, server, repository, data_dir) -> dict:
+        from data_access.clock import today_paris
+        from data_access.recits import load_stories
+
+        stories = load_stories(data_dir)
+        versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
+        key = (stories.stamp, versions, today_paris().isoformat())
+        with self._lock:
+            held = self._done.get(str(data_dir))
+            if held is not None and held[0] == key:
+                return {**held[1], "verification": "faite"}
+            if (str(data_dir), key) not in self._running:
+                self._running.add((str(data_dir), key))
+                threading.Thread(target=self._check, args=(server, repository, stories, str(data_dir), key),
+                                 daemon=True, name="verification-recits").start()
+        last = held[1] if held is not None else {"publies": len(stories.stories), "casses": []}
+        return {**last, "verification": "en cours"}
+
+    def _check(self, server, repository, stories, data_dir: str, key) -> None:
+        try:
+            with server.test_request_context("/recits"):  # the blocks are drawn as for a page
+                report = {"publies": len(stories.stories), "casses": broken_blocks(repository, stories)}
+        except Exception:  # noqa: BLE001 - a failing check is logged; the probe keeps answering
+            log.exception("vérification des récits")
+            report = {"publies": len(stories.stories), "casses": ["la vérification a échoué (voir le journal)"]}
+        with self._lock:
+            self._done[data_dir] = (key, report)
+            self._running.discard((data_dir, key))
+
+
+REPORTS = BrokenReports()

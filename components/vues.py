@@ -131,6 +131,11 @@ def dashboard_module(name: str):
     return None
 
 
+def view_module(path: str) -> str:
+    """The module name of the page registered at `path`."""
+    return next(p["module"] for p in dash.page_registry.values() if p.get("path") == path)
+
+
 def dashboard_sections(name: str) -> dict:
     module = dashboard_module(name)
     return dict(module.EMBEDS) if module else {}
@@ -156,10 +161,10 @@ def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, s
     heading, *children = found.children
     page = DASHBOARD_PREFIX + name + ("?" + urlencode(pairs) if pairs else "")
     return View(_text(heading), html.Div(children), dataset, page, kind=kind, stores=stores_of(tree),
-                subtitle=_page_name(module))
+                subtitle=page_name(module))
 
 
-def _page_name(module) -> str:
+def page_name(module) -> str:
     page = dash.page_registry.get(module.__name__)
     return f"Tableau de bord {page['name']}" if page else "Tableau de bord"
 
@@ -170,8 +175,8 @@ def key_figure(repository, name: str, which: str, pairs: list[tuple[str, str]]) 
     view = dashboard_view(repository, name, "chiffres", pairs)
     cards = [c for c in _walk(view.content) if "kpi-card" in str(getattr(c, "className", "") or "").split()]
     chosen = None
-    if which.isdigit():
-        chosen = cards[int(which) - 1] if 1 <= int(which) <= len(cards) else None
+    if re.fullmatch(r"[1-9][0-9]{0,2}", which):
+        chosen = cards[int(which) - 1] if int(which) <= len(cards) else None
     else:
         chosen = next((c for c in cards if slug(_text(c.children[0])).startswith(slug(which))), None)
     if chosen is None:
@@ -237,6 +242,6 @@ def with_embed_buttons(tree, view_path: str, embeds: dict, params) -> object:
     for key, (heading_id, kind, *_store) in embeds.items():
         found = find_section(tree, heading_id)
         if found is not None:
-            found.children = [*found.children, embed_button(f"{view_path}/{key}", pairs,
-                                                            _text(found.children[0]), kind)]
+            title = f"{_text(found.children[0])} — {page_name(sys.modules[view_module(view_path)])}"
+            found.children = [*found.children, embed_button(f"{view_path}/{key}", pairs, title, kind)]
     return tree

@@ -8,6 +8,8 @@ the data's date and a link to the full view; its height goes to the framing page
     /integrer/recits/<slug>/<n>                                          a story's n-th block"""
 from __future__ import annotations
 
+import re
+
 import dash
 from dash import html
 
@@ -21,15 +23,57 @@ from data_access.recits import load_stories
 TEMPLATE = "/integrer/<vue>"
 
 
-def _title(vue: str | None = None, **_params) -> str:
-    return "Vue intégrée — Open data Métropole Rouen Normandie"
+KINDS = {"graphique": "chart", "carte": "map", "tableau": "table", "chiffre": "figure"}
+TAB_WORDS = {"chart": "graphique", "map": "carte", "table": "tableau"}
+
+
+def view_title(words: list[str], pairs) -> str:
+    """A short name of the view, drawn from the address alone (the iframe's and the page's title)."""
+    from components.vues import dashboard_module, page_name
+
+    try:
+        portal = current_portal()
+    except RuntimeError:  # outside a request (the registry is built at import)
+        return "Vue intégrée"
+    if words[:1] == ["jeux-de-donnees"] and len(words) == 2:
+        dataset = portal.repository.catalogue.get(words[1])
+        tab = dict(pairs).get("tab")
+        return (dataset.title if dataset else "Jeu de données") + (f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else "")
+    if words[:1] == ["tableaux-de-bord"] and len(words) == 3:
+        module = dashboard_module(words[1])
+        return f"{page_name(module) if module else 'Tableau de bord'} — {words[2]}"
+    if words[:1] == ["recits"] and len(words) == 3:
+        story = load_stories(portal.settings.data_dir).get(words[1])
+        return f"{story.title} — bloc {words[2]}" if story else "Récit"
+    return "Vue intégrée"
+
+
+def view_kind(words: list[str], pairs) -> str:
+    """The kind of view (chart, map, table, figures, figure), for the iframe's first height."""
+    if words[0] == "jeux-de-donnees":
+        return dict(pairs).get("tab") if dict(pairs).get("tab") in TAB_WORDS else "chart"
+    if words[0] == "tableaux-de-bord":
+        return dashboard_sections(words[1])[words[2]][1]
+    story = load_stories(current_portal().settings.data_dir).get(words[1])
+    return KINDS.get(story_blocks(story)[int(words[2]) - 1].kind, "chart")
+
+
+def _title(vue: str | None = None, **params) -> str:
+    return f"{view_title(parts(vue), integration.query_of(params))} — vue intégrée"
 
 
 dash.register_page(__name__, path_template=TEMPLATE, name="Vue intégrée", title=_title)
 
 
+NUMBER = re.compile(r"[1-9][0-9]{0,3}")  # a story's block: ASCII digits only (« ² » is a digit to str.isdigit)
+
+
 def parts(vue: str) -> list[str]:
     return [p for p in str(vue or "").strip("/").split("/") if p]
+
+
+def block_number(word: str) -> int | None:
+    return int(word) if NUMBER.fullmatch(word) else None
 
 
 def exists(vue: str | None = None, **_variables) -> bool:
@@ -40,9 +84,9 @@ def exists(vue: str | None = None, **_variables) -> bool:
         return portal.repository.catalogue.get(words[1]) is not None
     if len(words) == 3 and words[0] == "tableaux-de-bord":
         return words[2] in dashboard_sections(words[1])
-    if len(words) == 3 and words[0] == "recits" and words[2].isdigit():
+    if len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
         story = load_stories(portal.settings.data_dir).get(words[1])
-        return story is not None and 1 <= int(words[2]) <= len(story_blocks(story))
+        return story is not None and block_number(words[2]) <= len(story_blocks(story))
     return False
 
 
@@ -69,8 +113,8 @@ def layout(vue: str | None = None, **params):
                                 portal.settings.tile_url)
         elif len(words) == 3 and words[0] == "tableaux-de-bord":
             view = dashboard_view(repository, words[1], words[2], pairs)
-        elif len(words) == 3 and words[0] == "recits" and words[2].isdigit():
-            return _story_block(portal, words[1], int(words[2]))
+        elif len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
+            return _story_block(portal, words[1], block_number(words[2]))
         else:
             return integration.refusal("Vue introuvable", "Cette adresse ne correspond à aucune vue intégrable.")
     except ViewError as exc:

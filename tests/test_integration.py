@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from urllib.parse import quote
 
 import pytest
@@ -64,7 +65,8 @@ def test_every_other_route_refuses_to_be_framed(app):
 
 @pytest.mark.parametrize("path", ["/integrer/jeux-de-donnees/inconnu", "/integrer/tableaux-de-bord/travaux/rien",
                                   "/integrer/tableaux-de-bord/nulle-part/carte", "/integrer/recits/grands-chantiers/99",
-                                  "/integrer/recits/absent/1", "/integrer", "/integrer/catalogue"])
+                                  "/integrer/recits/absent/1", "/integrer", "/integrer/catalogue",
+                                  "/integrer/recits/grands-chantiers/%C2%B2", "/integrer/recits/grands-chantiers/0" + "9" * 5000])
 def test_what_is_not_an_embeddable_view_is_a_404(app, path):
     assert app.server.test_client().get(path).status_code == 404
 
@@ -109,6 +111,9 @@ def test_the_oembed_answer_for_a_chart_has_the_specification_s_fields(app):
     ("http://localhost/catalogue", 404),  # this portal, but nothing to embed
     ("http://localhost/jeux-de-donnees/inconnu", 404),
     ("javascript:alert(1)", 404),
+    ("http://[x", 404),
+    ("http://localhost@ailleurs.example/jeux-de-donnees/chantiers", 404),
+    ("http://localhost/integrer/recits/grands-chantiers/%C2%B2", 404),
     ("", 400),
 ])
 def test_oembed_refuses_what_is_not_a_view_of_this_portal(app, url, status):
@@ -120,6 +125,7 @@ def test_oembed_refuses_bad_sizes_and_formats(app):
     page = "http://localhost/tableaux-de-bord/travaux"
     assert oembed(app, page, maxwidth="grand")[0] == 400
     assert oembed(app, page, maxwidth=10)[0] == 400
+    assert oembed(app, page, maxwidth="9" * 5000)[0] == 400
     assert oembed(app, page, format="xml")[0] == 501  # the specification's answer to a format not served
     status, body = oembed(app, page)
     assert status == 200 and "/integrer/tableaux-de-bord/travaux/chiffres" in body["html"]
@@ -260,7 +266,15 @@ def test_healthz_lists_a_broken_story_and_the_home_page_the_latest(tmp_path, mon
         '+++\ntitle = "Cassé"\nsummary = "s"\ndate = 2026-12-01\n+++\n\n```chiffre\n/tableaux-de-bord/travaux#rien\n'
         '```\n', encoding="utf-8")
     app = make_app(tmp_path, TILE_URL="")
-    health = app.server.test_client().get("/healthz").get_json()
+    client = app.server.test_client()
+    first = client.get("/healthz").get_json()
+    assert first["recits"]["verification"] == "en cours"  # checked in the background: the probe never waits
+    health = first
+    for _ in range(600):
+        if health["recits"]["verification"] == "faite":
+            break
+        time.sleep(0.1)
+        health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["recits"]["publies"] == 4
     assert health["recits"]["casses"] == [
         "casse.md:7 : bloc chiffre : le tableau de bord « travaux » n'a pas de chiffre clé « rien » (chiffres : "

@@ -99,7 +99,7 @@ Le suivi d'un diabète passe d'abord par le médecin traitant. Le portail publie
 {{ nombre: /jeux-de-donnees/offre-de-soins?refine.annee=2024 }} communes de la Métropole :
 
 ```carte
-/tableaux-de-bord/sante?refine.patho_niv1=Diab%C3%A8te&indicateur=medecins_generalistes#offre
+/tableaux-de-bord/sante?refine.patho_niv1=Diab%C3%A8te#offre
 ```
 
 Les communes les mieux pourvues, pour 10 000 habitants :
