@@ -12,7 +12,7 @@ from flask import has_request_context, request
 from components.format import format_date
 
 PREFIX = "/integrer"
-MESSAGE_TYPE = "portail-integration"  # the postMessage an embed sends to the page that frames it (assets/integration.js)
+MESSAGE_TYPE = "portail-integration"  # what an embed posts to the page that frames it (assets/integration.js)
 HEIGHTS = {"chart": 720, "map": 640, "table": 560, "figures": 360, "figure": 220}  # first height, before a resize
 NO_QUERY_KEYS = ("vue",)  # never carried into an embed's address
 

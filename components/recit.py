@@ -28,12 +28,13 @@ class _Drawer:
         self.store_ids: set = set()
         self.sections: set = set()
         self.dashboards: dict = {}  # a dashboard's path -> the parameters of its first block
+        self.drawn: dict = {}  # the dashboards drawn for this story, each once
 
     def block(self, kind: str, url: str, line: int):
         self.count += 1
         block = Block(kind, url, line)
         try:
-            view = block_view(self.repository, block, f"recit-{self.count}", self.tile_url)
+            view = block_view(self.repository, block, f"recit-{self.count}", self.tile_url, self.drawn)
         except ViewError as exc:
             return broken(block, str(exc))
         if view.stores:  # a dashboard's section: its ids and stores are the dashboard's, so once per story

@@ -25,8 +25,9 @@ DATASET_TABS = {"graphique": "chart", "carte": "map", "tableau": "table"}
 SECTION_KINDS = {"graphique": "chart", "carte": "map"}
 
 
-def block_view(repository, block: Block, ids: str, tile_url: str) -> View:
-    """The view a block names, drawn; ViewError says why it cannot be."""
+def block_view(repository, block: Block, ids: str, tile_url: str, drawn: dict | None = None) -> View:
+    """The view a block names, drawn; ViewError says why it cannot be. `drawn`: the dashboards already drawn for
+    this page (components/vues.py)."""
     url = block.url
     if not url.startswith("/") or url.startswith("//"):
         raise ViewError(f"« {url[:80]} » n'est pas une adresse du portail (elle commence par un seul /)")
@@ -40,7 +41,7 @@ def block_view(repository, block: Block, ids: str, tile_url: str) -> View:
     if dashboard and block.kind == "chiffre":
         if not parts.fragment:
             raise ViewError("nommez le chiffre clé après un # (sa position, 1, 2…, ou le début de son libellé)")
-        return key_figure(repository, dashboard.group(1), parts.fragment, pairs)
+        return key_figure(repository, dashboard.group(1), parts.fragment, pairs, drawn)
     if dashboard and block.kind in SECTION_KINDS:
         name, section = dashboard.group(1), parts.fragment or ("carte" if block.kind == "carte" else "")
         sections = dashboard_sections(name)
@@ -49,7 +50,7 @@ def block_view(repository, block: Block, ids: str, tile_url: str) -> View:
             what = "graphiques" if block.kind == "graphique" else "cartes"
             raise ViewError(f"nommez après un # une partie du tableau de bord « {name} » : ses {what} sont "
                             + (", ".join(f"#{k}" for k in fitting) or "absents"))
-        return dashboard_view(repository, name, section, pairs)
+        return dashboard_view(repository, name, section, pairs, drawn)
     if block.kind == "chiffre":
         raise ViewError(f"un chiffre clé vient d'un tableau de bord ({DASHBOARD_PREFIX}<nom>#<chiffre>) ; pour "
                         "compter des lignes, écrivez {{ nombre: /jeux-de-donnees/… }}")
@@ -80,13 +81,13 @@ def count_of(repository, block: Block) -> int:
     return backend.count(query)
 
 
-def check_block(repository, block: Block, tile_url: str = "") -> str | None:
+def check_block(repository, block: Block, tile_url: str = "", drawn: dict | None = None) -> str | None:
     """Why the block cannot be drawn, in French, or None (the block is drawn to know it)."""
     try:
         if block.inline:
             count_of(repository, block)
         else:
-            block_view(repository, block, "verification", tile_url)
+            block_view(repository, block, "verification", tile_url, drawn)
     except ViewError as exc:
         return str(exc)
     return None
@@ -96,8 +97,9 @@ def broken_blocks(repository, stories) -> list[str]:
     """« file:line : reason » for every block that cannot be drawn, and every file that cannot be read."""
     lines = list(stories.errors)
     for story in stories.stories:
+        drawn: dict = {}
         for block in story.blocks:
-            reason = check_block(repository, block)
+            reason = check_block(repository, block, drawn=drawn)
             if reason:
                 lines.append(f"{story.path.name}:{block.line} : bloc {block.kind} : {reason}")
     return lines

@@ -3,7 +3,8 @@ dataset's chart, map or table tab, and a dashboard's sections (its key figures, 
 the pages' own code from the same parameters, so they show what the page shows.
 
 A dashboard's section is taken from the dashboard's own layout, found by its heading's id (`EMBEDS` in the page
-module: section key -> (heading id, kind[, the id of the store that names its dataset])); the page's stores come with it, for its callbacks."""
+module: section key -> (heading id, kind[, the id of the store that names its dataset])); the page's stores come
+with it, for its callbacks."""
 from __future__ import annotations
 
 import re
@@ -141,8 +142,10 @@ def dashboard_sections(name: str) -> dict:
     return dict(module.EMBEDS) if module else {}
 
 
-def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, str]]) -> View:
-    """A dashboard's section for these parameters, drawn by the dashboard itself."""
+def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, str]],
+                   drawn: dict | None = None) -> View:
+    """A dashboard's section for these parameters, drawn by the dashboard itself. `drawn` keeps the dashboards
+    drawn for one page (a story shows several sections of one dashboard: it is drawn once)."""
     module = dashboard_module(name)
     if module is None:
         raise ViewError(f"« {DASHBOARD_PREFIX}{name} » n'est pas un tableau de bord du portail")
@@ -150,7 +153,12 @@ def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, s
         raise ViewError(f"le tableau de bord « {name} » n'a pas de partie « {section} » (parties : "
                         f"{', '.join(module.EMBEDS)})")
     heading_id, kind, *store = module.EMBEDS[section]
-    tree = module.draw(**_as_params(pairs))
+    key = (name, tuple(pairs))
+    tree = drawn.get(key) if drawn is not None else None
+    if tree is None:
+        tree = module.draw(**_as_params(pairs))
+        if drawn is not None:
+            drawn[key] = tree
     found = find_section(tree, heading_id)
     # the dataset the section shows: the page's store (the dataset page's id), or the section's own
     dataset = repository.catalogue.get(str(_store_data(tree, store[0] if store else dataset_tabs.DATASET_STORE_ID)
@@ -169,10 +177,10 @@ def page_name(module) -> str:
     return f"Tableau de bord {page['name']}" if page else "Tableau de bord"
 
 
-def key_figure(repository, name: str, which: str, pairs: list[tuple[str, str]]) -> View:
+def key_figure(repository, name: str, which: str, pairs: list[tuple[str, str]], drawn: dict | None = None) -> View:
     """One key figure of a dashboard: `which` is its position (1, 2…) or the start of its label, without accents
     (`en-retard`, `termines-en`)."""
-    view = dashboard_view(repository, name, "chiffres", pairs)
+    view = dashboard_view(repository, name, "chiffres", pairs, drawn)
     cards = [c for c in _walk(view.content) if "kpi-card" in str(getattr(c, "className", "") or "").split()]
     chosen = None
     if re.fullmatch(r"[1-9][0-9]{0,2}", which):

@@ -38,7 +38,8 @@ def view_title(words: list[str], pairs) -> str:
     if words[:1] == ["jeux-de-donnees"] and len(words) == 2:
         dataset = portal.repository.catalogue.get(words[1])
         tab = dict(pairs).get("tab")
-        return (dataset.title if dataset else "Jeu de données") + (f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else "")
+        words_tab = f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else ""
+        return (dataset.title if dataset else "Jeu de données") + words_tab
     if words[:1] == ["tableaux-de-bord"] and len(words) == 3:
         module = dashboard_module(words[1])
         return f"{page_name(module) if module else 'Tableau de bord'} — {words[2]}"
