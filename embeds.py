@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from flask import jsonify, request
 
 import security
-from components.integration import HEIGHTS, PREFIX, iframe_code, portal_origin, resize_snippet  # noqa: F401
+from components.integration import HEIGHTS, PREFIX, embed_path, iframe_code, portal_origin, resize_snippet
 
 log = logging.getLogger(__name__)
 OEMBED_PATH = "/oembed"
@@ -25,7 +25,6 @@ def embed_target(path: str, pairs: list[tuple[str, str]]) -> tuple[str, str, str
     """(embed path with its query, title, kind) of a page of this portal, or None when it has no embeddable view.
     A dataset's page gives its tab (its chart when the tab is not a chart, map or table), a dashboard its key
     figures, an embed's own address itself."""
-    from components.integration import embed_path
     from components.vues import dashboard_sections
     from data_access.portal import current_portal
     from pages import integrer
