@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data_access.territoires import at_place
+
+__all__ = ["at_place", "format_date", "format_int", "plural"]  # « à » is said by the data too
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 THIN_SPACE = "\u202f"
@@ -24,13 +28,3 @@ def format_date(value: dt.date | None) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     word = singular if abs(count) < 2 else (plural_form or singular + "s")
     return f"{format_int(count)} {word}"
-
-
-def at_place(name: str) -> str:
-    """« à » and a commune's name, as French says it: « à Rouen », « au Petit-Quevilly », « aux Authieux-sur-le-
-    Port-Saint-Ouen », « à La Bouille »."""
-    if name.startswith("Le "):
-        return "au " + name[3:]
-    if name.startswith("Les "):
-        return "aux " + name[4:]
-    return "à " + name

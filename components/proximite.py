@@ -60,19 +60,24 @@ def legend(items: list[dict]) -> html.Ul | None:
 
 def answers_view(answers) -> list:
     """Each answer as a section, then what the page cannot answer here and why."""
-    sections = [_section(block) for block in answers.shown]
-    if answers.missing:
-        sections.append(html.Section([
-            html.H2("Ce que cette page ne peut pas dire ici", id="proximite-manque"),
-            html.Ul([html.Li([html.Strong(b.title), f" : il faudrait {b.missing}."]) for b in answers.missing]),
-        ], **{"aria-labelledby": "proximite-manque"}, className="nearby-block nearby-missing"))
-    return sections
+    return [_section(block) for block in answers.shown] + missing_section(answers.missing, "proximite-manque",
+                                                                          "nearby-block nearby-missing")
+
+
+def missing_section(blocks, heading_id: str, class_name: str) -> list:
+    """What the page cannot say here, and the data each part would need (nothing when it says everything)."""
+    if not blocks:
+        return []
+    return [html.Section([
+        html.H2("Ce que cette page ne peut pas dire ici", id=heading_id),
+        html.Ul([html.Li([html.Strong(b.title), f" : il faudrait {b.missing}."]) for b in blocks]),
+    ], **{"aria-labelledby": heading_id}, className=class_name)]
 
 
 def _section(block) -> html.Section:
     heading = f"proximite-titre-{block.key}"  # never a control's id (« proximite-commune » is the picker)
-    body = {"bureau": _facts, "commune": _facts, "travaux": _works, "arrets": _stops, "velo": _nothing,
-            "parking": _nothing, "associations": _named, "archives": _archives, "soins": _care}[block.key](block)
+    body = {"bureau": facts_list, "commune": facts_list, "travaux": works_list, "arrets": _stops, "velo": _nothing,
+            "parking": _nothing, "associations": _named, "archives": archives_list, "soins": _care}[block.key](block)
     return html.Section([
         html.H2(block.title, id=heading),
         html.P(block.text, className="nearby-answer") if block.text else None,
@@ -86,7 +91,7 @@ def _nothing(block):
     return None
 
 
-def _facts(block) -> html.Dl | None:
+def facts_list(block) -> html.Dl | None:
     if not block.lines:
         return None
     return html.Dl([part for line in block.lines for part in (html.Dt(line["label"]), html.Dd(line["value"]))],
@@ -101,7 +106,7 @@ def _named(block) -> html.Ul | None:
                     for line in block.lines], className="nearby-list")
 
 
-def _works(block) -> html.Ul | None:
+def works_list(block) -> html.Ul | None:
     if not block.lines:
         return None
     items = []
@@ -138,7 +143,7 @@ def _stops(block) -> html.Div | None:
     return html.Div(parts)
 
 
-def _archives(block) -> html.Ul | None:
+def archives_list(block) -> html.Ul | None:
     if not block.lines:
         return None
     return html.Ul([html.Li([html.Strong(line["label"]),
@@ -155,7 +160,7 @@ def _care(block) -> html.Div:
     gap in words, then the definitions."""
     items = [html.Li([
         html.Strong(line["label"]), f" ({line['unit']})" if line["unit"] else "", html.Br(),
-        f"Commune : {_number(line['value'])} · Métropole : {_number(line['overall'])}",
+        f"Commune : {figure_words(line['value'])} · Métropole : {figure_words(line['overall'])}",
         f" — {line['comparison']}" if line["comparison"] != "non comparable" else "",
         f" ({line['year']})" if line["year"] else "",
     ]) for line in block.lines]
@@ -170,7 +175,7 @@ def _care(block) -> html.Div:
     ])
 
 
-def _number(value) -> str:
+def figure_words(value) -> str:
     if value is None or value != value:
         return "—"
     return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")

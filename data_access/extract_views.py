@@ -18,6 +18,10 @@ def view_builder(dataset: Dataset, view: str) -> Builder | None:
 
         build = EXTRACT_VIEWS.get(view)
         return None if build is None else (lambda repository, dataset_, table, args: build(table, args))
+    if view == "comparaison" and dataset.role_field("commune"):  # the communes' outlines: their figures side by side
+        from .communes_comparaison import comparison_extract
+
+        return comparison_extract
     if dataset.role_fields("indicator") and dataset.role_field("commune"):
         from .sante_access import ACCESS_VIEW, communes_extract
 

@@ -42,6 +42,20 @@ class Block:
     marks: list[dict] = field(default_factory=list)  # what the map shows: {kind, lat, lon, label} or an outline
 
 
+class Blocks:
+    """A page of answers (its `blocks`): those shown, and those whose data is missing."""
+
+    blocks: list[Block]
+
+    @property
+    def shown(self) -> list[Block]:
+        return [b for b in self.blocks if b.missing is None]
+
+    @property
+    def missing(self) -> list[Block]:
+        return [b for b in self.blocks if b.missing is not None]
+
+
 def missing(key: str, title: str, what: str) -> Block:
     return Block(key=key, title=title, missing=what)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import proximite_blocs as B
 from .proximite import Place, located
-from .repository import DatasetUnavailable, Repository
+from .repository import Repository
 
 TRAVAUX_PATH = "/tableaux-de-bord/travaux"
 TRANSPORTS_PATH = "/tableaux-de-bord/transports"
@@ -20,17 +20,9 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Answers:
-    place: Place
+class Answers(B.Blocks):
+    place: Place = None
     blocks: list[B.Block] = field(default_factory=list)
-
-    @property
-    def shown(self) -> list[B.Block]:
-        return [b for b in self.blocks if b.missing is None]
-
-    @property
-    def missing(self) -> list[B.Block]:
-        return [b for b in self.blocks if b.missing is not None]
 
     @property
     def marks(self) -> list[dict]:
@@ -62,7 +54,7 @@ def answers(repository: Repository, place: Place, now: dt.datetime) -> Answers:
         except Exception:  # noqa: BLE001 — one block's data must not take the page down
             log.exception("près de chez moi : la partie « %s » a échoué", key)  # the place is not logged
             blocks.append(B.Block(key, title, text="Cette partie n'a pas pu être calculée ; réessayez plus tard."))
-    return Answers(place, blocks)
+    return Answers(place=place, blocks=blocks)
 
 
 def commune(repository: Repository, place: Place) -> B.Block:
@@ -88,24 +80,15 @@ def commune(repository: Repository, place: Place) -> B.Block:
 
 
 def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
-    from .travaux import find_roles
+    from .communes_chiffres import works_table
     from .travaux_communes import citizen_sites, in_my_commune
 
     key, title = "travaux", f"Travaux à moins de {B.NEAR_METRES} m"
-    for dataset in repository.catalogue.datasets:
-        if dataset.dashboard != "travaux":
-            continue
-        try:
-            table = repository.table(dataset.id)
-        except DatasetUnavailable:
-            continue
-        roles = find_roles(table)
-        if roles.missing_required:
-            continue
-        break
-    else:
+    found = works_table(repository)
+    if found is None:
         return B.missing(key, "Travaux", "les chantiers du tableau de bord Travaux (dates de début et de fin, et une "
                                          "position ou une commune)")
+    dataset, table, roles = found
     link = (TRAVAUX_PATH + "?" + urlencode([("ma_commune", place.commune_name)] + (
         [("jeu", dataset.id)] if dataset.id != _first(repository, "travaux") else [])),
         f"Tous les travaux de {place.commune_name} dans le tableau de bord") if place.commune_name else None
@@ -146,19 +129,15 @@ def _first(repository: Repository, dashboard: str) -> str | None:
 
 def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
     from . import transports as T
+    from .communes_chiffres import transport_network
     from .transports_network import _haversine_km
 
     key, title = "arrets", f"Les {B.STOPS} arrêts les plus proches"
-    for dataset in repository.catalogue.datasets:
-        if dataset.dashboard == "transports" and dataset.format == "gtfs":
-            try:
-                table = repository.table(dataset.id)
-            except DatasetUnavailable:
-                continue
-            break
-    else:
+    found = transport_network(repository)
+    if found is None:
         return B.missing(key, "Arrêts et prochains départs", "le réseau de transport en commun (un fichier GTFS du "
                                                               "tableau de bord Transports)")
+    dataset, table = found
     if not place.has_position:
         return B.Block(key, "Arrêts et prochains départs",
                        text="Choisissez une adresse ou un point sur la carte pour trouver les arrêts proches.",
@@ -212,14 +191,15 @@ def care(repository: Repository, place: Place) -> B.Block:
     key, title = "soins", "Accès aux soins dans la commune"
     if not place.commune:
         return B.missing(key, "Accès aux soins", B.NO_COMMUNE)
-    indicators = _care_values(repository)
+    indicators = care_values(repository)
     if not indicators:
         return B.missing(key, "Accès aux soins", "l'offre de soins par commune (un jeu de données du tableau de bord "
                                                  "Santé avec les rôles commune et indicator)")
     lines = []
     for item in indicators:
         mine = item["values"].get(place.commune)
-        lines.append({**{k: v for k, v in item.items() if k != "values"}, "value": mine,
+        lines.append({**{k: v for k, v in item.items() if k not in ("values", "first_values")}, "value": mine,
+                      "first_value": item["first_values"].get(place.commune),
                       "comparison": _compare(mine, item["overall"]),
                       "href": SANTE_PATH + "?" + urlencode([("indicateur", item["option"]),
                                                             ("commune", place.commune)])})
@@ -228,11 +208,11 @@ def care(repository: Repository, place: Place) -> B.Block:
                          "Voir l'accès aux soins dans le tableau de bord Santé"))
 
 
-def _care_values(repository: Repository) -> list[dict]:
+def care_values(repository: Repository) -> list[dict]:
     """Each access-to-care indicator of the Santé dashboard, its latest year's value per commune and the
-    Métropole's: built once per version of the files (a place then reads a dictionary)."""
+    Métropole's, and its first year's (the trend): built once per version of the files (a place then reads a dictionary)."""
     from .derived import derived
-    from .sante_access import access_datasets, access_view
+    from .sante_access import access_datasets, access_view, first_year_values
 
     versions = tuple((d.id, repository.version(d.id)) for d in access_datasets(repository))
 
@@ -245,11 +225,13 @@ def _care_values(repository: Repository) -> list[dict]:
             view = access_view(repository, {"indicateur": option}, None, [])
             known = view.data.dropna(subset=["value"])
             info = view.indicator
+            first = first_year_values(view.table, info.name, view.territory)
             items.append({
                 "option": option, "label": info.label, "unit": info.unit or "",
                 "year": int(view.year) if view.year is not None else None,
                 "values": dict(zip(known["code"], known["value"].astype(float))), "overall": view.overall,
-                "overall_words": view.overall_words,
+                "overall_words": view.overall_words, "first_year": first[0], "first_values": first[1],
+                "first_overall": first[2],
                 "definition": info.description or info.label + (f", en {info.unit}" if info.unit else ""),
             })
         return items

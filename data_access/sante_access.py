@@ -108,6 +108,18 @@ def overall_value(data: pd.DataFrame) -> tuple[float | None, str]:
     return float(known["value"].median()), "médiane des communes"
 
 
+def first_year_values(table: Table, indicator: str, territory: Territory | None = None
+                      ) -> tuple[int | None, dict[str, float], float | None]:
+    """The indicator's first year in the file, each commune's value that year and the territory's (the start of
+    the trend a commune page shows)."""
+    data = _access_frame(table, indicator, territory).dropna(subset=["year", "value"])
+    if data.empty:
+        return None, {}, None
+    year = int(data["year"].min())
+    first = data[data["year"] == year]
+    return year, dict(zip(first["code"], first["value"].astype(float))), overall_value(first)[0]
+
+
 def evolution(table: Table, indicator: str, commune: str | None, territory: Territory | None = None) -> pd.DataFrame:
     """The indicator per year for the whole territory and, when one is chosen, for a commune: columns x (year),
     series, value."""

@@ -51,3 +51,13 @@ def commune_key(name: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = re.sub(r"^(?:le|la|les|l) ", "", text)
     return re.sub(r"\bst\b", "saint", re.sub(r"\bste\b", "sainte", text))
+
+
+def at_place(name: str) -> str:
+    """« à » and a commune's name, as French says it: « à Rouen », « au Petit-Quevilly », « aux Authieux-sur-le-
+    Port-Saint-Ouen », « à La Bouille »."""
+    if name.startswith("Le "):
+        return "au " + name[3:]
+    if name.startswith("Les "):
+        return "aux " + name[4:]
+    return "à " + name

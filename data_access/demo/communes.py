@@ -181,7 +181,7 @@ ENTRY = {
         {"name": "nom", "label": "Commune", "type": "text", "role": "commune_name"},
         {"name": "population", "label": "Population municipale 2025", "type": "int", "role": "population",
          "unit": "hab."},
-        {"name": "superficie_km2", "label": "Superficie", "type": "double", "unit": "km²"},
+        {"name": "superficie_km2", "label": "Superficie", "type": "double", "unit": "km²", "role": "surface"},
         {"name": "densite", "label": "Densité", "type": "double", "unit": "hab./km²"},
     ],
 }
