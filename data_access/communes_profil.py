@@ -47,6 +47,8 @@ def profile(repository: Repository, code: str, now: dt.datetime) -> Profile:
              ("bureaux", "Bureaux de vote", lambda: polling(repository, found)),
              ("associations", "Associations", lambda: associations(repository, found)),
              ("archives", "Services d'archives", lambda: B.archive_services(repository, place)))
+    if "population" in figures.missing:  # the territory part still shows the area
+        found.blocks.append(B.missing("population", "Population", figures.missing["population"]))
     for key, title, build in parts:
         if key in figures.missing and key != "territoire":
             found.blocks.append(B.missing(key, title, figures.missing[key]))
@@ -118,7 +120,8 @@ def transport(repository: Repository, found: Profile) -> B.Block:
     names = list(dict.fromkeys(str(n) for n in net.stops["name"].to_numpy()[mine]))
     routes = T.routes_at(net, mine) if len(mine) else net.routes.iloc[:0]
     extra = [] if dataset.id == _first_gtfs(repository) else [("jeu", dataset.id)]
-    lines = [{"label": str(r.name), "route_id": str(r.route_id), "color": r.color, "text_color": r.text_color,
+    lines = [{"label": str(r.name), "route_id": str(r.route_id),
+              **dict(zip(("color", "text_color"), T.badge_colours(r.color, r.text_color))),
               "href": TRANSPORTS_PATH + "?" + urlencode(extra + [("ligne", str(r.route_id))])}
              for r in routes.itertuples()]
     day = figures.notes.get("transports", "")

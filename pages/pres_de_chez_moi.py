@@ -14,6 +14,8 @@ from flask import request
 from components import proximite as V
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field
+from components.format import format_date
+from components.impression import print_button, print_header
 from components.notices import notices
 from data_access import proximite as P
 from data_access.addresses import search
@@ -90,7 +92,7 @@ def layout(**params):
                    className="nearby-help"),
             html.Div(V.legend(view.marks) if view else None, id=Ids.LEGEND),
         ], className="nearby-map-box"),
-        html.Div(V.answers_view(view) if view else None, id=Ids.ANSWERS),
+        html.Div(_answers(view) if view else None, id=Ids.ANSWERS),
         html.Div([
             html.Button("Partager ce lieu", id=Ids.SHARE, type="button", className="btn btn-outline-primary "
                                                                                   "nearby-main",
@@ -101,6 +103,17 @@ def layout(**params):
         dcc.Store(id=Ids.SUGGESTED, data=[]),
         dcc.Store(id=Ids.LOCATED),
     ], className="nearby-page")
+
+
+def _answers(view) -> list:
+    """The answers, under the line a printed page carries (the place, the day, the sources) and its button."""
+    place = view.place
+    where = place.label + (f" ({place.commune_name})" if place.commune_name and place.commune_name not in place.label
+                           else "")
+    return [print_header("Près de chez moi", f"situation au {format_date(now_paris().date())}", f"lieu : {where}",
+                         f"portail open data, {current_portal().repository.catalogue.portal.publisher} — la source "
+                         "de chaque réponse est dans son lien"),
+            html.Div(print_button("ces réponses"), className="page-tools"), *V.answers_view(view)]
 
 
 def _asked_place(repository, params, errors) -> tuple[P.Place | None, str | None]:
@@ -151,7 +164,7 @@ def choose_place(_clicks, click, located, commune, suggested):
     view = answers(repository, place, now_paris())
     viewport = {"center": [place.lat, place.lon], "zoom": PLACE_ZOOM, "transition": "setView"} \
         if place.has_position else dash.no_update
-    return (_stored(place), V.answers_view(view), V.marks(view.marks), V.legend(view.marks), viewport,
+    return (_stored(place), _answers(view), V.marks(view.marks), V.legend(view.marks), viewport,
             f"Réponses pour : {place.label}" + (f" ({place.commune_name})" if place.commune_name and
                                                place.commune_name not in place.label else ""), None, False, [])
 

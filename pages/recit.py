@@ -5,7 +5,9 @@ import dash
 from dash import dcc, html
 
 from components.format import format_date
+from components.impression import print_button, print_header
 from components.recit import story_body
+from data_access.clock import today_paris
 from data_access.portal import current_portal
 from data_access.recits import load_stories
 
@@ -42,5 +44,10 @@ def layout(slug: str | None = None, **_params):
                 " ", html.Span("Données de démonstration", className="badge-demo") if story.demo else None],
                className="card-facts"),
         html.P(story.summary, className="lead"),
+        print_header(story.title, f"publié le {format_date(story.date)}, chiffres au {format_date(today_paris())}",
+                     "récit" + (f" — {story.theme}" if story.theme else ""),
+                     f"portail open data, {portal.repository.catalogue.portal.publisher} — la source de chaque "
+                     "graphique est indiquée sous lui"),
+        html.Div(print_button("le récit"), className="page-tools"),
         *story_body(portal.repository, story, portal.settings.tile_url),
     ], className="recit")

@@ -14,6 +14,7 @@ from components.controls import (clicked_item, dataset_picker, dataset_search, d
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
 from components.format import format_date
+from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
@@ -139,8 +140,10 @@ def draw(**params):
                f"comment l'offre de soins se répartit entre les communes. Source : {dataset.title}"
                + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
-        html.P([html.Strong(f"{node.label} — {selection.year} — {place}"), f" — {who}"],
-               className="print-only print-header"),
+        print_header("Tableau de bord Santé", f"année {selection.year}" + (
+            f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
+            f"{node.label} — {place} — {who}", source_words([dataset, access_dataset])),
+        html.Div(print_button("le tableau de bord"), className="page-tools"),
         picker,
         controls,
         notices(errors),

@@ -13,6 +13,7 @@ from components.chart import chart_card
 from components.controls import dataset_picker, dataset_search, dropdown_field, shown_values, user_changes
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
+from components.impression import print_button, print_header, source_words
 from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
@@ -138,7 +139,10 @@ def draw(**params):
         html.P(f"Le réseau {dataset.title}, ses horaires et sa couverture, d'après son fichier GTFS (valable "
                f"{validity})" + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
-        html.P([html.Strong(f"Jour de service : {format_date(day)}{mode_words}")], className="print-only print-header"),
+        print_header("Tableau de bord Transports", f"jour de service : {format_date(day)}" + (
+            f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
+            f"réseau {dataset.title}{mode_words}", source_words([dataset])),
+        html.Div(print_button("le tableau de bord"), className="page-tools"),
         picker,
         html.Div([
             html.Label(["Jour (AAAA-MM-JJ)", dcc.Input(id=choice_id("date"), type="text", value=day.isoformat(),

@@ -12,6 +12,7 @@ from components.controls import clicked_item, dataset_picker, dataset_search, sh
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
 from components.format import format_date, format_int, plural
+from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
@@ -176,18 +177,19 @@ def draw(**params):
     place = "Dans ma commune" if roles["commune"] or table.role_field("commune_name") else "Dans mon secteur"
     mine = section(place, f"{Ids.MY_COMMUNE}-titre", my_commune(
         Ids.MY_COMMUNE, Ids.MY_COMMUNE_LIST, table, roles, view.chosen_commune, reference, dataset.modified,
-        view.offered))
-    map_section = section("Carte des chantiers", f"{Ids.MAP}-titre", the_map, className="print-hide")
+        view.offered), className=None if view.chosen_commune else "print-hide")  # on paper, nothing chosen: nothing
+    map_section = section("Carte des chantiers", f"{Ids.MAP}-titre", the_map)
     return html.Div([
         html.H1("Tableau de bord des travaux"),
         html.P(f"Où en sont les chantiers ({dataset.title}) à la date de situation. "
                + (f"Données au {format_date(dataset.modified)}" if dataset.modified else "Date des données inconnue")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
         # on paper, the controls are gone: this line says what the printed figures are
-        html.P([html.Strong("Situation au " + format_date(reference)), " — filtres : ",
-                "; ".join(describe_query(query, table.fields)) or "aucun (tous les chantiers)",
-                f" — source : {dataset.title}" + (f", {dataset.publisher}" if dataset.publisher else "")
-                + (f", {dataset.license}" if dataset.license else "")], className="print-only print-header"),
+        print_header("Tableau de bord des travaux", f"situation au {format_date(reference)}" + (
+            f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
+            "filtres : " + ("; ".join(describe_query(query, table.fields)) or "aucun (tous les chantiers)")
+            + (f" ; commune : {view.chosen_commune}" if view.chosen_commune else ""), source_words([dataset])),
+        html.Div(print_button("le tableau de bord"), className="page-tools"),
         picker,
         html.Label(["Date de situation (AAAA-MM-JJ) ",
                     dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,

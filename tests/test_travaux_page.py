@@ -128,12 +128,13 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     # a dropdown's button is named by its label first, then its value
     names = dash_duo.find_element("#travaux-ma-commune").get_attribute("aria-labelledby").split()
     assert dash_duo.driver.find_element("id", names[0]).text == "Ma commune"
-    # printed (A4 landscape): the controls and the map give way to a header with the date and the filters
+    # printed (A4 landscape): the controls give way to a header with the date and the filters; the map stays
     dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     header = dash_duo.find_element(".print-header")
-    assert header.is_displayed() and header.text.startswith("Situation au 30 juin 2025 — filtres : Commune = Rouen")
+    assert header.is_displayed() and header.text.startswith("Tableau de bord des travaux — situation au 30 juin 2025")
+    assert "filtres : Commune = Rouen" in header.text
     assert not dash_duo.find_element(".filter-panel").is_displayed()
-    assert not dash_duo.find_element("#jeu-carte").is_displayed()
+    assert dash_duo.find_element("#jeu-carte").is_displayed()
     assert dash_duo.find_element(".kpi-list").is_displayed()
     assert dash_duo.find_element("#travaux-calendrier .js-plotly-plot").is_displayed()
     dash_duo.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
