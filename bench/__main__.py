@@ -269,7 +269,7 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
-         "adresses", "moteur", "poids", "proximite", "recits")
+         "adresses", "moteur", "poids", "proximite", "recits", "communes")
 ALONE = {"sources", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
 
 
@@ -359,6 +359,10 @@ def main() -> None:
             from bench.recits import recits_figures
 
             print("\n".join(recits_figures(data_dir, args.runs)))
+        if "communes" in parts:
+            from bench.communes import communes_figures
+
+            print("\n".join(communes_figures(data_dir, args.runs)))
     if args.large and "extraits" in parts:
         print(f"\n=== table synthétique de {args.large} lignes, 8 colonnes ===")
         print_extracts(synthetic_table(args.large), min(args.runs, 3))

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("/", "/catalogue", "/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports",
          "/jeux-de-donnees/chantiers?tab=chart", "/jeux-de-donnees/chantiers?tab=table", "/pres-de-chez-moi",
-         "/pres-de-chez-moi?lat=49.4431&lon=1.0993", "/recits/grands-chantiers",
+         "/pres-de-chez-moi?lat=49.4431&lon=1.0993", "/recits/grands-chantiers", "/communes", "/communes/76540",
          "/integrer/jeux-de-donnees/chantiers?tab=chart&x=commune", "/integrer/tableaux-de-bord/travaux/carte",
          "/integrer/tableaux-de-bord/travaux/chiffres")
 SETTLE_SECONDS = 6  # the charts and maps drawn, their files fetched

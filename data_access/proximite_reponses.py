@@ -58,19 +58,12 @@ def answers(repository: Repository, place: Place, now: dt.datetime) -> Answers:
 
 
 def commune(repository: Repository, place: Place) -> B.Block:
-    from .geo import commune_outlines
-
     if not place.commune:
         return B.missing("commune", "Votre commune", "les contours des communes (un jeu de données avec le rôle "
                                                    "commune et leurs contours)")
     marks = [{"kind": "lieu", "label": place.label, "lat": place.lat, "lon": place.lon}] if place.has_position \
         else []
-    outlines = commune_outlines(repository)
-    link = None
-    if outlines is not None:
-        dataset, table = outlines
-        link = (B.dataset_link(dataset, [(f"refine.{table.role_field('commune').name}", place.commune)],
-                               "table"), f"{place.commune_name} dans les données des communes")
+    link = (f"/communes/{place.commune}", f"La page de la commune : {place.commune_name}")
     return B.Block("commune", "Votre commune", text=f"{place.label} : {place.commune_name}." if place.has_position
                    else f"{place.commune_name}.", lines=[{"label": "Code INSEE", "value": place.commune}], marks=marks,
                    link=link)

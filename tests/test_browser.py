@@ -81,19 +81,18 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.start_server(fixture_app, port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     links = dash_duo.find_elements("nav .nav-link")
-    assert [a.text for a in links] == ["Accueil", "Catalogue", "Près de chez moi", "Travaux", "Santé", "Transports",
-                                       "Récits", "À propos"]
+    assert [a.text for a in links] == ["Accueil", "Catalogue", "Près de chez moi", "Communes", "Travaux", "Santé",
+                                       "Transports", "Récits", "À propos"]
     dash_duo.wait_for_element("nav .nav-link[aria-current='page']")
-    assert [a.get_attribute("aria-current") for a in links] == ["page", None, None, None, None, None, None, None]
-    links[7].click()
+    assert [a.get_attribute("aria-current") for a in links] == ["page"] + [None] * 8
+    links[8].click()
     dash_duo.wait_for_text_to_equal("h1", "À propos des données")
     assert "Déclaration d'accessibilité" in dash_duo.find_element("#accessibilite").text
     assert dash_duo.driver.title == "À propos des données et accessibilité"
     # a screen reader hears the change, the focus is on the new content, the menu says where we are
     dash_duo.wait_for_text_to_equal("#annonce-navigation", "Page chargée : À propos des données et accessibilité")
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "contenu"
-    assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [
-        None, None, None, None, None, None, None, "page"]
+    assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [None] * 8 + ["page"]
     assert_clean_console(dash_duo)
 
 

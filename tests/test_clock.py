@@ -53,7 +53,7 @@ def test_the_travaux_page_and_its_site_card_use_rouens_day(utc_server, demo_app)
     from components.travaux import site_card
 
     text = text_of(render_page(demo_app, "/tableaux-de-bord/travaux")["layout"])
-    assert "Situation au 18 novembre 2026" in text
+    assert "situation au 18 novembre 2026" in text
     table = demo_app.server.extensions["portail"].repository.table("chantiers")
     assert "Statut au 18 novembre 2026" in text_of(as_layout(site_card(table, 0, {})))  # a card without a date: today, Rouen's
 
