@@ -30,7 +30,7 @@
     var page = meta ? "@top-left { content: " + text(parts[0] + (parts[2] ? " · " + parts[2] : ""), 150) +
       "; " + box + " } @top-right { content: " + text(parts[1], 90) + "; " + box + " text-align: right; } " +
       "@bottom-left { content: " + text(parts[3], 230) + "; " + box + " } " : "";
-    page += "@bottom-right { content: \"Page \" counter(page) \" / \" counter(pages); " + box + " }";
+    page += "@bottom-right { content: \"Page \" counter(page) \" / \" counter(pages); white-space: nowrap; " + box + " }";
     style.textContent = "@media print { @page { " + page + " } }";
   }
 

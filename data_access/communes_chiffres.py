@@ -276,7 +276,8 @@ def _transport(repository, outlines: Table, figures: Figures, today: dt.date) ->
 
 def _zeros(figures: Figures, present: pd.Series) -> dict:
     """0 for each commune that has none (a commune without a stop has no lines, not an unknown number)."""
-    return {c: 0 for c in figures.frame.index if c not in set(present)}
+    present = set(present)
+    return {c: 0 for c in figures.frame.index if c not in present}
 
 
 def _weighted(values: np.ndarray, weights: np.ndarray | None) -> float | None:

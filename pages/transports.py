@@ -236,9 +236,11 @@ def _line_view(net, dataset, params, day, mode, href, shown: dict) -> list:
         html.P("Aucun départ dans cette direction ce jour-là.", className="notice-params"),
         download_menu(f"{dataset.id}/horaires", TABLE_FORMATS, extract, len(grid.stops), menu_id=Ids.TIMETABLE)
         if len(grid.trips) else None,
-        html.H3("Départs par heure"),
-        chart_card(Ids.PER_HOUR, per_hour, ChartSpec(chart="bar", x="heure"), summary, "Départs", "Heure", None)
-        if len(per_hour) else html.P("Aucun départ.", className="notice-params"),
+        html.Div([  # on paper, the heading stays with its chart
+            html.H3("Départs par heure"),
+            chart_card(Ids.PER_HOUR, per_hour, ChartSpec(chart="bar", x="heure"), summary, "Départs", "Heure", None)
+            if len(per_hour) else html.P("Aucun départ.", className="notice-params"),
+        ], className="print-keep"),
     ]
 
 

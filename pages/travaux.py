@@ -219,7 +219,8 @@ def draw(**params):
                 *_charts(view),
                 section("Télécharger", f"{Ids.EXPORT}-titre", download_menu(
                     dataset.id, formats_for(table), urlencode(list(query.params) + [("vue", view.view_path)]),
-                    len(view.positions), menu_id=Ids.EXPORT, max_rows=settings.max_export_rows)),
+                    len(view.positions), menu_id=Ids.EXPORT, max_rows=settings.max_export_rows),
+                    className="print-hide"),  # on paper, no links to follow: no section without content
             ], className="dataset-main"),
         ], className="dataset-layout"),
     ])

@@ -8,6 +8,7 @@ import base64
 import datetime as dt
 import io
 import re
+import unicodedata
 
 import pytest
 from pypdf import PdfReader
@@ -29,9 +30,9 @@ def portal(dash_duo, monkeypatch):
     return dash_duo
 
 
-def printed(dash_duo, ready: str) -> tuple[list[str], list[str], str]:
-    """The page printed by Chromium (its print-to-PDF, A4 as the page's CSS asks): each page's text, the page's
-    headings, and the source line the margins carry."""
+def printed(dash_duo, ready: str) -> tuple[list[tuple[str, list[str]]], list[str], str]:
+    """The page printed by Chromium (its print-to-PDF, A4 as the page's CSS asks): each page's margins and body
+    lines (top to bottom), the page's headings, and the source line the margins carry."""
     dash_duo.wait_for_element(ready)
     title = dash_duo.find_element("[data-impression-titre]").get_attribute("data-impression-titre")
     WebDriverWait(dash_duo.driver, 30).until(lambda driver: title in driver.execute_script(  # impression.js
@@ -43,31 +44,43 @@ def printed(dash_duo, ready: str) -> tuple[list[str], list[str], str]:
     source = dash_duo.find_element("[data-impression-source]").get_attribute("data-impression-source")
     pdf = dash_duo.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
     reader = PdfReader(io.BytesIO(base64.b64decode(pdf["data"])))
-    return [page.extract_text() for page in reader.pages], headings, source
+    return [page_parts(page) for page in reader.pages], [flat(h) for h in headings], flat(source)
 
 
-def body_of(text: str, source: str, margins: list[str]) -> str:
-    """A printed page's text without what its margins carry (title, date, filters, source, page number)."""
-    flat = re.sub(r"\s+", " ", text)
-    for words in margins + [source]:
-        flat = flat.replace(re.sub(r"\s+", " ", words)[:60], " ")
-    return re.sub(r"\s+", " ", PAGE_LINE.sub(" ", flat)).strip()
+MARGIN = 40  # points: the page's margins (15 mm and more) hold the running header and footer, nothing else
 
 
-def assert_reads_like_a_brief(pages: list[str], headings: list[str], source: str, margins: list[str]) -> None:
-    for number, text in enumerate(pages, start=1):
-        flat = re.sub(r"\s+", " ", text)
-        assert re.sub(r"\s+", " ", source)[:50] in flat, f"page {number} sans ligne de source"
-        assert PAGE_LINE.search(flat), f"page {number} sans numéro"
-        body = body_of(text, source, margins)
+def page_parts(page) -> tuple[str, list[str]]:
+    """A printed page's margins (as one text) and its body's lines from top to bottom, by where each piece of text
+    is drawn (its ligatures, « ﬀ », written out)."""
+    pieces = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            pieces.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text))
+    page.extract_text(visitor_text=visit)
+    height = float(page.mediabox.height)
+    inside = lambda y: MARGIN < y < height - MARGIN  # noqa: E731
+    margins = flat(" ".join(t for y, _, t in sorted(pieces, key=lambda p: (-p[0], p[1])) if not inside(y)))
+    rows: dict[float, list] = {}
+    for y, x, text in pieces:
+        if inside(y):
+            rows.setdefault(round(y), []).append((x, text))
+    return margins, [flat(" ".join(t for _, t in sorted(rows[y]))) for y in sorted(rows, reverse=True)]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def assert_reads_like_a_brief(pages: list[tuple[str, list[str]]], headings: list[str], source: str) -> None:
+    for number, (margins, lines) in enumerate(pages, start=1):
+        assert source[:60] in margins, f"page {number} sans ligne de source : {margins!r}"
+        assert PAGE_LINE.search(margins), f"page {number} sans numéro : {margins!r}"
+        body = " ".join(lines)
         assert len(body) > 80, f"page {number} vide : {body!r}"
         assert body not in headings, f"page {number} : un titre seul ({body!r})"
-        assert not any(body.endswith(h) and len(body) - len(h) < 3 for h in headings), f"page {number}: {body!r}"
-
-
-def margins_of(dash_duo) -> list[str]:
-    element = dash_duo.find_element("[data-impression-titre]")
-    return [element.get_attribute(f"data-impression-{k}") for k in ("titre", "date", "filtres")]
+        assert lines[-1] not in headings, f"page {number} : le titre « {lines[-1]} » seul en bas de page"
 
 
 def test_the_travaux_dashboard_prints_as_a_brief(portal):
@@ -75,8 +88,18 @@ def test_the_travaux_dashboard_prints_as_a_brief(portal):
     portal.wait_for_element("#jeu-carte .leaflet-interactive")  # the map's marks are drawn: they print
     pages, headings, source = printed(portal, "#travaux-calendrier .js-plotly-plot")
     assert source == "Source : Chantiers et travaux — Métropole Rouen Normandie — Licence Ouverte v2.0"
-    assert_reads_like_a_brief(pages, headings, source, margins_of(portal))
-    assert "Carte des chantiers" in " ".join(pages) and "Dans ma commune" not in " ".join(pages)
+    assert_reads_like_a_brief(pages, headings, source)
+    text = " ".join(line for _, lines in pages for line in lines)
+    assert "Carte des chantiers" in text and "Dans ma commune" not in text
+    assert_clean_console(portal)
+
+
+@pytest.mark.parametrize("path, ready", [("/tableaux-de-bord/sante", "#sante-evolution .js-plotly-plot"),
+                                         ("/tableaux-de-bord/transports?ligne=METRO", ".timetable")])
+def test_the_other_dashboards_print_as_briefs(portal, path, ready):
+    portal.wait_for_page(f"{portal.server_url}{path}")
+    pages, headings, source = printed(portal, ready)
+    assert_reads_like_a_brief(pages, headings, source)
     assert_clean_console(portal)
 
 
@@ -85,8 +108,8 @@ def test_a_commune_page_prints_on_two_pages_at_most(portal):
     portal.wait_for_element("#commune-carte-bureaux path")
     pages, headings, source = printed(portal, ".commune-sources")
     assert len(pages) <= 2, f"{len(pages)} pages"
-    assert_reads_like_a_brief(pages, headings, source, margins_of(portal))
-    whole = " ".join(pages)
+    assert_reads_like_a_brief(pages, headings, source)
+    whole = " ".join(line for _, lines in pages for line in lines)
     for heading in ("Travaux à Rouen", "Transports en commun", "Accès aux soins", "Bureaux de vote", "Sources"):
         assert heading in whole, heading
     assert_clean_console(portal)
@@ -95,7 +118,7 @@ def test_a_commune_page_prints_on_two_pages_at_most(portal):
 def test_a_story_prints_as_a_brief(portal):
     portal.wait_for_page(f"{portal.server_url}/recits/grands-chantiers")
     pages, headings, source = printed(portal, ".recit .js-plotly-plot")
-    assert_reads_like_a_brief(pages, headings, source, margins_of(portal))
+    assert_reads_like_a_brief(pages, headings, source)
     assert_clean_console(portal)
 
 
