@@ -10,7 +10,7 @@ from components.choropleth import base_layers
 from components.kpi import kpi_list
 from components.proximite import archives_list, missing_section, works_list
 from components.tables import scroll_table
-from data_access.communes_profil import number
+from data_access.communes_profil import amount, number
 
 MAP_ID = "commune-carte-bureaux"
 
@@ -64,8 +64,8 @@ def comparison_table(rows: list[tuple[str, str, str, str]], caption: str) -> htm
 def _transport(block, found, tile_url):
     figures = [m for m in block.marks if m["kind"] == "figure"]
     stops = next((m for m in block.marks if m["kind"] == "stops"), {"names": [], "more": 0})
-    rows = [(f["label"], f"{number(f['value'], f['decimals'])} {f['unit']}",
-             f"{number(f['metropole'], f['decimals'])} {f['unit']}" + ("" if f["unit"] == "%" else " en tout"),
+    rows = [(f["label"], amount(f["value"], f["unit"], f["decimals"]),
+             amount(f["metropole"], f["unit"], f["decimals"]) + ("" if f["unit"] == "%" else " en tout"),
              _gap(f["value"], f["metropole"]) if f["unit"] == "%" else "") for f in figures]
     return html.Div([
         html.Ul([html.Li(dcc.Link(line["label"], href=line["href"], className="line-badge",

@@ -15,7 +15,7 @@ from components.tables import scroll_table
 from data_access.clock import today_paris
 from data_access.communes_chiffres import commune_figures
 from data_access.communes_comparaison import MAX_COMPARED, VIEW, chosen, rows
-from data_access.communes_profil import PATH, commune_path, number
+from data_access.communes_profil import PATH, amount, commune_path
 from data_access.geo import commune_outlines
 from data_access.portal import current_portal
 from data_access.proximite import commune_choices
@@ -64,12 +64,12 @@ def _table(figures, codes: list[str], names: list[str]) -> html.Section:
     caption = "Chiffres clés de " + ", ".join(names) + " et de la Métropole"
     body = []
     for row in rows(figures, codes):
-        unit = f" {row['unit']}" if row["unit"] else ""
         body.append(html.Tr([
             html.Th([row["label"], html.Br(), html.Small(row["note"])] if row["note"] else row["label"], scope="row"),
-            *[html.Td(number(v, row["decimals"]) + unit) for v in row["values"]],
-            html.Td([number(row["metropole"], row["decimals"] or (1 if row["how"].startswith("moyenne") else 0))
-                     + unit, html.Br(), html.Small(row["how"])]),
+            *[html.Td(amount(v, row["unit"], row["decimals"])) for v in row["values"]],
+            html.Td([amount(row["metropole"], row["unit"], row["decimals"] or (1 if row["how"].startswith("moyenne")
+                                                                                  else 0)),
+                     html.Br(), html.Small(row["how"])]),
         ]))
     head = html.Tr([html.Th("Indicateur", scope="col"),
                     *[html.Th(dcc.Link(n, href=commune_path(c)), scope="col") for c, n in zip(codes, names)],

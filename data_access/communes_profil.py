@@ -77,6 +77,13 @@ def number(value, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
+def amount(value, unit: str, decimals: int = 0) -> str:
+    """A figure and its unit, the unit in the singular for one (« 1 chantier », « 1 bureau »)."""
+    if unit and value == 1 and unit[-1] in "sx" and unit[0].isalpha() and " " not in unit:
+        unit = unit[:-1]
+    return f"{number(value, decimals)} {unit}".rstrip()
+
+
 def territory(repository: Repository, found: Profile) -> B.Block:
     place, figures = found.place, found.figures
     lines = [{"label": "Code INSEE", "value": place.commune}]

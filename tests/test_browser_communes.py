@@ -94,12 +94,16 @@ def test_the_travaux_dashboard_prints_as_a_brief(portal):
     assert_clean_console(portal)
 
 
-@pytest.mark.parametrize("path, ready", [("/tableaux-de-bord/sante", "#sante-evolution .js-plotly-plot"),
-                                         ("/tableaux-de-bord/transports?ligne=METRO", ".timetable")])
-def test_the_other_dashboards_print_as_briefs(portal, path, ready):
+@pytest.mark.parametrize("path, ready, most", [
+    ("/tableaux-de-bord/sante", "#sante-evolution .js-plotly-plot", None),
+    ("/tableaux-de-bord/transports?ligne=METRO", ".timetable", None),
+    ("/pres-de-chez-moi?lat=49.4431&lon=1.0993", ".nearby-arrets .departures", None),
+    ("/communes/comparer?commune=76540&commune=76020&commune=76095&commune=76005", ".compare-table", 1)])
+def test_the_other_views_print_as_briefs(portal, path, ready, most):
     portal.wait_for_page(f"{portal.server_url}{path}")
     pages, headings, source = printed(portal, ready)
     assert_reads_like_a_brief(pages, headings, source)
+    assert most is None or len(pages) <= most, f"{len(pages)} pages"
     assert_clean_console(portal)
 
 
