@@ -125,7 +125,8 @@ def transport(repository: Repository, found: Profile) -> B.Block:
     placed = commune_stops(net, repository.table(outlines.id), found.today)
     mine = placed.stops[placed.rows == _outline_row(repository, outlines, place.commune)]
     names = list(dict.fromkeys(str(n) for n in net.stops["name"].to_numpy()[mine]))
-    routes = T.routes_at(net, mine) if len(mine) else net.routes.iloc[:0]
+    running = placed.pairs.loc[placed.pairs["stop"].isin(mine), "route"].unique()  # the lines of that day
+    routes = T.ordered_routes(net).loc[lambda r: r.index.isin(running)]
     extra = [] if dataset.id == _first_gtfs(repository) else [("jeu", dataset.id)]
     lines = [{"label": str(r.name), "route_id": str(r.route_id),
               **dict(zip(("color", "text_color"), T.badge_colours(r.color, r.text_color))),
@@ -133,8 +134,9 @@ def transport(repository: Repository, found: Profile) -> B.Block:
              for r in routes.itertuples()]
     day = figures.notes.get("transports", "")
     facts = [(key, figures.figure(key)) for key in ("arrets", "departs", "couverture_300", "couverture_500")]
-    text = (f"{len(lines)} ligne{'s desservent' if len(lines) > 1 else ' dessert'} {place.commune_name}, à {len(names)} "
-            f"arrêt{'s' if len(names) > 1 else ''} ; {number(found.value('departs'))} départs {day}.") if lines \
+    stops = found.value("arrets")  # a stop's platforms once, as the figures count them
+    text = (f"{len(lines)} ligne{'s desservent' if len(lines) > 1 else ' dessert'} {place.commune_name}, à "
+            f"{amount(stops, 'arrêts')} ; {number(found.value('departs'))} départs {day}.") if lines \
         else f"Aucun arrêt desservi {day} dans la commune."
     return B.Block("transports", "Transports en commun", text=text, lines=lines, marks=[
         {"kind": "figure", "label": f.label, "value": found.value(k), "metropole": figures.metropole.get(k),

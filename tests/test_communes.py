@@ -94,7 +94,7 @@ def test_a_commune_page_has_every_part_and_links_each_to_its_view(demo):
 def test_a_small_commune_says_what_it_has_not(demo):
     text = text_of(render_page(demo, f"/communes/{ANNEVILLE}")["layout"])
     assert "Aucun service d'archives n'est installé à Anneville-Ambourville." in text
-    assert "1 ligne dessert Anneville-Ambourville" in text
+    assert "1 ligne dessert Anneville-Ambourville, à 11 arrêts" in text  # as the figures count them (tested above)
 
 
 def test_a_part_that_fails_does_not_take_the_page_down(demo, monkeypatch, caplog):
