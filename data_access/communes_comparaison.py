@@ -13,8 +13,9 @@ VIEW = "comparaison"
 HOW = {TOTAL: "moyenne par commune", MEAN: "moyenne par commune", OVERALL: "ensemble de la Métropole"}
 
 
-def chosen(figures: Figures, asked: list[str], errors: list | None = None) -> list[str]:
-    """The communes asked (codes), each once, known ones only, at most MAX_COMPARED; a notice for the others."""
+def chosen(figures: Figures, asked: list[str], errors: list | None = None, page: bool = True) -> list[str]:
+    """The communes asked (codes), each once, known ones only, at most MAX_COMPARED; a notice for the others (on
+    the page, which goes on without them; an extract is refused)."""
     codes: list[str] = []
     for code in asked:
         code = str(code).strip()[:20]
@@ -22,13 +23,13 @@ def chosen(figures: Figures, asked: list[str], errors: list | None = None) -> li
             continue
         if code not in figures.frame.index:
             if errors is not None:
-                errors.append(FilterError("commune", f"« {code} » n'est pas le code d'une commune de la Métropole ; "
-                                                     "elle est ignorée"))
+                errors.append(FilterError("commune", f"« {code} » n'est pas le code d'une commune de la Métropole"
+                                                     + (" ; elle est ignorée" if page else "")))
             continue
         if len(codes) == MAX_COMPARED:
             if errors is not None:
-                errors.append(FilterError("commune", f"{MAX_COMPARED} communes au plus : les suivantes sont "
-                                                     "ignorées"))
+                errors.append(FilterError("commune", f"{MAX_COMPARED} communes au plus"
+                                                     + (" : les suivantes sont ignorées" if page else "")))
             break
         codes.append(code)
     return codes
@@ -64,7 +65,7 @@ def comparison_extract(repository, dataset, table, args) -> tuple[Table, tuple[s
     figures = commune_figures(repository, today_paris())
     errors: list = []
     codes = chosen(figures, args.getlist("commune") if hasattr(args, "getlist") else list(args.get("commune", [])),
-                   errors)
+                   errors, page=False)
     if errors:
         raise ExtractArgumentError(str(errors[0]))
     if not codes:

@@ -158,6 +158,7 @@ def test_the_comparison_extract_carries_its_communes_and_sources(demo):
                           "4 communes au plus")):
         refused = client.get(f"/export/communes/comparaison.csv{query}")
         assert refused.status_code == 400 and words in refused.get_json()["erreur"], query
+        assert "ignorée" not in refused.get_json()["erreur"]  # refused, not done without it
     assert client.get(f"/export/chantiers/comparaison.csv?commune={ROUEN}").status_code == 400
 
 
