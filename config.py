@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "fond de carte (modèle {z}/{x}/{y}) ; vide : pas de fond, la carte reste lisible"),
     Setting("PUBLIC_URL", None, "adresse publique du portail (https://…), pour les permaliens des extraits"),
+    Setting("DATABASE_URL", None, "base des contributions : postgresql+psycopg://… pour plusieurs hôtes (par "
+            "défaut : SQLite, <DATA_DIR>/contributions.sqlite)"),
 )
 
 
@@ -84,6 +86,7 @@ class Settings:
     engine_memory_mb: int = 512
     engine_threads: int = 2
     derived_memory_mb: int = 1024
+    database_url: str = ""  # the contributions (load_settings: DATABASE_URL, else SQLite under DATA_DIR)
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -173,7 +176,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         engine_memory_mb=_int_setting(env, "ENGINE_MEMORY_MB", "512", 64, 1 << 20),
         engine_threads=_int_setting(env, "ENGINE_THREADS", "2", 1, 256),
         derived_memory_mb=_int_setting(env, "DERIVED_MEMORY_MB", "1024", 16, 1 << 20),
+        database_url=_database_url(env, data_dir),
     )
+
+
+DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")
+
+
+def _database_url(env: Mapping[str, str], data_dir: Path) -> str:
+    """The contributions' database: DATABASE_URL, else SQLite beside the catalogue."""
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        from data_access.contributions.store import default_url
+
+        return default_url(data_dir)
+    if not raw.startswith(DATABASE_SCHEMES):
+        raise ConfigError("DATABASE_URL : une URL sqlite:///… ou postgresql+psycopg://… est attendue")
+    return "postgresql+psycopg://" + raw[len("postgresql://"):] if raw.startswith("postgresql://") else raw
 
 
 def _writable_dir(env: Mapping[str, str], name: str) -> Path | None:

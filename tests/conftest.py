@@ -94,3 +94,26 @@ def rouen_synced(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("rouen")
     return (data_dir, *sync_rouen(data_dir))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL server for the session's tests (Debian's package; .ci/run installs it)."""
+    from tests.databases import Cluster, postgres_missing
+
+    missing = postgres_missing()
+    if missing:
+        if in_ci():
+            pytest.fail(missing)
+        pytest.skip(missing)
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each contributions test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'contributions.sqlite'}"
+    return request.getfixturevalue("postgres_cluster").url()

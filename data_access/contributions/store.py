@@ -1,0 +1,173 @@
+"""The contributions' database: opened from a URL (SQLite under DATA_DIR by default, PostgreSQL through
+DATABASE_URL), brought to the schema's latest revision by Alembic, and the few operations the portal needs —
+submit, list what moderators must see, approve, reject or answer (each act logged), list what is public, purge the
+e-mails past their period, export without the e-mails."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import APPROVED, KINDS, LIMITS, PENDING, REJECTED, Contribution, ModerationAct
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DATABASE_FILE = "contributions.sqlite"
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+class ContributionError(ValueError):
+    """A contribution the store refuses, with a message for the reader."""
+
+
+def default_url(data_dir: Path) -> str:
+    return f"sqlite:///{Path(data_dir).resolve() / DATABASE_FILE}"
+
+
+def open_database(url: str) -> sessionmaker:
+    """A session factory on the database at `url`, its schema brought to the latest revision (once per process)."""
+    engine = create_engine(url, pool_pre_ping=True, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):  # several threads write: wait for the lock rather than fail
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    migrate(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def migrate(engine: Engine) -> None:
+    """Alembic's upgrade to head, on this engine's connection."""
+    from alembic import command
+    from alembic.config import Config
+
+    key = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        if key in _migrated:
+            return
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        _migrated.add(key)
+
+
+def _now() -> dt.datetime:
+    from data_access.clock import utc_now
+
+    return utc_now()
+
+
+def _clean(values: dict) -> dict:
+    """Each field stripped, empty ones None, every one within its size limit (refused beyond, never cut)."""
+    kept = {}
+    for name, value in values.items():
+        text = None if value is None else str(value).strip()
+        if text and len(text) > LIMITS.get(name, 4000):
+            raise ContributionError(f"« {name} » : {LIMITS.get(name, 4000)} caractères au plus")
+        kept[name] = text or None
+    return kept
+
+
+def submit(sessions: sessionmaker, kind: str, **values) -> int:
+    """A new contribution, pending moderation; its id."""
+    if kind not in KINDS:
+        raise ContributionError(f"type de contribution inconnu : « {kind} »")
+    fields = _clean(values)
+    if not fields.get("description"):
+        raise ContributionError("la description est obligatoire")
+    link = fields.get("link")
+    if link and not link.lower().startswith(("https://", "http://")):
+        raise ContributionError("le lien doit commencer par http:// ou https://")
+    with sessions.begin() as session:
+        contribution = Contribution(kind=kind, status=PENDING, created_at=_now(), **fields)
+        session.add(contribution)
+        session.flush()
+        return contribution.id
+
+
+def pending(sessions: sessionmaker) -> list[Contribution]:
+    with sessions() as session:
+        return list(session.scalars(select(Contribution).where(Contribution.status == PENDING)
+                                    .order_by(Contribution.created_at, Contribution.id)))
+
+
+def moderate(sessions: sessionmaker, contribution_id: int, moderator: str, action: str,
+             answer: str | None = None) -> Contribution:
+    """Approve (« approuver »), reject (« rejeter ») or answer (« repondre ») a contribution, logged."""
+    statuses = {"approuver": APPROVED, "rejeter": REJECTED, "repondre": None}
+    if action not in statuses:
+        raise ContributionError(f"action inconnue : « {action} »")
+    fields = _clean({"answer": answer})
+    with sessions.begin() as session:
+        contribution = session.get(Contribution, contribution_id)
+        if contribution is None:
+            raise ContributionError(f"contribution n° {contribution_id} introuvable")
+        if statuses[action]:
+            contribution.status = statuses[action]
+        if fields["answer"]:
+            contribution.answer = fields["answer"]
+        contribution.moderated_at, contribution.moderated_by = _now(), moderator
+        session.add(ModerationAct(at=contribution.moderated_at, moderator=moderator, contribution_id=contribution.id,
+                                  action=action, details=fields["answer"]))
+        return contribution
+
+
+def public(sessions: sessionmaker, kind: str | None = None, dataset_id: str | None = None) -> list[Contribution]:
+    """The approved contributions (of a kind, about a dataset), the newest first; a reuse is about each dataset it
+    names."""
+    query = select(Contribution).where(Contribution.status == APPROVED)
+    if kind:
+        query = query.where(Contribution.kind == kind)
+    with sessions() as session:
+        found = list(session.scalars(query.order_by(Contribution.created_at.desc(), Contribution.id.desc())))
+    if dataset_id:
+        found = [c for c in found if c.dataset_id == dataset_id or dataset_id in (c.datasets or "").split(",")]
+    return found
+
+
+def purge_emails(sessions: sessionmaker, days: int, now: dt.datetime | None = None) -> int:
+    """Forget the e-mail of every contribution older than `days`; how many were forgotten (logged)."""
+    limit = (now or _now()) - dt.timedelta(days=days)
+    with sessions.begin() as session:
+        old = list(session.scalars(select(Contribution).where(Contribution.email.is_not(None),
+                                                              Contribution.created_at < limit)))
+        for contribution in old:
+            contribution.email = None
+        if old:
+            session.add(ModerationAct(at=_now(), moderator="purge", action="purge",
+                                      details=f"{len(old)} adresse(s) effacée(s), contributions d'avant {limit:%Y-%m-%d}"))
+        return len(old)
+
+
+def export_rows(sessions: sessionmaker) -> list[dict]:
+    """Every contribution, whatever its status, without its e-mail."""
+    with sessions() as session:
+        rows = session.scalars(select(Contribution).order_by(Contribution.id))
+        return [{c.name: getattr(row, c.name) for c in Contribution.__table__.columns if c.name != "email"}
+                for row in rows]
+
+
+def count(sessions: sessionmaker, status: str | None = None) -> int:
+    query = select(func.count(Contribution.id))
+    if status:
+        query = query.where(Contribution.status == status)
+    with sessions() as session:
+        return int(session.scalar(query))
+
+
+def acts(sessions: sessionmaker) -> list[ModerationAct]:
+    with sessions() as session:
+        return list(session.scalars(select(ModerationAct).order_by(ModerationAct.id)))
+
+
+__all__ = ["ContributionError", "Session", "acts", "count", "default_url", "export_rows", "moderate",
+           "open_database", "pending", "public", "purge_emails", "submit"]
