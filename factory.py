@@ -8,6 +8,7 @@ import dash
 import flask
 
 import api
+import contributions_web
 import downloads
 import embeds
 import security
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     portal = install(server, settings)
     api.register(app)
     downloads.register(server)
+    contributions_web.register(server, settings)
     security.install(app, settings)
     embeds.register(app)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
