@@ -9,10 +9,18 @@ from dash import dcc, html
 from data_access.query import query_pairs
 
 
+# Dash 4's dropdown speaks English unless told: its own words, in French, for every dropdown of the portal
+DROPDOWN_LABELS = {"select_all": "Tout choisir", "deselect_all": "Tout retirer",
+                   "selected_count": "{num_selected} choisi(e)s", "search": "Rechercher",
+                   "clear_search": "Effacer la recherche", "clear_selection": "Effacer le choix",
+                   "no_options_found": "Aucun choix ne correspond"}
+
+
 def dropdown_field(label: str, class_name: str = "chart-control", **dropdown) -> html.Label:
     """A dropdown inside its label, so it is announced with it (a pattern id cannot be the target of `for`).
     Dash 4 names the dropdown's button by its value alone: assets/accessibilite.js adds the label's text, which
     it finds by the class chart-control-label."""
+    dropdown.setdefault("labels", DROPDOWN_LABELS)
     return html.Label([html.Span(label, className="chart-control-label"), dcc.Dropdown(**dropdown)],
                       className=class_name)
 

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from components.format import format_date
 from components.tables import scroll_table
+from data_access.communes_profil import number
 
 SUGGESTION = "proximite-suggestion"  # pattern-matching id of each suggested address
 MARK_STYLE = {  # the map's marks: a shape and a colour, and always a tooltip that says what it is
@@ -160,7 +161,7 @@ def _care(block) -> html.Div:
     gap in words, then the definitions."""
     items = [html.Li([
         html.Strong(line["label"]), f" ({line['unit']})" if line["unit"] else "", html.Br(),
-        f"Commune : {figure_words(line['value'])} · Métropole : {figure_words(line['overall'])}",
+        f"Commune : {number(line['value'], 1)} · Métropole : {number(line['overall'], 1)}",
         f" — {line['comparison']}" if line["comparison"] != "non comparable" else "",
         f" ({line['year']})" if line["year"] else "",
     ]) for line in block.lines]
@@ -173,12 +174,6 @@ def _care(block) -> html.Div:
                 html.Dt(line["label"]), html.Dd([line["definition"], " · ",
                                                  dcc.Link("voir dans Santé", href=line["href"])]))])]),
     ])
-
-
-def figure_words(value) -> str:
-    if value is None or value != value:
-        return "—"
-    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
 def permalink(url: str, position: bool) -> html.Div:

@@ -155,6 +155,7 @@ def test_the_comparison_is_chosen_by_keyboard_and_kept_in_the_url(portal):
     portal.wait_for_element(".compare-table")
     assert axe_at_both_widths(portal) == NO_VIOLATION
     picker = portal.find_element("#comparer-communes")
+    assert "2 choisi(e)s" in picker.text  # Dash's own words, in French
     picker.click()
     search = portal.driver.switch_to.active_element
     search.send_keys("Bihorel")
