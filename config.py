@@ -59,6 +59,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_URL", None, "adresse publique du portail (https://…), pour les permaliens des extraits"),
     Setting("DATABASE_URL", None, "base des contributions : postgresql+psycopg://… pour plusieurs hôtes (par "
             "défaut : SQLite, <DATA_DIR>/contributions.sqlite)"),
+    Setting("CONTRIBUTION_EMAIL_DAYS", "90", "jours pendant lesquels l'adresse e-mail d'un contributeur est gardée "
+            "(`python -m data_access.contributions purger` efface les plus anciennes)"),
+    Setting("PROXY_COUNT", "0", "nombre de relais (proxys inverses) de confiance devant le portail : l'adresse "
+            "du visiteur, qui compte pour les limites d'envoi, est lue dans X-Forwarded-For"),
 )
 
 
@@ -87,6 +91,8 @@ class Settings:
     engine_threads: int = 2
     derived_memory_mb: int = 1024
     database_url: str = ""  # the contributions (load_settings: DATABASE_URL, else SQLite under DATA_DIR)
+    contribution_email_days: int = 90
+    proxy_count: int = 0
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -177,6 +183,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         engine_threads=_int_setting(env, "ENGINE_THREADS", "2", 1, 256),
         derived_memory_mb=_int_setting(env, "DERIVED_MEMORY_MB", "1024", 16, 1 << 20),
         database_url=_database_url(env, data_dir),
+        contribution_email_days=_int_setting(env, "CONTRIBUTION_EMAIL_DAYS", "90", 1, 3650),
+        proxy_count=_int_setting(env, "PROXY_COUNT", "0", 0, 5),
     )
 
 

@@ -11,7 +11,6 @@ import threading
 from flask import Flask, current_app, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from markupsafe import escape
 
 from data_access.contributions.models import KINDS
 
@@ -21,7 +20,7 @@ HONEYPOT = "site_web"
 FIELDS = {  # what each kind of contribution may carry, as the forms name it
     "erreur": ("description", "dataset_id", "row_ref", "view_url", "email"),
     "jeu": ("description", "why", "publisher_hint", "email"),
-    "reutilisation": ("title", "link", "description", "datasets", "image_alt", "email"),
+    "reutilisation": ("title", "link", "description", "datasets", "image_url", "image_alt", "email"),
 }
 EXTENSION = "contributions"
 _opening = threading.Lock()
@@ -40,6 +39,43 @@ def sessions():
     return held["sessions"]
 
 
+def published(kind: str, dataset_id: str | None = None) -> list | None:
+    """The approved contributions of a kind (about a dataset) for a page; None when the database cannot be read
+    (the page says so, and the rest of it is drawn)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data_access.contributions.store import public
+
+    try:
+        return public(sessions(), kind, dataset_id)
+    except (SQLAlchemyError, OSError) as exc:
+        log.error("contributions illisibles : %s", exc)
+        return None
+
+
+def form_token() -> str:
+    """The CSRF token of the reader's session, for a form drawn now (its session cookie is set by the answer)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def _values(kind: str) -> dict:
+    """What the form sent for this kind; the datasets a reuse names arrive as several values or one « , » list."""
+    values = {name: request.form.get(name, "") for name in FIELDS.get(kind, ())}
+    if "datasets" in values:
+        values["datasets"] = ",".join(part.strip() for value in request.form.getlist("datasets")
+                                      for part in value.split(",") if part.strip())
+    return values
+
+
+def _unknown_datasets(values: dict) -> list[str]:
+    """The dataset ids the contribution names that the catalogue does not hold."""
+    catalogue = current_app.extensions["portail"].repository.catalogue
+    named = [values.get("dataset_id") or ""] + (values.get("datasets") or "").split(",")
+    return [name for name in named if name and catalogue.get(name) is None]
+
+
 def _back(target: str | None, words: str) -> str:
     """The page the form came from (a path of this site only), with the outcome in its query string."""
     target = str(target or "/")
@@ -50,26 +86,27 @@ def _back(target: str | None, words: str) -> str:
 
 def refusal(status: int, message: str, kind: str | None = None, values: dict | None = None):
     """A short French page: what was refused and why, and the text the reader wrote, to send again."""
-    kept = "".join(f"<p><strong>{escape(name)}</strong></p><pre>{escape(value)}</pre>"
-                   for name, value in (values or {}).items() if value and name != HONEYPOT)
-    body = (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Contribution refusée</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-            f"<h1>Votre contribution n'a pas été enregistrée</h1><p>{escape(message)}</p>"
-            + (f"<h2>Ce que vous aviez écrit</h2>{kept}" if kept else "")
-            + f'<p><a href="{escape(_back(request.form.get("retour"), "refusee"))}">Revenir à la page</a></p>'
-            "</main></body></html>")
+    from flask import render_template
+
+    from data_access.contributions.store import LABELS
+
+    kept = [(LABELS.get(name, name).capitalize(), value) for name, value in (values or {}).items()
+            if value and name != HONEYPOT]
+    body = render_template("refus.html", message=message, kept=kept, back=_back(request.form.get("retour"), "refusee"),
+                           portal_title=current_app.extensions["portail"].repository.catalogue.portal.title)
     return current_app.response_class(body, status=status, mimetype="text/html")
 
 
 def submit(kind: str):
     from flask_wtf.csrf import CSRFError, validate_csrf
+    from sqlalchemy.exc import SQLAlchemyError
     from wtforms import ValidationError
 
     from data_access.contributions.store import ContributionError, submit as keep
 
     if kind not in KINDS:
         return refusal(404, f"type de contribution inconnu : « {kind[:40]} »")
-    values = {name: request.form.get(name, "") for name in FIELDS[kind]}
+    values = _values(kind)
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
@@ -79,17 +116,24 @@ def submit(kind: str):
     if request.form.get(HONEYPOT):
         log.warning("contribution ignorée : le champ caché était rempli (robot)")
         return redirect(_back(request.form.get("retour"), "merci"), code=303)
+    unknown = _unknown_datasets(values)
+    if unknown:
+        return refusal(400, f"Jeu de données inconnu du catalogue : « {unknown[0][:80]} ».", kind, values)
     try:
         number = keep(sessions(), kind, **values)
     except ContributionError as exc:
         return refusal(400, f"{str(exc)[0].upper()}{str(exc)[1:]}.", kind, values)
+    except (SQLAlchemyError, OSError) as exc:
+        log.error("contribution non enregistrée, base inaccessible : %s", exc)
+        return refusal(503, "Les contributions ne peuvent pas être enregistrées pour l'instant : réessayez plus tard.",
+                       kind, values)
     log.info("contribution n° %d reçue (%s)", number, kind)
     return redirect(_back(request.form.get("retour"), "merci"), code=303)
 
 
 def _too_many(_limit):
     kind = (request.view_args or {}).get("kind")
-    values = {name: request.form.get(name, "") for name in FIELDS.get(kind, ())}
+    values = _values(kind)
     log.warning("contribution refusée : plus de %d envois en une minute depuis une même adresse",
                 SUBMISSIONS_PER_MINUTE)
     return refusal(429, "Trop de contributions envoyées depuis cette adresse : réessayez dans une minute.", kind,

@@ -11,6 +11,7 @@ import api
 import contributions_web
 import downloads
 import embeds
+import moderation_web
 import security
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
@@ -118,10 +119,15 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     server = app.server
     server.secret_key = settings.secret_key
     server.json.ensure_ascii = False  # French messages read as French in a browser, not as \u00e9 escapes
+    if settings.proxy_count:  # behind a reverse proxy: the reader's address (rate limits) is in X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     portal = install(server, settings)
     api.register(app)
     downloads.register(server)
     contributions_web.register(server, settings)
+    moderation_web.register(server)
     security.install(app, settings)
     embeds.register(app)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)

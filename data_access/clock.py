@@ -31,3 +31,8 @@ def today_paris() -> dt.date:
 def stamp() -> str:
     """The present time as written into records and files: Europe/Paris, to the second, with its UTC offset."""
     return now_paris().isoformat(timespec="seconds")
+
+
+def in_paris(moment: dt.datetime) -> dt.datetime:
+    """A stored instant in Europe/Paris; a naive one (SQLite gives back what it was given, in UTC) is UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(PARIS)

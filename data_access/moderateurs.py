@@ -9,9 +9,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from config import ConfigError, load_settings
+    from data_access.contributions.__main__ import database
     from data_access.contributions.comptes import add_moderator, names
-    from data_access.contributions.store import ContributionError, open_database
+    from data_access.contributions.store import ContributionError
 
     parser = argparse.ArgumentParser(prog="python -m data_access.moderateurs",
                                      description="Comptes des modérateurs des contributions.")
@@ -20,11 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name", help="nom du modérateur")
     commands.add_parser("list", help="lister les comptes")
     args = parser.parse_args(argv)
-    try:
-        sessions = open_database(load_settings().database_url)
-    except ConfigError as exc:
-        print(f"configuration invalide : {exc}", file=sys.stderr)
+    opened = database()
+    if opened is None:
         return 2
+    sessions = opened[1]
     if args.command == "list":
         print("\n".join(names(sessions)) or "aucun modérateur")
         return 0

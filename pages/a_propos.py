@@ -23,6 +23,7 @@ class Ids:
     SOURCES = "a-propos-sources"
     ACCESSIBILITY = "accessibilite"  # linked to from elsewhere: /a-propos#accessibilite
     PRIVACY = "vie-privee"  # linked to from « Près de chez moi »: /a-propos#vie-privee
+    CONTRIBUTIONS = "contributions"  # linked to from each contribution form: /a-propos#contributions
 
 
 def _source(dataset) -> str:
@@ -71,6 +72,7 @@ def layout(**_query):
     portal = current_portal()
     repository = portal.repository
     demo = portal.demo
+    days = portal.settings.contribution_email_days
     return html.Div([
         html.H1("À propos des données"),
         html.P(f"Ce portail présente les données ouvertes de {repository.catalogue.portal.publisher} : "
@@ -91,8 +93,8 @@ def layout(**_query):
                    "dans le corps de la requête, jamais dans l'adresse de la page : elles n'apparaissent ni dans "
                    "l'historique du navigateur ni dans les journaux du serveur, qui ne notent que les adresses des "
                    "pages."),
-            html.P("Ce qui est gardé : rien. Le serveur calcule les réponses puis oublie la position ; aucun "
-                   "cookie ni identifiant n'est posé, et « Me localiser » ne demande la position au navigateur "
+            html.P("Ce qui est gardé : rien. Le serveur calcule les réponses puis oublie la position ; cette page "
+                   "ne pose aucun cookie ni identifiant, et « Me localiser » ne demande la position au navigateur "
                    "qu'au moment où vous appuyez, avec votre accord."),
             html.P("Seul le bouton « Partager ce lieu » écrit une position dans un lien, arrondie à une dizaine de "
                    "mètres, pour que vous puissiez l'envoyer. Ouvrir ce lien envoie cette position dans l'adresse "
@@ -101,6 +103,25 @@ def layout(**_query):
                    " : comme pour toute carte en ligne, ce serveur reçoit les demandes des images de la zone "
                    "affichée, donc à peu près le lieu regardé, mais ni la position exacte ni les réponses.")
             if portal.settings.tile_url else None,
+        ),
+        section(
+            "Vie privée : vos contributions", Ids.CONTRIBUTIONS,
+            html.P("Vous pouvez signaler une erreur, proposer un jeu de données ou présenter une réutilisation. "
+                   "Ce que nous gardons : le texte de votre contribution, sa date et, seulement si vous la donnez, "
+                   "votre adresse e-mail."),
+            html.Ul([
+                html.Li("Qui le voit : les modérateurs de l'équipe open data de la Métropole lisent tout, pour "
+                        "relire et répondre. Le public ne voit une contribution qu'après son approbation, sans "
+                        "l'adresse e-mail, qui n'est jamais publiée ni exportée."),
+                html.Li(f"Combien de temps : l'adresse e-mail est effacée {days} jours après l'envoi. Le texte "
+                        "d'une contribution publiée reste en ligne avec la réponse de l'équipe ; celui d'une "
+                        "contribution rejetée n'est jamais publié."),
+                html.Li("Pour limiter les abus, l'adresse IP compte les envois pendant une minute, puis elle est "
+                        "oubliée. Les formulaires posent un cookie de session technique, qui ne sert qu'à "
+                        "vérifier qu'un envoi vient bien de ce site."),
+                html.Li("Pour faire effacer ou corriger une contribution, écrivez à la Métropole en indiquant la "
+                        "page et la date de l'envoi."),
+            ]),
         ),
         section(
             "Déclaration d'accessibilité", Ids.ACCESSIBILITY,

@@ -7,6 +7,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from components.catalogue_cards import dataset_card, facet_panel
+from components.contribuer import outcome_notice, take_outcome, wish_form
 from components.format import plural
 from components.notices import notices
 from data_access.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
@@ -32,13 +33,16 @@ def href(query) -> str:
 
 
 def layout(**params):
-    repository = current_portal().repository
+    portal = current_portal()
+    repository = portal.repository
+    outcome, params = take_outcome(params)
     query, errors = parse_catalogue_query(params)
     summaries = dataset_summaries(repository)
     result = search_catalogue(repository.catalogue, summaries, query)
     count = plural(len(result.datasets), "jeu de données", "jeux de données")
     return html.Div([
         html.H1("Catalogue des données"),
+        outcome_notice(outcome),
         html.Div([
             html.Label("Rechercher un jeu de données", htmlFor=Ids.SEARCH),
             html.Div([
@@ -61,6 +65,12 @@ def layout(**params):
                         id=Ids.RESULTS, className="dataset-cards"),
             ], className="catalogue-results"),
         ], className="catalogue-layout"),
+        html.Section([
+            html.H2("Il vous manque des données ?", id="proposer-titre"),
+            html.P(["Dites-nous lesquelles : l'équipe open data relit chaque proposition. Vous utilisez déjà ces "
+                    "données ? ", dcc.Link("Présentez votre réutilisation", href="/reutilisations"), "."]),
+            wish_form("proposer-jeu", href(query), portal.settings.contribution_email_days),
+        ], className="contributions", **{"aria-labelledby": "proposer-titre"}),
     ])
 
 

@@ -8,6 +8,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from flask import request
 
 from components import dataset_tabs
+from components.contribuer import dataset_contributions, outcome_notice, take_outcome
 from components.integration import embed_button
 from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
@@ -76,6 +77,7 @@ def _unavailable(header: list, exc: Exception) -> html.Div:
 def layout(dataset_id: str = "", **params):
     repository = current_portal().repository
     dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
+    outcome, params = take_outcome(params)
     params = _single_values({k: v for k, v in params.items() if k != "dataset_id"})
     dataset = repository.catalogue.get(dataset_id)
     if dataset is None:
@@ -85,6 +87,7 @@ def layout(dataset_id: str = "", **params):
         html.P([dcc.Link("Catalogue", href="/catalogue"), " › ", dataset.theme], className="breadcrumb-line"),
         html.H1(dataset.title),
         html.P("Données de démonstration", className="badge-demo") if dataset.demo else None,
+        outcome_notice(outcome),
     ]
     try:
         backend = repository.backend(dataset.id)
@@ -120,6 +123,8 @@ def layout(dataset_id: str = "", **params):
                              f"{dataset.title} — {tabs[tab].lower()}", tab) if tab in EMBEDDABLE_TABS else None,
             ], className="dataset-main"),
         ], className="dataset-layout"),
+        dataset_contributions(dataset, base, [("tab", tab)] + filters + chart_pairs,
+                              current_portal().settings.contribution_email_days),
     ])
 
 

@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
+from components.contribuer import dashboard_layout
 from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, shown_values,
                                  user_changes)
 from components.download import TABLE_FORMATS, download_menu
@@ -20,7 +21,6 @@ from components.notices import notices, unavailable
 from components.sante import (access_map, commune_ranking, figure_items, methodology, picker_options, pyramid_card,
                               ranking_card)
 from components.shell import section
-from components.vues import with_embed_buttons
 from data_access import sante, sante_access, sante_choices, sante_words
 from data_access.analysis import ChartSpec
 from data_access.extracts import formats_for
@@ -76,7 +76,7 @@ def _unavailable(message: str, picker=None) -> html.Div:
 
 def layout(**params):
     """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
-    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+    return dashboard_layout(draw, "sante", PATH, EMBEDS, params)
 
 
 def draw(**params):

@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
+from components.contribuer import dashboard_layout
 from components.controls import dataset_picker, dataset_search, dropdown_field, shown_values, user_changes
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
@@ -18,7 +19,6 @@ from components.format import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
-from components.vues import with_embed_buttons
 from components.transports import (badge, coverage_view, departures_table, lines_overlay, point_overlay,
                                    timetable_grid)
 from data_access import transports as T
@@ -72,7 +72,7 @@ def _unavailable(message: str, picker=None) -> html.Div:
 
 def layout(**params):
     """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
-    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+    return dashboard_layout(draw, "transports", PATH, EMBEDS, params)
 
 
 def draw(**params):

@@ -8,6 +8,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
 from components.chart import chart_card
+from components.contribuer import dashboard_layout
 from components.controls import clicked_item, dataset_picker, dataset_search, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
@@ -16,7 +17,6 @@ from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section
-from components.vues import with_embed_buttons
 from data_access.analysis import ChartSpec
 from data_access.clock import today_paris
 from data_access.extracts import formats_for
@@ -159,7 +159,7 @@ def _filter_panel(dataset_id: str, query):
 
 def layout(**params):
     """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
-    return with_embed_buttons(draw(**params), PATH, EMBEDS, params)
+    return dashboard_layout(draw, "travaux", PATH, EMBEDS, params)
 
 
 def draw(**params):

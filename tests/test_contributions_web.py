@@ -72,13 +72,17 @@ def test_a_forged_session_cookie_is_refused(app):
     assert answer.status_code == 400 and count(app) == 0
 
 
-def test_script_in_every_field_comes_back_as_text(app):
+@pytest.mark.parametrize("fields, reason", [
+    ({"link": "javascript:alert(1)", "datasets": "chantiers"}, "commençant par http:// ou https://"),
+    ({"link": "https://example.org", "datasets": "<script>alert(1)</script>"}, "Jeu de données inconnu"),
+])
+def test_script_in_every_field_comes_back_as_text(app, fields, reason):
     client = app.server.test_client()
     script = "<script>alert(1)</script>"
-    answer = post(client, "reutilisation", csrf_token=token(client), title=script, link="javascript:alert(1)",
-                  description=script, datasets=script, image_alt=script)
+    answer = post(client, "reutilisation", csrf_token=token(client), **{"title": script, "description": script,
+                  "image_alt": script, "email": script, **fields})
     page = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and "le lien doit commencer par http:// ou https://" in page.lower()
+    assert answer.status_code == 400 and reason in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert count(app) == 0
 

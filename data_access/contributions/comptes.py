@@ -48,7 +48,7 @@ def login(sessions: sessionmaker, name: str, password: str) -> bool:
         if moderator is None:
             check_password_hash(generate_password_hash("x", method="scrypt"), str(password))
             return False
-        locked = moderator.locked_until is not None and _aware(moderator.locked_until) > now
+        locked = moderator.locked_until is not None and clock.in_paris(moderator.locked_until) > now
         right = check_password_hash(moderator.password_hash, str(password)) if not locked else False
         if right:
             moderator.failed_logins, moderator.locked_until = 0, None
@@ -60,7 +60,3 @@ def login(sessions: sessionmaker, name: str, password: str) -> bool:
                                   details="compte verrouillé" if locked else None))
         return right
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive times (written in UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

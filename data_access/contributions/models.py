@@ -8,7 +8,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The size limits of every field (the forms check them first, the database holds them)
 LIMITS = {"title": 200, "description": 4000, "why": 2000, "publisher_hint": 300, "link": 500, "view_url": 1000,
-          "row_ref": 200, "image_alt": 300, "datasets": 1000, "email": 254, "answer": 4000, "dataset_id": 200}
+          "row_ref": 200, "image_alt": 300, "datasets": 1000, "email": 254, "answer": 4000, "dataset_id": 200,
+          "image_url": 500}
 KINDS = ("erreur", "jeu", "reutilisation")  # an error reported, a dataset wished for, a reuse shown
 PENDING, APPROVED, REJECTED = "en_attente", "publiee", "rejetee"
 
@@ -32,6 +33,7 @@ class Contribution(Base):
     why: Mapped[str | None] = mapped_column(Text)
     publisher_hint: Mapped[str | None] = mapped_column(String(LIMITS["publisher_hint"]))
     link: Mapped[str | None] = mapped_column(String(LIMITS["link"]))
+    image_url: Mapped[str | None] = mapped_column(String(LIMITS["image_url"]))  # shown as a link, never loaded
     image_alt: Mapped[str | None] = mapped_column(String(LIMITS["image_alt"]))
     datasets: Mapped[str | None] = mapped_column(String(LIMITS["datasets"]))  # the ids a reuse uses, « , »-joined
     email: Mapped[str | None] = mapped_column(String(LIMITS["email"]))  # never shown; deleted after a period

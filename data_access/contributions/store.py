@@ -66,13 +66,30 @@ def _now() -> dt.datetime:
     return utc_now()
 
 
+LINKS = ("link", "image_url", "view_url")  # the fields that hold an address: http(s) only, never javascript:
+LABELS = {"title": "titre", "description": "description", "why": "pourquoi", "publisher_hint": "producteur",
+          "link": "lien", "view_url": "adresse de la vue", "row_ref": "ligne concernée", "image_alt": "texte "
+          "alternatif de l'image", "image_url": "adresse de l'image", "datasets": "jeux utilisés",
+          "email": "adresse e-mail", "answer": "réponse", "dataset_id": "jeu de données"}
+
+
+def is_web_link(text: str | None) -> bool:
+    """An absolute http(s) address with a host, and nothing a browser would run or read another way."""
+    from urllib.parse import urlsplit
+
+    text = (text or "").strip()
+    if not text.lower().startswith(("https://", "http://")) or any(c.isspace() or ord(c) < 32 for c in text):
+        return False
+    return bool(urlsplit(text).hostname)
+
+
 def _clean(values: dict) -> dict:
     """Each field stripped, empty ones None, every one within its size limit (refused beyond, never cut)."""
     kept = {}
     for name, value in values.items():
         text = None if value is None else str(value).strip()
         if text and len(text) > LIMITS.get(name, 4000):
-            raise ContributionError(f"« {name} » : {LIMITS.get(name, 4000)} caractères au plus")
+            raise ContributionError(f"« {LABELS.get(name, name)} » : {LIMITS.get(name, 4000)} caractères au plus")
         kept[name] = text or None
     return kept
 
@@ -84,9 +101,12 @@ def submit(sessions: sessionmaker, kind: str, **values) -> int:
     fields = _clean(values)
     if not fields.get("description"):
         raise ContributionError("la description est obligatoire")
-    link = fields.get("link")
-    if link and not link.lower().startswith(("https://", "http://")):
-        raise ContributionError("le lien doit commencer par http:// ou https://")
+    for name in LINKS:
+        if fields.get(name) and not is_web_link(fields[name]):
+            raise ContributionError(f"« {LABELS.get(name, name)} » : une adresse commençant par http:// ou https:// "
+                                    "est attendue")
+    if fields.get("image_url") and not fields.get("image_alt"):
+        raise ContributionError("décrivez l'image en quelques mots (texte alternatif), pour qui ne la voit pas")
     with sessions.begin() as session:
         contribution = Contribution(kind=kind, status=PENDING, created_at=_now(), **fields)
         session.add(contribution)
@@ -95,9 +115,17 @@ def submit(sessions: sessionmaker, kind: str, **values) -> int:
 
 
 def pending(sessions: sessionmaker) -> list[Contribution]:
+    """What moderators have to read, the oldest first."""
     with sessions() as session:
         return list(session.scalars(select(Contribution).where(Contribution.status == PENDING)
                                     .order_by(Contribution.created_at, Contribution.id)))
+
+
+def moderated(sessions: sessionmaker, limit: int = 50) -> list[Contribution]:
+    """The latest contributions moderators acted on (published or rejected), the latest act first."""
+    with sessions() as session:
+        return list(session.scalars(select(Contribution).where(Contribution.status != PENDING)
+                                    .order_by(Contribution.moderated_at.desc(), Contribution.id.desc()).limit(limit)))
 
 
 def moderate(sessions: sessionmaker, contribution_id: int, moderator: str, action: str,
@@ -164,10 +192,12 @@ def count(sessions: sessionmaker, status: str | None = None) -> int:
         return int(session.scalar(query))
 
 
-def acts(sessions: sessionmaker) -> list[ModerationAct]:
+def acts(sessions: sessionmaker, latest: int | None = None) -> list[ModerationAct]:
+    """The moderation log, in order (or its `latest` acts, the latest first)."""
+    query = select(ModerationAct).order_by(ModerationAct.id.desc() if latest else ModerationAct.id)
     with sessions() as session:
-        return list(session.scalars(select(ModerationAct).order_by(ModerationAct.id)))
+        return list(session.scalars(query.limit(latest) if latest else query))
 
 
-__all__ = ["ContributionError", "Session", "acts", "count", "default_url", "export_rows", "moderate",
-           "open_database", "pending", "public", "purge_emails", "submit"]
+__all__ = ["ContributionError", "Session", "acts", "count", "default_url", "export_rows", "is_web_link", "moderate",
+           "moderated", "open_database", "pending", "public", "purge_emails", "submit"]
