@@ -125,8 +125,8 @@ def submit(kind: str):
         return refusal(400, f"{str(exc)[0].upper()}{str(exc)[1:]}.", kind, values)
     except (SQLAlchemyError, OSError) as exc:
         log.error("contribution non enregistrée, base inaccessible : %s", exc)
-        return refusal(503, "Les contributions ne peuvent pas être enregistrées pour l'instant : réessayez plus tard.",
-                       kind, values)
+        return refusal(503, "Les contributions ne peuvent pas être enregistrées pour l'instant : réessayez plus "
+                            "tard.", kind, values)
     log.info("contribution n° %d reçue (%s)", number, kind)
     return redirect(_back(request.form.get("retour"), "merci"), code=303)
 

@@ -283,6 +283,10 @@ def main() -> None:
                         help="parties à mesurer (toutes par défaut)")
     parser.add_argument("--load", action="store_true",
                         help="la charge seule : gunicorn, 50 clients pendant 60 s, sans puis avec 5 clients hostiles")
+    parser.add_argument("--contributions", action="store_true",
+                        help="les contributions sous charge : 40 lecteurs et 10 contributeurs pendant 60 s")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="base des contributions pour --contributions")
     args = parser.parse_args()
     parts = set(args.parts)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cœurs, médianes de {args.runs} mesures")
@@ -290,6 +294,11 @@ def main() -> None:
         from bench.load import load_figures
 
         print("\n".join(load_figures()))
+        return
+    if args.contributions:
+        from bench.contributions import contributions_figures
+
+        print("\n".join(contributions_figures(database=args.database)))
         return
     if "sources" in parts:  # the real sources' shapes at their own realistic size, whatever the scale
         from bench.sources import sources_figures

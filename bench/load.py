@@ -56,10 +56,11 @@ EXPECTED = {"hostile : extrait 3 Ko": (400,), "hostile : extrait 5 Ko": (414,), 
             "hostile : adresse trop longue": (400,)}
 
 
-def _start_server(data_dir: Path, cache_dir: Path, port: int) -> subprocess.Popen:
+def _start_server(data_dir: Path, cache_dir: Path, port: int, **extra: str) -> subprocess.Popen:
     env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", "TILE_URL": "",
            "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "CACHE_TYPE": "FileSystemCache",
-           "CACHE_DIR": str(cache_dir), "SECRET_KEY": "bench", "EXTRACT_CACHE_DIR": str(cache_dir / "extraits")}
+           "CACHE_DIR": str(cache_dir), "SECRET_KEY": "bench", "EXTRACT_CACHE_DIR": str(cache_dir / "extraits"),
+           "DATABASE_URL": f"sqlite:///{cache_dir / 'contributions.sqlite'}", **extra}
     return subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--log-level", "warning"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -97,6 +98,26 @@ class Client(threading.Thread):
             self.results.append((name, time.perf_counter() - start, status))
 
 
+def ready(base: str) -> str:
+    """Once the server answers /healthz (within 60 s): the id of Dash's pages router callback."""
+    import requests
+
+    from tests.apps import ROUTER_OUTPUT
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=5).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit("gunicorn ne répond pas")
+        time.sleep(0.3)
+    return next(c["output"] for c in requests.get(base + "/_dash-dependencies", timeout=10).json()
+                if ROUTER_OUTPUT in c["output"])
+
+
 def _run(base: str, key: str, hostile: int, seconds: float) -> list:
     results: list = []
     until = time.monotonic() + seconds
@@ -109,16 +130,15 @@ def _run(base: str, key: str, hostile: int, seconds: float) -> list:
     return results
 
 
-def _is_error(name: str, status) -> bool:
-    return status not in EXPECTED.get(name, (200,))
-
-
-def _report(title: str, results: list, seconds: float) -> tuple[list[str], float]:
+def _report(title: str, results: list, seconds: float, expected: dict | None = None) -> tuple[list[str], float]:
+    """The run's figures; an error is a status other than the route's expected ones (200 unless `expected` or
+    EXPECTED says otherwise)."""
+    expected = {**EXPECTED, **(expected or {})}
     by_route = defaultdict(list)
     errors = defaultdict(int)
     for name, took, status in results:
         by_route[name].append(took)
-        if _is_error(name, status):
+        if status not in expected.get(name, (200,)):
             errors[(name, status)] += 1
     normal = [took for name, took, _ in results if not name.startswith("hostile")]
     p95 = _p95(normal)
@@ -153,11 +173,9 @@ def hostile_page_figures(runs: int = 5) -> list[str]:
 
 
 def load_figures(seconds: float = SECONDS) -> list[str]:
-    import requests
-
     from config import DEMO_DATA_DIR
     from data_access.demo import ensure_snapshot
-    from tests.apps import ROUTER_OUTPUT, free_port
+    from tests.apps import free_port
 
     ensure_snapshot(DEMO_DATA_DIR)
     lines = hostile_page_figures() + healthz_during_sync_figures()
@@ -166,18 +184,7 @@ def load_figures(seconds: float = SECONDS) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         server = _start_server(DEMO_DATA_DIR, Path(folder), port)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(base + "/healthz", timeout=5).ok:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn ne répond pas")
-                time.sleep(0.3)
-            key = next(c["output"] for c in requests.get(base + "/_dash-dependencies", timeout=10).json()
-                       if ROUTER_OUTPUT in c["output"])
+            key = ready(base)
             _run(base, key, 0, 10)  # every worker reads its datasets and fills the caches first
             lines.append(f"gunicorn 2 workers × 4 threads, {CLIENTS} clients sans pause, {seconds:.0f} s par mesure :")
             quiet, quiet_p95 = _report(f"{CLIENTS} clients normaux", _run(base, key, 0, seconds), seconds)

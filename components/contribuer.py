@@ -136,9 +136,16 @@ def reports_list(reports: list) -> list:
         html.P(f"Signalement publié, reçu le {_day(r.created_at)}", className="contribution-date"),
         html.P(r.description, className="contribution-texte"),
         html.P(f"Ligne concernée : {r.row_ref}") if r.row_ref else None,
-        html.Div([html.Strong("Réponse de l'équipe open data : "), html.Span(r.answer, className="contribution-texte")],
-                 className="contribution-reponse") if r.answer else None,
+        _answer(r.answer),
     ])) for r in reports], className="contributions-publiees")]
+
+
+def _answer(text: str | None) -> html.Div | None:
+    """The team's answer, published with the contribution."""
+    if not text:
+        return None
+    return html.Div([html.Strong("Réponse de l'équipe open data : "),
+                     html.Span(text, className="contribution-texte")], className="contribution-reponse")
 
 
 def reuses_list(reuses: list, catalogue, heading_level=html.H3) -> list:
@@ -160,8 +167,7 @@ def reuses_list(reuses: list, catalogue, heading_level=html.H3) -> list:
             if is_web_link(r.image_url) else None,
             html.P(["Jeux utilisés : ", *_joined([dcc.Link(d.title, href=f"/jeux-de-donnees/{d.id}") for d in used])])
             if used else None,
-            html.Div([html.Strong("Réponse de l'équipe open data : "), html.Span(r.answer)],
-                     className="contribution-reponse") if r.answer else None,
+            _answer(r.answer),
         ], className="reutilisation")))
     return [html.Ul(cards, className="galerie-reutilisations")]
 
@@ -186,8 +192,9 @@ def _here(path: str, pairs: list) -> tuple[str, str]:
     return retour, host + retour
 
 
-def _unreadable() -> html.P:
-    return html.P("Les contributions publiées ne peuvent pas être lues pour l'instant.", className="notice-unavailable")
+def unreadable(what: str = "Les contributions publiées") -> html.P:
+    """What a page says when the contributions' database cannot be read (the rest of the page is drawn)."""
+    return html.P(f"{what} ne peuvent pas être lues pour l'instant.", className="notice-unavailable")
 
 
 def dataset_contributions(dataset, path: str, pairs: list, days: int) -> html.Section:
@@ -201,10 +208,11 @@ def dataset_contributions(dataset, path: str, pairs: list, days: int) -> html.Se
     return html.Section([
         html.H2("Erreurs signalées et réutilisations", id="contributions-titre"),
         html.H3("Erreurs signalées"),
-        *(reports_list(reports) if reports is not None else [_unreadable()]),
+        *(reports_list(reports) if reports is not None else [unreadable()]),
         html.H3("Réutilisations de ce jeu de données"),
-        *(reuses_list(reuses, catalogue, html.H4) if reuses is not None else [_unreadable()]),
-        html.P(dcc.Link("Toutes les réutilisations, et présenter la vôtre", href="/reutilisations")),
+        *(reuses_list(reuses, catalogue, html.H4) if reuses is not None else [unreadable()]),
+        html.P(dcc.Link("Toutes les réutilisations, et présenter la vôtre",
+                        href=f"/reutilisations?jeu={dataset.id}")),
         error_form("signaler-erreur", retour, address, [dataset], dataset.id, days),
     ], className="contributions print-hide", **{"aria-labelledby": "contributions-titre"})
 

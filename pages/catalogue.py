@@ -84,4 +84,7 @@ def layout(**params):
 )
 def search(_clicks, _submits, text, current):
     query, _ = parse_catalogue_query(current)
-    return "?" + urlencode(query.with_q(text).pairs())
+    wanted = query.with_q(text)
+    if wanted.pairs() == query.pairs():  # the same search (Dash also calls this when the page is drawn): the
+        return dash.no_update            # address stays as it is, with the thanks after a contribution
+    return "?" + urlencode(wanted.pairs())

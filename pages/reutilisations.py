@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome
+from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
 from data_access.portal import current_portal
 
@@ -41,11 +41,11 @@ def layout(**params):
         html.H1("Réutilisations des données"),
         outcome_notice(outcome),
         html.P("Des cartes, des articles, des applications, des études : ce que d'autres ont fait des données du "
-               "portail. Chaque réutilisation est relue par l'équipe open data avant d'être publiée.", className="lead"),
+               "portail. Chaque réutilisation est relue par l'équipe open data avant d'être publiée.",
+               className="lead"),
         html.Section([
             html.H2("Galerie", id="galerie-titre"),
-            *(reuses_list(reuses, catalogue) if reuses is not None else
-              [html.P("Les réutilisations ne peuvent pas être lues pour l'instant.", className="notice-unavailable")]),
+            *(reuses_list(reuses, catalogue) if reuses is not None else [unreadable("Les réutilisations")]),
         ], **{"aria-labelledby": "galerie-titre"}),
         html.Section([
             html.H2("Présenter une réutilisation", id="presenter-titre"),

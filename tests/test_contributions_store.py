@@ -109,3 +109,23 @@ def test_the_command_line_creates_a_moderator(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "mysql://x")
     assert moderateurs.main(["list"]) == 2
     assert "DATABASE_URL" in capsys.readouterr().err
+
+
+def _open_and_submit(url: str, start_at: float) -> int:
+    import time
+
+    from data_access.contributions import store
+
+    time.sleep(max(0.0, start_at - time.time()))  # every process opens the new database at the same moment
+    return store.submit(store.open_database(url), "jeu", description="ouverte en même temps")
+
+
+def test_several_processes_open_a_new_database_at_once(database_url):
+    """gunicorn's workers each open the database on their first request: one migrates, the others wait for it."""
+    import multiprocessing
+    import time
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        numbers = pool.starmap(_open_and_submit, [(database_url, time.time() + 3)] * 4)
+    assert sorted(numbers) == [1, 2, 3, 4]
+    assert store.count(store.open_database(database_url)) == 4

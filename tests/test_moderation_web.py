@@ -178,3 +178,16 @@ def test_the_command_line_purges_old_emails_and_exports(app, database_url, monke
     assert command.main(["exporter", "--format", "json", "--sortie", str(target)]) == 0
     assert "recent@example.org" not in target.read_text(encoding="utf-8") and "récente" in target.read_text("utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["contributions.json"]  # no partial file left beside it
+
+
+def test_script_in_every_field_is_text_on_the_moderation_page(app):
+    script = "<script>alert(1)</script>"
+    submitted(app, "reutilisation", title=script, link="https://example.org/?q=<script>", description=script,
+              datasets="chantiers", image_url="https://example.org/i.png", image_alt=script, email="a@example.org")
+    submitted(app, "jeu", description=script, why=script, publisher_hint=script)
+    submitted(app, "erreur", description=script, row_ref=script, dataset_id="chantiers",
+              view_url="https://localhost/jeux-de-donnees/chantiers?q=<script>")
+    client = app.server.test_client()
+    log_in(client)
+    page = client.get("/moderation", base_url=BASE).get_data(as_text=True)
+    assert "<script>" not in page and page.count("&lt;script&gt;") >= 10

@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="durée de conservation en jours (par défaut : CONTRIBUTION_EMAIL_DAYS)")
     export = commands.add_parser("exporter", help="exporter toutes les contributions, sans les adresses e-mail")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("--sortie", type=Path, default=None, help="fichier à écrire (par défaut : la sortie standard)")
+    export.add_argument("--sortie", type=Path, default=None,
+                        help="fichier à écrire (par défaut : la sortie standard)")
     args = parser.parse_args(argv)
     opened = database()
     if opened is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
@@ -44,7 +45,9 @@ def open_database(url: str) -> sessionmaker:
 
 
 def migrate(engine: Engine) -> None:
-    """Alembic's upgrade to head, on this engine's connection."""
+    """Alembic's upgrade to head, on this engine's connection. Several processes may open a new database at once
+    (gunicorn's workers, several hosts): the upgrade is done by one at a time, each reading the schema's revision
+    once it holds the lock (PostgreSQL's advisory lock, a file lock beside an SQLite file)."""
     from alembic import command
     from alembic.config import Config
 
@@ -54,10 +57,32 @@ def migrate(engine: Engine) -> None:
             return
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with engine.begin() as connection:
+        with _file_lock(engine), engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # held until this transaction ends
+                connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         _migrated.add(key)
+
+
+MIGRATION_LOCK = 7_626_001  # PostgreSQL's advisory lock key for the migrations (any number the portal owns)
+
+
+@contextmanager
+def _file_lock(engine: Engine):
+    """An exclusive lock on `<database>.migration-lock` for an SQLite file; nothing for other databases."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{database}.migration-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _now() -> dt.datetime:
@@ -172,7 +197,8 @@ def purge_emails(sessions: sessionmaker, days: int, now: dt.datetime | None = No
             contribution.email = None
         if old:
             session.add(ModerationAct(at=_now(), moderator="purge", action="purge",
-                                      details=f"{len(old)} adresse(s) effacée(s), contributions d'avant {limit:%Y-%m-%d}"))
+                                      details=f"{len(old)} adresse(s) effacée(s), contributions d'avant "
+                                              f"{limit:%Y-%m-%d}"))
         return len(old)
 
 
