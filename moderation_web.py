@@ -91,18 +91,22 @@ def show():
     name = moderator()
     if name is None:
         return _login_page()
+    done = ACTION_WORDS.get(request.args.get("fait", ""))
+    number = request.args.get("n", "")
+    return _moderation_page(name, done=f"Contribution n° {number[:10]} : {done}." if done and number.isdigit()
+                            else None)
+
+
+def _moderation_page(name: str, status: int = 200, done: str | None = None, problem: str | None = None):
     from data_access.contributions.store import acts, moderated, pending
 
     sessions = web.sessions()
     logged = acts(sessions, latest=50)
     for act in logged:
         act.when = _when(act.at)
-    done = ACTION_WORDS.get(request.args.get("fait", ""))
-    number = request.args.get("n", "")
-    return _page("moderation.html", moderator=name, pending=_described(pending(sessions)),
-                 moderated=_described(moderated(sessions)), acts=logged,
-                 done=f"Contribution n° {number[:10]} : {done}." if done and number.isdigit() else None,
-                 problem=None, email_days=current_app.extensions["portail"].settings.contribution_email_days)
+    return _page("moderation.html", status, moderator=name, pending=_described(pending(sessions)),
+                 moderated=_described(moderated(sessions)), acts=logged, done=done, problem=problem,
+                 email_days=current_app.extensions["portail"].settings.contribution_email_days)
 
 
 def log_in():
@@ -140,9 +144,7 @@ def act(number: int):
         moderate(web.sessions(), number, name, action, request.form.get("reponse"))
     except ContributionError as exc:
         log.warning("modération refusée : %s", exc)
-        return _page("moderation.html", 400, moderator=name, pending=[], moderated=[], acts=[], done=None,
-                     problem=f"{str(exc)[0].upper()}{str(exc)[1:]}.",
-                     email_days=current_app.extensions["portail"].settings.contribution_email_days)
+        return _moderation_page(name, 400, problem=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
     log.info("modération : « %s » %s la contribution n° %d", name, action, number)
     return redirect(f"/moderation?fait={action}&n={number}", code=303)
 

@@ -82,17 +82,17 @@ def test_navigation_and_about_page(dash_duo, fixture_app):
     dash_duo.wait_for_text_to_equal("h1", "Portail de test")
     links = dash_duo.find_elements("nav .nav-link")
     assert [a.text for a in links] == ["Accueil", "Catalogue", "Près de chez moi", "Communes", "Travaux", "Santé",
-                                       "Transports", "Récits", "À propos"]
+                                       "Transports", "Récits", "Réutilisations", "À propos"]
     dash_duo.wait_for_element("nav .nav-link[aria-current='page']")
-    assert [a.get_attribute("aria-current") for a in links] == ["page"] + [None] * 8
-    links[8].click()
+    assert [a.get_attribute("aria-current") for a in links] == ["page"] + [None] * 9
+    links[9].click()
     dash_duo.wait_for_text_to_equal("h1", "À propos des données")
     assert "Déclaration d'accessibilité" in dash_duo.find_element("#accessibilite").text
     assert dash_duo.driver.title == "À propos des données et accessibilité"
     # a screen reader hears the change, the focus is on the new content, the menu says where we are
     dash_duo.wait_for_text_to_equal("#annonce-navigation", "Page chargée : À propos des données et accessibilité")
     assert dash_duo.driver.switch_to.active_element.get_attribute("id") == "contenu"
-    assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [None] * 8 + ["page"]
+    assert [a.get_attribute("aria-current") for a in dash_duo.find_elements("nav .nav-link")] == [None] * 9 + ["page"]
     assert_clean_console(dash_duo)
 
 

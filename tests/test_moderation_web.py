@@ -191,3 +191,16 @@ def test_script_in_every_field_is_text_on_the_moderation_page(app):
     log_in(client)
     page = client.get("/moderation", base_url=BASE).get_data(as_text=True)
     assert "<script>" not in page and page.count("&lt;script&gt;") >= 10
+
+
+def test_an_unknown_contribution_or_action_is_refused_in_words(app):
+    number = submitted(app, "jeu", description="Les horaires des piscines")
+    client = app.server.test_client()
+    log_in(client)
+    for target, action, words in ((number + 100, "approuver", "introuvable"), (number, "supprimer", "Action inconnue")):
+        answer = act(client, target, action)
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400 and words in page and "Les horaires des piscines" in page
+    from data_access.contributions.store import count
+
+    assert count(db(app), "en_attente") == 1
