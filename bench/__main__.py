@@ -296,9 +296,9 @@ def main() -> None:
         print("\n".join(load_figures()))
         return
     if args.contributions:
-        from bench.contributions import contributions_figures
+        from bench.contributions import contributions_figures, page_figures
 
-        print("\n".join(contributions_figures(database=args.database)))
+        print("\n".join(page_figures() + contributions_figures(database=args.database)))
         return
     if "sources" in parts:  # the real sources' shapes at their own realistic size, whatever the scale
         from bench.sources import sources_figures

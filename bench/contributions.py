@@ -88,6 +88,37 @@ def _stored(url: str) -> list[str]:
         return [m[1] for m in (re.search(r"\((banc-\d+-\d+)\)", t or "") for t in texts) if m]
 
 
+def page_figures(runs: int = 7, published: int = 2000) -> list[str]:
+    """A dataset page drawn in-process (its published contributions read, its form's token made): with none, then
+    with `published` approved contributions in the database (a tenth of them about this dataset)."""
+    import statistics
+
+    from contributions_web import sessions
+    from data_access.contributions.store import moderate, submit
+    from tests.apps import make_app, render_page
+
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        app = make_app(TILE_URL="", DATABASE_URL=f"sqlite:///{Path(folder) / 'c.sqlite'}")
+        for label in ("aucune", str(published)):
+            if label != "aucune":
+                with app.server.app_context():
+                    for k in range(published):
+                        number = submit(sessions(), "erreur", description=f"signalement {k}",
+                                        dataset_id="chantiers" if k % 10 == 0 else "pathologies", email="a@b.fr")
+                        moderate(sessions(), number, "banc", "approuver", "réponse")
+            render_page(app, "/jeux-de-donnees/chantiers")
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                render_page(app, "/jeux-de-donnees/chantiers")
+                samples.append(time.perf_counter() - start)
+            times[label] = statistics.median(samples)
+    return [f"page du jeu « chantiers » (rendu serveur, médiane de {runs}) : {times['aucune'] * 1000:.0f} ms sans "
+            f"contribution publiée, {times[str(published)] * 1000:.0f} ms avec {published} publiées "
+            f"({published // 10} sur ce jeu)"]
+
+
 def contributions_figures(seconds: float = SECONDS, database: str = "sqlite") -> list[str]:
     from config import DEMO_DATA_DIR
     from data_access.demo import ensure_snapshot

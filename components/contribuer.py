@@ -197,21 +197,32 @@ def unreadable(what: str = "Les contributions publiées") -> html.P:
     return html.P(f"{what} ne peuvent pas être lues pour l'instant.", className="notice-unavailable")
 
 
-def dataset_contributions(dataset, path: str, pairs: list, days: int) -> html.Section:
-    """A dataset page's part: its published error reports with their answers, its reuses, and the form."""
+SHOWN = 10  # the newest published reports and reuses a dataset page shows (the others are a link away)
+EVERY_REPORT = "signalements"  # the dataset page's parameter that shows every published report (`=tous`)
+
+
+def dataset_contributions(dataset, path: str, pairs: list, days: int, every_report: bool = False) -> html.Section:
+    """A dataset page's part: its newest published error reports with their answers (every one with
+    `every_report`), its newest reuses (the others in the gallery, filtered on the dataset), and the form."""
+    from urllib.parse import urlencode
+
     from contributions_web import published
     from data_access.portal import current_portal
 
     retour, address = _here(path, pairs)
     reports, reuses = published("erreur", dataset.id), published("reutilisation", dataset.id)
     catalogue = current_portal().repository.catalogue
+    more_reports = f"{path}?{urlencode(pairs + [(EVERY_REPORT, 'tous')])}"
     return html.Section([
         html.H2("Erreurs signalées et réutilisations", id="contributions-titre"),
         html.H3("Erreurs signalées"),
-        *(reports_list(reports) if reports is not None else [unreadable()]),
+        *(reports_list(reports if every_report else reports[:SHOWN]) if reports is not None else [unreadable()]),
+        html.P(dcc.Link(f"Voir les {len(reports)} signalements publiés", href=more_reports))
+        if reports and len(reports) > SHOWN and not every_report else None,
         html.H3("Réutilisations de ce jeu de données"),
-        *(reuses_list(reuses, catalogue, html.H4) if reuses is not None else [unreadable()]),
-        html.P(dcc.Link("Toutes les réutilisations, et présenter la vôtre",
+        *(reuses_list(reuses[:SHOWN], catalogue, html.H4) if reuses is not None else [unreadable()]),
+        html.P(dcc.Link(f"Toutes les réutilisations de ce jeu ({len(reuses)}), et présenter la vôtre"
+                        if reuses and len(reuses) > SHOWN else "Présenter votre réutilisation",
                         href=f"/reutilisations?jeu={dataset.id}")),
         error_form("signaler-erreur", retour, address, [dataset], dataset.id, days),
     ], className="contributions print-hide", **{"aria-labelledby": "contributions-titre"})

@@ -8,7 +8,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from flask import request
 
 from components import dataset_tabs
-from components.contribuer import dataset_contributions, outcome_notice, take_outcome
+from components.contribuer import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
 from components.integration import embed_button
 from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
@@ -17,7 +17,7 @@ from components.format import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
 from data_access.portal import current_portal
-from data_access.query import FilterError, parse_query
+from data_access.query import FilterError, last, parse_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
@@ -78,6 +78,7 @@ def layout(dataset_id: str = "", **params):
     repository = current_portal().repository
     dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
     outcome, params = take_outcome(params)
+    every_report = last(params.pop(EVERY_REPORT, None)) == "tous"
     params = _single_values({k: v for k, v in params.items() if k != "dataset_id"})
     dataset = repository.catalogue.get(dataset_id)
     if dataset is None:
@@ -124,7 +125,7 @@ def layout(dataset_id: str = "", **params):
             ], className="dataset-main"),
         ], className="dataset-layout"),
         dataset_contributions(dataset, base, [("tab", tab)] + filters + chart_pairs,
-                              current_portal().settings.contribution_email_days),
+                              current_portal().settings.contribution_email_days, every_report),
     ])
 
 

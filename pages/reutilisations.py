@@ -2,12 +2,15 @@
 « Présenter une réutilisation »."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import Input, Output, callback, dcc, html
 
 from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
 from data_access.portal import current_portal
+from data_access.query import last
 
 PATH = "/reutilisations"
 dash.register_page(__name__, path=PATH, name="Réutilisations", title="Réutilisations des données", nav_order=60,
@@ -23,14 +26,19 @@ class Ids:
     DATASETS_SENT = "presenter-reutilisation-jeux-envoyes"  # the form's field, its value the ids « , »-joined
 
 
+PER_PAGE = 24
+
+
 def layout(**params):
     from contributions_web import published
 
     portal = current_portal()
     catalogue = portal.repository.catalogue
-    outcome, _params = take_outcome(params)
-    reuses = published("reutilisation")
-    chosen = [d for d in ([_params.get("jeu")] if isinstance(_params.get("jeu"), str) else []) if catalogue.get(d)]
+    outcome, params = take_outcome(params)
+    asked = last(params.get("jeu"))
+    dataset = catalogue.get(asked) if isinstance(asked, str) else None
+    reuses = published("reutilisation", dataset.id if dataset else None)
+    chosen = [dataset.id] if dataset else []
     datasets = html.Div([
         dropdown_field("Jeux de données utilisés (facultatif)", "chart-control", id=Ids.DATASETS, multi=True,
                        value=chosen, options=[{"label": d.title, "value": d.id} for d in catalogue.datasets],
@@ -44,14 +52,33 @@ def layout(**params):
                "portail. Chaque réutilisation est relue par l'équipe open data avant d'être publiée.",
                className="lead"),
         html.Section([
-            html.H2("Galerie", id="galerie-titre"),
-            *(reuses_list(reuses, catalogue) if reuses is not None else [unreadable("Les réutilisations")]),
+            html.H2(f"Galerie : les réutilisations de « {dataset.title} »" if dataset else "Galerie",
+                    id="galerie-titre"),
+            html.P(dcc.Link("Voir toutes les réutilisations", href=PATH)) if dataset else None,
+            *(_gallery(reuses, catalogue, last(params.get("page")), dataset) if reuses is not None
+              else [unreadable("Les réutilisations")]),
         ], **{"aria-labelledby": "galerie-titre"}),
         html.Section([
             html.H2("Présenter une réutilisation", id="presenter-titre"),
             reuse_form(Ids.FORM, PATH, portal.settings.contribution_email_days, datasets),
         ], className="contributions print-hide", **{"aria-labelledby": "presenter-titre"}),
     ])
+
+
+def _gallery(reuses: list, catalogue, asked_page, dataset) -> list:
+    """One page of the gallery (PER_PAGE reuses, the newest first), with the links to the others."""
+    pages = max(1, -(-len(reuses) // PER_PAGE))
+    page = min(max(int(asked_page), 1), pages) if isinstance(asked_page, str) and asked_page.isdigit() else 1
+
+    def href(number: int) -> str:
+        return PATH + "?" + urlencode(([("jeu", dataset.id)] if dataset else []) + [("page", str(number))])
+
+    pager = html.Nav([
+        dcc.Link("← Page précédente", href=href(page - 1)) if page > 1 else None,
+        html.Span(f" Page {page} sur {pages} ({len(reuses)} réutilisations) ", className="galerie-page"),
+        dcc.Link("Page suivante →", href=href(page + 1)) if page < pages else None,
+    ], className="galerie-pages", **{"aria-label": "Pages de la galerie"}) if pages > 1 else None
+    return reuses_list(reuses[(page - 1) * PER_PAGE:page * PER_PAGE], catalogue) + [pager]
 
 
 @callback(Output(Ids.DATASETS_SENT, "value"), Input(Ids.DATASETS, "value"), prevent_initial_call=True)

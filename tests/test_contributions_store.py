@@ -129,3 +129,14 @@ def test_several_processes_open_a_new_database_at_once(database_url):
         numbers = pool.starmap(_open_and_submit, [(database_url, time.time() + 3)] * 4)
     assert sorted(numbers) == [1, 2, 3, 4]
     assert store.count(store.open_database(database_url)) == 4
+
+
+def test_a_reuse_shows_on_the_datasets_it_names_exactly(sessions):
+    for named in ("chantiers-2", "chantiers,communes", "a%b", "a_b"):
+        number = store.submit(sessions, "reutilisation", title=named, link="https://example.org", description="x",
+                              datasets=named)
+        store.moderate(sessions, number, "camille", "approuver")
+    titles = {dataset: sorted(c.title for c in store.public(sessions, "reutilisation", dataset))
+              for dataset in ("chantiers", "chantiers-2", "communes", "a%b", "a_b", "axb", "%")}
+    assert titles == {"chantiers": ["chantiers,communes"], "chantiers-2": ["chantiers-2"],
+                      "communes": ["chantiers,communes"], "a%b": ["a%b"], "a_b": ["a_b"], "axb": [], "%": []}

@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -180,6 +180,9 @@ def public(sessions: sessionmaker, kind: str | None = None, dataset_id: str | No
     query = select(Contribution).where(Contribution.status == APPROVED)
     if kind:
         query = query.where(Contribution.kind == kind)
+    if dataset_id:  # the database narrows; Python checks each named id exactly (« chantiers » ≠ « chantiers-2 »)
+        query = query.where(or_(Contribution.dataset_id == dataset_id,
+                                Contribution.datasets.contains(dataset_id, autoescape=True)))
     with sessions() as session:
         found = list(session.scalars(query.order_by(Contribution.created_at.desc(), Contribution.id.desc())))
     if dataset_id:
