@@ -143,8 +143,10 @@ def _too_many(_limit):
 def register(server: Flask, settings) -> None:
     storage = settings.cache_redis_url if settings.cache_type == "RedisCache" and settings.cache_redis_url \
         else "memory://"
+    # Redis down: each worker counts in its memory meanwhile (logged by flask-limiter), never a 500
     limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[],
-                      strategy="fixed-window", headers_enabled=True)
+                      strategy="fixed-window", headers_enabled=True, swallow_errors=True,
+                      in_memory_fallback_enabled=storage != "memory://")
     server.extensions["contributions-limiter"] = limiter
     view = limiter.limit(f"{SUBMISSIONS_PER_MINUTE} per minute", methods=["POST"], on_breach=_too_many)(submit)
     server.add_url_rule("/contributions/<kind>", "contribution", view, methods=["POST"])

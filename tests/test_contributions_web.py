@@ -116,3 +116,4 @@ def test_the_way_back_never_leaves_the_site(app, target):
     client = app.server.test_client()
     answer = post(client, csrf_token=token(client), description="x", retour=target)
     assert answer.status_code == 303 and re.match(r"^/\?contribution=merci$", answer.headers["Location"])
+

@@ -199,9 +199,16 @@ def test_ensure_snapshot_generates_once(tmp_path):
     assert (target / STAMP_FILE).read_text().strip() == generator_stamp(1)
     assert ensure_snapshot(target) is False
     assert sorted(p.name for p in target.parent.iterdir()) == [".demo.lock", "demo"]  # no leftovers
+    # the contributions written into the demo's folder (the default DATABASE_URL) outlive a new snapshot
+    from data_access.contributions import store
+
+    url = store.default_url(target)
+    store.submit(store.open_database(url), "jeu", description="gardée")
     (target / STAMP_FILE).write_text("stale\n")
     assert ensure_snapshot(target) is True
     assert (target / "catalogue.toml").is_file()
+    store._migrated.discard(url)  # as a new process would open it
+    assert [row["description"] for row in store.export_rows(store.open_database(url))] == ["gardée"]
 
 
 def test_scale_two_doubles_the_main_volumes(snapshot, tmp_path):

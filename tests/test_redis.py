@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,9 @@ def wait_until(check, seconds: float = 30, what: str = "") -> None:
     raise AssertionError(f"attente dépassée : {what}")
 
 
-@pytest.fixture(scope="module")
-def redis_url():
+@contextmanager
+def running_redis():
+    """A redis-server of its own on a free port: its URL and a client."""
     if not Path(REDIS).exists():
         if in_ci():
             pytest.fail("redis-server absent alors que CI=true (paquet Debian redis-server, installé par .ci/run)")
@@ -45,10 +47,18 @@ def redis_url():
     import redis
 
     client = redis.Redis(port=port)
-    wait_until(client.ping, 10, "redis-server ne répond pas")
-    yield f"redis://127.0.0.1:{port}/0", client
-    server.send_signal(signal.SIGTERM)
-    server.wait(10)
+    try:
+        wait_until(client.ping, 10, "redis-server ne répond pas")
+        yield f"redis://127.0.0.1:{port}/0", client
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(10)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    with running_redis() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +160,18 @@ def test_the_submissions_limit_is_shared_by_the_workers(workers, redis_url):
                 for k in range(11)]
     assert statuses == [303] * 10 + [429]
     assert any(b"LIMITS" in k or b"limiter" in k.lower() for k in redis_url[1].keys("*"))
+
+
+def test_the_limits_fall_back_to_memory_when_redis_goes_down(tmp_path):
+    """Redis stops after start-up: submissions are still counted (in the worker's memory) and kept, never a 500."""
+    from tests.apps import make_app
+    from tests.test_contributions_web import count, post, token
+
+    with running_redis() as (url, _client):
+        app = make_app(TILE_URL="", DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite'}", CACHE_TYPE="RedisCache",
+                       CACHE_REDIS_URL=url)
+        client = app.server.test_client()
+        value = token(client)
+        assert post(client, "jeu", csrf_token=value, description="avant la panne").status_code == 303
+    statuses = [post(client, "jeu", csrf_token=value, description=f"n° {k}").status_code for k in range(11)]
+    assert statuses == [303] * 10 + [429] and count(app) == 11

@@ -66,21 +66,35 @@ def _exclusive_lock(target: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+KEPT = ("contributions.sqlite*",)  # what people wrote into the demo's folder: it outlives a new snapshot
+
+
 def _generate_and_swap(target: Path, scale: int) -> dict[str, int]:
-    """Generate into a sibling folder, then swap it in: `target` never holds a half-written snapshot."""
+    """Generate into a sibling folder, then swap it in: `target` never holds a half-written snapshot. The files of
+    KEPT (the contributions' database under the default DATABASE_URL) move into the new snapshot; on a failure
+    they go back where they were."""
     from .generate import generate_snapshot  # numpy, shapely, pyarrow: only loaded when generating
 
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     for leftover in (tmp, old):
         shutil.rmtree(leftover, ignore_errors=True)
+    moved: list[str] = []
     try:
         counts = generate_snapshot(tmp, scale)
         (tmp / STAMP_FILE).write_text(generator_stamp(scale) + "\n", encoding="ascii")
+        for pattern in KEPT if target.exists() else ():
+            for kept in sorted(target.glob(pattern)):
+                os.replace(kept, tmp / kept.name)
+                moved.append(kept.name)
         if target.exists():
             target.rename(old)
         tmp.rename(target)
     except BaseException:
+        home = target if target.exists() else old
+        for name in moved:
+            if (tmp / name).exists():
+                os.replace(tmp / name, home / name)
         shutil.rmtree(tmp, ignore_errors=True)
         if old.exists() and not target.exists():
             old.rename(target)  # put the previous snapshot back
