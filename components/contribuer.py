@@ -45,10 +45,10 @@ def _field(form_id: str, name: str, label: str, hint: str | None = None, require
     common = {"id": field_id, "name": name, "maxLength": LIMITS[name], "required": required or None,
               "className": "form-control"}
     control = html.Textarea(rows=rows, **common) if rows else dcc.Input(type=kind, value=value or "", **common)
-    words = [label, html.Span(" (obligatoire)" if required else " (facultatif)", className="champ-statut")]
-    return html.Div([html.Label(words, htmlFor=field_id, className="form-label"),
-                     html.P(hint, className="form-text", id=f"{field_id}-aide") if hint else None, control],
-                    className="mb-3")
+    # the hint inside the label: read with the field by a screen reader (Dash's inputs take no aria-describedby)
+    words = [label, html.Span(" (obligatoire)" if required else " (facultatif)", className="champ-statut"),
+             html.Span(hint, className="form-text d-block") if hint else None]
+    return html.Div([html.Label(words, htmlFor=field_id, className="form-label"), control], className="mb-3")
 
 
 def _form(kind: str, form_id: str, fields: list, retour: str, button: str, days: int) -> html.Form:

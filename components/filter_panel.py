@@ -48,7 +48,12 @@ def new_search(current, search: str):
     """The URL's new query string, or no update when it holds the same parameters (in any order): Dash calls
     the controls' callbacks when a page is drawn, and a rewritten URL would draw the page again for nothing."""
     current = current if isinstance(current, str) else ""
-    return dash.no_update if sorted(query_pairs(search)) == sorted(query_pairs(current)) else search
+    if sorted(query_pairs(search)) == sorted(query_pairs(current)):
+        return dash.no_update
+    from components.contribuer import OUTCOME  # the thanks after a contribution is said once, not at each change
+
+    pairs = query_pairs(search)
+    return "?" + urlencode([p for p in pairs if p[0] != OUTCOME]) if any(k == OUTCOME for k, _ in pairs) else search
 
 
 def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:

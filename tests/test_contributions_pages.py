@@ -52,3 +52,13 @@ def test_the_gallery_shows_24_a_page_and_filters_on_a_dataset(app):
     assert "Galerie : les réutilisations de « Parkings et parcs relais »" in parkings
     assert shown(parkings, "réutilisation") == [f"{k:02d}" for k in range(0, 30, 3)]
     assert "Page 1 sur" not in parkings
+
+
+def test_the_thanks_is_said_once_not_at_each_filter_change():
+    import dash
+
+    from components.filter_panel import new_search
+
+    current = "?tab=table&contribution=merci"
+    assert new_search(current, current) is dash.no_update  # the page drawn: the address stays, thanks shown
+    assert new_search(current, current + "&refine.commune=Rouen") == "?tab=table&refine.commune=Rouen"
