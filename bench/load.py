@@ -160,7 +160,8 @@ def hostile_page_figures(runs: int = 5) -> list[str]:
     """Server time of one render of the pathologies page, plain and with the 4 KB hostile query string."""
     from tests.apps import make_app, render_page
 
-    app = make_app()
+    folder = tempfile.mkdtemp(prefix="banc-")  # the contributions' database outside the demo's folder
+    app = make_app(DATABASE_URL=f"sqlite:///{folder}/contributions.sqlite")
     times = {"plain": [], "hostile": []}
     for _ in range(runs):
         for kind, search in (("plain", ""), ("hostile", "?" + HOSTILE_QUERY)):
