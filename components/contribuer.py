@@ -39,12 +39,14 @@ def privacy_notice(days: int) -> html.P:
 
 
 def _field(form_id: str, name: str, label: str, hint: str | None = None, required: bool = False,
-           rows: int | None = None, kind: str = "text", value: str | None = None) -> html.Div:
+           rows: int | None = None, kind: str = "text", value: str | None = None,
+           autocomplete: str = "off") -> html.Div:
     """A labelled field: a textarea when `rows`, else an input of type `kind`; its size limit is the store's."""
     field_id = f"{form_id}-{name}"
     common = {"id": field_id, "name": name, "maxLength": LIMITS[name], "required": required or None,
               "className": "form-control"}
-    control = html.Textarea(rows=rows, **common) if rows else dcc.Input(type=kind, value=value or "", **common)
+    control = (html.Textarea(rows=rows, **common) if rows
+               else dcc.Input(type=kind, value=value or "", autoComplete=autocomplete, **common))
     # the hint inside the label: read with the field by a screen reader (Dash's inputs take no aria-describedby)
     words = [label, html.Span(" (obligatoire)" if required else " (facultatif)", className="champ-statut"),
              html.Span(hint, className="form-text d-block") if hint else None]
@@ -62,7 +64,7 @@ def _form(kind: str, form_id: str, fields: list, retour: str, button: str, days:
                   html.Textarea(id=f"{form_id}-{HONEYPOT}", name=HONEYPOT, tabIndex="-1", autoComplete="off")],
                  className="champ-piege", **{"aria-hidden": "true"}),
         _field(form_id, "email", "Votre adresse e-mail", "Pour qu'on puisse vous répondre ; jamais publiée.",
-               kind="email"),
+               kind="email", autocomplete="email"),
         privacy_notice(days),
         html.Button(button, type="submit", className="btn btn-primary"),
     ], action=f"/contributions/{kind}", method="post", id=form_id, className="formulaire-contribution")
