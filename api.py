@@ -6,6 +6,7 @@ import logging
 
 import dash
 from dash._pages import _path_to_page  # the router's own matcher, so our 404s agree with it
+from dash.exceptions import DependencyException
 from flask import Response, jsonify, redirect, request
 
 from data_access.catalogue import Dataset
@@ -170,6 +171,18 @@ def is_known_page(path: str) -> bool:
     return exists is None or not variables or bool(exists(**variables))
 
 
+def refused_address(path: str, args) -> str | None:
+    """Why a page refuses its address's parameters (a page module says so with its `invalid(**parameters)`, given
+    as the Dash router gives them: a value, or a list for a repeated key), or None."""
+    import sys
+
+    page, _ = _path_to_page(path.strip("/"))
+    invalid = getattr(sys.modules.get(page["module"]), "invalid", None) if page else None
+    if invalid is None:
+        return None
+    return invalid(**{key: values[0] if len(values) == 1 else values for key, values in args.lists()})
+
+
 THEME_COLOUR = "#00558c"  # the portal's accent (assets/portail.css)
 ICONS = (("icone-192.png", "192x192", "any"), ("icone-512.png", "512x512", "any"),
          ("icone-masquable-512.png", "512x512", "maskable"))
@@ -218,10 +231,15 @@ def register(app: dash.Dash) -> None:
         rule = request.url_rule
         if rule is None or rule.endpoint not in page_endpoints or request.method not in ("GET", "HEAD"):
             return None
-        if is_known_page("/" + request.path[len(prefix):]):
-            return None
-        log.info("404 : %s", request.path)
-        return app.index(), 404
+        path = "/" + request.path[len(prefix):]
+        if not is_known_page(path):
+            log.info("404 : %s", request.path[:300])
+            return app.index(), 404
+        refusal = refused_address(path, request.args)
+        if refusal:  # the page says why too, when the router draws it
+            log.info("400 : %s (%s)", request.path[:300], refusal)
+            return app.index(), 400
+        return None
 
     @server.errorhandler(404)
     def not_found(_exc):  # a missing asset or file: Flask's page would be in English
@@ -238,6 +256,16 @@ def register(app: dash.Dash) -> None:
     def too_large(_exc):
         log.info("413 : %s (%s octets annoncés)", request.path, request.content_length)
         return jsonify({"error": f"requête trop volumineuse (au plus {MAX_REQUEST_BYTES // 1024} Kio)"}), 413
+
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(_exc):  # a file Dash does not serve: its message lists every file it does
+        log.info("404 : %s (fichier de composant inconnu)", request.path[:300])
+        return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
+
+    @server.errorhandler(RecursionError)
+    def too_deep(_exc):  # a JSON body nested thousands deep: Python's parser gives up before anything is read
+        log.info("400 : %s (corps JSON trop imbriqué)", request.path[:300])
+        return jsonify({"error": "requête illisible : données trop imbriquées"}), 400
 
     @server.errorhandler(500)
     def internal_error(exc):

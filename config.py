@@ -56,7 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASH_DEV", "0", "1 active le mode développement (debug, rechargement)"),
     Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             "fond de carte (modèle {z}/{x}/{y}) ; vide : pas de fond, la carte reste lisible"),
-    Setting("PUBLIC_URL", None, "adresse publique du portail (https://…), pour les permaliens des extraits"),
+    Setting("PUBLIC_URL", None, "adresse publique du portail (https://…) : toute adresse absolue (permaliens, "
+            "codes d'intégration, oEmbed) est écrite à partir d'elle"),
+    Setting("TRUSTED_HOSTS", "localhost,127.0.0.1", "noms d'hôte acceptés dans l'en-tête Host, séparés par des "
+            "virgules (l'hôte de PUBLIC_URL s'y ajoute) ; tout autre hôte reçoit une erreur 400"),
+    Setting("EXTRACT_SEND_TIMEOUT", "60", "délai (s) au-delà duquel un extrait que le client ne lit plus est "
+            "interrompu, ce qui libère son fil d'exécution"),
     Setting("DATABASE_URL", None, "base des contributions : postgresql+psycopg://… pour plusieurs hôtes (par "
             "défaut : SQLite, <DATA_DIR>/contributions.sqlite)"),
     Setting("CONTRIBUTION_EMAIL_DAYS", "90", "jours pendant lesquels l'adresse e-mail d'un contributeur est gardée "
@@ -93,6 +98,8 @@ class Settings:
     database_url: str = ""  # the contributions (load_settings: DATABASE_URL, else SQLite under DATA_DIR)
     contribution_email_days: int = 90
     proxy_count: int = 0
+    trusted_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    extract_send_timeout: int = 60
 
     def cache_config(self) -> dict:
         """The flask-caching configuration for these settings: every key has a finite lifetime."""
@@ -159,6 +166,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     host = env.get("HOST", "127.0.0.1").strip()
     if not host:
         raise ConfigError("HOST : une adresse est attendue")
+    public_url = _public_url(env)
     return Settings(
         data_dir=data_dir,
         is_demo=is_demo,
@@ -171,7 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key_is_random=random_key,
         max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS", "5000000", 1, 10**10),
         dev=_bool_setting(env, "DASH_DEV", "0"),
-        public_url=_public_url(env),
+        public_url=public_url,
         tile_url=_tile_url(env),
         cache_seconds=_int_setting(env, "CACHE_SECONDS", "3600", 1, 7 * 86400),
         load_failure_seconds=_int_setting(env, "LOAD_FAILURE_SECONDS", "600", 1, 86400),
@@ -185,6 +193,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_database_url(env, data_dir),
         contribution_email_days=_int_setting(env, "CONTRIBUTION_EMAIL_DAYS", "90", 1, 3650),
         proxy_count=_int_setting(env, "PROXY_COUNT", "0", 0, 5),
+        trusted_hosts=_trusted_hosts(env, public_url),
+        extract_send_timeout=_int_setting(env, "EXTRACT_SEND_TIMEOUT", "60", 1, 3600),
     )
 
 
@@ -231,3 +241,31 @@ def _public_url(env: Mapping[str, str]) -> str | None:
     if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9._~\-/]*)?", raw):
         raise ConfigError(f"PUBLIC_URL={raw!r} : une adresse http(s)://hôte[:port][/chemin] est attendue")
     return raw.rstrip("/")
+
+
+# a host name (letters, digits, dots, hyphens; « _ » is seen in internal names) or an IPv6 address in brackets
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_.\-]*[a-z0-9_])?|\[[0-9a-f:.]+\]")
+
+
+def host_name(host: str) -> str:
+    """A Host header's name, without its port, in lower case and without a final dot: `Exemple.fr.:443` gives
+    `exemple.fr`, `[::1]:8050` gives `[::1]`."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[:host.find("]") + 1] if "]" in host else host
+    return host.rpartition(":")[0].rstrip(".") if ":" in host else host.rstrip(".")
+
+
+def _trusted_hosts(env: Mapping[str, str], public_url: str | None) -> tuple[str, ...]:
+    """The names a request's Host may carry: TRUSTED_HOSTS (localhost and 127.0.0.1 by default), and always
+    PUBLIC_URL's host."""
+    raw = env.get("TRUSTED_HOSTS", "localhost,127.0.0.1")
+    names = [host_name(part) for part in raw.replace(" ", ",").split(",") if part.strip()]
+    if not names:
+        raise ConfigError("TRUSTED_HOSTS : au moins un nom d'hôte est attendu (par exemple localhost)")
+    for name in names:
+        if not _HOST_NAME.fullmatch(name):
+            raise ConfigError(f"TRUSTED_HOSTS : « {name[:80]} » n'est pas un nom d'hôte (sans schéma ni chemin)")
+    if public_url:
+        names.append(host_name(public_url.split("://", 1)[1].split("/", 1)[0]))
+    return tuple(dict.fromkeys(names))

@@ -1,7 +1,8 @@
 """The contributions' write path: POST /contributions/<kind> (« erreur », « jeu », « reutilisation »), from the
 pages' forms. Each submission is checked before anything is kept: the CSRF token of the reader's signed session,
 a field robots fill in and people never see (« site_web »), the size of every field, links in http(s) only, and at
-most SUBMISSIONS_PER_MINUTE per address (flask-limiter, on the shared cache when there is one). A refusal answers
+most SUBMISSIONS_PER_MINUTE per address (flask-limiter, counted on Redis when there is one, else in a file that the
+server's workers share). A refusal answers
 in French with the right status and gives the reader back what they wrote; nothing is half-kept."""
 from __future__ import annotations
 
@@ -76,11 +77,20 @@ def _unknown_datasets(values: dict) -> list[str]:
     return [name for name in named if name and catalogue.get(name) is None]
 
 
-def _back(target: str | None, words: str) -> str:
-    """The page the form came from (a path of this site only), with the outcome in its query string."""
-    target = str(target or "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
+def _back(words: str) -> str:
+    """The page the form came from, with the outcome in its query string: the form's `retour` when it is a path of
+    this portal (security.local_path), else the page that sent the form (its Referer, when it is this portal's),
+    else the home page. Never another site."""
+    from urllib.parse import urlsplit
+
+    from security import local_path
+
+    target = local_path(request.form.get("retour"))
+    if target is None:
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc == request.host:
+            target = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+    target = target or "/"
     return target + ("&" if "?" in target else "?") + f"contribution={words}"
 
 
@@ -92,7 +102,7 @@ def refusal(status: int, message: str, kind: str | None = None, values: dict | N
 
     kept = [(LABELS.get(name, name).capitalize(), value) for name, value in (values or {}).items()
             if value and name != HONEYPOT]
-    body = render_template("refus.html", message=message, kept=kept, back=_back(request.form.get("retour"), "refusee"),
+    body = render_template("refus.html", message=message, kept=kept, back=_back("refusee"),
                            portal_title=current_app.extensions["portail"].repository.catalogue.portal.title)
     return current_app.response_class(body, status=status, mimetype="text/html")
 
@@ -115,7 +125,7 @@ def submit(kind: str):
                             "renvoyez-le.", kind, values)
     if request.form.get(HONEYPOT):
         log.warning("contribution ignorée : le champ caché était rempli (robot)")
-        return redirect(_back(request.form.get("retour"), "merci"), code=303)
+        return redirect(_back("merci"), code=303)
     unknown = _unknown_datasets(values)
     if unknown:
         return refusal(400, f"Jeu de données inconnu du catalogue : « {unknown[0][:80]} ».", kind, values)
@@ -128,7 +138,7 @@ def submit(kind: str):
         return refusal(503, "Les contributions ne peuvent pas être enregistrées pour l'instant : réessayez plus "
                             "tard.", kind, values)
     log.info("contribution n° %d reçue (%s)", number, kind)
-    return redirect(_back(request.form.get("retour"), "merci"), code=303)
+    return redirect(_back("merci"), code=303)
 
 
 def _too_many(_limit):
@@ -141,12 +151,15 @@ def _too_many(_limit):
 
 
 def register(server: Flask, settings) -> None:
+    from rate_limits import shared_storage_uri
+
+    # Redis when there is one (several hosts); else a file every worker of this server shares (rate_limits.py).
+    # The storage down: each worker counts in its memory meanwhile (logged by flask-limiter), never a 500
     storage = settings.cache_redis_url if settings.cache_type == "RedisCache" and settings.cache_redis_url \
-        else "memory://"
-    # Redis down: each worker counts in its memory meanwhile (logged by flask-limiter), never a 500
+        else shared_storage_uri()
     limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[],
                       strategy="fixed-window", headers_enabled=True, swallow_errors=True,
-                      in_memory_fallback_enabled=storage != "memory://")
+                      in_memory_fallback_enabled=True)
     server.extensions["contributions-limiter"] = limiter
     view = limiter.limit(f"{SUBMISSIONS_PER_MINUTE} per minute", methods=["POST"], on_breach=_too_many)(submit)
     server.add_url_rule("/contributions/<kind>", "contribution", view, methods=["POST"])

@@ -10,6 +10,8 @@ import numpy as np
 
 from flask import Flask, Response, current_app, jsonify, request, stream_with_context
 
+from components.integration import portal_origin
+
 from data_access.extracts import (
     CSV_DELIMITERS,
     FORMATS,
@@ -49,16 +51,16 @@ def _refusal(status: int, message: str, **extra):
 _VIEW_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~\-/%]*(\?[A-Za-z0-9._~\-%=&+]*)?")
 
 
-def _permalink(dataset_id: str, query_string: str, public_url: str | None) -> str:
+def _permalink(dataset_id: str, query_string: str, kept: bool) -> str:
     """The on-screen view the extract comes from: `vue=` when a page passes its own path (a plain path of
-    this portal, nothing else), else the dataset page. PUBLIC_URL, when set, is trusted over the Host header."""
+    this portal, nothing else), else the dataset page. A full extract kept on disk is the same file whatever page
+    asked for it: it names the dataset page."""
     view = request.args.get("vue", "")
-    if not _VIEW_PATH.fullmatch(view):
+    if kept or not _VIEW_PATH.fullmatch(view):
         view = f"/jeux-de-donnees/{dataset_id}"
     path, _, own = view.partition("?")
     query = "&".join(part for part in (own, query_string) if part)
-    base = public_url or request.host_url.rstrip("/")
-    return base + path + (f"?{query}" if query else "")
+    return portal_origin() + path + (f"?{query}" if query else "")
 
 
 def export(name: str):
@@ -137,11 +139,12 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
                              f"extrait en a {len(selection)} : choisissez le format CSV ou Parquet, ou filtrez "
                              "davantage", formats=["csv", "parquet"])
     generated = now_paris()
+    kept = not filtered and fmt in KEPT_FORMATS
     provenance = Provenance(
         dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
         source_url=_source_url(dataset), refreshed=dataset.modified.isoformat() if dataset.modified else None,
         filters=filters, generated_at=generated.isoformat(),
-        permalink=_permalink(dataset.id, query_string, portal.settings.public_url), rows=len(selection),
+        permalink=_permalink(dataset.id, query_string, kept), rows=len(selection),
         demo=dataset.demo,
     )
     filename = extract_filename(name, generated.date(), filtered, fmt)
@@ -151,12 +154,14 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
     if request.method == "HEAD":  # what the file will be, without making it
         return Response(b"", **answer)
     limits = current_app.extensions[LIMITS]
-    kept = not filtered and fmt in KEPT_FORMATS
-    details = f"{fmt}\n{delimiter}\n{provenance.permalink}\n{provenance.refreshed}\n{provenance.demo}"
+    # what the kept file holds besides the rows; never the request's Host: a host of its own would be a file of its
+    # own, and alternating hosts would replace the file at every request
+    details = f"{fmt}\n{delimiter}\n{portal.settings.public_url}\n{provenance.refreshed}\n{provenance.demo}"
     version = portal.repository.version(dataset.id)
     found = limits.cache.find(name, fmt, version, details) if kept else None
     if found is not None:
         log.info("extrait %s : %d lignes, déjà préparé", filename, len(selection))
+        _bound_sending(portal.settings.extract_send_timeout)
         return Response(stream_file(found), **answer)
     heavy = fmt in HEAVY_FORMATS
     if heavy and not limits.slots.take():
@@ -196,9 +201,19 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
             release()  # sent whole, or cut while sending
 
     log.info("extrait %s : %d lignes (%s)", filename, len(selection), request.query_string.decode()[:200])
+    _bound_sending(portal.settings.extract_send_timeout)
     response = Response(stream_with_context(body()), **answer)
     response.call_on_close(release)  # and when the answer is closed before its first byte was asked for
     return response
+
+
+def _bound_sending(seconds: int) -> None:
+    """Under gunicorn: the extract's connection gives up when the client has read nothing for `seconds` (a write
+    that cannot finish raises, gunicorn closes the connection, and the thread serves others again). gunicorn sets
+    the socket back to its own mode once the answer is done."""
+    connection = request.environ.get("gunicorn.socket")
+    if connection is not None:
+        connection.settimeout(seconds)
 
 
 def _source_url(dataset) -> str | None:

@@ -17,6 +17,7 @@ from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue import CatalogueError
 from data_access.portal import install
+from logs import escape_log_messages
 
 log = logging.getLogger("portail")
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     settings = settings or load_settings()
     logging.basicConfig(level=logging.DEBUG if settings.dev else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    escape_log_messages()
     if settings.secret_key_is_random:
         log.warning("SECRET_KEY n'est pas définie : clé aléatoire propre à ce processus")
     if settings.is_demo:

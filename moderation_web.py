@@ -1,8 +1,10 @@
 """/moderation: the moderators' pages, served by Flask (not by Dash: nothing of them reaches a reader's browser
-before a login). A login form (CSRF, at most LOGINS_PER_MINUTE tries a minute per address, an account locked after
-5 failures in a row); once in, the pending contributions with approve / reject / answer, the latest ones moderated,
-the moderation log, and the export without e-mails. The session is Flask's signed cookie (Secure, HttpOnly,
-SameSite=Lax), valid SESSION_HOURS."""
+before a login). A login form (CSRF, at most LOGINS_PER_MINUTE tries a minute per address, the same answer and the
+same work whatever made a login fail, an address held out with growing waits after 5 failures in a row on a name);
+once in, the pending contributions with approve / reject / answer, the latest ones moderated, the moderation log,
+and the export without e-mails. The session is Flask's signed cookie (Secure, HttpOnly, SameSite=Lax), valid
+SESSION_HOURS and while it carries its account's generation: logging out, a new password or a lock end it
+everywhere, copies of the cookie included."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,10 +14,12 @@ from flask import Flask, Response, current_app, redirect, render_template, reque
 
 import contributions_web as web
 from data_access import clock
+from data_access.query import whole_number
 
 log = logging.getLogger(__name__)
 LOGINS_PER_MINUTE = 10
 SESSION_HOURS = 8
+LARGEST_NUMBER = 2**31 - 1  # a contribution's number is a 32-bit integer in PostgreSQL
 KIND_LABELS = {"erreur": "erreur signalée", "jeu": "jeu de données proposé", "reutilisation": "réutilisation"}
 STATUS_LABELS = {"en_attente": "en attente", "publiee": "publiée", "rejetee": "rejetée"}
 ACTION_WORDS = {"approuver": "approuvée et publiée", "rejeter": "rejetée", "repondre": "réponse enregistrée"}
@@ -31,11 +35,15 @@ def _page(template: str, status: int = 200, **values) -> Response:
 
 
 def moderator() -> str | None:
-    """The logged-in moderator of this signed session, while the session is young enough."""
-    name, since = session.get("moderateur"), session.get("moderateur_depuis")
-    if not isinstance(name, str) or not isinstance(since, (int, float)):
+    """The logged-in moderator of this signed session, while the session is young enough and its account still
+    has the generation it carries (checked in the database at every request)."""
+    from data_access.contributions.comptes import session_is_valid
+
+    name, since, generation = (session.get(key) for key in ("moderateur", "moderateur_depuis", "generation"))
+    if not isinstance(name, str) or not isinstance(since, (int, float)) or type(generation) is not int:
         return None
-    if clock.utc_now().timestamp() - since > SESSION_HOURS * 3600:
+    if clock.utc_now().timestamp() - since > SESSION_HOURS * 3600 or \
+            not session_is_valid(web.sessions(), name, generation):
         session.clear()
         return None
     return name
@@ -92,9 +100,8 @@ def show():
     if name is None:
         return _login_page()
     done = ACTION_WORDS.get(request.args.get("fait", ""))
-    number = request.args.get("n", "")
-    return _moderation_page(name, done=f"Contribution n° {number[:10]} : {done}." if done and number.isdigit()
-                            else None)
+    number = whole_number(request.args.get("n"), 1, LARGEST_NUMBER)
+    return _moderation_page(name, done=f"Contribution n° {number} : {done}." if done and number else None)
 
 
 def _moderation_page(name: str, status: int = 200, done: str | None = None, problem: str | None = None):
@@ -115,18 +122,28 @@ def log_in():
     from data_access.contributions.comptes import login
 
     name, password = str(request.form.get("nom", "")).strip(), str(request.form.get("mot_de_passe", ""))
-    if not name or not password or not login(web.sessions(), name, password):
+    opened = login(web.sessions(), name, password, request.remote_addr or "", current_app.secret_key) \
+        if name and password else None
+    if opened is None:
         log.warning("modération : connexion refusée pour « %s »", name[:100])
-        return _login_page("Nom ou mot de passe incorrect (ou compte verrouillé après 5 échecs de suite : "
-                           "réessayez dans 15 minutes).")
+        return _login_page("Nom ou mot de passe incorrect, ou trop d'échecs depuis cette adresse : réessayez plus "
+                           "tard. L'attente double à chaque nouvel échec.")
     session.clear()  # a new session for the moderator: nothing carried over from before the login
-    session["moderateur"], session["moderateur_depuis"] = name, clock.utc_now().timestamp()
-    log.info("modération : « %s » connecté", name)
+    session["moderateur"], session["moderateur_depuis"] = opened.name, clock.utc_now().timestamp()
+    session["generation"] = opened.generation
+    log.info("modération : « %s » connecté", opened.name)
     return redirect("/moderation", code=303)
 
 
 def log_out():
+    """End the moderator's sessions, here and wherever a copy of the cookie is (the account's generation moves)."""
+    from data_access.contributions.comptes import log_out as end_sessions
+
     if _csrf_ok():
+        name = moderator()
+        if name is not None:
+            end_sessions(web.sessions(), name)
+            log.info("modération : « %s » déconnecté", name)
         session.clear()
     return redirect("/moderation", code=303)
 
@@ -135,6 +152,9 @@ def act(number: int):
     name = moderator()
     if name is None:
         return _login_page(status=401)
+    if number > LARGEST_NUMBER:  # no contribution has it; the database could not even compare it
+        log.info("modération : contribution n° %s… inconnue", str(number)[:12])
+        return _moderation_page(name, 404, problem="Contribution introuvable : ce numéro n'existe pas.")
     if not _csrf_ok():
         return _login_page("Le formulaire a expiré : rechargez la page, puis recommencez.", 400)
     from data_access.contributions.store import ContributionError, moderate
@@ -184,7 +204,8 @@ def register(server: Flask) -> None:
     server.add_url_rule("/moderation", "moderation", _or_unavailable(show))
     server.add_url_rule("/moderation/connexion", "moderation_connexion", logins(_or_unavailable(log_in)),
                         methods=["POST"])
-    server.add_url_rule("/moderation/deconnexion", "moderation_deconnexion", log_out, methods=["POST"])
+    server.add_url_rule("/moderation/deconnexion", "moderation_deconnexion", _or_unavailable(log_out),
+                        methods=["POST"])
     server.add_url_rule("/moderation/<int:number>", "moderation_acte", _or_unavailable(act), methods=["POST"])
     server.add_url_rule("/moderation/contributions.csv", "moderation_export", _or_unavailable(export))
 

@@ -1,22 +1,35 @@
-"""Security headers on every answer of the portal: a Content-Security-Policy without inline scripts, nosniff, a
-referrer policy and no framing (except where a route asks for it)."""
+"""The front door: security headers on every answer of the portal (a Content-Security-Policy without inline scripts,
+nosniff, a referrer policy, a permissions policy, COOP, no framing except where a route asks for it, HSTS over
+HTTPS), the Host header checked against TRUSTED_HOSTS, and Dash's dev-only routes closed outside dev mode."""
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import dash
-from flask import Response, request
+from flask import Response, abort, request
 
-from config import ConfigError, Settings
+from config import ConfigError, Settings, host_name
 
 EXTENSION = "portail.securite"
+log = logging.getLogger(__name__)
 
 # strict-origin-when-cross-origin rather than no-referrer: OpenStreetMap's tile usage policy asks pages for a
 # valid Referer and may refuse tiles without one. Other sites get only the origin, never the path or the query
 # string, which can hold what a visitor typed (an address, `ma_commune`, a search).
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 NO_FRAMING = "'none'"
+# « près de chez moi » asks for the reader's position; nothing asks for a camera or a microphone
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=()"
+# no other site's window keeps a handle on a portal page it opened (and the reverse)
+OPENER_POLICY = "same-origin"
+HSTS = "max-age=31536000"  # a year; without includeSubDomains: the portal's domain may have other sites under it
+DEV_ONLY_PATHS = ("/_reload-hash",)  # Dash's hot reload, polled by its dev tools
+UNTRUSTED_HOST_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Adresse inconnue</title></head>
+<body><main><h1>Adresse inconnue</h1><p>Ce portail ne répond pas sous ce nom d'hôte.</p></main></body></html>"""
 
 # A host a CSP source may name: letters, digits, dots and hyphens (a `*.` wildcard is added by tile_origin).
 _HOST = re.compile(r"[a-z0-9.\-]+|\[[0-9a-f:.]+\]")
@@ -43,6 +56,23 @@ def tile_origin(tile_url: str) -> str | None:
     if not _HOST.fullmatch(host.removeprefix("*.")) or (templated and len(labels) < 2):
         raise ConfigError(f"TILE_URL={tile_url!r} : hôte du fond de carte illisible pour la politique de sécurité")
     return f"{parts.scheme}://{host}{port}"
+
+
+LONGEST_PATH = 2000
+
+
+def local_path(target) -> str | None:
+    """`target` if it is a path of this portal, else None: one leading « / » not followed by another « / » or a
+    « \\ » (browsers read both as the start of another site's address), no « \\ » at all, no control character and
+    no white space (browsers strip a tab or a newline, and what was `/<TAB>/ailleurs` becomes `//ailleurs`), at
+    most LONGEST_PATH characters."""
+    if not isinstance(target, str) or not 1 <= len(target) <= LONGEST_PATH or not target.startswith("/"):
+        return None
+    if target[1:2] in ("/", "\\") or "\\" in target:
+        return None
+    if any(c.isspace() or unicodedata.category(c)[0] == "C" for c in target):
+        return None
+    return target
 
 
 def content_security_policy(script_hashes: list[str] | tuple[str, ...], tile_source: str | None,
@@ -84,6 +114,8 @@ class SecurityHeaders:
 
     def __init__(self, app: dash.Dash, settings: Settings) -> None:
         self.app = app
+        self.trusted_hosts = frozenset(settings.trusted_hosts)
+        self.dev = settings.dev
         self.tile_source = tile_origin(settings.tile_url)
         self.framing: dict[str, str] = {}  # path prefix -> frame-ancestors sources
         self._policies: dict[tuple, str] = {}
@@ -113,6 +145,8 @@ class SecurityHeaders:
             "Content-Security-Policy": self._policies[key],
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": REFERRER_POLICY,
+            "Permissions-Policy": PERMISSIONS_POLICY,
+            "Cross-Origin-Opener-Policy": OPENER_POLICY,
         }
         if ancestors == NO_FRAMING:
             headers["X-Frame-Options"] = "DENY"  # for browsers that do not read frame-ancestors
@@ -120,7 +154,19 @@ class SecurityHeaders:
 
     def apply(self, response: Response) -> Response:
         response.headers.update(self.headers_for(request.path))
+        if request.scheme == "https":  # over TLS, or through a trusted proxy's X-Forwarded-Proto (PROXY_COUNT)
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
+
+    def screen(self):
+        """Before any route: a Host that is not trusted gets a 400 (absolute addresses are built from the Host
+        when PUBLIC_URL is not set), and Dash's dev-only routes a 404 outside dev mode."""
+        if host_name(request.host) not in self.trusted_hosts:
+            log.warning("hôte refusé (400) : %s", request.host[:200])
+            return UNTRUSTED_HOST_PAGE, 400, {"Content-Type": "text/html; charset=utf-8"}
+        if not self.dev and request.path in DEV_ONLY_PATHS:
+            abort(404)  # the portal's own « page introuvable »
+        return None
 
 
 def install(app: dash.Dash, settings: Settings) -> SecurityHeaders:
@@ -128,6 +174,8 @@ def install(app: dash.Dash, settings: Settings) -> SecurityHeaders:
     headers = SecurityHeaders(app, settings)
     app.server.extensions[EXTENSION] = headers
     app.server.after_request(headers.apply)
+    # first of the before_request functions: nothing else reads a request whose Host is not trusted
+    app.server.before_request_funcs.setdefault(None, []).insert(0, headers.screen)
     return headers
 
 

@@ -185,13 +185,10 @@ def _here(path: str, pairs: list) -> tuple[str, str]:
     """The page's way back (a path of the site) and its full address, for the forms drawn on it."""
     from urllib.parse import urlencode
 
-    from flask import request
-
-    from data_access.portal import current_portal
+    from components.integration import portal_origin
 
     retour = path + (f"?{urlencode(pairs)}" if pairs else "")
-    host = current_portal().settings.public_url or request.host_url.rstrip("/")
-    return retour, host + retour
+    return retour, portal_origin() + retour
 
 
 def unreadable(what: str = "Les contributions publiées") -> html.P:

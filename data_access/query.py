@@ -86,6 +86,15 @@ def last(value):
     return value[-1] if isinstance(value, list) else value
 
 
+def whole_number(raw, low: int, high: int) -> int | None:
+    """A URL parameter read as a whole number from `low` to `high`, or None: only ASCII digits count (« ² » is a
+    digit to Python, and int() refuses it), and a long string of digits is refused before int() reads it."""
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
 def is_grammar_key(key: str) -> bool:
     return key in GRAMMAR_KEYS or key.startswith(GRAMMAR_PREFIXES)
 

@@ -5,11 +5,10 @@ from urllib.parse import urlencode
 
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
-from flask import request
 
 from components import dataset_tabs
 from components.contribuer import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
-from components.integration import embed_button
+from components.integration import embed_button, portal_origin
 from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      new_search, rebuild_search, replace_params)
@@ -139,8 +138,7 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     if tab == "export":
         return dataset_tabs.export_view(dataset, backend, query_string, rows, portal.settings)
     if tab == "api":
-        host = portal.settings.public_url or request.host_url.rstrip("/")
-        return dataset_tabs.api_view(dataset, backend, query_string, host)
+        return dataset_tabs.api_view(dataset, backend, query_string, portal_origin())
     # the map and the chart: the rows the engine keeps, drawn from the table the repository holds
     table = portal.repository.table(dataset.id)
     positions = backend.positions(query).to_numpy()

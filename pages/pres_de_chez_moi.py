@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 import dash
 import dash_leaflet as dl
 from dash import ALL, Input, Output, State, callback, clientside_callback, ClientsideFunction, ctx, dcc, html
-from flask import request
 
 from components import proximite as V
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field
 from components.format import format_date
+from components.integration import portal_origin
 from components.impression import print_button, print_header
 from components.notices import notices
 from data_access import proximite as P
@@ -212,8 +212,7 @@ def share(clicks, stored):
             place = P.commune_place(current_portal().repository, str(stored.get("commune") or "")[:20])
     except P.PlaceError:
         raise dash.exceptions.PreventUpdate from None
-    host = current_portal().settings.public_url or request.host_url.rstrip("/")
-    return V.permalink(f"{host}{PATH}?{urlencode(place.shared())}", place.has_position)
+    return V.permalink(f"{portal_origin()}{PATH}?{urlencode(place.shared())}", place.has_position)
 
 
 clientside_callback(ClientsideFunction("proximite", "localiser"), Output(Ids.STATUS, "children",

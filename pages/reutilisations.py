@@ -9,8 +9,9 @@ from dash import Input, Output, callback, dcc, html
 
 from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
+from components.notices import notices
 from data_access.portal import current_portal
-from data_access.query import last
+from data_access.query import FilterError, last, whole_number
 
 PATH = "/reutilisations"
 dash.register_page(__name__, path=PATH, name="Réutilisations", title="Réutilisations des données", nav_order=60,
@@ -27,6 +28,20 @@ class Ids:
 
 
 PER_PAGE = 24
+MAX_PAGE = 100_000
+
+
+def _errors(params) -> list[FilterError]:
+    asked = last(params.get("page"))
+    if asked is not None and whole_number(asked, 1, MAX_PAGE) is None:
+        return [FilterError("page", f"« {str(asked)[:20]} » n'est pas un numéro de page (un nombre entier de 1 à "
+                                    f"{MAX_PAGE} est attendu) : la première page est affichée")]
+    return []
+
+
+def invalid(**params) -> str | None:
+    """Why this page's address is refused (the portal answers 400; the page says it and shows its first page)."""
+    return next((f"{e.param} : {e.message}" for e in _errors(params)), None)
 
 
 def layout(**params):
@@ -55,8 +70,9 @@ def layout(**params):
             html.H2(f"Galerie : les réutilisations de « {dataset.title} »" if dataset else "Galerie",
                     id="galerie-titre"),
             html.P(dcc.Link("Voir toutes les réutilisations", href=PATH)) if dataset else None,
-            *(_gallery(reuses, catalogue, last(params.get("page")), dataset) if reuses is not None
-              else [unreadable("Les réutilisations")]),
+            notices(_errors(params)),
+            *(_gallery(reuses, catalogue, whole_number(last(params.get("page")), 1, MAX_PAGE) or 1, dataset)
+              if reuses is not None else [unreadable("Les réutilisations")]),
         ], **{"aria-labelledby": "galerie-titre"}),
         html.Section([
             html.H2("Présenter une réutilisation", id="presenter-titre"),
@@ -65,10 +81,10 @@ def layout(**params):
     ])
 
 
-def _gallery(reuses: list, catalogue, asked_page, dataset) -> list:
+def _gallery(reuses: list, catalogue, asked_page: int, dataset) -> list:
     """One page of the gallery (PER_PAGE reuses, the newest first), with the links to the others."""
     pages = max(1, -(-len(reuses) // PER_PAGE))
-    page = min(max(int(asked_page), 1), pages) if isinstance(asked_page, str) and asked_page.isdigit() else 1
+    page = min(asked_page, pages)
 
     def href(number: int) -> str:
         return PATH + "?" + urlencode(([("jeu", dataset.id)] if dataset else []) + [("page", str(number))])

@@ -1,6 +1,6 @@
 """The contributions' store on SQLite and on PostgreSQL: one schema brought up by Alembic, submissions pending
 until a moderator acts, each act logged, the public lists, field limits and links, the e-mails purged after their
-period and left out of the export, and moderators' logins locked after repeated failures."""
+period and left out of the export (the moderators' accounts: test_moderator_accounts.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -73,27 +73,6 @@ def test_emails_are_forgotten_after_their_period_and_never_exported(sessions, mo
         assert session.get(Contribution, old).email is None
         assert session.get(Contribution, recent).email == "new@example.org"
     assert store.acts(sessions)[-1].action == "purge"
-
-
-def test_a_login_locks_after_five_failures(sessions, monkeypatch):
-    comptes.add_moderator(sessions, "camille", "un mot de passe solide")
-    with pytest.raises(store.ContributionError, match="existe déjà"):
-        comptes.add_moderator(sessions, "camille", "un autre mot de passe")
-    with pytest.raises(store.ContributionError, match="trop court"):
-        comptes.add_moderator(sessions, "dominique", "court")
-    assert comptes.login(sessions, "camille", "un mot de passe solide")
-    assert not comptes.login(sessions, "personne", "un mot de passe solide")
-    for _ in range(5):
-        assert not comptes.login(sessions, "camille", "faux")
-    assert not comptes.login(sessions, "camille", "un mot de passe solide")  # the 6th: locked, even right
-    monkeypatch.setattr(clock, "utc_now", lambda: NOW + comptes.LOCK + dt.timedelta(seconds=1))
-    assert comptes.login(sessions, "camille", "un mot de passe solide")  # the lock ends
-    with sessions() as session:
-        from data_access.contributions.models import Moderator
-
-        stored = session.query(Moderator).one()
-        assert stored.password_hash.startswith("scrypt:") and "solide" not in stored.password_hash
-    assert [a.action for a in store.acts(sessions)].count("echec") == 6
 
 
 def test_the_command_line_creates_a_moderator(tmp_path, monkeypatch, capsys):

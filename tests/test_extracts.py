@@ -73,7 +73,10 @@ def test_geojson_features_and_foreign_member(client):
     rouen, amfreville = data["features"]
     assert rouen["properties"] == {"insee": "76540", "nom": "Rouen", "population": 116331}
     assert rouen["geometry"]["type"] == "Polygon" and amfreville["geometry"] is None
-    assert data["metadata"]["permalink"] == "http://localhost/tableaux-de-bord/travaux"
+    # a full extract is kept on disk as one file whatever page asked for it: it names the dataset's page
+    assert data["metadata"]["permalink"] == "http://localhost/jeux-de-donnees/communes"
+    filtered = json.loads(get(client, "/export/communes.geojson?vue=/tableaux-de-bord/travaux&limit=1")[1])
+    assert filtered["metadata"]["permalink"] == "http://localhost/tableaux-de-bord/travaux?limit=1"
 
 
 def test_xlsx_has_data_and_metadata_sheets_and_no_formula(client):
@@ -319,8 +322,9 @@ def test_a_view_keeps_its_own_parameters_before_the_filters(client):
 
 def test_public_url_is_trusted_over_the_host_header():
     client = make_app(FIXTURES / "portal", PUBLIC_URL="https://data.example.fr").server.test_client()
-    meta = json.loads(client.get("/export/chantiers.json", headers={"Host": "evil.example"}).get_data())["metadata"]
+    meta = json.loads(client.get("/export/chantiers.json", headers={"Host": "127.0.0.1"}).get_data())["metadata"]
     assert meta["permalink"] == "https://data.example.fr/jeux-de-donnees/chantiers"
+    assert client.get("/export/chantiers.json", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_a_bad_format_is_refused_before_the_data_is_read(client):

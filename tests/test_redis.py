@@ -3,12 +3,9 @@ a load failure found by one is seen by the other and expires; the memoised resul
 Skipped without redis-server, except under CI=true, where it must run (.ci/run installs it)."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,22 +13,11 @@ import pytest
 import requests
 
 from tests.apps import ROUTER_OUTPUT, free_port, router_body
-from tests.conftest import FIXTURES, ROOT, in_ci
+from tests.conftest import FIXTURES, in_ci
+from tests.servers import gunicorn, wait_until
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 FAILURE_SECONDS = 8  # long enough for both workers to draw the catalogue on a busy machine
-
-
-def wait_until(check, seconds: float = 30, what: str = "") -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (requests.ConnectionError, OSError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"attente dépassée : {what}")
 
 
 @contextmanager
@@ -70,20 +56,12 @@ def portal_dir(tmp_path_factory):
 
 
 class Worker:
-    """One gunicorn process of the portal, with its own port and log."""
+    """One gunicorn process of the portal (one worker, two threads) on the shared Redis, with its own port and log."""
 
     def __init__(self, data_dir: Path, redis_url: str, log: Path):
-        self.port = free_port()
-        self.log = log
-        env = {**os.environ, "DATA_DIR": str(data_dir), "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
-               "SECRET_KEY": "test", "TILE_URL": "", "LOAD_FAILURE_SECONDS": str(FAILURE_SECONDS),
-               "HOST": "127.0.0.1", "PORT": str(self.port), "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2"}
-        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-        wait_until(lambda: requests.get(self.url("/healthz"), timeout=5).ok, 60, f"gunicorn sur {self.port}")
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        self.served = gunicorn(log, DATA_DIR=str(data_dir), CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url,
+                               LOAD_FAILURE_SECONDS=str(FAILURE_SECONDS), WEB_CONCURRENCY="1", GUNICORN_THREADS="2")
+        self.log, self.url, self.stop = log, self.served.url, self.served.stop
 
     def health(self) -> dict:
         return requests.get(self.url("/healthz"), timeout=10).json()
@@ -95,10 +73,6 @@ class Worker:
         answer = requests.post(self.url("/_dash-update-component"), timeout=60, json=router_body(key, pathname))
         answer.raise_for_status()
         return answer.json()
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(20)
 
 
 @pytest.fixture(scope="module")

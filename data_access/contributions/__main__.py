@@ -1,5 +1,5 @@
 """The contributions from the command line, like the sync: `python -m data_access.contributions purger` forgets
-the e-mails older than CONTRIBUTION_EMAIL_DAYS (or --jours), `python -m data_access.contributions exporter`
+the e-mails older than CONTRIBUTION_EMAIL_DAYS (or --jours) and the failed logins that count no more, `python -m data_access.contributions exporter`
 writes every contribution without its e-mail (CSV or JSON, to a file written whole, or to standard output).
 The database is the portal's (DATABASE_URL, else SQLite under DATA_DIR)."""
 from __future__ import annotations
@@ -45,6 +45,7 @@ def _write_whole(target: Path, chunks) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .comptes import forget_old_failures
     from .export import csv_lines, json_text
     from .store import purge_emails
 
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             print("--jours : un nombre de jours d'au moins 1 est attendu", file=sys.stderr)
             return 2
         print(f"{purge_emails(sessions, days)} adresse(s) e-mail effacée(s) (contributions de plus de {days} jours)")
+        print(f"{forget_old_failures(sessions)} échec(s) de connexion oublié(s) (plus d'un jour, sans attente en cours)")
         return 0
     chunks = csv_lines(sessions) if args.format == "csv" else [json_text(sessions) + "\n"]
     if args.sortie is None:

@@ -1,35 +1,58 @@
-"""Moderators' accounts: a name and a password hashed with scrypt (werkzeug), and logins that lock after repeated
-failures — each login, failed or not, is logged."""
+"""Moderators' accounts: a name and a password hashed with scrypt (werkzeug), logins that cost the same whatever
+makes them fail, failures counted per name and address with growing delays, and sessions that end everywhere when
+their account's generation moves (logout, new password, lock). Each login, failed or not, is logged."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import hmac
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access import clock
 
-from .models import ModerationAct, Moderator
+from .models import LoginFailures, ModerationAct, Moderator
 from .store import ContributionError
 
-MAX_FAILURES = 5  # the 6th wrong password in a row locks the account
-LOCK = dt.timedelta(minutes=15)
+MAX_FAILURES = 5  # the 5th wrong password in a row from one address holds that address out
+FIRST_WAIT = dt.timedelta(minutes=5)  # then 10, 20, 40… at each further failure
+LONGEST_WAIT = dt.timedelta(days=1)
+FORGOTTEN_AFTER = dt.timedelta(days=1)  # failures older than this, with no wait running, count no more
 MIN_PASSWORD = 12
 NAME_LIMIT = 100
+UNKNOWN = "(nom inconnu)"  # the log's name for a login with a name no account has (never what was typed)
 
 
-def add_moderator(sessions: sessionmaker, name: str, password: str) -> None:
+class Login:
+    """A login that opened a session: the account's name and its generation, which the session carries."""
+
+    def __init__(self, name: str, generation: int):
+        self.name, self.generation = name, generation
+
+
+def _valid_name(name: str) -> str:
     name = str(name).strip()
     if not name or len(name) > NAME_LIMIT or not name.isprintable():
         raise ContributionError(f"nom de modérateur invalide (1 à {NAME_LIMIT} caractères)")
+    return name
+
+
+def _password_hash(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ContributionError(f"mot de passe trop court : {MIN_PASSWORD} caractères au moins")
+    return generate_password_hash(password, method="scrypt")
+
+
+def add_moderator(sessions: sessionmaker, name: str, password: str) -> None:
+    name = _valid_name(name)
     try:
         with sessions.begin() as session:
-            session.add(Moderator(name=name, password_hash=generate_password_hash(password, method="scrypt"),
-                                  failed_logins=0, created_at=clock.utc_now()))
+            session.add(Moderator(name=name, password_hash=_password_hash(password), generation=0,
+                                  created_at=clock.utc_now()))
     except IntegrityError:
         raise ContributionError(f"le modérateur « {name} » existe déjà") from None
 
@@ -39,24 +62,117 @@ def names(sessions: sessionmaker) -> list[str]:
         return list(session.scalars(select(Moderator.name).order_by(Moderator.name)))
 
 
-def login(sessions: sessionmaker, name: str, password: str) -> bool:
-    """Whether this name and password open a session. A locked account refuses even the right password until
-    its lock ends; an unknown name costs a hash too (no timing tells which names exist)."""
-    now = clock.utc_now()
-    with sessions.begin() as session:
-        moderator = session.scalar(select(Moderator).where(Moderator.name == str(name)[:NAME_LIMIT]))
-        if moderator is None:
-            check_password_hash(generate_password_hash("x", method="scrypt"), str(password))
-            return False
-        locked = moderator.locked_until is not None and clock.in_paris(moderator.locked_until) > now
-        right = check_password_hash(moderator.password_hash, str(password)) if not locked else False
-        if right:
-            moderator.failed_logins, moderator.locked_until = 0, None
-        elif not locked:
-            moderator.failed_logins += 1
-            if moderator.failed_logins >= MAX_FAILURES:
-                moderator.locked_until = now + LOCK
-        session.add(ModerationAct(at=now, moderator=moderator.name, action="connexion" if right else "echec",
-                                  details="compte verrouillé" if locked else None))
-        return right
+def _account(session, name: str) -> Moderator:
+    moderator = session.scalar(select(Moderator).where(Moderator.name == str(name).strip()))
+    if moderator is None:
+        raise ContributionError(f"aucun modérateur ne s'appelle « {str(name)[:NAME_LIMIT]} »")
+    return moderator
 
+
+def change_password(sessions: sessionmaker, name: str, password: str) -> None:
+    """A new password: every session of the account ends."""
+    with sessions.begin() as session:
+        moderator = _account(session, name)
+        moderator.password_hash, moderator.generation = _password_hash(password), moderator.generation + 1
+        session.add(ModerationAct(at=clock.utc_now(), moderator=moderator.name, action="mot_de_passe"))
+
+
+def lock(sessions: sessionmaker, name: str) -> None:
+    """Lock an account (a password that leaked, a person who left): no login, and every session ends."""
+    with sessions.begin() as session:
+        moderator = _account(session, name)
+        moderator.locked_at, moderator.generation = clock.utc_now(), moderator.generation + 1
+        session.add(ModerationAct(at=moderator.locked_at, moderator=moderator.name, action="verrou"))
+
+
+def unlock(sessions: sessionmaker, name: str) -> int:
+    """Lift an account's lock and the waits of every address that failed on it; how many waits were lifted."""
+    with sessions.begin() as session:
+        moderator = _account(session, name)
+        moderator.locked_at = None
+        lifted = session.execute(delete(LoginFailures).where(LoginFailures.moderator_id == moderator.id)).rowcount
+        session.add(ModerationAct(at=clock.utc_now(), moderator=moderator.name, action="deverrou",
+                                  details=f"{lifted} adresse(s) libérée(s)"))
+        return lifted
+
+
+def log_out(sessions: sessionmaker, name: str) -> None:
+    """End every session of the account (this browser's and any copy of its cookie)."""
+    with sessions.begin() as session:
+        moderator = session.scalar(select(Moderator).where(Moderator.name == name))
+        if moderator is not None:
+            moderator.generation += 1
+            session.add(ModerationAct(at=clock.utc_now(), moderator=moderator.name, action="deconnexion"))
+
+
+def session_is_valid(sessions: sessionmaker, name: str, generation: int) -> bool:
+    """Whether a session still opens the account: it exists, is not locked, and has not moved generation since."""
+    with sessions() as session:
+        moderator = session.scalar(select(Moderator).where(Moderator.name == name))
+        return moderator is not None and moderator.locked_at is None and moderator.generation == generation
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash made like the real ones, checked when the name is unknown: the same work, the same time."""
+    return generate_password_hash("aucun compte ne porte ce nom", method="scrypt")
+
+
+def _key(secret: str, text: str) -> str:
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def wait_after(failures: int) -> dt.timedelta:
+    """How long a name and address wait after `failures` failures in a row (none below MAX_FAILURES)."""
+    if failures < MAX_FAILURES:
+        return dt.timedelta(0)
+    return min(FIRST_WAIT * 2 ** min(failures - MAX_FAILURES, 20), LONGEST_WAIT)
+
+
+def login(sessions: sessionmaker, name: str, password: str, address: str, secret: str) -> Login | None:
+    """The Login if this name and password open a session from this address, else None. Every attempt does the
+    same work: one account read, one failures read, one scrypt check (against a dummy hash for an unknown name,
+    and even while the address waits), one write of the failures, one line of the log. A name and address that
+    failed MAX_FAILURES times in a row wait, longer at each further failure, even with the right password; another
+    address is not held (no one can lock a moderator out from elsewhere)."""
+    now = clock.utc_now()
+    name = str(name)[:NAME_LIMIT]
+    name_key, address_key = _key(secret, "nom:" + name.casefold()), _key(secret, "adresse:" + str(address))
+    with sessions.begin() as session:
+        moderator = session.scalar(select(Moderator).where(Moderator.name == name))
+        failures = session.scalar(select(LoginFailures).where(LoginFailures.name_key == name_key,
+                                                              LoginFailures.address_key == address_key))
+        waiting = failures is not None and failures.locked_until is not None and \
+            clock.in_paris(failures.locked_until) > now
+        right = check_password_hash(moderator.password_hash if moderator else _dummy_hash(), str(password))
+        opened = right and moderator is not None and moderator.locked_at is None and not waiting
+        if opened:
+            if failures is not None:
+                session.delete(failures)
+        else:
+            if failures is None:
+                failures = LoginFailures(name_key=name_key, address_key=address_key, failures=0)
+                session.add(failures)
+            elif not waiting and clock.in_paris(failures.last_failure_at) < now - FORGOTTEN_AFTER:
+                failures.failures = 0
+            failures.moderator_id = moderator.id if moderator else None
+            failures.failures += 1
+            failures.last_failure_at = now
+            wait = wait_after(failures.failures)
+            failures.locked_until = now + wait if wait else None
+        details = "compte verrouillé" if moderator is not None and moderator.locked_at is not None else \
+            "adresse en attente" if waiting else None
+        session.add(ModerationAct(at=now, moderator=moderator.name if moderator else UNKNOWN,
+                                  action="connexion" if opened else "echec", details=details))
+        return Login(moderator.name, moderator.generation) if opened else None
+
+
+def forget_old_failures(sessions: sessionmaker, now: dt.datetime | None = None) -> int:
+    """Delete the failures no wait holds any more and that count no more; how many (the purge runs it)."""
+    now = now or clock.utc_now()
+    with sessions.begin() as session:
+        old = list(session.scalars(select(LoginFailures).where(LoginFailures.last_failure_at < now - FORGOTTEN_AFTER)))
+        gone = [f for f in old if f.locked_until is None or clock.in_paris(f.locked_until) <= now]
+        for failures in gone:
+            session.delete(failures)
+        return len(gone)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The size limits of every field (the forms check them first, the database holds them)
@@ -48,9 +48,27 @@ class Moderator(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # a session is valid while it carries the account's generation: logging out, a new password or a lock bump it
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # locked from the command line
+
+
+class LoginFailures(Base):
+    """Failed logins in a row for one name typed from one address, and how long that pair must wait: a lock that
+    holds one address out, never the moderator themselves. Both are kept as keyed digests, never as typed (a
+    password typed in the name field stays unreadable)."""
+
+    __tablename__ = "echecs_connexion"
+    __table_args__ = (UniqueConstraint("name_key", "address_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(64), index=True)
+    address_key: Mapped[str] = mapped_column(String(64))
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("moderateurs.id", ondelete="CASCADE"), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ModerationAct(Base):

@@ -1,0 +1,82 @@
+"""The portal served for real in tests: gunicorn as `gunicorn app:server` runs it, or the whole production stack
+(`deploy/serve`: nginx in front of gunicorn), each on a free port, with its log in a file the test can read."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.apps import free_port
+from tests.conftest import ROOT
+
+# gunicorn's access log: the worker's pid, the status and the path of each request
+ACCESS_FORMAT = "%(p)s %(s)s %(U)s"
+
+
+def wait_until(check, seconds: float = 30, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except (requests.ConnectionError, requests.Timeout, OSError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"attente dépassée : {what}")
+
+
+class Served:
+    """A server process of the portal on 127.0.0.1:<free port>; its output in `log`."""
+
+    def __init__(self, command: list[str], log: Path, **env: str):
+        self.port = free_port()
+        self.log = log
+        values = {**os.environ, "SECRET_KEY": "test", "TILE_URL": "", "HOST": "127.0.0.1", "PORT": str(self.port),
+                  **env}
+        with open(log, "w") as output:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=values, stdout=output, stderr=subprocess.STDOUT)
+        wait_until(lambda: requests.get(self.url("/healthz"), timeout=5).ok, 120,
+                   f"{command[-1]} sur le port {self.port} ({self.log})")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(40)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+def gunicorn(log: Path, **env: str) -> Served:
+    """`gunicorn app:server` with the portal's gunicorn.conf.py, its access log in the same file."""
+    return Served([sys.executable, "-m", "gunicorn", "app:server", "--access-logfile", "-",
+                   "--access-logformat", ACCESS_FORMAT], log, **env)
+
+
+def stack(log: Path, **env: str) -> Served:
+    """`deploy/serve`, as a newcomer types it."""
+    return Served([str(ROOT / "deploy" / "serve")], log, **env)
+
+
+def nginx_missing() -> str | None:
+    from deploy.stack import CannotServe, find_nginx
+
+    try:
+        find_nginx()
+    except CannotServe as exc:
+        return str(exc)
+    return None
