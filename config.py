@@ -41,7 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_EXPORT_ROWS", "5000000", "nombre maximal de lignes d'un extrait"),
     Setting("MAX_XLSX_ROWS", "200000", "nombre maximal de lignes d'un extrait XLSX (au-delà : CSV ou Parquet)"),
     Setting("MAX_EXTRACT_BUILDS", "2",
-            "extraits XLSX, JSON ou GeoJSON préparés en même temps par processus (au-delà : 429, réessayer)"),
+            "extraits XLSX, JSON ou GeoJSON de plus de 5 000 lignes préparés en même temps par processus (au-delà : "
+            "429, réessayer)"),
     Setting("EXTRACT_CACHE_DIR", None,
             "dossier des extraits complets gardés par version de fichier (par défaut : un dossier temporaire)"),
     Setting("SERVED_DIR", None, "dossier des jeux convertis en Parquet pour le moteur (par défaut : "

@@ -28,6 +28,7 @@ from data_access.extract_cache import (
     HEAVY_FORMATS,
     KEPT_FORMATS,
     RETRY_SECONDS,
+    SMALL_BUILD_ROWS,
     BuildSlots,
     ExtractCache,
     default_folder,
@@ -163,7 +164,7 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
         log.info("extrait %s : %d lignes, déjà préparé", filename, len(selection))
         _bound_sending(portal.settings.extract_send_timeout)
         return Response(stream_file(found), **answer)
-    heavy = fmt in HEAVY_FORMATS
+    heavy = fmt in HEAVY_FORMATS and len(selection) > SMALL_BUILD_ROWS
     if heavy and not limits.slots.take():
         log.info("extrait %s refusé (429) : préparations en cours", filename)
         response = jsonify({"erreur": "le portail prépare déjà d'autres fichiers : réessayez dans quelques "

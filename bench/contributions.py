@@ -1,8 +1,8 @@
 """`python -m bench --contributions [--database sqlite|postgresql]`: the write path under load, as it is served
-(gunicorn, 2 workers × 4 threads, Redis for the cache and the rate limits, the demo snapshot). 50 clients for 60 s
-with no pause: 40 replay what the pages ask for (as bench/load.py), 10 submit the three forms in turn, each from
-the address a reverse proxy passes on (PROXY_COUNT=1, one address per submission, so that the limit of 10 a minute
-per address is met, not tripped). Prints the requests per second, p50/p95 per route, the errors, and whether the
+(deploy/serve: nginx in front of gunicorn, 2 workers × 4 threads, Redis for the cache and the rate limits, the demo
+snapshot). 50 clients for 60 s with no pause: 40 replay what the pages ask for (as bench/load.py), 10 submit the
+three forms in turn, each from the address a load balancer in front would pass on (PROXY_COUNT=2, one address per
+submission, so that the limit of 10 a minute per address is met, not tripped). Prints the requests per second, p50/p95 per route, the errors, and whether the
 database holds exactly what was accepted: each accepted submission once, none lost, none twice."""
 from __future__ import annotations
 
@@ -138,7 +138,9 @@ def contributions_figures(seconds: float = SECONDS, database: str = "sqlite") ->
         shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url} if redis_url else {}
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _start_server(DEMO_DATA_DIR, Path(folder), port, DATABASE_URL=url, PROXY_COUNT="1", **shared)
+        # deploy/serve's nginx adds the address it saw: the submitter's own address (the one a load balancer in
+        # front would pass on) is the second from the right
+        server = _start_server(DEMO_DATA_DIR, Path(folder), port, DATABASE_URL=url, PROXY_COUNT="2", **shared)
         try:
             key = ready(base)
             warm: list = []

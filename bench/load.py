@@ -1,10 +1,12 @@
-"""`python -m bench --load`: the portal under load, as it is served (gunicorn, 2 workers × 4 threads, a shared
-FileSystemCache, the demo snapshot). 50 clients replay what the pages ask for 60 s (each page's router callback,
-the map's geometry, extracts), with no pause between requests: first 50 normal clients, then 45 normal and 5
-hostile ones (search and filters over the caps, oversized callback bodies, long address searches). Prints the
-requests per second, p50/p95 per route, the errors (a failed connection, a 5xx, an unexpected status), and
-the normal clients' p95 in both runs. Printed first: the server time of a 5 KB hostile query string against a
-plain page, and /healthz on 500 datasets while a sync writes its index."""
+"""`python -m bench --load`: the portal under load, as production serves it (`deploy/serve`: nginx in front of
+gunicorn, 2 workers × 4 threads, a shared FileSystemCache, the demo snapshot). 50 clients replay what the pages ask
+for 60 s (each page's router callback, the map's geometry, extracts), with no pause between requests: first 50
+normal clients, then 45 normal and 5 hostile ones (search and filters over the caps, oversized callback bodies,
+long address searches). Prints the requests per second, p50/p95 per route, the errors (a failed connection, a
+5xx, an unexpected status), and the normal clients' p95 in both runs; then a normal page's time while 8 clients
+that never finish their headers and 10 extract downloads nobody reads hold connections, through deploy/serve and
+through gunicorn alone. Printed first: the server time of a 5 KB hostile query string against a plain page, and
+/healthz on 500 datasets while a sync writes its index."""
 from __future__ import annotations
 
 import os
@@ -56,13 +58,25 @@ EXPECTED = {"hostile : extrait 3 Ko": (400,), "hostile : extrait 5 Ko": (414,), 
             "hostile : adresse trop longue": (400,)}
 
 
+def _environment(data_dir: Path, cache_dir: Path, port: int, **extra: str) -> dict:
+    return {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", "TILE_URL": "",
+            "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": str(cache_dir), "SECRET_KEY": "bench", "EXTRACT_CACHE_DIR": str(cache_dir / "extraits"),
+            "DATABASE_URL": f"sqlite:///{cache_dir / 'contributions.sqlite'}", **extra}
+
+
 def _start_server(data_dir: Path, cache_dir: Path, port: int, **extra: str) -> subprocess.Popen:
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", "TILE_URL": "",
-           "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "CACHE_TYPE": "FileSystemCache",
-           "CACHE_DIR": str(cache_dir), "SECRET_KEY": "bench", "EXTRACT_CACHE_DIR": str(cache_dir / "extraits"),
-           "DATABASE_URL": f"sqlite:///{cache_dir / 'contributions.sqlite'}", **extra}
+    """deploy/serve on `port`: nginx in front of gunicorn, as production runs it."""
+    env = _environment(data_dir, cache_dir, port, SERVE_DIR=str(cache_dir / "serve"), **extra)
+    return subprocess.Popen([str(ROOT / "deploy" / "serve")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def _start_gunicorn(data_dir: Path, cache_dir: Path, port: int, **extra: str) -> subprocess.Popen:
+    """gunicorn alone on `port`, for the comparison."""
     return subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--log-level", "warning"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=_environment(data_dir, cache_dir, port, **extra), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 class Client(threading.Thread):
@@ -187,17 +201,64 @@ def load_figures(seconds: float = SECONDS) -> list[str]:
         try:
             key = ready(base)
             _run(base, key, 0, 10)  # every worker reads its datasets and fills the caches first
-            lines.append(f"gunicorn 2 workers × 4 threads, {CLIENTS} clients sans pause, {seconds:.0f} s par mesure :")
+            lines.append(f"deploy/serve (nginx devant gunicorn 2 workers × 4 threads), {CLIENTS} clients sans "
+                         f"pause, {seconds:.0f} s par mesure :")
             quiet, quiet_p95 = _report(f"{CLIENTS} clients normaux", _run(base, key, 0, seconds), seconds)
             loud, loud_p95 = _report(f"{CLIENTS - HOSTILE_CLIENTS} normaux et {HOSTILE_CLIENTS} hostiles",
                                      _run(base, key, HOSTILE_CLIENTS, seconds), seconds)
             lines += quiet + loud
             lines.append(f"p95 des clients normaux : {loud_p95 * 1000:.0f} ms avec les hostiles contre "
                          f"{quiet_p95 * 1000:.0f} ms sans ({loud_p95 / quiet_p95:.2f} ×)")
+            lines += slow_client_figures(base, key, port, "deploy/serve")
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(30)
+            server.wait(60)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as folder:
+        server = _start_gunicorn(DEMO_DATA_DIR, Path(folder), port)
+        try:
+            key = ready(base)
+            lines += slow_client_figures(base, key, port, "gunicorn seul")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
     return lines
+
+
+def _normal_page(base: str, key: str, timeout: float) -> float | None:
+    """The seconds a reader waits for the home page and its content (its router callback); None past `timeout`."""
+    import requests
+
+    from tests.apps import router_body
+
+    start = time.perf_counter()
+    try:
+        requests.get(base + "/", timeout=timeout).raise_for_status()
+        requests.post(base + "/_dash-update-component", json=router_body(key, "/"), timeout=timeout).raise_for_status()
+    except requests.RequestException:
+        return None
+    return time.perf_counter() - start
+
+
+def slow_client_figures(base: str, key: str, port: int, server: str, runs: int = 15, timeout: float = 20) -> list[str]:
+    """A normal page's time (median of `runs`) alone, then while 8 clients that never finish their headers and 10
+    unread extract downloads hold connections."""
+    from tests.servers import SLOW_CLIENTS, UNREAD_DOWNLOADS, hold_the_server
+
+    alone = [_normal_page(base, key, timeout) for _ in range(runs)]
+    held = hold_the_server(port)
+    try:
+        first = _normal_page(base, key, timeout)
+        during = [first] + ([_normal_page(base, key, timeout) for _ in range(runs - 1)] if first is not None else [])
+    finally:
+        for connection in held:
+            connection.close()
+    answered = [t for t in during if t is not None]
+    said = (f"{statistics.median(answered) * 1000:.0f} ms (médiane de {len(answered)})" if answered and
+            len(answered) == len(during) else f"aucune réponse en {timeout:.0f} s")
+    return [f"{server} : page normale {statistics.median(alone) * 1000:.0f} ms seule, {said} pendant que "
+            f"{SLOW_CLIENTS} clients lents et {UNREAD_DOWNLOADS} téléchargements jamais lus tiennent leurs connexions"]
 
 
 def healthz_during_sync_figures(datasets: int = 500, runs: int = 200) -> list[str]:

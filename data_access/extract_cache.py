@@ -15,6 +15,7 @@ from typing import Iterator
 log = logging.getLogger(__name__)
 
 HEAVY_FORMATS = ("xlsx", "json", "geojson")  # built in Python row by row: seconds for a large table
+SMALL_BUILD_ROWS = 5_000  # up to this many rows, a heavy format is built in milliseconds: it takes no slot
 KEPT_FORMATS = ("xlsx", "json", "geojson", "parquet", "zip")  # a full extract worth keeping (CSV streams fast)
 RETRY_SECONDS = 5
 READ_BYTES = 1 << 20

@@ -38,12 +38,13 @@ class CannotServe(Exception):
     """What is missing to serve, in French, for the person who typed the command."""
 
 
-def find_nginx() -> str:
-    for candidate in NGINX:
+def find_nginx(given: str = "") -> str:
+    """nginx's program: NGINX when it is given, else Debian's (on the PATH or in /usr/sbin)."""
+    for candidate in ([given] if given else NGINX):
         found = shutil.which(candidate)
         if found:
             return found
-    raise CannotServe("nginx est introuvable : installez le paquet Debian nginx (apt-get install nginx), puis "
+    raise CannotServe(f"nginx est introuvable{f' ({given})' if given else ''} : installez le paquet Debian nginx (apt-get install nginx), puis "
                       "relancez deploy/serve. Sans lui, `gunicorn app:server` sert le portail, mais un client lent "
                       "peut y occuper un fil d'exécution.")
 
@@ -184,7 +185,7 @@ def serve(env: dict) -> int:
         settings = load_settings(env)
     except ConfigError as exc:
         raise CannotServe(f"Erreur de configuration : {exc}") from None
-    nginx = find_nginx()
+    nginx = find_nginx(env.get("NGINX", "").strip())
     check_python()
     given = env.get("SERVE_DIR", "").strip()
     runtime = Path(given).resolve() if given else Path(tempfile.mkdtemp(prefix="portail-serve-"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,8 +15,11 @@ import requests
 from tests.apps import free_port
 from tests.conftest import ROOT
 
-# gunicorn's access log: the worker's pid, the status and the path of each request
-ACCESS_FORMAT = "%(p)s %(s)s %(U)s"
+SLOW_CLIENTS = 8
+UNREAD_DOWNLOADS = 10
+BIG_EXTRACT = "/export/pathologies.csv"  # 15 MB on the demo: more than the sockets' buffers hold
+# gunicorn's access log: the worker's pid, the status, the path and the query string of each request
+ACCESS_FORMAT = "%(p)s %(s)s %(U)s %(q)s"
 
 
 def wait_until(check, seconds: float = 30, what: str = "") -> None:
@@ -70,6 +74,34 @@ def gunicorn(log: Path, **env: str) -> Served:
 def stack(log: Path, **env: str) -> Served:
     """`deploy/serve`, as a newcomer types it."""
     return Served([str(ROOT / "deploy" / "serve")], log, **env)
+
+
+def hanging(port: int, request: bytes) -> socket.socket:
+    """A connection that sends `request` and then neither sends nor reads anything more."""
+    connection = socket.socket()
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # reads nothing: the server's writes stall
+    connection.connect(("127.0.0.1", port))
+    connection.sendall(request)
+    return connection
+
+
+def still_open(connection: socket.socket) -> bool:
+    """Whether the server has not closed this connection (nothing to read, no end of stream)."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def hold_the_server(port: int) -> list[socket.socket]:
+    """8 clients that never end their headers, 10 extract downloads never read."""
+    held = [hanging(port, b"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: lent\r\n") for _ in range(SLOW_CLIENTS)]
+    held += [hanging(port, f"GET {BIG_EXTRACT} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+             for _ in range(UNREAD_DOWNLOADS)]
+    time.sleep(2)  # every one of them is in the server's hands
+    return held
 
 
 def nginx_missing() -> str | None:

@@ -53,8 +53,9 @@ def test_a_head_request_builds_nothing(portal_dir, tmp_path, builds):
     assert answer.headers["X-Nombre-De-Lignes"] == "2" and "chantiers_" in answer.headers["Content-Disposition"]
 
 
-def test_heavy_builds_beyond_the_slots_are_told_to_come_back(portal_dir, tmp_path):
+def test_heavy_builds_beyond_the_slots_are_told_to_come_back(portal_dir, tmp_path, monkeypatch):
     client = app_on(portal_dir, tmp_path, MAX_EXTRACT_BUILDS="1").server.test_client()
+    monkeypatch.setattr(downloads, "SMALL_BUILD_ROWS", 0)  # the fixture's extracts count as heavy ones
     pending = client.get("/export/chantiers.json?limit=1", buffered=False)  # started, not read: holds the slot
     assert pending.status_code == 200
     refused = client.get("/export/chantiers.geojson?limit=1")
@@ -63,6 +64,14 @@ def test_heavy_builds_beyond_the_slots_are_told_to_come_back(portal_dir, tmp_pat
     assert client.get("/export/chantiers.csv").status_code == 200  # CSV is never held back
     pending.close()  # the answer ends: its slot is free
     assert client.get("/export/chantiers.geojson?limit=1").status_code == 200
+
+
+def test_a_small_extract_takes_no_build_slot(portal_dir, tmp_path):
+    """A few thousand rows are built in milliseconds: a busy portal never turns them away."""
+    client = app_on(portal_dir, tmp_path, MAX_EXTRACT_BUILDS="1").server.test_client()
+    pending = client.get("/export/chantiers.json?limit=1", buffered=False)
+    assert client.get("/export/chantiers.geojson?limit=1").status_code == 200
+    pending.close()
 
 
 def test_a_full_extract_is_built_once_per_file_version(portal_dir, tmp_path, builds):

@@ -1,5 +1,7 @@
-"""sessions révocables et verrous par adresse : la génération de chaque compte (déconnexion, nouveau mot de passe,
-verrou), le verrou posé en ligne de commande, et les échecs de connexion comptés par nom et par adresse
+"""sessions révocables et verrous par adresse
+
+La génération de chaque compte (déconnexion, nouveau mot de passe, verrou), le verrou posé en ligne de commande, et
+les échecs de connexion comptés par nom et par adresse.
 
 Revision ID: 0003
 Revises: 0002
