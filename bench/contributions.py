@@ -167,7 +167,7 @@ def contributions_figures(seconds: float = SECONDS, database: str = "sqlite") ->
             cluster.stop()
     sent = {f"envoi : {kind}": (303,) for kind in KINDS}
     lines, _p95 = _report(f"{CLIENTS - SUBMITTERS} lecteurs et {SUBMITTERS} contributeurs ({database}, limites sur "
-                          f"{'Redis' if redis_url else 'la mémoire de chaque worker'})", results, seconds, sent)
+                          f"{'Redis' if redis_url else 'un fichier partagé par les workers'})", results, seconds, sent)
     lost, twice = set(accepted) - set(stored), len(stored) - len(set(stored))
     lines.append(f"contributions acceptées (303) : {len(accepted)} ; en base : {len(stored)} ; perdues : {len(lost)} "
                  f"; en double : {twice} ; inattendues : {len(set(stored) - set(accepted))}")

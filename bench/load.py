@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -187,42 +188,43 @@ def hostile_page_figures(runs: int = 5) -> list[str]:
             f"{plain * 1000:.0f} ms sans filtre ({hostile / plain:.1f} ×), médianes de {runs}"]
 
 
+@contextmanager
+def serving(start, **extra: str):
+    """A server of the demo started by `start` (_start_server or _start_gunicorn) on a free port, ready: its
+    address, its router callback's id and its port; stopped at the end."""
+    from config import DEMO_DATA_DIR
+    from tests.apps import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as folder:
+        server = start(DEMO_DATA_DIR, Path(folder), port, **extra)
+        try:
+            yield base, ready(base), port
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+
+
 def load_figures(seconds: float = SECONDS) -> list[str]:
     from config import DEMO_DATA_DIR
     from data_access.demo import ensure_snapshot
-    from tests.apps import free_port
 
     ensure_snapshot(DEMO_DATA_DIR)
     lines = hostile_page_figures() + healthz_during_sync_figures()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as folder:
-        server = _start_server(DEMO_DATA_DIR, Path(folder), port)
-        try:
-            key = ready(base)
-            _run(base, key, 0, 10)  # every worker reads its datasets and fills the caches first
-            lines.append(f"deploy/serve (nginx devant gunicorn 2 workers × 4 threads), {CLIENTS} clients sans "
-                         f"pause, {seconds:.0f} s par mesure :")
-            quiet, quiet_p95 = _report(f"{CLIENTS} clients normaux", _run(base, key, 0, seconds), seconds)
-            loud, loud_p95 = _report(f"{CLIENTS - HOSTILE_CLIENTS} normaux et {HOSTILE_CLIENTS} hostiles",
-                                     _run(base, key, HOSTILE_CLIENTS, seconds), seconds)
-            lines += quiet + loud
-            lines.append(f"p95 des clients normaux : {loud_p95 * 1000:.0f} ms avec les hostiles contre "
-                         f"{quiet_p95 * 1000:.0f} ms sans ({loud_p95 / quiet_p95:.2f} ×)")
-            lines += slow_client_figures(base, key, port, "deploy/serve")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(60)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as folder:
-        server = _start_gunicorn(DEMO_DATA_DIR, Path(folder), port)
-        try:
-            key = ready(base)
-            lines += slow_client_figures(base, key, port, "gunicorn seul")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(60)
+    with serving(_start_server) as (base, key, port):
+        _run(base, key, 0, 10)  # every worker reads its datasets and fills the caches first
+        lines.append(f"deploy/serve (nginx devant gunicorn 2 workers × 4 threads), {CLIENTS} clients sans pause, "
+                     f"{seconds:.0f} s par mesure :")
+        quiet, quiet_p95 = _report(f"{CLIENTS} clients normaux", _run(base, key, 0, seconds), seconds)
+        loud, loud_p95 = _report(f"{CLIENTS - HOSTILE_CLIENTS} normaux et {HOSTILE_CLIENTS} hostiles",
+                                 _run(base, key, HOSTILE_CLIENTS, seconds), seconds)
+        lines += quiet + loud
+        lines.append(f"p95 des clients normaux : {loud_p95 * 1000:.0f} ms avec les hostiles contre "
+                     f"{quiet_p95 * 1000:.0f} ms sans ({loud_p95 / quiet_p95:.2f} ×)")
+        lines += slow_client_figures(base, key, port, "deploy/serve")
+    with serving(_start_gunicorn) as (base, key, port):
+        lines += slow_client_figures(base, key, port, "gunicorn seul")
     return lines
 
 
