@@ -2,8 +2,8 @@
 pages' forms. Each submission is checked before anything is kept: the CSRF token of the reader's signed session,
 a field robots fill in and people never see (« site_web »), the size of every field, links in http(s) only, and at
 most SUBMISSIONS_PER_MINUTE per address (flask-limiter, counted on Redis when there is one, else in a file that the
-server's workers share). A refusal answers
-in French with the right status and gives the reader back what they wrote; nothing is half-kept."""
+server's workers share). A refusal answers in French with the right status and gives the reader back what they
+wrote; nothing is half-kept."""
 from __future__ import annotations
 
 import logging

@@ -95,6 +95,8 @@ def shared_storage_uri() -> str:
     they all count in it; removed when the process that made it ends."""
     handle, name = tempfile.mkstemp(prefix="portail-limites-", suffix=".sqlite")
     os.close(handle)
+    if os.geteuid() == 0:  # gunicorn started as root runs its workers as another user: they must write it too
+        os.chmod(name, 0o666)
     owner = os.getpid()
 
     def remove() -> None:
