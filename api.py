@@ -263,7 +263,11 @@ def register(app: dash.Dash) -> None:
         return NOT_FOUND_PAGE, 404, {"Content-Type": "text/html; charset=utf-8"}
 
     @server.errorhandler(RecursionError)
-    def too_deep(_exc):  # a JSON body nested thousands deep: Python's parser gives up before anything is read
+    def too_deep(exc):
+        if not request.is_json:  # a bug of ours, not a reader's input: the 500 page, the traceback in the log
+            log.error("erreur interne sur %s", request.path[:300], exc_info=exc)
+            return INTERNAL_ERROR_PAGE, 500, {"Content-Type": "text/html; charset=utf-8"}
+        # a JSON body nested thousands deep: Python's parser gives up before anything is read
         log.info("400 : %s (corps JSON trop imbriqué)", request.path[:300])
         return jsonify({"error": "requête illisible : données trop imbriquées"}), 400
 

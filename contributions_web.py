@@ -150,6 +150,13 @@ def _too_many(_limit):
                    values)  # flask-limiter adds Retry-After: the seconds left in the minute
 
 
+def _reader_address() -> str:
+    """Whom a limit counts: the reader's address (an IPv6 address's /64, which one subscriber holds whole)."""
+    from data_access.contributions.comptes import address_group
+
+    return address_group(get_remote_address())
+
+
 def register(server: Flask, settings) -> None:
     from rate_limits import shared_storage_uri
 
@@ -157,7 +164,7 @@ def register(server: Flask, settings) -> None:
     # The storage down: each worker counts in its memory meanwhile (logged by flask-limiter), never a 500
     storage = settings.cache_redis_url if settings.cache_type == "RedisCache" and settings.cache_redis_url \
         else shared_storage_uri()
-    limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[],
+    limiter = Limiter(_reader_address, app=server, storage_uri=storage, default_limits=[],
                       strategy="fixed-window", headers_enabled=True, swallow_errors=True,
                       in_memory_fallback_enabled=True)
     server.extensions["contributions-limiter"] = limiter

@@ -41,6 +41,7 @@ from data_access.repository import DatasetUnavailable
 
 log = logging.getLogger(__name__)
 LIMITS = "extraits"  # the server's extension: build slots and the kept extracts
+KEPT_LAYOUT = 2  # what a kept extract holds besides its rows; a new number when that changes: older files unused
 
 
 def _refusal(status: int, message: str, **extra):
@@ -55,13 +56,15 @@ _VIEW_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~\-/%]*(\?[A-Za-z0-9._~\-%=&+]*)?")
 def _permalink(dataset_id: str, query_string: str, kept: bool) -> str:
     """The on-screen view the extract comes from: `vue=` when a page passes its own path (a plain path of
     this portal, nothing else), else the dataset page. A full extract kept on disk is the same file whatever page
-    asked for it: it names the dataset page."""
+    or host asked for it: it names the dataset page, under PUBLIC_URL (by its path alone without it: the first
+    request's Host would be written for every later reader)."""
     view = request.args.get("vue", "")
     if kept or not _VIEW_PATH.fullmatch(view):
         view = f"/jeux-de-donnees/{dataset_id}"
     path, _, own = view.partition("?")
     query = "&".join(part for part in (own, query_string) if part)
-    return portal_origin() + path + (f"?{query}" if query else "")
+    origin = (current_portal().settings.public_url or "") if kept else portal_origin()
+    return origin + path + (f"?{query}" if query else "")
 
 
 def export(name: str):
@@ -157,7 +160,8 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
     limits = current_app.extensions[LIMITS]
     # what the kept file holds besides the rows; never the request's Host: a host of its own would be a file of its
     # own, and alternating hosts would replace the file at every request
-    details = f"{fmt}\n{delimiter}\n{portal.settings.public_url}\n{provenance.refreshed}\n{provenance.demo}"
+    details = f"{KEPT_LAYOUT}\n{fmt}\n{delimiter}\n{portal.settings.public_url}\n{provenance.refreshed}\n" \
+              f"{provenance.demo}"
     version = portal.repository.version(dataset.id)
     found = limits.cache.find(name, fmt, version, details) if kept else None
     if found is not None:

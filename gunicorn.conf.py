@@ -15,6 +15,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 120
 graceful_timeout = 30
+# An idle kept-alive connection stays open 5 s; deploy/serve's nginx closes its own after 3 s, before gunicorn does
+keepalive = 5
+# The scheme comes from the app's ProxyFix (PROXY_COUNT trusted proxies), never from gunicorn's own reading of
+# X-Forwarded-Proto / X-Forwarded-Ssl, which it trusts from any client on a unix socket and which would answer a
+# plain 400 when two of them disagree
+secure_scheme_headers = {}
 # The app is imported once, before the fork: the workers start together and share its pages until they write to
 # them. Nothing made before the fork is used after it by two processes: each worker opens its own DuckDB database
 # on first use (data_access/engine/backend.py), and the cache clients reconnect in each.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
-# C0 and C1 controls (newline, carriage return, escape…), and the Unicode line and paragraph separators
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (newline, carriage return, escape…), the Unicode line and paragraph separators, and the
+# invisible format characters that reorder or hide text on a terminal (bidi overrides and isolates, zero widths)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u2069\ufeff]")
 
 
 def escape_controls(text: str) -> str:

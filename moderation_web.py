@@ -125,7 +125,9 @@ def log_in():
     opened = login(web.sessions(), name, password, request.remote_addr or "", current_app.secret_key) \
         if name and password else None
     if opened is None:
-        log.warning("modération : connexion refusée pour « %s »", name[:100])
+        # the name typed is not written here (it may be a password typed in the wrong field): the moderation
+        # log names the account when there is one
+        log.warning("modération : connexion refusée")
         return _login_page("Nom ou mot de passe incorrect, ou trop d'échecs depuis cette adresse : réessayez plus "
                            "tard. L'attente double à chaque nouvel échec.")
     session.clear()  # a new session for the moderator: nothing carried over from before the login

@@ -14,6 +14,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 from limits.storage import Storage
@@ -32,7 +33,9 @@ class SQLiteStorage(Storage):
         self.path = (uri or "").split("://", 1)[1]
         self._local = threading.local()
         self._counted = 0
-        with self._connection() as connection:
+        # a connection of its own, closed at once: this runs in gunicorn's master, and a connection must never
+        # cross a fork
+        with closing(sqlite3.connect(self.path, timeout=10)) as connection, connection:
             connection.execute("CREATE TABLE IF NOT EXISTS compteurs "
                                "(cle TEXT PRIMARY KEY, nombre INTEGER NOT NULL, fin REAL NOT NULL)")
 
@@ -92,11 +95,15 @@ class SQLiteStorage(Storage):
 
 def shared_storage_uri() -> str:
     """A new counters file for this app, made before gunicorn forks its workers (the app is preloaded), so that
-    they all count in it; removed when the process that made it ends."""
+    they all count in it; removed when the process that made it ends. It is readable by its owner alone; made by
+    root, it belongs to the portal's files' owner, whom deploy/serve runs gunicorn's workers as."""
+    from config import ROOT
+
     handle, name = tempfile.mkstemp(prefix="portail-limites-", suffix=".sqlite")
     os.close(handle)
-    if os.geteuid() == 0:  # gunicorn started as root runs its workers as another user: they must write it too
-        os.chmod(name, 0o666)
+    if os.geteuid() == 0:
+        owner = ROOT.stat()
+        os.chown(name, owner.st_uid, owner.st_gid)
     owner = os.getpid()
 
     def remove() -> None:

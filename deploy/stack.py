@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf")
 NGINX = ("nginx", "/usr/sbin/nginx")
 START_SECONDS = 120  # the first start may generate the demo snapshot
-STOP_SECONDS = 30
+STOP_SECONDS = 40  # more than gunicorn's graceful_timeout (30 s) and nginx's worker_shutdown_timeout (20 s)
+PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h)
 # nginx's own refusals: its pages, in the portal's words (api.ERROR_PAGE)
 ERROR_PAGES = {
     400: ("Requête invalide", "La demande reçue est mal formée ou ses en-têtes sont trop longs."),
@@ -112,6 +113,7 @@ def owner() -> tuple[str, str] | None:
 def prepare(runtime: Path, listen: str, user: tuple[str, str] | None) -> Path:
     """The working folder: nginx's configuration, the security headers, the error pages, the temporary folders;
     its nginx.conf."""
+    shutil.rmtree(runtime / "cache-composants", ignore_errors=True)  # a kept SERVE_DIR may hold older versions
     for folder in ("tmp", "cache-composants", "cache", "erreurs"):
         (runtime / folder).mkdir(parents=True, exist_ok=True)
     (runtime / "securite.conf").write_text(security_headers(), encoding="utf-8")
@@ -151,12 +153,13 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.path)
 
 
-def gunicorn_ready(path: Path) -> bool:
+def gunicorn_ready(path: Path, host: str) -> bool:
+    """Whether gunicorn answers /healthz on its socket (asked under a name the app trusts)."""
     if not path.exists():
         return False
     connection = UnixHTTPConnection(str(path))
     try:
-        connection.request("GET", "/healthz", headers={"Host": "localhost"})
+        connection.request("GET", "/healthz", headers={"Host": host})
         return connection.getresponse().status == 200
     except OSError:
         return False
@@ -164,18 +167,34 @@ def gunicorn_ready(path: Path) -> bool:
         connection.close()
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
-    """Both servers, gracefully: each finishes the requests under way (gunicorn on SIGTERM, nginx on SIGQUIT)."""
-    for process, sig in zip(processes, (signal.SIGTERM, signal.SIGQUIT)):
-        if process.poll() is None:
-            process.send_signal(sig)
-    deadline = time.monotonic() + STOP_SECONDS
-    for process in processes:
-        try:
-            process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def _child() -> None:
+    """In each server's process, before it starts: SIGTERM when deploy/serve dies without stopping it (Linux's
+    parent-death signal), so that no server outlives the command."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start(command: list[str], **options) -> subprocess.Popen:
+    """A server in a session of its own: a Ctrl-C at the terminal reaches deploy/serve alone, which stops the
+    servers in order; the server's workers share its process group, which the stop can end whole."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=_child, **options)
+
+
+def _stop(process: subprocess.Popen, sig: int) -> None:
+    """A server stopped gracefully (it finishes the requests under way), then its process group ended: no worker
+    is left behind, even one its master abandoned."""
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        process.wait(STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        print(f"arrêt forcé après {STOP_SECONDS} s", file=sys.stderr)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def serve(env: dict) -> int:
@@ -195,42 +214,44 @@ def serve(env: dict) -> int:
     socket_path = runtime / "gunicorn.sock"
     socket_path.unlink(missing_ok=True)
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # SIGHUP: the terminal closed
+        signal.signal(sig, lambda *_: stopping.append(True))
     command = [sys.executable, "-m", "gunicorn", "app:server", "--config", str(ROOT / "gunicorn.conf.py"),
-               "--bind", f"unix:{socket_path}"]
+               "--bind", f"unix:{socket_path}", "--pid", str(runtime / "gunicorn.pid")]
     if user:
         command += ["--user", user[0], "--group", user[1]]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=app_environment(env, runtime))]
+    gunicorn = start(command, cwd=ROOT, env=app_environment(env, runtime))
+    web = None
     try:
         deadline = time.monotonic() + START_SECONDS
-        while not gunicorn_ready(socket_path):
-            if processes[0].poll() is not None:
-                raise CannotServe(f"gunicorn s'est arrêté au démarrage (code {processes[0].returncode}) : voir son "
+        while not gunicorn_ready(socket_path, settings.trusted_hosts[0]):
+            if gunicorn.poll() is not None:
+                raise CannotServe(f"gunicorn s'est arrêté au démarrage (code {gunicorn.returncode}) : voir son "
                                   "message ci-dessus")
             if stopping or time.monotonic() > deadline:
                 raise CannotServe("gunicorn ne répond pas" if not stopping else "arrêt demandé")
             time.sleep(0.2)
-        processes.append(subprocess.Popen([nginx, "-p", f"{runtime}/", "-c", str(config), "-e", "stderr",
-                                           "-g", "daemon off;"], cwd=runtime))
+        web = start([nginx, "-p", f"{runtime}/", "-c", str(config), "-e", "stderr", "-g", "daemon off;"],
+                    cwd=runtime)
         time.sleep(0.5)
-        if processes[1].poll() is not None:
+        if web.poll() is not None:
             raise CannotServe(f"nginx n'a pas pu écouter sur {listen} (port déjà pris ? voir son message ci-dessus)")
         print(f"Portail servi sur http://{listen} : nginx devant gunicorn ({env.get('WEB_CONCURRENCY', '2')} "
               f"processus × {env.get('GUNICORN_THREADS', '4')} fils) ; dossier de travail {runtime}", flush=True)
         if not settings.public_url:
             print("PUBLIC_URL n'est pas définie : les adresses absolues suivent l'en-tête Host, accepté pour "
                   f"{', '.join(settings.trusted_hosts)} (TRUSTED_HOSTS)", flush=True)
-        while not stopping and all(p.poll() is None for p in processes):
+        while not stopping and gunicorn.poll() is None and web.poll() is None:
             time.sleep(0.2)
-        ended = [p for p in processes if p.poll() is not None]
-        if ended and not stopping:
-            name = "gunicorn" if ended[0] is processes[0] else "nginx"
-            print(f"{name} s'est arrêté (code {ended[0].returncode}) : arrêt du portail", file=sys.stderr)
+        if not stopping:
+            name, ended = ("gunicorn", gunicorn) if gunicorn.poll() is not None else ("nginx", web)
+            print(f"{name} s'est arrêté (code {ended.returncode}) : arrêt du portail", file=sys.stderr)
             return 1
         return 0
     finally:
-        _stop(processes)
+        if web is not None:  # nginx first: no new request reaches gunicorn, the ones under way end
+            _stop(web, signal.SIGQUIT)
+        _stop(gunicorn, signal.SIGTERM)
         if not given:
             shutil.rmtree(runtime, ignore_errors=True)
 

@@ -32,8 +32,9 @@ def needs_nginx() -> None:
 def served(tmp_path_factory):
     needs_nginx()
     folder = tmp_path_factory.mktemp("serve")
-    with stack(folder / "serve.log", DATABASE_URL=f"sqlite:///{folder / 'c.sqlite'}",
-               EXTRACT_CACHE_DIR=str(folder / "extraits")) as running:
+    # 2 × 4 threads, whatever the environment says: 8 slow clients and 10 unread downloads would take them all
+    with stack(folder / "serve.log", DATABASE_URL=f"sqlite:///{folder / 'c.sqlite'}", WEB_CONCURRENCY="2",
+               GUNICORN_THREADS="4", EXTRACT_CACHE_DIR=str(folder / "extraits")) as running:
         yield running
 
 
@@ -87,18 +88,57 @@ def test_assets_and_component_files_come_with_long_cache_headers(served):
     assert "max-age=31536000" in second.headers["Cache-Control"] and second.content == first.content
 
 
+def login_from(served, source: str, forged: str, token: str, cookie: str) -> int:
+    """A login posted from the local address `source`, claiming to come from `forged`; its status."""
+    import http.client
+    from urllib.parse import urlencode
+
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request("POST", "/moderation/connexion", urlencode({"csrf_token": token, "nom": "x",
+                                                                       "mot_de_passe": "y"}),
+                           {"Host": "127.0.0.1", "Cookie": cookie, "X-Forwarded-For": forged,
+                            "Content-Type": "application/x-www-form-urlencoded"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
 def test_a_forged_forwarded_address_counts_for_nothing(served):
     """Behind nginx the reader's address is the one nginx saw: the 11th login in a minute is refused whatever
-    X-Forwarded-For the client sends."""
-    http = requests.Session()
-    page = http.get(served.url("/moderation"), timeout=10)
+    X-Forwarded-For the client sends, and another reader, from another address, is not."""
+    page = requests.get(served.url("/moderation"), timeout=10)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
-    cookie = {"Cookie": f"session={page.cookies['session']}"}  # Secure: sent by hand over http
-    statuses = [http.post(served.url("/moderation/connexion"), timeout=30, allow_redirects=False,
-                          headers={**cookie, "X-Forwarded-For": f"10.9.9.{k}"},
-                          data={"csrf_token": token, "nom": "x", "mot_de_passe": "y"}).status_code
-                for k in range(11)]
+    cookie = f"session={page.cookies['session']}"  # Secure: sent by hand over http
+    statuses = [login_from(served, "127.0.0.3", f"10.9.9.{k}", token, cookie) for k in range(11)]
     assert statuses == [401] * 10 + [429]
+    assert login_from(served, "127.0.0.4", "10.9.9.1", token, cookie) == 401
+
+
+def test_a_client_saying_https_gets_no_hsts_over_plain_http(served):
+    answer = requests.get(served.url("/"), headers={"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"},
+                          timeout=10)
+    assert answer.status_code == 200 and "Strict-Transport-Security" not in answer.headers
+
+
+def test_gunicorn_down_gives_nginx_french_page_with_the_headers(tmp_path):
+    """nginx alone, its gunicorn absent: the reader gets the portal's « indisponible » page, not nginx's."""
+    from deploy.stack import find_nginx, owner, prepare
+    from tests.apps import free_port
+
+    needs_nginx()
+    port = free_port()
+    config = prepare(tmp_path, f"127.0.0.1:{port}", owner())
+    nginx = subprocess.Popen([find_nginx(), "-p", f"{tmp_path}/", "-c", str(config), "-e", "stderr", "-g",
+                              "daemon off;"], stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 503, 20, "nginx")
+        answer = requests.get(f"http://127.0.0.1:{port}/catalogue", timeout=5)
+        assert answer.status_code == 503 and "Portail momentanément indisponible" in answer.text
+        assert answer.headers["X-Frame-Options"] == "DENY" and answer.headers["Cache-Control"] == "no-store"
+    finally:
+        nginx.terminate()
+        nginx.wait(20)
 
 
 def test_deploy_serve_says_what_is_missing(tmp_path):
@@ -113,17 +153,23 @@ def test_deploy_serve_says_what_is_missing(tmp_path):
     assert "Traceback" not in no_nginx.stderr + bad_port.stderr
 
 
-def test_deploy_serve_stops_both_servers(tmp_path):
+def test_deploy_serve_starts_with_its_trusted_hosts_and_stops_every_process(tmp_path):
+    """Started with a TRUSTED_HOSTS that leaves out localhost (it asks gunicorn under a trusted name), stopped
+    with SIGTERM: nginx's and gunicorn's masters and every worker of theirs are gone, the socket too."""
+    import os
+
     needs_nginx()
     running = stack(tmp_path / "serve.log", DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite'}",
-                    SERVE_DIR=str(tmp_path / "travail"))
-    pids = [int((tmp_path / "travail" / "nginx.pid").read_text())]
+                    SERVE_DIR=str(tmp_path / "travail"), TRUSTED_HOSTS="127.0.0.1")
+    groups = [int((tmp_path / "travail" / name).read_text()) for name in ("nginx.pid", "gunicorn.pid")]
+    for group in groups:
+        os.killpg(group, 0)  # each server leads a process group of its own, its workers with it
     assert running.stop() == 0
     with pytest.raises(requests.ConnectionError):
         requests.get(running.url("/healthz"), timeout=5)
-    for pid in pids:
+    for group in groups:
         with pytest.raises(ProcessLookupError):
-            __import__("os").kill(pid, 0)
+            os.killpg(group, 0)
     assert not (tmp_path / "travail" / "gunicorn.sock").exists()
 
 

@@ -124,8 +124,9 @@ def test_with_public_url_every_absolute_address_is_built_from_it(tmp_path):
     page = client.get("/jeux-de-donnees/chantiers", headers=local).get_data(as_text=True)
     link = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)[1]
     assert link.startswith("https://data.example.fr/oembed?url=https%3A%2F%2Fdata.example.fr%2F")
-    extract = json.loads(client.get("/export/chantiers.json?limit=1", headers=local).get_data())
-    assert extract["metadata"]["permalink"].startswith("https://data.example.fr/jeux-de-donnees/chantiers")
+    for query in ("?limit=1", ""):  # a filtered extract, and the full one kept on disk
+        extract = json.loads(client.get(f"/export/chantiers.json{query}", headers=local).get_data())
+        assert extract["metadata"]["permalink"].startswith("https://data.example.fr/jeux-de-donnees/chantiers")
     with app.server.test_request_context("/", headers=local):
         layout = render_page(app, "/jeux-de-donnees/chantiers", "?tab=map")["layout"]
     shown = text_of(layout) + json.dumps(layout)
@@ -145,7 +146,8 @@ def test_the_kept_full_extract_is_one_file_whatever_the_host_or_the_page(tmp_pat
     assert len(kept) == 1  # never evicted by another host: built once, then read
     assert sum("déjà préparé" in r.getMessage() for r in caplog.records) == 5
     permalinks = {json.loads(body)["metadata"]["permalink"] for body in bodies}
-    assert permalinks == {"http://localhost/jeux-de-donnees/chantiers"}  # the first request's, the dataset's page
+    # the dataset's page: by its path alone without PUBLIC_URL (never the first request's Host for everyone)
+    assert permalinks == {"/jeux-de-donnees/chantiers"}
 
 
 # --- 8. Odd input answers 400 or 404 in French, with one log line and no traceback ------------------------------
@@ -189,11 +191,13 @@ FORGED = "x\n2026-12-07 09:00:00,000 INFO moderation_web: modération : « camil
 def test_a_newline_in_a_request_never_writes_a_line_of_its_own(client, caplog):
     caplog.set_level(logging.INFO)
     client.get("/oembed", query_string={"url": "https://ailleurs.example/" + FORGED})
+    client.get("/export/chantiers.csv", query_string={"refine." + FORGED: "1"})  # refused: the field is named
     client.post("/moderation/connexion", base_url=BASE, data={"csrf_token": token(client), "nom": FORGED,
                                                               "mot_de_passe": "y"})
     messages = [r.getMessage() for r in caplog.records]
     shown = [m for m in messages if "connecté" in m]
     assert len(shown) == 2 and all("\n" not in m and "x\\n2026" in m for m in shown)
+    assert "modération : connexion refusée" in messages  # the name typed is never written (a password, perhaps)
     formatted = logging.Formatter("%(levelname)s %(name)s: %(message)s").format(caplog.records[-1])
     assert formatted.count("\n") == 0
 
@@ -202,6 +206,7 @@ def test_control_characters_are_escaped_and_the_rest_is_kept():
     from logs import escape_controls
 
     assert escape_controls("é « x »\n\r\t\x1b[31m\x00\u2028") == "é « x »\\n\\r\\t\\x1b[31m\\x00\\u2028"
+    assert escape_controls("admin\u202e\u200b") == "admin\\u202e\\u200b"  # what reorders or hides text
 
 
 # --- 10. Headers -------------------------------------------------------------------------------------------------

@@ -22,23 +22,39 @@ def client_from(app, address: str | None = None):
     return client
 
 
+def held_out(app, address: str) -> None:
+    """This address has failed 5 times on « camille »: it waits (written as the login writes it)."""
+    import datetime as dt
+
+    from contributions_web import sessions
+    from data_access import clock
+    from data_access.contributions import comptes
+    from data_access.contributions.models import LoginFailures
+
+    keys = {"name_key": comptes._key(app.server.secret_key, "nom:camille"),
+            "address_key": comptes._key(app.server.secret_key, "adresse:" + address)}
+    with app.server.app_context(), sessions().begin() as session:
+        session.add(LoginFailures(**keys, failures=5, last_failure_at=clock.utc_now(),
+                                  locked_until=clock.utc_now() + dt.timedelta(minutes=5)))
+
+
 def test_a_failed_login_takes_the_same_time_whatever_failed(app):
     """An unknown name, a wrong password and an address that must wait: the same work (one scrypt check each), so
-    the medians stay within a ratio of 0.67 to 1.5 of each other."""
-    held = client_from(app, "203.0.113.50")
-    for _ in range(5):
-        log_in(held, password="pas le bon")  # this address now waits for « camille »
+    the medians stay within a ratio of 0.67 to 1.5 of each other. Each attempt from an address of its own: the
+    limit of 10 logins a minute never answers in their place."""
     times = {"nom inconnu": [], "mauvais mot de passe": [], "adresse en attente": []}
     for round_ in range(ROUNDS):
-        for kind in times:
-            client = held if kind == "adresse en attente" else client_from(app, f"198.18.{round_}.{len(kind)}")
-            token = page_token(client)
-            form = {"csrf_token": token, "nom": "personne" if kind == "nom inconnu" else "camille",
+        for number, kind in enumerate(times):
+            address = f"198.18.{round_}.{number + 1}"
+            if kind == "adresse en attente":
+                held_out(app, address)
+            client = client_from(app, address)
+            form = {"csrf_token": page_token(client), "nom": "personne" if kind == "nom inconnu" else "camille",
                     "mot_de_passe": PASSWORD if kind == "adresse en attente" else "pas le bon"}
             start = time.perf_counter()
             answer = client.post("/moderation/connexion", base_url=BASE, data=form)
             times[kind].append(time.perf_counter() - start)
-            assert answer.status_code in (401, 429)
+            assert answer.status_code == 401
     medians = {kind: statistics.median(values) for kind, values in times.items()}
     for first, second in itertools.combinations(medians, 2):
         ratio = medians[first] / medians[second]

@@ -135,3 +135,24 @@ def test_the_command_line_adds_changes_locks_and_unlocks(tmp_path, monkeypatch, 
     assert "aucun modérateur ne s'appelle « personne »" in err
     sessions = store.open_database(f"sqlite:///{tmp_path / 'c.sqlite'}")
     assert comptes.login(sessions, "camille", "un tout nouveau mot de passe", MODERATOR, SECRET).generation == 2
+
+
+def test_failures_at_the_same_moment_all_count(sessions):
+    """Six wrong passwords sent at once from one address: the database counts six (none lost between two
+    workers), and the address waits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(lambda _: login(sessions, "faux", ATTACKER), range(6))) == [None] * 6
+    with sessions() as session:
+        held = session.query(LoginFailures).one()
+        assert held.failures == 6 and held.locked_until is not None
+    assert login(sessions, address=ATTACKER) is None and login(sessions, address=MODERATOR) is not None
+
+
+def test_an_ipv6_subscriber_counts_as_one_address(sessions):
+    for k in range(5):  # five addresses of one /64: one address that failed five times
+        login(sessions, "faux", f"2001:db8:1:2::{k + 1}")
+    assert login(sessions, address="2001:db8:1:2::99") is None
+    assert login(sessions, address="2001:db8:1:3::1") is not None
+    assert comptes.address_group("::ffff:203.0.113.9") == "203.0.113.9"

@@ -4,11 +4,13 @@ their account's generation moves (logout, new password, lock). Each login, faile
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
+import ipaddress
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -112,14 +114,27 @@ def session_is_valid(sessions: sessionmaker, name: str, generation: int) -> bool
         return moderator is not None and moderator.locked_at is None and moderator.generation == generation
 
 
-@functools.lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """A hash made like the real ones, checked when the name is unknown: the same work, the same time."""
-    return generate_password_hash("aucun compte ne porte ce nom", method="scrypt")
+# Checked when the name is unknown: a hash made like the real ones (werkzeug's scrypt, its default parameters), so
+# that an unknown name costs one scrypt check too. Written here rather than made at start: nothing runs at import,
+# and the first unknown name of each worker costs no more than the others.
+DUMMY_HASH = ("scrypt:32768:8:1$xxnSqZmHqwNsSyAV$d3700ad76d03c894f69eedd6a6e374842ce2fa50df3cc5758d153e0609a59497917a"
+              "93420763817aad98fc5c020399156f7078d7d2804bec72077fae2d87aa17")
 
 
 def _key(secret: str, text: str) -> str:
     return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def address_group(address: str) -> str:
+    """What a limit counts as one address: an IPv4 address itself, an IPv6 address's /64 (a subscriber is given a
+    whole /64: counting each of its addresses apart would give one attacker endless fresh tries)."""
+    try:
+        ip = ipaddress.ip_address(str(address).strip())
+    except ValueError:
+        return str(address)
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip.ipv4_mapped or ip) if ip.version == 6 else str(ip)
 
 
 def wait_after(failures: int) -> dt.timedelta:
@@ -127,6 +142,29 @@ def wait_after(failures: int) -> dt.timedelta:
     if failures < MAX_FAILURES:
         return dt.timedelta(0)
     return min(FIRST_WAIT * 2 ** min(failures - MAX_FAILURES, 20), LONGEST_WAIT)
+
+
+def _count_failure(session, failures: LoginFailures | None, waiting: bool, keys: dict, moderator_id: int | None,
+                   now: dt.datetime) -> None:
+    """One more failure for this name and address, counted by the database itself (two attempts at once both
+    count), and the wait it brings."""
+    table = LoginFailures.__table__
+    same = (table.c.name_key == keys["name_key"]) & (table.c.address_key == keys["address_key"])
+    if failures is None:  # the first failure, unless another attempt just wrote it: then one more
+        dialect = session.get_bind().dialect.name
+        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table).values(
+            **keys, moderator_id=moderator_id, failures=1, last_failure_at=now)
+        counted = insert.on_conflict_do_update(
+            index_elements=["name_key", "address_key"],
+            set_={"failures": table.c.failures + 1, "last_failure_at": now, "moderator_id": moderator_id})
+    else:
+        forgotten = not waiting and clock.in_paris(failures.last_failure_at) < now - FORGOTTEN_AFTER
+        counted = update(table).where(same).values(
+            failures=1 if forgotten else table.c.failures + 1, last_failure_at=now, moderator_id=moderator_id)
+    count = session.execute(counted.returning(table.c.failures)).scalar_one()
+    wait = wait_after(count)
+    if wait:
+        session.execute(update(table).where(same).values(locked_until=now + wait))
 
 
 def login(sessions: sessionmaker, name: str, password: str, address: str, secret: str) -> Login | None:
@@ -137,29 +175,21 @@ def login(sessions: sessionmaker, name: str, password: str, address: str, secret
     address is not held (no one can lock a moderator out from elsewhere)."""
     now = clock.utc_now()
     name = str(name)[:NAME_LIMIT]
-    name_key, address_key = _key(secret, "nom:" + name.casefold()), _key(secret, "adresse:" + str(address))
+    keys = {"name_key": _key(secret, "nom:" + name.casefold()),
+            "address_key": _key(secret, "adresse:" + address_group(address))}
     with sessions.begin() as session:
         moderator = session.scalar(select(Moderator).where(Moderator.name == name))
-        failures = session.scalar(select(LoginFailures).where(LoginFailures.name_key == name_key,
-                                                              LoginFailures.address_key == address_key))
+        failures = session.scalar(select(LoginFailures).where(LoginFailures.name_key == keys["name_key"],
+                                                              LoginFailures.address_key == keys["address_key"]))
         waiting = failures is not None and failures.locked_until is not None and \
             clock.in_paris(failures.locked_until) > now
-        right = check_password_hash(moderator.password_hash if moderator else _dummy_hash(), str(password))
+        right = check_password_hash(moderator.password_hash if moderator else DUMMY_HASH, str(password))
         opened = right and moderator is not None and moderator.locked_at is None and not waiting
         if opened:
             if failures is not None:
                 session.delete(failures)
         else:
-            if failures is None:
-                failures = LoginFailures(name_key=name_key, address_key=address_key, failures=0)
-                session.add(failures)
-            elif not waiting and clock.in_paris(failures.last_failure_at) < now - FORGOTTEN_AFTER:
-                failures.failures = 0
-            failures.moderator_id = moderator.id if moderator else None
-            failures.failures += 1
-            failures.last_failure_at = now
-            wait = wait_after(failures.failures)
-            failures.locked_until = now + wait if wait else None
+            _count_failure(session, failures, waiting, keys, moderator.id if moderator else None, now)
         details = "compte verrouillé" if moderator is not None and moderator.locked_at is not None else \
             "adresse en attente" if waiting else None
         session.add(ModerationAct(at=now, moderator=moderator.name if moderator else UNKNOWN,
