@@ -29,7 +29,7 @@ class Setting:
     help: str
 
 
-# Declared once, as data: the README's configuration table is written from this list.
+# Declared once, as data; docs/configuration.md lists them for readers (by hand, kept to this list).
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", None, "dossier contenant catalogue.toml (par défaut : l'instantané de démonstration)"),
     Setting("HOST", "127.0.0.1", "adresse d'écoute de `python app.py`"),
