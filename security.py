@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import dash
 from flask import Response, abort, request
 
+from api import ERROR_PAGE
 from config import ConfigError, Settings, host_name
 
 EXTENSION = "portail.securite"
@@ -27,9 +28,7 @@ PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=()"
 OPENER_POLICY = "same-origin"
 HSTS = "max-age=31536000"  # a year; without includeSubDomains: the portal's domain may have other sites under it
 DEV_ONLY_PATHS = ("/_reload-hash",)  # Dash's hot reload, polled by its dev tools
-UNTRUSTED_HOST_PAGE = """<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Adresse inconnue</title></head>
-<body><main><h1>Adresse inconnue</h1><p>Ce portail ne répond pas sous ce nom d'hôte.</p></main></body></html>"""
+UNTRUSTED_HOST_PAGE = ERROR_PAGE.format(title="Adresse inconnue", text="Ce portail ne répond pas sous ce nom d'hôte.")
 
 # A host a CSP source may name: letters, digits, dots and hyphens (a `*.` wildcard is added by tile_origin).
 _HOST = re.compile(r"[a-z0-9.\-]+|\[[0-9a-f:.]+\]")

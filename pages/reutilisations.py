@@ -9,6 +9,7 @@ from dash import Input, Output, callback, dcc, html
 
 from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
+from components.format import format_int
 from components.notices import notices
 from data_access.portal import current_portal
 from data_access.query import FilterError, last, whole_number
@@ -35,7 +36,7 @@ def _errors(params) -> list[FilterError]:
     asked = last(params.get("page"))
     if asked is not None and whole_number(asked, 1, MAX_PAGE) is None:
         return [FilterError("page", f"« {str(asked)[:20]} » n'est pas un numéro de page (un nombre entier de 1 à "
-                                    f"{MAX_PAGE} est attendu) : la première page est affichée")]
+                                    f"{format_int(MAX_PAGE)} est attendu) : la première page est affichée")]
     return []
 
 
