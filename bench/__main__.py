@@ -268,9 +268,9 @@ def print_extracts(data_dir: Path, runs: int) -> None:
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
 
 
-PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "nationaux",
-         "adresses", "moteur", "poids", "proximite", "recits", "communes")
-ALONE = {"sources", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
+PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "formats",
+         "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes")
+ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
 
 
 def main() -> None:
@@ -304,6 +304,10 @@ def main() -> None:
         from bench.sources import sources_figures
 
         print("\n".join(sources_figures(min(args.runs, 3))))
+    if "formats" in parts:  # a 50 MB GeoJSON in Lambert CC49, 100,000 JSON records
+        from bench.formats import formats_figures
+
+        print("\n".join(formats_figures(min(args.runs, 3))))
     if "nationaux" in parts:
         from bench.national import national_figures
 

@@ -11,9 +11,10 @@ from typing import Any
 
 from .catalogue_checks import CATALOGUE_FILE, CatalogueError, check_keys, choice, fail, required
 from .catalogue_source import Source, check_keep_references, parse_source
+from .names import slugify
 
 FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
-FORMATS = ("csv", "xlsx", "geojson", "parquet", "gtfs")
+FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "gtfs")
 DASHBOARDS = ("travaux", "sante", "transports")
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -24,7 +25,7 @@ ID_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
 class FieldSpec:
     """A field declared in the catalogue: it overrides what inference guessed."""
 
-    name: str
+    name: str  # the field's name: the header the catalogue names, as a field name (« Code commune » -> code_commune)
     label: str | None = None
     type: str | None = None
     facet: bool = False
@@ -35,11 +36,10 @@ class FieldSpec:
     html: bool = False  # the values are HTML: read as sanitised plain text
     aliases: tuple[str, ...] = ()  # the column's other headers, in other editions of the file
     labels: tuple[tuple[str, str], ...] | str | None = None  # code -> label, or a nomenclature's name
+    written: str | None = None  # the name as the catalogue writes it, when it is a header (« Code commune »)
 
     def matches(self, header: str) -> bool:
         """Whether a column header is this field: its name, or one of its aliases (compared as field names)."""
-        from .readers.schema import slugify
-
         return header == self.name or slugify(header) == self.name or \
             any(header == alias or slugify(header) == slugify(alias) for alias in self.aliases)
 
@@ -56,10 +56,20 @@ class XlsxOptions:
 
 @dataclass(frozen=True)
 class Position:
-    """A point read from two number columns (the national parking schema's ylat/xlong, GBFS's lat/lon)."""
+    """A point read from two number columns (the national parking schema's ylat/xlong, GBFS's lat/lon), named by
+    their headers as written or their field names. With `crs`, they are a projected system's y (lat) and x (lon)."""
 
     lat: str
     lon: str
+    crs: str | None = None  # « EPSG:3949 »: the system of the two columns, when not degrees
+
+
+@dataclass(frozen=True)
+class JsonOptions:
+    """Where a JSON file's records are: a dotted path to an array of objects (GBFS's « data.stations »); None when
+    the file itself is that array (Opendatasoft's json export)."""
+
+    records: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,9 @@ class Dataset:
     modified: dt.date | None = None
     csv: CsvOptions = CsvOptions()
     xlsx: XlsxOptions = XlsxOptions()
+    json: JsonOptions = JsonOptions()
     position: Position | None = None
+    crs: str | None = None  # « EPSG:3949 »: the system of the file's coordinates, when the file does not say it
     dashboard: str | None = None
     fields: tuple[FieldSpec, ...] = ()
     source: Source | None = None
@@ -136,22 +148,27 @@ _PORTAL_KEYS = {"title": str, "publisher": str, "description": str, "demo": bool
 _DATASET_KEYS = {
     "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
     "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
-    "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict,
+    "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict, "crs": str, "json": dict,
 }
 _FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
                "separator": str, "html": bool, "aliases": list, "labels": (str, dict)}
 _CSV_KEYS = {"delimiter": str, "encoding": str}
 _XLSX_KEYS = {"sheet": str, "sheets": str, "header_row": int, "year_field": str}
 XLSX_SHEETS = ("latest", "all")
-_POSITION_KEYS = {"lat": str, "lon": str}
+_POSITION_KEYS = {"lat": str, "lon": str, "crs": str}
+_JSON_KEYS = {"records": str}
+_RECORDS_PATH = re.compile(r"^[^.\s][^.]*(\.[^.\s][^.]*)*$")
 def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
     key = f"field[{index}]"
     if not isinstance(raw, dict):
         raise fail(dataset_id, key, "une table [[dataset.field]] est attendue")
     check_keys(raw, _FIELD_KEYS, dataset_id, prefix=f"{key}.")
-    name = required(raw, "name", dataset_id) if "name" in raw else None
-    if name is None:
+    written = required(raw, "name", dataset_id) if "name" in raw else None
+    if written is None:
         raise fail(dataset_id, f"{key}.name", "obligatoire et absente")
+    name = slugify(written)  # the header as the file writes it, or its field name: the same field
+    if not name:
+        raise fail(dataset_id, f"{key}.name", f"« {written} » ne donne aucun nom de champ (lettres ou chiffres attendus)")
     role = raw.get("role")
     if role is not None and not ROLE_PATTERN.match(role):
         raise fail(dataset_id, f"{key}.role", f"« {role} » n'est pas un nom de rôle valide ([a-z0-9_])")
@@ -186,6 +203,7 @@ def _parse_field(raw: Any, dataset_id: str, index: int) -> FieldSpec:
         html=raw.get("html", False),
         aliases=tuple(a.strip() for a in aliases),
         labels=labels,
+        written=written.strip() if written.strip() != name else None,
     )
 
 
@@ -211,9 +229,29 @@ def _parse_position(raw: dict, dataset_id: str) -> Position:
         if not raw.get(key):
             raise fail(dataset_id, f"position.{key}", "obligatoire : le champ qui donne la " +
                         ("latitude" if key == "lat" else "longitude"))
-    if raw["lat"] == raw["lon"]:
+    if slugify(raw["lat"]) == slugify(raw["lon"]):
         raise fail(dataset_id, "position.lon", "la latitude et la longitude doivent être deux champs différents")
-    return Position(lat=raw["lat"], lon=raw["lon"])
+    crs = parse_crs(raw["crs"], dataset_id, "position.crs") if "crs" in raw else None
+    return Position(lat=raw["lat"].strip(), lon=raw["lon"].strip(), crs=crs)
+
+
+def parse_crs(value: str, dataset_id: str, key: str) -> str:
+    """A coordinate system's code (« EPSG:3949 »), checked against PROJ's registry."""
+    from .coordinates import EXAMPLE, UnknownCrs, known_crs
+
+    try:
+        return known_crs(value).code
+    except UnknownCrs as exc:
+        raise fail(dataset_id, key, f"{exc} (par exemple {EXAMPLE})") from None
+
+
+def _parse_json(raw: dict, dataset_id: str) -> JsonOptions:
+    check_keys(raw, _JSON_KEYS, dataset_id, prefix="json.")
+    records = raw.get("records")
+    if records is not None and not _RECORDS_PATH.match(records.strip()):
+        raise fail(dataset_id, "json.records", f"« {records} » n'est pas un chemin : des noms séparés par des points "
+                                               "sont attendus (par exemple « data.stations »)")
+    return JsonOptions(records=records.strip() if records is not None else None)
 
 
 def _parse_path(value: str, dataset_id: str) -> str:
@@ -237,6 +275,10 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
     fmt = choice(raw["format"], FORMATS, dataset_id, "format")
     if "xlsx" in raw and fmt != "xlsx":
         raise fail(dataset_id, "xlsx", f"réservée aux classeurs (format = \"xlsx\"), pas au format « {fmt} »")
+    if "json" in raw and fmt != "json":
+        raise fail(dataset_id, "json", f"réservée aux fichiers JSON (format = \"json\"), pas au format « {fmt} »")
+    if "crs" in raw and fmt in ("gtfs", "parquet"):
+        raise fail(dataset_id, "crs", f"sans objet pour le format « {fmt} », qui dit son système lui-même")
     csv_raw = raw.get("csv", {})
     check_keys(csv_raw, _CSV_KEYS, dataset_id, prefix="csv.")
     delimiter = csv_raw.get("delimiter")
@@ -273,6 +315,8 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         modified=raw.get("modified"),
         csv=CsvOptions(delimiter=delimiter, encoding=encoding),
         xlsx=_parse_xlsx(raw.get("xlsx", {}), dataset_id),
+        json=_parse_json(raw.get("json", {}), dataset_id),
+        crs=parse_crs(raw["crs"], dataset_id, "crs") if "crs" in raw else None,
         position=_parse_position(raw["position"], dataset_id) if "position" in raw else None,
         dashboard=choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
         fields=fields,

@@ -9,7 +9,7 @@ from typing import Any
 from .catalogue_checks import check_keys, choice, fail, required
 
 SOURCE_KINDS = ("ods", "url", "datagouv")
-SOURCE_FORMATS = ("csv", "geojson", "parquet", "topojson")
+SOURCE_FORMATS = ("csv", "geojson", "json", "parquet", "topojson")
 DATAGOUV = "https://www.data.gouv.fr"
 _SOURCE_KEYS = {
     "kind": str, "base_url": str, "dataset_id": str, "url": str, "where": str, "refine": (str, list, dict),

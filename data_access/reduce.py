@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 
 from .catalogue import Catalogue, Dataset
 from .catalogue_source import Keep
+from .names import absent, find_header
 
 BLOCK = 4 << 20  # bytes of CSV parsed at a time
 MAX_SKIPPED = 1_000  # malformed rows left out before the file is refused
@@ -129,7 +130,6 @@ def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, 
     """The CSV rows whose `field_name` is one of `codes`, streamed block by block through Arrow, written as UTF-8
     with the source's delimiter. Every CSV of a zip must have the same columns."""
     from .readers.csv import sniff_delimiter, sniff_encoding
-    from .readers.schema import slugify
 
     result = Reduced()
     value_set = pa.array(sorted(codes), type=pa.string()) if codes is not None else None
@@ -157,10 +157,10 @@ def reduce_csv(raw: Path, field_name: str | None, codes: frozenset[str] | None, 
                 raise ReduceError("les fichiers CSV de l'archive n'ont pas les mêmes colonnes")
             index = None
             if value_set is not None:
-                index = next((i for i, n in enumerate(header) if n.strip() == field_name
-                              or slugify(n) == field_name), None)
-                if index is None:
-                    raise ReduceError(f"champ « {field_name} » absent du fichier reçu (source.keep.field)")
+                found = find_header(header, field_name)
+                if found is None:
+                    raise ReduceError(f"source.keep.field : {absent(field_name, [n.strip() for n in header])}")
+                index = header.index(found)
             for batch in reader:
                 result.rows_in += batch.num_rows
                 if index is not None:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalogue import Dataset
+from .names import absent, find_header
 from .reduce import Reduced, ReduceError, arrow_codes, code_text, compression
 
 BATCH = 2_000  # features per GDAL batch
@@ -48,7 +49,7 @@ def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, territory, o
     if dataset.source.format == "topojson":
         table, result = _topojson_features(raw, field_name, codes)
     else:
-        table, result = _geojson_features(gdal_path(raw), field_name, codes)
+        table, result, field_name = _geojson_features(gdal_path(raw), field_name, codes)
     geometries = _geometries(table)
     if outlines is not None and field_name:
         geometries, result.clipped = _clip(geometries, table.column(field_name).to_pylist(), outlines)
@@ -92,7 +93,10 @@ def _geometries(table: pa.Table) -> list:
     return list(shapely.from_wkb(np.array(column, dtype=object), on_invalid="ignore")) if column else []
 
 
-def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] | None) -> tuple[pa.Table, Reduced]:
+def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] | None
+                      ) -> tuple[pa.Table, Reduced, str | None]:
+    """The features kept, what was read and kept, and the keep field's name as the file writes it (the catalogue
+    may give its header or its field name: « codeCommune » or « codecommune »)."""
     from pyogrio.errors import DataSourceError
     from pyogrio.raw import open_arrow
 
@@ -102,8 +106,11 @@ def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] |
         # dates and times as the file writes them: GDAL would otherwise turn « 09:00 » into a time of day
         with open_arrow(path, batch_size=BATCH, use_pyarrow=True, DATE_AS_STRING="YES") as (_meta, reader):
             schema = reader.schema
-            if value_set is not None and field_name not in schema.names:
-                raise ReduceError(f"champ « {field_name} » absent du fichier reçu (source.keep.field)")
+            if value_set is not None:
+                header = find_header(schema.names, field_name)
+                if header is None:
+                    raise ReduceError(f"source.keep.field : {absent(field_name, schema.names)}")
+                field_name = header
             for batch in reader:
                 result.rows_in += batch.num_rows
                 if value_set is not None:
@@ -114,7 +121,7 @@ def _geojson_features(path: str, field_name: str | None, codes: frozenset[str] |
         raise ReduceError(f"GeoJSON reçu illisible ({str(exc).splitlines()[0][:150]})") from None
     table = _with_codes(pa.Table.from_batches(kept, schema=schema), field_name)
     result.rows_kept = table.num_rows
-    return table, result
+    return table, result, field_name
 
 
 # ---- TopoJSON: two streaming passes with ijson, then GDAL on the territory's part ----------------------------------

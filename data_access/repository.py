@@ -267,7 +267,8 @@ def served_version(dataset: Dataset, version: str) -> str:
     again instead of serving what the former entry said."""
     import hashlib
 
-    declared = repr((dataset.format, dataset.path, dataset.csv, dataset.xlsx, dataset.position, dataset.fields))
+    declared = repr((dataset.format, dataset.path, dataset.csv, dataset.xlsx, dataset.json, dataset.crs, dataset.position,
+                     dataset.fields))
     return f"{version}~{hashlib.sha256(declared.encode()).hexdigest()[:10]}"
 
 

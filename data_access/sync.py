@@ -38,7 +38,7 @@ from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".sync.lock"
-ODS_FORMATS = {"csv": "csv", "geojson": "geojson", "parquet": "parquet"}
+ODS_FORMATS = {"csv": "csv", "geojson": "geojson", "json": "json", "parquet": "parquet"}
 
 
 @dataclass
@@ -127,10 +127,9 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes
         table = read_table(dataset, candidate)
     except ReadError as exc:
         raise SyncError(f"fichier illisible : {str(exc).replace(candidate.name, dataset.path)}") from None
-    names = {f.name for f in table.fields}
-    missing = [spec.name for spec in dataset.fields if spec.name not in names]
+    missing = [spec.written or spec.name for spec in dataset.fields if table.field(spec.name) is None]
     if missing:
-        raise SyncError(f"schéma changé : champ(s) déclaré(s) absent(s) : {', '.join(missing)}")
+        raise SyncError(f"schéma changé : champ(s) déclaré(s) absent(s) : {' ; '.join(map(table.absent, missing))}")
     roles = [spec.role for spec in dataset.fields if spec.role and table.role_field(spec.role) is None]
     if roles:
         raise SyncError(f"schéma changé : rôle(s) sans champ : {', '.join(roles)}")
@@ -138,11 +137,9 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes
         raise SyncError(f"export vide alors que le fichier servi a {previous_rows} lignes" if previous_rows
                         else "export vide : rien à servir")
     if codes is not None:
-        from .readers.schema import slugify
-
-        field = table.field(slugify(dataset.source.keep.field)) or table.field(dataset.source.keep.field)
+        field = table.find(dataset.source.keep.field)
         if field is None:
-            raise SyncError(f"champ « {dataset.source.keep.field} » absent du fichier (source.keep.field)")
+            raise SyncError(f"source.keep.field : {table.absent(dataset.source.keep.field)}")
         outside = sorted({code_text(v) for v in table.frame[field.name].dropna().unique()} - {None} - codes)
         if outside:
             raise SyncError(f"{len(outside)} commune(s) hors de la liste à garder : {', '.join(outside[:5])}")

@@ -19,6 +19,7 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import json
 import re
 import threading
 import time
@@ -76,8 +77,9 @@ class FakeServer:
             key = (dataset_id, tuple(params))
             body = self._exports.get(key) if self.cache_exports else None
             if body is None:
-                body = self._exports[key] = self._csv(dataset_id, params)
-            return self._answer(request, dataset_id, body, "text/csv; charset=utf-8")
+                body = self._exports[key] = self._csv(dataset_id, params, fmt)
+            media = "application/json; charset=utf-8" if fmt == "json" else "text/csv; charset=utf-8"
+            return self._answer(request, dataset_id, body, media)
         if url.path in self.files:
             body = self.files[url.path]
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -127,9 +129,10 @@ class FakeServer:
         request.end_headers()
         request.wfile.write(body)
 
-    def _csv(self, dataset_id: str, params: list[tuple[str, str]]) -> bytes:
+    def _csv(self, dataset_id: str, params: list[tuple[str, str]], fmt: str = "csv") -> bytes:
         """The export as Opendatasoft writes it: `;`, a BOM, CRLF, cells quoted when they must be, and a
-        multivalued field (a list here) joined with `,`."""
+        multivalued field (a list here) joined with `,`; or its `json` export, an array of records (a multivalued
+        field a list)."""
         rows = list(self.tables[dataset_id])
         for key, value in params:
             if key == "refine":
@@ -149,6 +152,9 @@ class FakeServer:
             columns_out = columns
         if fault.get("kind") == "empty":
             rows = []
+        if fmt == "json":
+            return json.dumps([{out_name: row.get(c) for c, out_name in zip(columns, columns_out)} for row in rows],
+                              ensure_ascii=False).encode("utf-8")
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(columns_out)

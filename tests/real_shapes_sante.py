@@ -104,10 +104,16 @@ def apl_communes(count: int | None = None) -> list[tuple]:
     return items
 
 
+APL_UNITS = [None, None, "Nombre de consultations accessibles par habitant standardisé",
+             "Nombre de consultations accessibles par habitant standardisé", "Nombre d'habitants standardisés",
+             "Nombre d'habitants"]
+
+
 def apl_workbook(sheets=(("APL_2019", "old"), ("APL 2023", "new")), profession: str = "médecins généralistes",
-                 indicator: str = "médecins généralistes", count: int | None = None, seed: int = 3) -> bytes:
-    """The workbook: a contents sheet, then one sheet per year with 8 title rows, the header, the communes and a
-    note under the table."""
+                 indicator: str = "médecins généralistes", count: int | None = None, seed: int = 3,
+                 units: bool = True) -> bytes:
+    """The workbook: a contents sheet, then one sheet per year with 8 title rows, the header, the units row under
+    it (as the DREES writes it), the communes and a note under the table."""
     from openpyxl import Workbook
 
     rng = random.Random(seed)
@@ -121,6 +127,8 @@ def apl_workbook(sheets=(("APL_2019", "old"), ("APL 2023", "new")), profession: 
         for row in APL_TITLE_ROWS:
             sheet.append([row.format(profession=profession)] if row else [])
         sheet.append([header.format(indicator=indicator) for header in APL_EDITIONS[edition]])
+        if units:
+            sheet.append(APL_UNITS)
         for k, (code, commune) in enumerate(places):
             value = None if k % 97 == 13 else round(1.5 + 4 * rng.random(), 3)
             sheet.append([code, commune, value, None if value is None else round(value * 1.1, 3),

@@ -46,12 +46,13 @@ def sync_rouen(data_dir: Path) -> tuple[int, str]:
             "travaux-json": travaux_rows(), "georef-france-commune": georef_rows(), "effectifs": effectifs_rows(),
             "liste-des-arrets-du-reseau-astuce-metropole-rouen-normandie": stop_rows(),
             "trace-des-lignes-regulieres-du-reseau-astuce-metropole-rouen-normandie": line_rows(),
-            "donnees-statiques-et-temps-reel-du-service-de-vls-lovelo-metropole-rouen-normand": lovelo_rows(),
             "parkings-relais-metropole-rouen-normandie": parking_rows(),
             "annuaire-des-services-darchives-publiques-en-france": archives_rows(),
         })
         fake.files.update({
             "/dataflow/offre-tc/download": gtfs_zip(),
+            "/lovelolibreservice.fr/station_information.json": json.dumps({
+                "last_updated": 1765101600, "ttl": 15, "version": "2.3", "data": {"stations": lovelo_rows()}}).encode(),
             APL.format("medecins_generalistes"): apl_workbook(),
             APL.format("infirmieres"): apl_workbook(sheets=(("APL 2022", "new"), ("APL 2023", "new")),
                                                     profession="infirmières", indicator="infirmières"),

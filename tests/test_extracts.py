@@ -280,11 +280,14 @@ def test_odd_sources_export_whole(tmp_path):
     _portal(tmp_path, {}, '[[dataset]]\nid = "odd"\ntitle = "Odd"\ntheme = "T"\nformat = "parquet"\npath = "odd.parquet"\n')
     client = make_app(tmp_path).server.test_client()
     csv_text = client.get("/export/odd.csv").get_data().decode("utf-8-sig")
-    assert csv_text.splitlines()[0] == '"\'=HYPERLINK(1)";"quand";"texte"'
+    # the column takes a field name (as a CSV header would); its header as written stays its label, never a formula
+    assert csv_text.splitlines()[0] == '"hyperlink_1";"quand";"texte"'
     assert "2023-11-14T22:13:20" in csv_text and len(csv_text) > 40_000
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/export/odd.xlsx").get_data()))
     sheet = workbook["Données"]
-    assert sheet["A1"].value == "'=HYPERLINK(1)" and sheet["A1"].data_type == "s"
+    assert sheet["A1"].value == "hyperlink_1" and sheet["A1"].data_type == "s"
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert not [cell for cell in cells if cell.data_type == "f"]
     assert sheet["C2"].value == "fin\ufffdde ligne" and len(sheet["C3"].value) == 32_767
     meta = dict(workbook["Métadonnées"].values)
     assert "1 cellule(s) de plus de 32767" in meta["Cellules tronquées"] and meta["Caractères remplacés"]

@@ -39,7 +39,7 @@ def test_polling_stations_are_the_metropole_s_with_a_label_each(rouen_synced):
     client = app.server.test_client()
     extract = client.get("/export/bureaux-de-vote.geojson").get_json()
     features = extract["features"]
-    assert len(features) == 142 and {f["properties"]["codeCommune"] for f in features} == CODES
+    assert len(features) == 142 and {f["properties"]["codecommune"] for f in features} == CODES
     metropole = shapely.buffer(shapely.union_all(list(metropole_outlines().values())), 0.003)
     assert all(metropole.contains(shape(f["geometry"])) for f in features)
     assert extract["metadata"]["source_url"].endswith("contours-bureaux-vote.json")
@@ -50,7 +50,7 @@ def test_polling_stations_are_the_metropole_s_with_a_label_each(rouen_synced):
     assert len(labels) == 142 and "76540_0001" in labels  # a label per station, sent once
     # each station has its commune's name (the file has only its code): a search finds a commune's stations
     assert "2 objets sur la carte" in text_of(layout)
-    assert {f["properties"]["nomCommune"] for f in features if f["properties"]["codeCommune"] == "76095"} == \
+    assert {f["properties"]["nomcommune"] for f in features if f["properties"]["codecommune"] == "76095"} == \
         {"Bihorel"}
 
 

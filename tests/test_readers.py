@@ -155,8 +155,10 @@ def test_null_geometries_are_kept_as_rows_without_geometry():
     frame = table.frame
     assert len(table) == 3
     assert frame["geometry"][1] is None and frame["geometry"][0].geom_type == "MultiPolygon"
-    assert frame["CODE_BV"].tolist() == ["04036_2", "04036_3", "04112_1"]
-    assert frame["INSEE_COM"].tolist()[0] == "04036"
+    # properties take field names, as a CSV file's headers do, and keep their header as written
+    assert frame["code_bv"].tolist() == ["04036_2", "04036_3", "04112_1"]
+    assert frame["insee_com"].tolist()[0] == "04036"
+    assert table.field("code_bv").label == "CODE_BV" and table.find("CODE_BV") == table.field("code_bv")
     assert table.field("inscrits").type == "int" and frame["inscrits"].sum() == 2655
     assert table.field("ouvert").type == "date" and frame["ouvert"][0] == pd.Timestamp("2022-04-10")
     assert frame["tags"][2] == '["a", "b"]'  # nested values are kept as JSON text

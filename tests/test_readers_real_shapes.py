@@ -55,7 +55,7 @@ def test_a_workbook_reads_the_latest_year_sheet_below_its_title_rows(workbook):
     rouen = table.frame[table.frame["code_commune"] == "76540"]
     assert len(rouen) == 1 and 1.5 <= rouen["apl"].iloc[0] <= 5.5
     assert "01001" in set(table.frame["code_commune"])  # a code stored as the number 1001 gets its zero back
-    assert any("zéro initial" in note for note in table.notes)
+    assert any("complété(s) de zéros initiaux" in note for note in table.notes)
     assert any("1 ligne(s) de notes sous le tableau de « APL 2023 »" in note for note in table.notes)
 
 
@@ -114,8 +114,10 @@ def test_out_of_range_or_missing_position_columns_are_said(tmp_path):
     (tmp_path / "p.csv").write_bytes(csv_export(rows))
     table = read_table(dataset("p.csv", position=Position(lat="ylat", lon="xlong")), tmp_path / "p.csv")
     assert table.frame["geo_point_2d"].isna().tolist() == [False, True, True, False, True]
-    assert any("2 position(s) hors des bornes" in note for note in table.notes)
-    with pytest.raises(ReadError, match="le champ « latitude » de position.lat est absent du fichier"):
+    assert any("1 position(s) à (0, 0), laissée(s) vide(s)" in note for note in table.notes)
+    assert any("1 géométrie(s) de « Position » hors des degrés, laissée(s) vide(s)" in note for note in table.notes)
+    # a name that matches no header: the error names the key and the file's closest headers
+    with pytest.raises(ReadError, match=r"position.lat : « latitude » est absent du fichier \(en-têtes proches : « ylat »"):
         read_table(dataset("p.csv", position=Position(lat="latitude", lon="xlong")), tmp_path / "p.csv")
 
 

@@ -55,7 +55,7 @@ def test_the_rna_zip_keeps_every_csv_s_metropole_rows_with_their_quirks(tmp_path
 
 def test_a_missing_keep_field_or_a_broken_file_is_said(tmp_path):
     (tmp_path / "raw").write_bytes(ban_csv_gz(ban_rows(per_commune=1)))
-    with pytest.raises(ReduceError, match="champ « codeinsee » absent du fichier reçu"):
+    with pytest.raises(ReduceError, match="source.keep.field : « codeinsee » est absent du fichier"):
         reduce_download(tmp_path / "raw", dataset("csv", "codeinsee"), KEPT, tmp_path / "out.csv")
     (tmp_path / "raw").write_bytes(b"PK\x03\x04 pas une archive")
     with pytest.raises(ReduceError, match="l'archive reçue n'est pas un zip valide"):
@@ -89,8 +89,9 @@ def test_the_corrected_topojson_is_decoded_and_kept_to_the_metropole(tmp_path):
                              Kept(CODES, metropole_outlines()), out)
     assert (result.rows_in, result.rows_kept, result.clipped) == (146, 142, 0) and result.codes == set(CODES)
     table = read_table(dataset("geojson", "codeCommune"), out)
-    assert {f.name for f in table.fields} >= {"codeCommune", "codeBureauVote", "codeCirco"}
-    rouen = table.frame[table.frame["codeBureauVote"] == "76540_0001"]
+    assert {f.name for f in table.fields} >= {"codecommune", "codebureauvote", "codecirco"}
+    assert table.find("codeBureauVote").label == "codeBureauVote"  # the header as written names the field too
+    rouen = table.frame[table.frame["codebureauvote"] == "76540_0001"]
     outline = metropole_outlines()["76540"]
     assert len(rouen) == 1 and abs(rouen["geometry"].iloc[0].area - outline.intersection(
         rouen["geometry"].iloc[0]).area) < 1e-6  # the half of Rouen, quantized to a micro-degree

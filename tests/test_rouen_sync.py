@@ -27,9 +27,8 @@ REAL_REQUESTS = [
     + " -> apl-infirmieres.xlsx",
     "parkings-relais : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
     "datasets/parkings-relais-metropole-rouen-normandie/exports/csv?delimiter=%3B -> parkings-relais.csv",
-    "stations-lovelo : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
-    "datasets/donnees-statiques-et-temps-reel-du-service-de-vls-lovelo-metropole-rouen-normand/exports/csv?"
-    "delimiter=%3B -> stations-lovelo.csv",
+    "stations-lovelo : simulation — GET https://gbfs.urbansharing.com/lovelolibreservice.fr/station_information.json"
+    " -> stations-lovelo.json",
     "arrets-astuce : simulation — GET https://data.metropole-rouen-normandie.fr/api/explore/v2.1/catalog/"
     "datasets/liste-des-arrets-du-reseau-astuce-metropole-rouen-normandie/exports/csv?delimiter=%3B -> "
     "arrets-astuce.csv",

@@ -100,7 +100,8 @@ def test_dry_run_says_what_would_be_fetched_and_writes_nothing(data_dir, server)
     ({"kind": "429", "times": 9, "wait": 1}, "le serveur répond 429 après 4 essais"),
     ({"kind": "500", "times": 9}, "le serveur répond 500 après 4 essais"),
     ({"kind": "truncated"}, "téléchargement incomplet"),
-    ({"kind": "schema", "column": "titre"}, "schéma changé : champ(s) déclaré(s) absent(s) : titre"),
+    ({"kind": "schema", "column": "titre"},
+     "schéma changé : champ(s) déclaré(s) absent(s) : « titre » est absent du fichier (en-têtes proches : « titre_v2 »)"),
     ({"kind": "empty"}, "export vide alors que le fichier servi a 1 lignes"),
     ({"kind": "slow", "delay": 2}, "délai"),
     ({"kind": "html"}, "le serveur a répondu par une page web"),
@@ -242,3 +243,46 @@ def test_reading_while_a_sync_replaces_never_sees_half_a_file(data_dir, server):
     assert errors == [] and len(reads) > 8
     assert all(read in whole for read in reads)  # always one whole version
     assert all(len(rows) == 7 and all(len(r) == 5 for r in rows) for rows in extracts)  # header + 6 full rows
+
+
+def test_json_sources_are_fetched_and_checked_like_any_other(tmp_path, server):
+    """An Opendatasoft source with `format = "json"` gets the json export; a GBFS feed is a plain URL."""
+    from tests.conftest import FIXTURES
+
+    server.files["/gbfs/station_information.json"] = (FIXTURES / "round2" / "station_information.json").read_bytes()
+    (tmp_path / "catalogue.toml").write_text(f"""
+[[dataset]]
+id = "travaux"
+title = "Travaux"
+theme = "Travaux"
+format = "json"
+path = "travaux.json"
+[dataset.source]
+kind = "ods"
+base_url = "{server.base_url}"
+dataset_id = "travaux-json"
+refine = "commune:Rouen"
+[[dataset.field]]
+name = "Titre"
+role = "title"
+
+[[dataset]]
+id = "lovelo"
+title = "Stations Lovélo"
+theme = "Transports"
+format = "json"
+path = "station_information.json"
+json = {{ records = "data.stations" }}
+position = {{ lat = "lat", lon = "lon" }}
+[dataset.source]
+kind = "url"
+url = "{server.base_url}/gbfs/station_information.json"
+""", encoding="utf-8")
+    status, out = run(tmp_path)
+    assert status == 0 and "travaux : mis à jour — 6 lignes" in out and "lovelo : mis à jour — 3 lignes" in out, out
+    assert any(path.endswith("/travaux-json/exports/json") for path, _, _ in server.requests)
+    assert json.loads((tmp_path / "travaux.json").read_text(encoding="utf-8"))[0]["commune"] == "Rouen"
+    server.files["/gbfs/station_information.json"] = b'{"data": {"stations": "en travaux"}}'
+    status, out = run(tmp_path, "lovelo")
+    assert status == 1 and "json.records « data.stations » mène à un texte" in out, out
+    assert json.loads((tmp_path / "station_information.json").read_text(encoding="utf-8"))["ttl"] == 15  # kept

@@ -83,10 +83,12 @@ def feature(geometry: dict, properties: dict) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": geometry}
 
 
-def write_geojson(path: Path, features: list[dict], name: str) -> int:
-    """Write a FeatureCollection, one feature per line so the file diffs and streams well."""
+def write_geojson(path: Path, features: list[dict], name: str, crs: str | None = None) -> int:
+    """Write a FeatureCollection, one feature per line so the file diffs and streams well; with `crs`
+    (« urn:ogc:def:crs:EPSG::3949 »), the `crs` member the Métropole's projected files carry."""
+    member = ', "crs": {"type": "name", "properties": {"name": ' + json.dumps(crs) + '}}' if crs else ""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + ', "features": [\n')
+        f.write('{"type": "FeatureCollection", "name": ' + json.dumps(name) + member + ', "features": [\n')
         for i, feat in enumerate(features):
             f.write(json.dumps(feat, ensure_ascii=False))
             f.write(",\n" if i < len(features) - 1 else "\n")

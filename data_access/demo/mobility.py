@@ -1,6 +1,7 @@
 """Demo datasets `stations-lovelo` (bike stations) and `parkings` (car parks and park-and-ride sites)."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ SEED_LOVELO = 2026_11_07
 SEED_PARKINGS = 2026_11_08
 STATIONS_PER_SCALE = 40
 PARKINGS_PER_SCALE = 45
+PARKINGS_CRS = "EPSG:3949"  # the parkings are written in Lambert CC49, as some of the Métropole's files are
 ROUEN = "76540"
 
 LOVELO_ENTRY = {
@@ -42,7 +44,8 @@ PARKINGS_ENTRY = {
     "title": "Parkings et parcs relais",
     "description": (
         "Parkings publics (souterrains, en ouvrage, de surface) et parcs relais aux terminus du métro et des "
-        "lignes TEOR et Fast : capacité, places réservées aux personnes à mobilité réduite et tarif."
+        "lignes TEOR et Fast : capacité, places réservées aux personnes à mobilité réduite et tarif. Le fichier "
+        "est publié en Lambert CC49 (EPSG:3949), converti en degrés par le portail."
     ),
     "theme": "Transports",
     "keywords": ["stationnement", "parkings", "parcs relais", "voiture", "mobilité"],
@@ -137,9 +140,11 @@ def parking_features(territory: Territory, scale: int) -> list[dict]:
             fee = ("Gratuit", "Gratuit, zone bleue 1 h 30", "Payant : 1,20 € / heure")[int(rng.choice(3, p=[0.6, 0.25, 0.15]))]
         else:
             fee = f"Payant : {rng.choice([1.6, 1.8, 2.0, 2.2, 2.4]):.2f} € / heure".replace(".", ",")
-        geometry = {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]}
-        features.append(feature(geometry, {
-            "nom": _unique(name, used), "commune": commune.nom, "code_insee": commune.insee, "type": kind,
+        # in Lambert CC49 to the decimetre, as the Métropole publishes its parking files
+        east, north = to_cc49(float(lon), float(lat))
+        geometry = {"type": "Point", "coordinates": [round(east, 1), round(north, 1)]}
+        features.append(feature(geometry, {  # the code an integer, as in the Métropole's files (Code_insee)
+            "nom": _unique(name, used), "commune": commune.nom, "code_insee": int(commune.insee), "type": kind,
             "parc_relais": kind == "parc relais", "capacite": capacity,
             "places_pmr": max(1, int(round(capacity * rng.uniform(0.02, 0.04)))), "tarif": fee,
         }))
@@ -151,5 +156,18 @@ def write_lovelo(out: Path, territory: Territory, scale: int) -> int:
     return write_ods_csv(out / LOVELO_ENTRY["path"], header, lovelo_rows(territory, scale))
 
 
+@functools.cache
+def _to_cc49():
+    import pyproj
+
+    return pyproj.Transformer.from_crs("EPSG:4326", PARKINGS_CRS, always_xy=True)
+
+
+def to_cc49(lon: float, lat: float) -> tuple[float, float]:
+    """Degrees to RGF93 / Lambert CC49 (EPSG:3949) metres: easting, northing."""
+    return _to_cc49().transform(lon, lat)
+
+
 def write_parkings(out: Path, territory: Territory, scale: int) -> int:
-    return write_geojson(out / PARKINGS_ENTRY["path"], parking_features(territory, scale), "parkings")
+    return write_geojson(out / PARKINGS_ENTRY["path"], parking_features(territory, scale), "parkings",
+                         crs="urn:ogc:def:crs:EPSG::3949")

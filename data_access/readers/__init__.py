@@ -8,6 +8,7 @@ from pathlib import Path
 from ..catalogue import Dataset
 from .base import AccessProblem, FieldInfo, ReadError, Table
 from .derived import derive
+from .places import in_degrees
 from .repairs import repair
 
 log = logging.getLogger(__name__)
@@ -23,13 +24,19 @@ def read_table(dataset: Dataset, path: Path) -> Table:
         from .xlsx import read_xlsx_table as reader
     elif dataset.format == "geojson":
         from .geojson import read_geojson_table as reader
+    elif dataset.format == "json":
+        from .json_records import read_json_table as reader
     elif dataset.format == "parquet":
         from .parquet import read_parquet_table as reader
     else:
         from .gtfs import read_gtfs_table as reader
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
-    table = repair(derive(reader(path, dataset), dataset))
+    table = repair(in_degrees(derive(reader(path, dataset), dataset), dataset))
+    missing = [spec.written or spec.name for spec in dataset.fields if table.field(spec.name) is None]
+    if missing:  # a declared field the file lacks: said with the file's closest headers (a typo, a renamed column)
+        table = replace(table, notes=table.notes + tuple(f"{path.name} : champ déclaré {table.absent(name)}"
+                                                         for name in missing))
     if path.name != dataset.path:  # read under another name (a sync's temporary file): the notes say the real one
         table = replace(table, notes=tuple(note.replace(path.name, dataset.path) for note in table.notes))
     # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
@@ -53,13 +60,15 @@ def probe(dataset: Dataset, path: Path) -> str | None:
         return f"{dataset.path} n'est pas un fichier"
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(64)
     except OSError as exc:
         return AccessProblem(f"fichier illisible : {dataset.path} ({exc.strerror})")
     if not head:
         return f"fichier vide : {dataset.path}"
-    if dataset.format == "parquet" and head != b"PAR1":
+    if dataset.format == "parquet" and head[:4] != b"PAR1":
         return f"{dataset.path} n'est pas un fichier Parquet"
-    if dataset.format == "xlsx" and head != b"PK\x03\x04":
+    if dataset.format in ("json", "geojson") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[", b""):
+        return f"{dataset.path} n'est pas un fichier JSON"
+    if dataset.format == "xlsx" and head[:4] != b"PK\x03\x04":
         return f"{dataset.path} n'est pas un classeur XLSX"
     return None

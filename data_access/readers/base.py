@@ -5,6 +5,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..names import absent, find_header
+
 if TYPE_CHECKING:  # pandas is heavy: imported by the readers when a file is actually read
     import pandas as pd
 
@@ -86,12 +88,29 @@ class Table:
     fields: tuple[FieldInfo, ...]
     notes: tuple[str, ...] = ()  # repairs or oddities met while reading, in French, for the logs and pages
     extra: dict = field(default_factory=dict)  # format-specific parts (the GTFS feed's other tables)
+    headers: dict[str, str] = field(default_factory=dict)  # a field's header as the file writes it, where it differs
     # what the structures derived from the table are kept under (data_access.derived): the repository names its
     # tables by dataset and file version; any other table (a copy, a test's) gets a name of its own
     key: str = field(default_factory=lambda: f"table-{next(_KEYS)}", init=False)
 
     def field(self, name: str) -> FieldInfo | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def header(self, field: FieldInfo) -> str:
+        """The field's header as the file writes it."""
+        return self.headers.get(field.name, field.name)
+
+    def find(self, name: str) -> FieldInfo | None:
+        """The field a catalogue key names: by its field name, or by its header as the file writes it."""
+        if (found := self.field(name)) is not None:
+            return found
+        by_header = {self.header(f): f for f in self.fields}
+        header = find_header(list(by_header), name)
+        return by_header[header] if header is not None else None
+
+    def absent(self, name: str) -> str:
+        """Why `name` names no field: « « X » est absent du fichier (en-têtes proches : …) »."""
+        return absent(name, [self.header(f) for f in self.fields])
 
     @property
     def geometry_field(self) -> FieldInfo | None:

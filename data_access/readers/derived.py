@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..catalogue import Dataset
 from .base import FieldInfo, ReadError, Table
+from .places import POSITION_FIELD
 
 DATE_RANGE_ROLE = "date_range"
 POINT_NAMES = ("geo_point_2d", "position")  # the derived point's column: Opendatasoft's name when it is free
@@ -102,25 +103,31 @@ def _numbers(column: pd.Series) -> np.ndarray:
 
 
 def _point_from_columns(table: Table, dataset: Dataset) -> Table:
+    """The `position` point, from two number columns named by their headers or field names. Its coordinates stay
+    as the file writes them: `places` brings them to degrees (or refuses them) with every other geometry."""
     import geopandas as gpd
 
     position = dataset.position
+    columns = {}
     for key, name in (("lat", position.lat), ("lon", position.lon)):
-        if table.field(name) is None:
-            raise ReadError(f"{dataset.path} : le champ « {name} » de position.{key} est absent du fichier")
-    lat, lon = _numbers(table.frame[position.lat]), _numbers(table.frame[position.lon])
-    valid = (np.abs(lat) <= 90) & (np.abs(lon) <= 180) & ~((lat == 0) & (lon == 0))
-    given = ~np.isnan(lat) | ~np.isnan(lon)
-    lat, lon = np.where(valid, lat, np.nan), np.where(valid, lon, np.nan)
+        found = table.find(name)
+        if found is None:
+            raise ReadError(f"{dataset.path} : position.{key} : {table.absent(name)}")
+        columns[key] = found
+    lat, lon = _numbers(table.frame[columns["lat"].name]), _numbers(table.frame[columns["lon"].name])
+    zero = (lat == 0) & (lon == 0)  # (0, 0): the position was left blank by the publisher
+    valid = np.isfinite(lat) & np.isfinite(lon) & ~zero
     name = next(n for n in POINT_NAMES if table.field(n) is None)
-    points = gpd.GeoSeries.from_xy(lon, lat, crs="EPSG:4326", index=table.frame.index).where(valid, None)
+    points = gpd.GeoSeries.from_xy(np.where(valid, lon, np.nan), np.where(valid, lat, np.nan), crs="EPSG:4326",
+                                   index=table.frame.index).where(valid, None)
     frame = table.frame.assign(**{name: points})
     notes = list(table.notes)
-    if bad := int((given & ~valid).sum()):
-        notes.append(f"{dataset.path} : {bad} position(s) hors des bornes (latitude, longitude), laissées vides")
+    if zero.any():
+        notes.append(f"{dataset.path} : {int(zero.sum())} position(s) à (0, 0), laissée(s) vide(s)")
     info = FieldInfo(name=name, label="Position", type="geo_point_2d",
-                     description=f"d'après les champs « {position.lat} » et « {position.lon} »")
-    return replace(table, frame=frame, fields=table.fields + (info,), notes=tuple(notes))
+                     description=f"d'après les champs « {columns['lat'].label} » et « {columns['lon'].label} »")
+    return replace(table, frame=frame, fields=table.fields + (info,), notes=tuple(notes),
+                   extra={**table.extra, POSITION_FIELD: name})
 
 
 # ---- start and end dates from a period written as text ----------------------------------------------------------

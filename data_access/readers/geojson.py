@@ -1,18 +1,26 @@
-"""GeoJSON: a FeatureCollection or a bare Feature; features without geometry stay as rows."""
+"""GeoJSON: a FeatureCollection or a bare Feature; features without geometry stay as rows. A FeatureCollection is
+read a batch of features at a time (ijson): a 50 MB file never sits in memory as Python objects. The `crs` member
+of the former GeoJSON (« urn:ogc:def:crs:EPSG::3949 ») is kept for `places`, which brings the shapes to degrees."""
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 from ..catalogue import Dataset
+from ..coordinates import UnknownCrs, geojson_crs
 from .base import ReadError, Table, unreadable
-from .schema import canonical_headers, match_spec, type_typed_frame
+from .nested import batched, cell, separators
+from .schema import match_spec, type_typed_frame
 
 GEOMETRY_COLUMN = "geometry"
+HEAD = 64 * 1024  # the members before « features » are looked for in the file's first bytes
+TAIL = 64 * 1024  # a `crs` member after the features is looked for in its last bytes
 
 
 def _features(doc: object, name: str) -> list[dict]:
@@ -28,44 +36,107 @@ def _features(doc: object, name: str) -> list[dict]:
     raise ReadError(f"GeoJSON invalide : {name} (ni FeatureCollection ni Feature)")
 
 
-def _joined(values: list, separator: str) -> str | None:
-    parts = [str(v) for v in values if v is not None and not isinstance(v, (dict, list))]
-    return separator.join(parts) if parts else None
+def _head_members(head: bytes) -> tuple[dict, bool]:
+    """The top-level members written before « features » in the file's first bytes, and whether « features »
+    follows them as an array (then the features can be streamed)."""
+    import ijson
+
+    members: dict = {}
+    key, builder = None, None
+    events = ijson.parse(io.BytesIO(head))
+    try:
+        for prefix, event, value in events:
+            if prefix == "" and event in ("map_key", "end_map"):
+                if key is not None and builder is not None:
+                    members[key] = builder.value
+                if event == "end_map":
+                    return members, False
+                key, builder = value, ijson.ObjectBuilder()
+                if key == "features":
+                    return members, next(events)[1] == "start_array"
+            elif prefix == "" and event != "start_map":
+                return members, False  # not an object: read whole, refused with its reason
+            elif builder is not None:
+                builder.event(event, value)
+    except (ijson.JSONError, ijson.IncompleteJSONError, StopIteration):
+        pass
+    return members, False
+
+
+def _streamed(path: Path) -> tuple[Iterator[dict], object] | None:
+    """The features one by one and the `crs` member, for a FeatureCollection; None for any other document."""
+    import ijson
+
+    with open(path, "rb") as handle:
+        members, streamable = _head_members(handle.read(HEAD))
+        if not streamable:
+            return None
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(max(0, size - TAIL))
+        crs_after = "crs" not in members and b'"crs"' in handle.read()
+    crs = members.get("crs")
+    if crs_after:  # written after the features: one more pass, which builds only that member
+        with open(path, "rb") as handle:
+            crs = next(ijson.items(handle, "crs"), None)
+
+    def features() -> Iterator[dict]:
+        with open(path, "rb") as handle:
+            yield from ijson.items(handle, "features.item", use_float=True)
+    return features(), crs
+
+
+def _geometry(value) -> object:
+    import shapely.geometry
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        return shapely.geometry.shape(value)
+    except Exception:  # noqa: BLE001 - shapely raises several kinds for a malformed geometry: it is left empty
+        return False
 
 
 def read_geojson_table(path: Path, dataset: Dataset) -> Table:
     import geopandas as gpd
+    import ijson
     import shapely
 
     try:
-        with open(path, "rb") as handle:
-            doc = json.load(handle)
+        streamed = _streamed(path)
+        if streamed is None:
+            with open(path, "rb") as handle:
+                doc = json.load(handle)
+            features, crs_member = iter(_features(doc, path.name)), doc.get("crs") if isinstance(doc, dict) else None
+        else:
+            features, crs_member = streamed
+        separator_of = separators(dataset.fields)
+        frames, geometries, bad, count = [], [], 0, 0
+        for batch in batched(features):
+            records = []
+            for feature in batch:
+                count += 1
+                if not isinstance(feature, dict):
+                    raise ReadError(f"GeoJSON invalide : {path.name} (l'objet n° {count} n'est pas un Feature)")
+                props = feature.get("properties") or {}
+                # nested values have no column type: kept as text (JSON, a point's « lat, lon », a geometry)
+                records.append({k: cell(v, separator_of(k)) for k, v in props.items()} if isinstance(props, dict) else {})
+                geometry = _geometry(feature.get("geometry"))
+                bad += geometry is False
+                geometries.append(geometry or None)
+            frames.append(pd.DataFrame.from_records(records).reindex(range(len(records))))
     except OSError as exc:
         raise unreadable(path, exc) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, ijson.JSONError) as exc:  # ijson's errors include the incomplete file
         raise ReadError(f"GeoJSON invalide : {path.name} ({str(exc)[:150]})") from None
-    features = _features(doc, path.name)
-    # a multivalued property comes as a list (Opendatasoft's GeoJSON and JSON exports): joined with the field's
-    # separator, as its CSV export writes it
-    separators = {spec.name: spec.separator for spec in dataset.fields if spec.separator}
-    records, geometries = [], []
-    for i, feature in enumerate(features):
-        if not isinstance(feature, dict):
-            raise ReadError(f"GeoJSON invalide : {path.name} (l'objet n° {i + 1} n'est pas un Feature)")
-        props = feature.get("properties") or {}
-        # Nested values have no column type: they are kept as JSON text rather than dropped.
-        records.append({k: _joined(v, separators[k]) if k in separators and isinstance(v, list) else
-                        json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
-                        for k, v in props.items()})
-        geometries.append(feature.get("geometry"))
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    frame = frame.reindex(range(len(features)))
-    frame.columns = canonical_headers([str(c) for c in frame.columns], dataset.fields)
+    try:
+        crs = geojson_crs(crs_member)
+    except UnknownCrs as exc:
+        raise ReadError(f"{path.name} : {exc} ; indiquez le système avec la clé « crs » du jeu de données") from None
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frame = frame.reindex(range(count))
     geo_name = GEOMETRY_COLUMN if GEOMETRY_COLUMN not in frame.columns else "geometrie"
-    raw = np.array([json.dumps(g) if isinstance(g, dict) else None for g in geometries], dtype=object)
-    geoms = shapely.from_geojson(raw, on_invalid="ignore")
-    bad = int(np.sum(pd.isna(geoms)) - sum(1 for g in geometries if not isinstance(g, dict)))
-    frame[geo_name] = gpd.GeoSeries(geoms, crs="EPSG:4326", index=frame.index)
+    geoms = np.array(geometries, dtype=object)
+    frame[geo_name] = gpd.GeoSeries(geoms, crs="EPSG:4326", index=frame.index)  # degrees once `places` has run
     types = shapely.get_type_id(geoms[~pd.isna(geoms)])
     spec = match_spec(geo_name, geo_name, dataset.fields)
     geo_type = spec.type if spec and spec.type else (
@@ -75,4 +146,5 @@ def read_geojson_table(path: Path, dataset: Dataset) -> Table:
         table.notes = table.notes + (f"{path.name} : {bad} géométrie(s) invalide(s), laissées vides",)
     table.fields = tuple(replace(f, label="Géométrie") if f.name == geo_name and f.label == geo_name else f
                          for f in table.fields)
+    table.extra["crs"] = crs
     return table

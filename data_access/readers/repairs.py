@@ -33,8 +33,42 @@ def undo_spreadsheet_date(value: str) -> str | None:
 
 # The roles whose values are ranges a spreadsheet may have turned into dates.
 RANGE_ROLES = ("age_class",)
-# The roles whose values are INSEE commune codes (5 characters).
-CODE_ROLES = ("commune",)
+# The roles whose values are INSEE codes, and their width: a code stored as a number (76717.0, 1) is written back
+# as the code (« 76717 », « 01 »).
+CODE_WIDTHS = {"commune": 5, "dept": 2, "department": 2, "departement": 2, "region": 2}
+_FLOAT_WHOLE = r"[-+]?\d+\.0*"
+_FLOAT_PART = r"[-+]?\d*\.\d+"
+
+
+def as_codes(column: pd.Series, field, width: int) -> tuple[pd.Series, list[str]]:
+    """A code column as text codes: whole numbers (« 76717.0 », 76717, 1) written as codes padded to `width` with
+    zeros (a spreadsheet drops « 01001 »'s zero), anything else as it is; the notes say what changed."""
+    notes = []
+    if field.is_numeric:
+        numbers = pd.to_numeric(column, errors="coerce").astype("Float64")
+        whole = numbers.notna() & (numbers == numbers.round())
+        text = column.astype("str").where(column.notna())
+        codes = text.mask(whole, numbers.where(whole).astype("Int64").astype("str").str.zfill(width))
+        fixed, kept = int(whole.sum()), int((numbers.notna() & ~whole).sum())
+        example = str(column[whole].iloc[0]) if fixed else ""
+    else:
+        text = column
+        floats = text.str.fullmatch(_FLOAT_WHOLE, na=False)
+        short = text.str.fullmatch(r"\d{1,%d}" % (width - 1), na=False) if width > 1 else floats & False
+        codes = text.mask(floats, text.str.split(".").str[0].str.zfill(width))
+        codes = codes.mask(short, text.str.zfill(width))
+        fixed, kept = int(floats.sum()), int(text.str.fullmatch(_FLOAT_PART, na=False).sum() - floats.sum())
+        example = text[floats].iloc[0] if fixed else ""
+        if short.any():
+            notes.append(f"« {field.label} » : {int(short.sum())} code(s) à moins de {width} chiffres complété(s) "
+                         "de zéros initiaux (perdus dans un tableur)")
+    if fixed:
+        notes.append(f"« {field.label} » : {fixed} code(s) écrit(s) comme des nombres ({example}) lu(s) comme des "
+                     "codes")
+    if kept:
+        notes.append(f"« {field.label} » : {kept} valeur(s) non entière(s) laissée(s) telles quelles : ce ne sont "
+                     "pas des codes")
+    return (codes.astype("str").where(codes.notna()) if notes or field.is_numeric else column), notes
 
 
 def repair(table: Table) -> Table:
@@ -52,16 +86,16 @@ def repair(table: Table) -> Table:
             shown = ", ".join(f"« {k} » → « {v} »" for k, v in sorted(fixes.items()))
             notes.append(f"« {field.label} » : {count} valeur(s) transformée(s) en dates par un tableur, "
                          f"rétablie(s) ({shown})")
-    for field in table.fields:
-        if field.role not in CODE_ROLES or field.type != "text":
+    fields = list(table.fields)
+    for k, field in enumerate(table.fields):
+        width = CODE_WIDTHS.get(field.role or "")
+        if width is None or not (field.type == "text" or field.is_numeric):
             continue
-        column = frame[field.name]
-        # a spreadsheet stores « 01001 » as the number 1001: a 4-digit commune code lost its leading zero
-        short = column.str.fullmatch(r"\d{4}", na=False)
-        if short.any():
-            frame = frame.assign(**{field.name: column.mask(short, "0" + column.astype("str"))})
-            notes.append(f"« {field.label} » : {int(short.sum())} code(s) commune à 4 chiffres complété(s) d'un zéro "
-                         "initial (perdu dans un tableur)")
+        column, said = as_codes(frame[field.name], field, width)
+        if said:
+            frame = frame.assign(**{field.name: column})
+            fields[k] = replace(field, type="text")
+            notes += said
     if frame is table.frame and len(notes) == len(table.notes):
         return table
-    return replace(table, frame=frame, notes=tuple(notes))
+    return replace(table, frame=frame, fields=tuple(fields), notes=tuple(notes))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
 import numpy as np
@@ -11,7 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..catalogue import FieldSpec
+from ..names import slugify
 from .base import FieldInfo, Table
+from .units import units_note, units_row
 
 # Integer-looking columns with these words in their name are codes (INSEE, postcode, ids, phone numbers): kept
 # as text. Whole words of the field name, with INSEE's and the usual open-data spellings (CODGEO, DEPCOM, COG).
@@ -44,12 +45,6 @@ _POINT_STRICT = r"^\s*[-+]?\d{1,3}\.\d+\s*,\s*[-+]?\d{1,3}\.\d+\s*$"
 _SHAPE = r"^\s*\{.*\"type\".*\"coordinates\""
 _TRUE = ("true", "vrai", "oui", "yes")
 _FALSE = ("false", "faux", "non", "no")
-
-
-def slugify(label: str) -> str:
-    """The URL-safe field name Opendatasoft would give a column label: "Date de début" -> "date_de_debut"."""
-    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def field_names(headers: list[str]) -> list[str]:
@@ -255,15 +250,36 @@ def canonical_headers(headers: list[str], specs: tuple[FieldSpec, ...]) -> list[
     return out
 
 
+def numeric_column(values: pa.Array, name: str, header: str, specs: tuple[FieldSpec, ...]) -> bool:
+    """Whether a text column is read as numbers: declared so, or inferred."""
+    spec = match_spec(name, header, specs)
+    return (spec.type if spec and spec.type else infer_text_type(name, values)) in ("int", "double")
+
+
+def _leading_units(table: pa.Table, names: list[str], headers: list[str], specs) -> dict[str, str] | None:
+    if table.num_rows < 2:
+        return None
+    columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in table.columns]
+    first = [c[0].as_py() if pa.types.is_string(c.type) else None for c in columns]
+    return units_row(first, lambda i: numeric_column(columns[i].slice(1), names[i], headers[i], specs), headers)
+
+
 def table_from_text_columns(
-    table: pa.Table, headers: list[str], specs: tuple[FieldSpec, ...], source: str
+    table: pa.Table, headers: list[str], specs: tuple[FieldSpec, ...], source: str,
+    units: dict[str, str] | None = None,
 ) -> Table:
     """Type every string column of `table` (declared type first, else inferred) and build the Table. The headers
-    are the file's: a column found by a field's alias takes the field's name and keeps its header as label."""
+    are the file's: a column found by a field's alias takes the field's name and keeps its header as label. A
+    units row under the header is left out, its text the columns' `unit` (as `units`, found by the caller)."""
     names = field_names(canonical_headers(headers, specs))
     columns: dict[str, object] = {}
     fields: list[FieldInfo] = []
     notes: list[str] = []
+    units = dict(units or {})
+    if found := _leading_units(table, names, headers, specs):
+        table = table.slice(1)
+        units.update(found)
+        notes.append(units_note(source, found))
     for name, header, values in zip(names, headers, table.columns):
         values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
         if not pa.types.is_string(values.type):
@@ -285,9 +301,11 @@ def table_from_text_columns(
         elif failed:
             notes.append(f"{source} : {failed} géométrie(s) illisible(s) dans « {header} », laissées vides")
         columns[name] = series
-        fields.append(_field_info(name, header, type_, spec))
+        info = _field_info(name, header, type_, spec)
+        fields.append(replace(info, unit=units[header]) if not info.unit and header in units else info)
     frame = pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=range(table.num_rows))
-    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes))
+    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes),
+                 headers={name: header for name, header in zip(names, headers) if header != name})
 
 
 GEO_LABELS = {"geo_point_2d": "Position", "geo_shape": "Forme géographique"}
@@ -317,12 +335,16 @@ def field_type_of_dtype(dtype) -> str:
 def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: str,
                      known_types: dict[str, str] | None = None) -> Table:
     """Fields for a frame whose columns are already typed (GeoJSON, Parquet). Text columns are only checked
-    for dates and geometry: the publisher chose text, so "76540" stays a code. Declared types win."""
-    known_types = known_types or {}
+    for dates and geometry: the publisher chose text, so "76540" stays a code. Declared types win. The columns
+    take field names, as a CSV file's headers do (« Code_insee » -> code_insee); `known_types` names them by header."""
+    headers = [str(c) for c in frame.columns]
+    names = field_names(canonical_headers(headers, specs))
+    known_types = {name: known_types[header] for name, header in zip(names, headers) if header in (known_types or {})}
+    frame.columns = names
     fields: list[FieldInfo] = []
     notes: list[str] = []
-    for name in list(frame.columns):
-        spec = match_spec(name, name, specs)
+    for name, header in zip(names, headers):
+        spec = match_spec(name, header, specs)
         declared = spec.type if spec and spec.type else None
         column = frame[name]
         type_ = known_types.get(name) or field_type_of_dtype(column.dtype)
@@ -333,7 +355,7 @@ def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: 
             type_ = declared or infer_text_type(name, arrow, only_dates_and_geo=True)
             series, failed = cast_text_column(arrow, type_)
             if failed and type_ not in ("geo_point_2d", "geo_shape"):
-                notes.append(f"{source} : le champ « {name} » est déclaré {type_} mais {failed} valeur(s) ne le "
+                notes.append(f"{source} : le champ « {header} » est déclaré {type_} mais {failed} valeur(s) ne le "
                              "sont pas ; il est lu comme texte")
                 type_, (series, _) = "text", cast_text_column(arrow, "text")
             frame[name] = series.set_axis(frame.index)
@@ -347,7 +369,8 @@ def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: 
                 frame[name] = column.astype({"text": "str", "int": "Int64", "double": "float64"}[declared])
                 type_ = declared
             except (KeyError, TypeError, ValueError):  # e.g. "int" declared on decimals: keep the values
-                notes.append(f"{source} : le champ « {name} » est déclaré {declared} mais ses valeurs sont de type "
+                notes.append(f"{source} : le champ « {header} » est déclaré {declared} mais ses valeurs sont de type "
                              f"{type_} ; le type déclaré est ignoré")
-        fields.append(_field_info(name, name, type_, spec))
-    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes))
+        fields.append(_field_info(name, header, type_, spec))
+    return Table(frame=frame, fields=tuple(fields), notes=tuple(notes),
+                 headers={name: header for name, header in zip(names, headers) if header != name})

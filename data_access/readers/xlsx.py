@@ -11,7 +11,8 @@ import pyarrow as pa
 
 from ..catalogue import Dataset, FieldSpec
 from .base import ReadError, Table, unreadable
-from .schema import canonical_headers, slugify, table_from_text_columns
+from .schema import canonical_headers, field_names, numeric_column, slugify, table_from_text_columns
+from .units import units_note, units_row
 
 SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # « APL 2023 », « APL_2019 », « 2021 »
 HEADER_SEARCH_ROWS = 40  # the header is looked for among the first rows of a sheet
@@ -97,10 +98,22 @@ class NoTable(ReadError):
     """A sheet without a table: empty, or only title rows."""
 
 
+def _units(headers: list[str], data: list[list[str | None]], dataset: Dataset) -> dict[str, str] | None:
+    """The units row right under a sheet's header (see readers.units), or None."""
+    if len(data) < 2:
+        return None
+    names = field_names(canonical_headers(headers, dataset.fields))
+
+    def numeric(i: int) -> bool:
+        values = pa.array([row[i] for row in data[1:]], type=pa.string())
+        return numeric_column(values, names[i], headers[i], dataset.fields)
+    return units_row(data[0], numeric, headers)
+
+
 def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str, sheet: str
-                 ) -> tuple[list[str], list[list[str | None]], int]:
-    """The sheet's headers and its data rows (empty rows, and notes under the table that fill a single cell of a
-    wide table, left out), and how many notes were left out."""
+                 ) -> tuple[list[str], list[list[str | None]], int, dict[str, str] | None]:
+    """The sheet's headers and its data rows (empty rows, a units row under the header, and notes under the table
+    that fill a single cell of a wide table, left out), how many notes were left out, and the units row's units."""
     start = header_index(rows, dataset.fields, dataset.xlsx.header_row)
     if start >= len(rows):
         raise NoTable(f"{file_name} : la feuille « {sheet} » n'a pas de ligne {start + 1}")
@@ -119,9 +132,12 @@ def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str,
             notes += 1  # « Source : … », « Champ : France entière »
             continue
         data.append(row)
+    units = _units(headers, data, dataset)
+    if units:
+        data = data[1:]
     if not data:
         raise NoTable(f"{file_name} : la feuille « {sheet} » n'a pas de ligne sous son en-tête")
-    return headers, data, notes
+    return headers, data, notes, units
 
 
 def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
@@ -143,11 +159,11 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
         # each keeps the header it had where it was first met
         columns: dict[str, list[str | None]] = {}
         headers_of: dict[str, str] = {}
-        total, read, skipped = 0, [], []
+        total, read, skipped, units = 0, [], [], {}
         year_field = dataset.xlsx.year_field
         for sheet, year in candidates:
             try:
-                headers, rows, dropped = _sheet_table(_sheet_rows(workbook, sheet), dataset, name, sheet)
+                headers, rows, dropped, sheet_units = _sheet_table(_sheet_rows(workbook, sheet), dataset, name, sheet)
             except NoTable as exc:
                 if dataset.xlsx.sheet is not None:
                     raise
@@ -168,6 +184,9 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
             read.append(sheet)
             if dropped:
                 notes.append(f"{name} : {dropped} ligne(s) de notes sous le tableau de « {sheet} » ignorée(s)")
+            if sheet_units:
+                notes.append(units_note(f"{name}, feuille « {sheet} »", sheet_units))
+                units = {**sheet_units, **units}  # the newest sheet's units first
             if dataset.xlsx.sheets == "latest" and dataset.xlsx.sheet is None:
                 break  # the newest sheet that has a table
     except (CalamineError, ValueError) as exc:
@@ -180,6 +199,6 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
     if len(read) > 1:
         notes.append(f"{name} : {len(read)} feuilles empilées ({', '.join(read)})")
     arrow = pa.table({f"c{k}": pa.array(values, type=pa.string()) for k, values in enumerate(columns.values())})
-    table = table_from_text_columns(arrow, list(headers_of.values()), dataset.fields, name)
+    table = table_from_text_columns(arrow, list(headers_of.values()), dataset.fields, name, units=units)
     table.notes = tuple(notes) + table.notes
     return table
