@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 import pandas as pd
 
+from .names import slugify
 from .readers.base import FieldInfo
 
 GRAMMAR_PREFIXES = ("refine.", "exclude.", "from.", "to.")
@@ -160,6 +161,9 @@ def parse_query(
     """Parse the grammar's parameters against a table's fields. Parameters outside the grammar are ignored;
     a bad one is reported in the errors and left out of the Query, so a page can still show the rest."""
     by_name = {f.name: f for f in fields}
+    # a field named as the file writes its header (« codeBureauVote », « Code INSEE »): the links made before
+    # field names followed the headers' keep working
+    by_slug = {slugify(f.name): f for f in fields if slugify(f.name) not in by_name}
     errors: list[FilterError] = []
     valid: list[tuple[str, str]] = []
     q: str | None = None
@@ -171,8 +175,11 @@ def parse_query(
     select: list[str] | None = None
     limit: int | None = None
 
+    def named(name: str) -> FieldInfo | None:
+        return by_name.get(name) or by_name.get(slugify(name)) or by_slug.get(slugify(name))
+
     def known(param: str, name: str) -> FieldInfo | None:
-        info = by_name.get(name)
+        info = named(name)
         if info is None:
             errors.append(FilterError(param, f"champ inconnu « {name} »"))
         return info
@@ -210,11 +217,12 @@ def parse_query(
                 parsed.append((info.name, name.startswith("-")))
             else:
                 sort = parsed
-                valid.append((key, raw))
+                valid.append((key, ",".join(("-" if down else "") + n for n, down in parsed)))
             continue
         if key == "select":
-            names = [n.strip() for n in raw.split(",") if n.strip()]
-            unknown = [n for n in names if n not in by_name]
+            written = [n.strip() for n in raw.split(",") if n.strip()]
+            unknown = [n for n in written if named(n) is None]
+            names = [named(n).name for n in written if named(n) is not None]
             repeated = [n for i, n in enumerate(names) if n in names[:i]]
             if unknown:
                 errors.append(FilterError(key, f"champ inconnu « {unknown[0]} »"))
@@ -222,7 +230,7 @@ def parse_query(
                 errors.append(FilterError(key, f"le champ « {repeated[0]} » est répété"))
             elif names:
                 select = names
-                valid.append((key, raw))
+                valid.append((key, ",".join(names)))
             continue
         if key == "limit":
             if not re.fullmatch(r"\d{1,12}", raw.strip()) or int(raw) < 1:
@@ -245,7 +253,8 @@ def parse_query(
         except ValueError as exc:
             errors.append(FilterError(key, str(exc)))
             continue
-        valid.append((key, raw))
+        name = info.name
+        valid.append((f"{prefix}.{name}", raw))
         if prefix == "refine":
             refine.setdefault(name, []).append(value)
         elif prefix == "exclude":

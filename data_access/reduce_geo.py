@@ -47,7 +47,7 @@ def reduce_geo(raw: Path, dataset: Dataset, field_name: str | None, territory, o
     codes = territory.codes if territory is not None else None
     outlines = territory.outlines if territory is not None else None
     if dataset.source.format == "topojson":
-        table, result = _topojson_features(raw, field_name, codes)
+        table, result, field_name = _topojson_features(raw, field_name, codes)
     else:
         table, result, field_name = _geojson_features(gdal_path(raw), field_name, codes)
     geometries = _geometries(table)
@@ -145,10 +145,11 @@ def _renumber(arcs, new: dict):
 
 
 def _kept_geometries(raw: Path, field_name: str | None, codes, result: Reduced):
-    """First pass: the transform, and each object's geometries that are in the territory (arcs as indexes)."""
+    """First pass: the transform, each object's geometries that are in the territory (arcs as indexes), and the
+    keep field's name as the file writes it (found in the first geometry's properties)."""
     import ijson
 
-    transform, objects = None, {}
+    transform, objects, key = None, {}, None
     with _open(raw) as stream:
         events = ijson.parse(stream, use_float=True)
         for prefix, event, value in events:
@@ -158,10 +159,14 @@ def _kept_geometries(raw: Path, field_name: str | None, codes, result: Reduced):
                 geometry = _build(events, event, value)
                 result.rows_in += 1
                 props = geometry.get("properties") or {}
-                if codes is None or code_text(props.get(field_name)) in codes:
+                if key is None and codes is not None:
+                    key = find_header(list(props), field_name)
+                    if key is None:
+                        raise ReduceError(f"source.keep.field : {absent(field_name, list(props))}")
+                if codes is None or code_text(props.get(key)) in codes:
                     name = prefix[len("objects."):-len(".geometries.item")]
                     objects.setdefault(name, []).append(geometry)
-    return transform, objects
+    return transform, objects, key or field_name
 
 
 def _build(events, event, value):
@@ -178,12 +183,12 @@ def _build(events, event, value):
         _prefix, event, value = next(events)
 
 
-def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]:
+def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced, str | None]:
     import ijson
 
     result = Reduced()
     try:
-        transform, objects = _kept_geometries(raw, field_name, codes, result)
+        transform, objects, field_name = _kept_geometries(raw, field_name, codes, result)
         used: set[int] = set()
         for geometries in objects.values():
             for geometry in geometries:
@@ -200,7 +205,7 @@ def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]
         if result.rows_in == 0:
             raise ReduceError("TopoJSON reçu sans géométrie (objects.<nom>.geometries)")
         empty = {field_name: pa.array([], pa.string())} if field_name else {}
-        return pa.table({**empty, "geometry": pa.array([], pa.binary())}), result
+        return pa.table({**empty, "geometry": pa.array([], pa.binary())}), result, field_name
     for geometries in objects.values():
         for geometry in geometries:
             if "arcs" in geometry:
@@ -211,7 +216,7 @@ def _topojson_features(raw: Path, field_name, codes) -> tuple[pa.Table, Reduced]
         small["transform"] = transform
     table = _with_codes(_decode(small, raw.parent), field_name)
     result.rows_kept = table.num_rows
-    return table, result
+    return table, result, field_name
 
 
 def _decode(topology: dict, folder: Path) -> pa.Table:

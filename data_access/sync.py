@@ -30,6 +30,7 @@ from components.format import format_int, plural
 
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .clock import stamp
+from .names import slugify
 from .repository import SYNC_INDEX, prepare_served, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
 from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
@@ -66,7 +67,7 @@ def export_url(dataset: Dataset, codes: frozenset[str] | None = None) -> tuple[s
     params: list[tuple[str, str]] = []
     wheres = [options["where"]] if options.get("where") else []
     if source.keep is not None and codes:
-        wheres.append(ods_where(source.keep.field, codes))
+        wheres.append(ods_where(slugify(source.keep.field), codes))  # ODSQL names a field by its field name
     if wheres:
         params.append(("where", " AND ".join(f"({w})" if len(wheres) > 1 else w for w in wheres)))
     refine = options.get("refine")
@@ -113,7 +114,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes: frozenset[str] | None = None) -> int:
     """The candidate file read by the project's own reader and checked against the catalogue (and, for a national
     file cut down, that no row outside the communes kept survived); its row count."""
-    from .readers import ReadError, read_table
+    from .readers import ReadError, missing_fields, read_table
 
     if dataset.format == "gtfs":
         try:
@@ -127,9 +128,8 @@ def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes
         table = read_table(dataset, candidate)
     except ReadError as exc:
         raise SyncError(f"fichier illisible : {str(exc).replace(candidate.name, dataset.path)}") from None
-    missing = [spec.written or spec.name for spec in dataset.fields if table.field(spec.name) is None]
-    if missing:
-        raise SyncError(f"schéma changé : champ(s) déclaré(s) absent(s) : {' ; '.join(map(table.absent, missing))}")
+    if missing := missing_fields(table, dataset):
+        raise SyncError(f"schéma changé : champ(s) déclaré(s) absent(s) : {' ; '.join(missing)}")
     roles = [spec.role for spec in dataset.fields if spec.role and table.role_field(spec.role) is None]
     if roles:
         raise SyncError(f"schéma changé : rôle(s) sans champ : {', '.join(roles)}")

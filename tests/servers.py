@@ -22,6 +22,20 @@ BIG_EXTRACT = "/export/pathologies.csv"  # 15 MB on the demo: more than the sock
 ACCESS_FORMAT = "%(p)s %(s)s %(U)s %(q)s"
 
 
+def live_members(group: int) -> list[int]:
+    """The processes of a process group that still run (a zombie waiting for its parent to read its status has
+    ended: the machine's first process may take a while to reap an orphan)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 def wait_until(check, seconds: float = 30, what: str = "") -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -164,17 +164,23 @@ def test_every_lovelo_station_is_inside_its_commune(snapshot, outlines):
 
 
 def test_every_parking_is_inside_its_commune(snapshot, outlines):
-    features = json.loads((snapshot / "parkings.geojson").read_text(encoding="utf-8"))["features"]
-    codes = [f["properties"]["code_insee"] for f in features]
-    lons = [f["geometry"]["coordinates"][0] for f in features]
-    lats = [f["geometry"]["coordinates"][1] for f in features]
+    import pyproj
+
+    doc = json.loads((snapshot / "parkings.geojson").read_text(encoding="utf-8"))
+    features = doc["features"]
+    # written in Lambert CC49 with its crs member, and the codes as integers, as the Métropole's own files
+    assert doc["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::3949"
+    codes = [f"{f['properties']['code_insee']:05d}" for f in features]
+    to_degrees = pyproj.Transformer.from_crs("EPSG:3949", "EPSG:4326", always_xy=True)
+    lons, lats = to_degrees.transform([f["geometry"]["coordinates"][0] for f in features],
+                                      [f["geometry"]["coordinates"][1] for f in features])
     assert len(features) == 45
     assert outside_own_commune(outlines, codes, lons, lats) == []
     named = {c.nom: c.insee for c in communes()}
     for f in features:  # "Parking de la Gare (Elbeuf)" is in Elbeuf, and recorded as such
         found = re.search(r"\(([^)]+)\)$", f["properties"]["nom"])
         if found:
-            assert named[found.group(1)] == f["properties"]["code_insee"], f["properties"]
+            assert named[found.group(1)] == f"{f['properties']['code_insee']:05d}", f["properties"]
 
 
 def test_every_association_is_inside_its_commune(snapshot, outlines):

@@ -284,7 +284,7 @@ def test_commune_and_department_codes_stored_as_floats_are_read_as_codes(portal)
     assert table.frame["dep"].tolist() == ["76", "76", "01"]
     notes = " ".join(table.notes)
     assert "2 code(s) écrit(s) comme des nombres (76540.0) lu(s) comme des codes" in notes
-    assert "1 valeur(s) non entière(s) laissée(s) telles quelles" in notes
+    assert "1 valeur(s) qui ne peuvent pas être des codes (non entières ou trop grandes) laissée(s) telles" in notes
     assert [row["insee"] for row in csv_extract(client, "arrets")] == ["76540", "76231", "76540.5"]
     assert inside(layer_points(client, "arrets"))
 
@@ -348,3 +348,35 @@ def test_json_that_is_not_records_where_the_catalogue_says_is_refused_with_its_r
     assert message in text_of(render_page(app, "/jeux-de-donnees/stations")["layout"])
     health = app.server.test_client().get("/healthz").get_json()
     assert health["unavailable"][0]["id"] == "stations" and message in health["unavailable"][0]["reason"]
+
+
+def test_a_position_in_projected_columns_is_read_with_position_crs(tmp_path):
+    """The stops export's x and y columns are in EPSG:3949 beside its WGS 84 geometry: read with `position.crs`,
+    they give the same places; without it, they are refused with the key to write."""
+    shutil.copy(ROUND2 / "arrets.geojson", tmp_path / "arrets.geojson")
+    entry = '[[dataset]]\nid = "arrets"\ntitle = "Arrêts"\ntheme = "T"\nformat = "csv"\npath = "arrets.csv"\n'
+    rows = [feature["properties"] for feature in json.loads((ROUND2 / "arrets.geojson").read_text())["features"]]
+    (tmp_path / "arrets.csv").write_text("nom;x;y\n" + "".join(f"{r['nom']};{r['x']};{r['y']}\n" for r in rows),
+                                         encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(entry + 'position = { lat = "y", lon = "x", crs = "EPSG:3949" }\n',
+                                             encoding="utf-8")
+    table = Repository.from_data_dir(tmp_path, served_dir=tmp_path / "servi").table("arrets")
+    points = table.frame["geo_point_2d"]
+    for point, row in zip(points, rows):
+        assert abs(point.x - float(row["x_wkid4326"])) < 1e-4 and abs(point.y - float(row["y_wkid4326"])) < 1e-4
+    assert inside(layer_points(make_app(tmp_path).server.test_client(), "arrets"))
+    (tmp_path / "catalogue.toml").write_text(entry + 'position = { lat = "y", lon = "x" }\n', encoding="utf-8")
+    with pytest.raises(DatasetUnavailable, match=r"elles semblent projetées\. Indiquez leur système avec la clé "
+                                                 r"« position\.crs »"):
+        Repository.from_data_dir(tmp_path, served_dir=tmp_path / "servi2").table("arrets")
+
+
+def test_a_declared_system_that_puts_the_places_far_from_its_area_is_refused(tmp_path):
+    """Lambert 93 coordinates declared as Lambert CC49 fall in the Atlantic: never drawn."""
+    shutil.copy(ROUND2 / "lignes_scolaires_cc49.geojson", tmp_path / "l.geojson")
+    (tmp_path / "catalogue.toml").write_text('[[dataset]]\nid = "l"\ntitle = "L"\ntheme = "T"\nformat = "geojson"\n'
+                                             'path = "l.geojson"\ncrs = "EPSG:2154"\n', encoding="utf-8")
+    with pytest.raises(DatasetUnavailable) as refused:
+        Repository.from_data_dir(tmp_path, served_dir=tmp_path / "servi").table("l")
+    assert "lues en EPSG:2154 (RGF93 v1 / Lambert-93), tombent hors de la zone de ce système (par exemple " \
+           "[1561704.1, 8247263.6] donne" in str(refused.value) and "Vérifiez la clé « crs »" in str(refused.value)

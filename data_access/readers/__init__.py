@@ -13,7 +13,7 @@ from .repairs import repair
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FieldInfo", "ReadError", "Table", "probe", "read_table"]
+__all__ = ["FieldInfo", "ReadError", "Table", "missing_fields", "probe", "read_table"]
 
 
 def read_table(dataset: Dataset, path: Path) -> Table:
@@ -33,10 +33,8 @@ def read_table(dataset: Dataset, path: Path) -> Table:
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
     table = repair(in_degrees(derive(reader(path, dataset), dataset), dataset))
-    missing = [spec.written or spec.name for spec in dataset.fields if table.field(spec.name) is None]
-    if missing:  # a declared field the file lacks: said with the file's closest headers (a typo, a renamed column)
-        table = replace(table, notes=table.notes + tuple(f"{path.name} : champ déclaré {table.absent(name)}"
-                                                         for name in missing))
+    if missing := missing_fields(table, dataset):  # said with the file's closest headers (a typo, a renamed column)
+        table = replace(table, notes=table.notes + tuple(f"{path.name} : champ déclaré {reason}" for reason in missing))
     if path.name != dataset.path:  # read under another name (a sync's temporary file): the notes say the real one
         table = replace(table, notes=tuple(note.replace(path.name, dataset.path) for note in table.notes))
     # Arrow's allocator keeps the memory freed after reading (the raw text, the zip): give it back.
@@ -46,6 +44,12 @@ def read_table(dataset: Dataset, path: Path) -> Table:
     for note in table.notes:  # every repair a reader made is logged once per read of the file
         log.warning("jeu de données « %s » : %s", dataset.id, note)
     return table
+
+
+def missing_fields(table: Table, dataset: Dataset) -> list[str]:
+    """Why each field the catalogue declares is not in the table: « « X » est absent du fichier (en-têtes proches :
+    …) »."""
+    return [table.absent(spec.written or spec.name) for spec in dataset.fields if table.field(spec.name) is None]
 
 
 def probe(dataset: Dataset, path: Path) -> str | None:

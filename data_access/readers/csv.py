@@ -76,7 +76,7 @@ def read_csv_table(path: Path, dataset: Dataset) -> Table:
     except (pa.ArrowNotImplementedError, UnicodeDecodeError, OSError) as exc:
         raise ReadError(f"CSV illisible : {path.name} ({_first_line(exc)})") from None
     headers = [h.strip() for h in table.column_names]
-    result = table_from_text_columns(table, headers, dataset.fields, path.name)
+    result = table_from_text_columns(table, headers, dataset.fields, path.name, look_for_units=True)
     if encoding != "utf-8" and not dataset.csv.encoding:
         result.notes = result.notes + (f"{path.name} : encodage {encoding} détecté (le fichier n'est pas en UTF-8)",)
     return result

@@ -1,6 +1,7 @@
-"""GeoJSON: a FeatureCollection or a bare Feature; features without geometry stay as rows. A FeatureCollection is
-read a batch of features at a time (ijson): a 50 MB file never sits in memory as Python objects. The `crs` member
-of the former GeoJSON (« urn:ogc:def:crs:EPSG::3949 ») is kept for `places`, which brings the shapes to degrees."""
+"""GeoJSON: a FeatureCollection or a bare Feature; features without geometry stay as rows. A FeatureCollection's
+features are streamed one at a time (ijson): the coordinates of a 50 MB file never sit in memory as Python lists,
+only each feature's geometry and properties as they are read. The `crs` member of the former GeoJSON
+(« urn:ogc:def:crs:EPSG::3949 ») is kept for `places`, which brings the shapes to degrees."""
 from __future__ import annotations
 
 import io
@@ -15,11 +16,10 @@ import pandas as pd
 from ..catalogue import Dataset
 from ..coordinates import UnknownCrs, geojson_crs
 from .base import ReadError, Table, unreadable
-from .nested import batched, cell, separators
+from .nested import cell, open_json, separators
 from .schema import match_spec, type_typed_frame
 
 GEOMETRY_COLUMN = "geometry"
-HEAD = 64 * 1024  # the members before « features » are looked for in the file's first bytes
 TAIL = 64 * 1024  # a `crs` member after the features is looked for in its last bytes
 
 
@@ -36,14 +36,14 @@ def _features(doc: object, name: str) -> list[dict]:
     raise ReadError(f"GeoJSON invalide : {name} (ni FeatureCollection ni Feature)")
 
 
-def _head_members(head: bytes) -> tuple[dict, bool]:
-    """The top-level members written before « features » in the file's first bytes, and whether « features »
-    follows them as an array (then the features can be streamed)."""
+def _members_before_features(handle) -> tuple[dict, bool]:
+    """The top-level members written before « features », and whether « features » follows them as an array (then
+    the features can be streamed). Only the members before it are parsed."""
     import ijson
 
     members: dict = {}
     key, builder = None, None
-    events = ijson.parse(io.BytesIO(head))
+    events = ijson.parse(handle)
     try:
         for prefix, event, value in events:
             if prefix == "" and event in ("map_key", "end_map"):
@@ -58,7 +58,7 @@ def _head_members(head: bytes) -> tuple[dict, bool]:
                 return members, False  # not an object: read whole, refused with its reason
             elif builder is not None:
                 builder.event(event, value)
-    except (ijson.JSONError, ijson.IncompleteJSONError, StopIteration):
+    except (ijson.JSONError, StopIteration):
         pass
     return members, False
 
@@ -67,8 +67,8 @@ def _streamed(path: Path) -> tuple[Iterator[dict], object] | None:
     """The features one by one and the `crs` member, for a FeatureCollection; None for any other document."""
     import ijson
 
-    with open(path, "rb") as handle:
-        members, streamable = _head_members(handle.read(HEAD))
+    with open_json(path) as handle:
+        members, streamable = _members_before_features(handle)
         if not streamable:
             return None
         size = handle.seek(0, io.SEEK_END)
@@ -76,11 +76,11 @@ def _streamed(path: Path) -> tuple[Iterator[dict], object] | None:
         crs_after = "crs" not in members and b'"crs"' in handle.read()
     crs = members.get("crs")
     if crs_after:  # written after the features: one more pass, which builds only that member
-        with open(path, "rb") as handle:
+        with open_json(path) as handle:
             crs = next(ijson.items(handle, "crs"), None)
 
     def features() -> Iterator[dict]:
-        with open(path, "rb") as handle:
+        with open_json(path) as handle:
             yield from ijson.items(handle, "features.item", use_float=True)
     return features(), crs
 
@@ -96,44 +96,72 @@ def _geometry(value) -> object:
         return False
 
 
+def _collect(features: Iterator, name: str, separator_of) -> tuple[dict[str, list], list, int, int]:
+    """Each property's values (a list per property, in the features' order), the geometries, how many were
+    malformed, and the features' count."""
+    columns: dict[str, list] = {}
+    geometries, bad, count = [], 0, 0
+    for feature in features:
+        if not isinstance(feature, dict):
+            raise ReadError(f"GeoJSON invalide : {name} (l'objet n° {count + 1} n'est pas un Feature)")
+        props = feature.get("properties")
+        for key, value in (props.items() if isinstance(props, dict) else ()):
+            column = columns.setdefault(key, [])
+            column.extend([None] * (count - len(column)))
+            # nested values have no column type: kept as text (JSON, a point's « lat, lon », a geometry)
+            column.append(cell(value, separator_of(key)))
+        geometry = _geometry(feature.get("geometry"))
+        bad += geometry is False
+        geometries.append(geometry or None)
+        count += 1
+    for column in columns.values():
+        column.extend([None] * (count - len(column)))
+    return columns, geometries, bad, count
+
+
+def _read(path: Path, dataset: Dataset) -> tuple[tuple[dict[str, list], list, int, int], object]:
+    """What _collect gives, and the file's `crs` member: streamed for a FeatureCollection, else read whole."""
+    import ijson
+
+    separator_of = separators(dataset.fields)
+    streamed = _streamed(path)
+    if streamed is not None:
+        try:
+            return _collect(streamed[0], path.name, separator_of), streamed[1]
+        except ijson.JSONError:
+            pass  # NaN, Infinity or a number past 2**63, which ijson refuses and the standard library reads
+    with open(path, "rb") as handle:
+        doc = json.load(handle)
+    crs = doc.get("crs") if isinstance(doc, dict) else None
+    return _collect(iter(_features(doc, path.name)), path.name, separator_of), crs
+
+
+def _file_crs(member, dataset: Dataset, name: str, notes: list[str]):
+    """The system the file declares, when the catalogue declares none; a member that cannot be read is noted and
+    left aside (coordinates that are not degrees are then refused, with the key to write)."""
+    if member is None or dataset.crs is not None:
+        return None
+    try:
+        return geojson_crs(member)
+    except UnknownCrs as exc:
+        notes.append(f"{name} : {exc} ; il est ignoré")
+        return None
+
+
 def read_geojson_table(path: Path, dataset: Dataset) -> Table:
     import geopandas as gpd
     import ijson
     import shapely
 
     try:
-        streamed = _streamed(path)
-        if streamed is None:
-            with open(path, "rb") as handle:
-                doc = json.load(handle)
-            features, crs_member = iter(_features(doc, path.name)), doc.get("crs") if isinstance(doc, dict) else None
-        else:
-            features, crs_member = streamed
-        separator_of = separators(dataset.fields)
-        frames, geometries, bad, count = [], [], 0, 0
-        for batch in batched(features):
-            records = []
-            for feature in batch:
-                count += 1
-                if not isinstance(feature, dict):
-                    raise ReadError(f"GeoJSON invalide : {path.name} (l'objet n° {count} n'est pas un Feature)")
-                props = feature.get("properties") or {}
-                # nested values have no column type: kept as text (JSON, a point's « lat, lon », a geometry)
-                records.append({k: cell(v, separator_of(k)) for k, v in props.items()} if isinstance(props, dict) else {})
-                geometry = _geometry(feature.get("geometry"))
-                bad += geometry is False
-                geometries.append(geometry or None)
-            frames.append(pd.DataFrame.from_records(records).reindex(range(len(records))))
+        (columns, geometries, bad, count), crs_member = _read(path, dataset)
     except OSError as exc:
         raise unreadable(path, exc) from None
     except (ValueError, UnicodeDecodeError, ijson.JSONError) as exc:  # ijson's errors include the incomplete file
         raise ReadError(f"GeoJSON invalide : {path.name} ({str(exc)[:150]})") from None
-    try:
-        crs = geojson_crs(crs_member)
-    except UnknownCrs as exc:
-        raise ReadError(f"{path.name} : {exc} ; indiquez le système avec la clé « crs » du jeu de données") from None
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    frame = frame.reindex(range(count))
+    notes: list[str] = []
+    crs = _file_crs(crs_member, dataset, path.name, notes)
+    frame = pd.DataFrame(columns, index=range(count)) if columns else pd.DataFrame(index=range(count))
     geo_name = GEOMETRY_COLUMN if GEOMETRY_COLUMN not in frame.columns else "geometrie"
     geoms = np.array(geometries, dtype=object)
     frame[geo_name] = gpd.GeoSeries(geoms, crs="EPSG:4326", index=frame.index)  # degrees once `places` has run
@@ -143,7 +171,8 @@ def read_geojson_table(path: Path, dataset: Dataset) -> Table:
         "geo_point_2d" if len(types) and np.all(types == 0) else "geo_shape")
     table = type_typed_frame(frame, dataset.fields, path.name, known_types={geo_name: geo_type})
     if bad:
-        table.notes = table.notes + (f"{path.name} : {bad} géométrie(s) invalide(s), laissées vides",)
+        notes.append(f"{path.name} : {bad} géométrie(s) invalide(s), laissées vides")
+    table.notes = table.notes + tuple(notes)
     table.fields = tuple(replace(f, label="Géométrie") if f.name == geo_name and f.label == geo_name else f
                          for f in table.fields)
     table.extra["crs"] = crs

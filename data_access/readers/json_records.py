@@ -7,26 +7,20 @@ text, « 20 » is a number). Nested values become text (nested.cell): a point ob
 anything else JSON text, which a field declaration may read otherwise (a `geo_shape`, a `separator`)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
 from ..catalogue import Dataset
 from .base import ReadError, Table, unreadable
-from .nested import batched, cell, separators, text
+from .nested import batched, cell, open_json, separators, text
 from .schema import table_from_text_columns
 
-BOM = b"\xef\xbb\xbf"
 SHOWN_KEYS = 8
 KINDS = {"start_map": "un objet", "start_array": "une liste", "string": "un texte", "number": "un nombre",
          "integer": "un nombre", "double": "un nombre", "boolean": "un booléen", "null": "null"}
-
-
-def _open(path: Path):
-    handle = open(path, "rb")
-    if handle.read(3) != BOM:
-        handle.seek(0)
-    return handle
 
 
 def _kind(value) -> str:
@@ -41,33 +35,48 @@ def _kind(value) -> str:
     return "null" if value is None else "un nombre"
 
 
-def _columns(path: Path, dataset: Dataset, where: str) -> tuple[dict[str, list[pa.Array]], int]:
-    """The records' keys in the order first met, each with its text arrays (one per batch), and the record count."""
+def _streamed(path: Path, records: str | None) -> Iterator:
     import ijson
 
-    prefix = f"{dataset.json.records}.item" if dataset.json.records else "item"
+    with open_json(path) as handle:
+        yield from ijson.items(handle, f"{records}.item" if records else "item", use_float=True)
+
+
+def _loaded(path: Path, records: str | None) -> list:
+    """The records read by the standard library (NaN, Infinity, a number past 2**63: ijson refuses them)."""
+    with open(path, "rb") as handle:
+        found = json.load(handle)
+    for part in records.split(".") if records else ():
+        found = found.get(part) if isinstance(found, dict) else None
+    if not isinstance(found, list):
+        raise ReadError(f"{path.name} : {'json.records « ' + records + ' »' if records else 'le fichier'} ne mène "
+                        "pas à une liste d'enregistrements")
+    return found
+
+
+def _columns(records: Iterable, dataset: Dataset, name: str, where: str) -> tuple[dict[str, list[pa.Array]], int]:
+    """The records' keys in the order first met, each with its text arrays (one per batch), and the record count."""
     separator_of = separators(dataset.fields)
     columns: dict[str, list[pa.Array]] = {}
     count = 0
-    with _open(path) as handle:
-        for batch in batched(ijson.items(handle, prefix, use_float=True)):
-            values: dict[str, list] = {}
-            for k, record in enumerate(batch):
-                if not isinstance(record, dict):
-                    raise ReadError(f"{path.name} : {where} ne contient pas des enregistrements : l'élément n° "
-                                    f"{count + k + 1} est {_kind(record)}, pas un objet")
-                for key, value in record.items():
-                    column = values.setdefault(key, [None] * k)
-                    column.extend([None] * (k - len(column)))
-                    column.append(text(cell(value, separator_of(key))))
-            for key in list(values):
-                values[key].extend([None] * (len(batch) - len(values[key])))
-                if key not in columns:
-                    columns[key] = [pa.nulls(count, pa.string())] if count else []
-                columns[key].append(pa.array(values[key], type=pa.string()))
-            for key in columns.keys() - values.keys():  # a key this batch's records lack: empty for them
-                columns[key].append(pa.nulls(len(batch), pa.string()))
-            count += len(batch)
+    for batch in batched(records):
+        values: dict[str, list] = {}
+        for k, record in enumerate(batch):
+            if not isinstance(record, dict):
+                raise ReadError(f"{name} : {where} ne contient pas des enregistrements : l'élément n° "
+                                f"{count + k + 1} est {_kind(record)}, pas un objet")
+            for key, value in record.items():
+                column = values.setdefault(key, [None] * k)
+                column.extend([None] * (k - len(column)))
+                column.append(text(cell(value, separator_of(key))))
+        for key in list(values):
+            values[key].extend([None] * (len(batch) - len(values[key])))
+            if key not in columns:
+                columns[key] = [pa.nulls(count, pa.string())] if count else []
+            columns[key].append(pa.array(values[key], type=pa.string()))
+        for key in columns.keys() - values.keys():  # a key this batch's records lack: empty for them
+            columns[key].append(pa.nulls(len(batch), pa.string()))
+        count += len(batch)
     return columns, count
 
 
@@ -81,7 +90,7 @@ def _what_is_there(path: Path, records: str | None) -> str:
     kinds: dict[str, str] = {}
     keys: dict[str, list[str]] = {}
     arrays: list[str] = []
-    with _open(path) as handle:
+    with open_json(path) as handle:
         for prefix, event, value in ijson.parse(handle):
             if prefix in wanted and prefix not in kinds and event in KINDS:
                 kinds[prefix] = KINDS[event]
@@ -94,6 +103,8 @@ def _what_is_there(path: Path, records: str | None) -> str:
     found_arrays = ", ".join(f"« {a} »" for a in arrays[:4])
     hint = f" ; listes d'objets du fichier : {found_arrays}" if found_arrays else ""
     if not records:
+        if kinds.get("") == "une liste":
+            return ""  # an empty array: no records, which is not an error here (the sync refuses an empty export)
         top = kinds.get("", "vide")
         shown = ", ".join(keys.get("", [])[:SHOWN_KEYS])
         return (f"le fichier n'est pas une liste d'enregistrements mais {top}" + (f" (clés : {shown})" if shown else "")
@@ -114,10 +125,14 @@ def _what_is_there(path: Path, records: str | None) -> str:
 def read_json_table(path: Path, dataset: Dataset) -> Table:
     import ijson
 
-    where = f"« {dataset.json.records} »" if dataset.json.records else "le fichier"
+    records = dataset.json.records
+    where = f"« {records} »" if records else "le fichier"
     try:
-        columns, count = _columns(path, dataset, where)
-        reason = _what_is_there(path, dataset.json.records) if count == 0 else ""
+        try:
+            columns, count = _columns(_streamed(path, records), dataset, path.name, where)
+        except ijson.JSONError:
+            columns, count = _columns(_loaded(path, records), dataset, path.name, where)
+        reason = _what_is_there(path, records) if count == 0 else ""
     except OSError as exc:
         raise unreadable(path, exc) from None
     except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:  # ijson's errors include the incomplete file

@@ -11,6 +11,15 @@ from typing import Iterable, Iterator
 from ..catalogue import FieldSpec
 
 BATCH = 5_000  # records turned into columns at a time
+BOM = b"\xef\xbb\xbf"
+
+
+def open_json(path):
+    """A JSON file opened for ijson, past its UTF-8 byte order mark when it has one."""
+    handle = open(path, "rb")
+    if handle.read(3) != BOM:
+        handle.seek(0)
+    return handle
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 
 

@@ -24,7 +24,8 @@ FILE_CRS = "crs"  # Table.extra: the system the file declares (a Crs), or None
 def _declared(table: Table, dataset: Dataset, field: FieldInfo) -> tuple[Crs | None, str, list[str]]:
     """The system of a geometry field, the key that names it, and a note when the catalogue overrides the file."""
     if field.name == table.extra.get(POSITION_FIELD):
-        code, key = (dataset.position.crs, "position.crs") if dataset.position.crs else (dataset.crs, "crs")
+        code = dataset.position.crs or dataset.crs
+        key = "crs" if dataset.crs and not dataset.position.crs else "position.crs"
         return (known_crs(code) if code else None), key, []
     in_file: Crs | None = table.extra.get(FILE_CRS)
     if dataset.crs is None:

@@ -46,7 +46,7 @@ def as_codes(column: pd.Series, field, width: int) -> tuple[pd.Series, list[str]
     notes = []
     if field.is_numeric:
         numbers = pd.to_numeric(column, errors="coerce").astype("Float64")
-        whole = numbers.notna() & (numbers == numbers.round())
+        whole = numbers.notna() & (numbers == numbers.round()) & (numbers.abs() < 10 ** width)
         text = column.astype("str").where(column.notna())
         codes = text.mask(whole, numbers.where(whole).astype("Int64").astype("str").str.zfill(width))
         fixed, kept = int(whole.sum()), int((numbers.notna() & ~whole).sum())
@@ -66,8 +66,8 @@ def as_codes(column: pd.Series, field, width: int) -> tuple[pd.Series, list[str]
         notes.append(f"« {field.label} » : {fixed} code(s) écrit(s) comme des nombres ({example}) lu(s) comme des "
                      "codes")
     if kept:
-        notes.append(f"« {field.label} » : {kept} valeur(s) non entière(s) laissée(s) telles quelles : ce ne sont "
-                     "pas des codes")
+        notes.append(f"« {field.label} » : {kept} valeur(s) qui ne peuvent pas être des codes (non entières ou trop "
+                     "grandes) laissée(s) telles quelles")
     return (codes.astype("str").where(codes.notna()) if notes or field.is_numeric else column), notes
 
 

@@ -233,9 +233,23 @@ def _parse_datetimes(text: pd.Series) -> pd.Series:
 
 
 def match_spec(name: str, header: str, specs: tuple[FieldSpec, ...]) -> FieldSpec | None:
-    """The declared field for a column, matched on its name or on its original header (an alias has already
-    been replaced by its field's name: canonical_headers)."""
-    return next((s for s in specs if s.name in (name, header)), None)
+    """The declared field for a column: the one that names its header as written, else the one of its name (an
+    alias has already been replaced by its field's name: canonical_headers)."""
+    return next((s for s in specs if s.written == header), None) or \
+        next((s for s in specs if s.name in (name, header)), None)
+
+
+def declared_names(headers: list[str], specs: tuple[FieldSpec, ...]) -> list[str]:
+    """The columns' field names: each header's, made unique (field_names), except that a field declared by its
+    header as written has its own name (« Nb (%) » and « Nb » both make `nb`: the declared one keeps it)."""
+    names = field_names(canonical_headers(headers, specs))
+    for spec in specs:
+        if spec.written in headers and names[headers.index(spec.written)] != spec.name:
+            i = headers.index(spec.written)
+            if spec.name in names:
+                names[names.index(spec.name)] = names[i]
+            names[i] = spec.name
+    return names
 
 
 def canonical_headers(headers: list[str], specs: tuple[FieldSpec, ...]) -> list[str]:
@@ -257,26 +271,28 @@ def numeric_column(values: pa.Array, name: str, header: str, specs: tuple[FieldS
 
 
 def _leading_units(table: pa.Table, names: list[str], headers: list[str], specs) -> dict[str, str] | None:
-    if table.num_rows < 2:
+    if table.num_rows < 3:
         return None
     columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in table.columns]
     first = [c[0].as_py() if pa.types.is_string(c.type) else None for c in columns]
-    return units_row(first, lambda i: numeric_column(columns[i].slice(1), names[i], headers[i], specs), headers)
+    return units_row(first, lambda i: numeric_column(columns[i].slice(1), names[i], headers[i], specs),
+                     lambda i: columns[i].slice(1).null_count == 0, headers)
 
 
 def table_from_text_columns(
     table: pa.Table, headers: list[str], specs: tuple[FieldSpec, ...], source: str,
-    units: dict[str, str] | None = None,
+    units: dict[str, str] | None = None, look_for_units: bool = False,
 ) -> Table:
     """Type every string column of `table` (declared type first, else inferred) and build the Table. The headers
-    are the file's: a column found by a field's alias takes the field's name and keeps its header as label. A
-    units row under the header is left out, its text the columns' `unit` (as `units`, found by the caller)."""
-    names = field_names(canonical_headers(headers, specs))
+    are the file's: a column found by a field's alias takes the field's name and keeps its header as label. With
+    `look_for_units`, a units row under the header is left out, its text the columns' `unit` (or `units`, which
+    the caller found)."""
+    names = declared_names(headers, specs)
     columns: dict[str, object] = {}
     fields: list[FieldInfo] = []
     notes: list[str] = []
     units = dict(units or {})
-    if found := _leading_units(table, names, headers, specs):
+    if look_for_units and (found := _leading_units(table, names, headers, specs)):
         table = table.slice(1)
         units.update(found)
         notes.append(units_note(source, found))
@@ -338,7 +354,7 @@ def type_typed_frame(frame: pd.DataFrame, specs: tuple[FieldSpec, ...], source: 
     for dates and geometry: the publisher chose text, so "76540" stays a code. Declared types win. The columns
     take field names, as a CSV file's headers do (« Code_insee » -> code_insee); `known_types` names them by header."""
     headers = [str(c) for c in frame.columns]
-    names = field_names(canonical_headers(headers, specs))
+    names = declared_names(headers, specs)
     known_types = {name: known_types[header] for name, header in zip(names, headers) if header in (known_types or {})}
     frame.columns = names
     fields: list[FieldInfo] = []

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ..catalogue import Dataset, FieldSpec
 from .base import ReadError, Table, unreadable
-from .schema import canonical_headers, field_names, numeric_column, slugify, table_from_text_columns
+from .schema import canonical_headers, declared_names, numeric_column, slugify, table_from_text_columns
 from .units import units_note, units_row
 
 SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # « APL 2023 », « APL_2019 », « 2021 »
@@ -100,14 +100,14 @@ class NoTable(ReadError):
 
 def _units(headers: list[str], data: list[list[str | None]], dataset: Dataset) -> dict[str, str] | None:
     """The units row right under a sheet's header (see readers.units), or None."""
-    if len(data) < 2:
+    if len(data) < 3:
         return None
-    names = field_names(canonical_headers(headers, dataset.fields))
+    names = declared_names(headers, dataset.fields)
 
     def numeric(i: int) -> bool:
         values = pa.array([row[i] for row in data[1:]], type=pa.string())
         return numeric_column(values, names[i], headers[i], dataset.fields)
-    return units_row(data[0], numeric, headers)
+    return units_row(data[0], numeric, lambda i: all(row[i] is not None for row in data[1:]), headers)
 
 
 def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str, sheet: str
