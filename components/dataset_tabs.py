@@ -85,6 +85,9 @@ def information(dataset, backend, refreshed) -> html.Div:
                                 ("Champ", "Type", "Valeurs distinctes", "Manquantes", "Min → max")])),
             html.Tbody(profile_rows),
         ], className="table table-sm"), "Champs du jeu de données"),
+        *([html.H2("Lecture du fichier"),
+           html.P("Ce que le portail a corrigé ou converti en lisant le fichier publié :"),
+           html.Ul([html.Li(note) for note in backend.notes], className="reading-notes")] if backend.notes else []),
     ])
 
 

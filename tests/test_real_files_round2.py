@@ -177,6 +177,8 @@ def test_a_projected_geojson_with_a_crs_member_is_served_in_degrees(portal):
     hotel_de_ville = table.frame["geometry"].iloc[0]
     assert abs(hotel_de_ville.x - 1.0993) < 1e-4 and abs(hotel_de_ville.y - 49.4431) < 1e-4
     assert any("lues en EPSG:3949 (RGF93 v1 / CC49) et converties en degrés" in note for note in table.notes)
+    page = text_of(render_page(portal[1], "/jeux-de-donnees/pmr", "?tab=information")["layout"])
+    assert "Lecture du fichier" in page and "lues en EPSG:3949 (RGF93 v1 / CC49) et converties en degrés" in page
     # the fields declared by their headers as written (« Code_insee »), the code an integer read as a code
     assert table.field("code_insee").role == "commune" and table.field("nb_places").role == "spaces"
     assert [row["code_insee"] for row in csv_extract(client, "pmr")] == ["76540", "76231", "76212"]

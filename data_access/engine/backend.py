@@ -39,6 +39,7 @@ class EngineLimits:
 
 class DatasetBackend(Protocol):
     fields: tuple[FieldInfo, ...]
+    notes: tuple[str, ...]
 
     def count(self, query: Query) -> int: ...
 
@@ -143,6 +144,11 @@ class DuckDBBackend:
     @property
     def geometry_field(self) -> FieldInfo | None:
         return main_geometry(self.fields)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What reading the file repaired or converted (a coordinate system, a units row, codes), in French."""
+        return tuple(self.manifest.get("notes") or ())
 
     def _run(self, sql: str, params: list, own: bool = False, path: str | None = None):
         import duckdb
