@@ -5,7 +5,7 @@ from typing import Callable
 
 from dash import dcc, html
 
-from components.format import format_date, plural
+from data_access.french import format_date, plural
 from data_access.explorer import FACET_LABELS
 
 EXCERPT_LENGTH = 220

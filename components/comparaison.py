@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from components.controls import dropdown_field
 from components.download import TABLE_FORMATS, download_menu
-from components.format import format_date
+from data_access.french import format_date
 from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from components.tables import scroll_table

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from components.format import format_date
+from data_access.french import format_date
 from data_access.clock import in_paris
 from data_access.contributions.models import LIMITS
 

@@ -14,7 +14,7 @@ from dash import dcc, html
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
-from components.format import format_date, format_int, plural
+from data_access.french import format_date, format_int, plural
 from components.tables import scroll_table
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts import formats_for

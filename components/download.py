@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import html
 
-from components.format import format_int, plural
+from data_access.french import format_int, plural
 
 # What the extract of a derived view (a timetable, the communes of a map) can be: a table without geometry.
 TABLE_FORMATS = ("csv", "xlsx", "json", "parquet", "zip")

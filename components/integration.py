@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 from dash import html
 from flask import has_request_context, request
 
-from components.format import format_date
+from data_access.french import format_date
 
 PREFIX = "/integrer"
 MESSAGE_TYPE = "portail-integration"  # what an embed posts to the page that frames it (assets/integration.js)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
-from components.format import format_date
+from data_access.french import format_date
 from components.tables import scroll_table
 from data_access.communes_profil import number
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from components.format import format_int, plural
+from data_access.french import format_int, plural
 from components.integration import embed_button, frame, refusal, source_line
 from components.recit_blocs import block_view, count_of
 from components.vues import ViewError

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from components.chart import AXIS, LIGHT, PALETTE, PATTERNS, figure_card, rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
-from components.format import format_date, format_int
+from data_access.french import format_date, format_int
 from components.tables import scroll_table
 from data_access import sante, sante_choices, sante_words
 

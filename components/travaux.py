@@ -8,7 +8,7 @@ from dash import html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
-from components.format import format_date
+from data_access.french import format_date
 from data_access.clock import today_paris
 from data_access.travaux import LATE_PROGRESS_MARGIN, find_roles, money
 from data_access.travaux_charts import gantt_summary, progress_summary

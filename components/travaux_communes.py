@@ -9,7 +9,7 @@ from components.chart import rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.controls import dropdown_field
 from components.dataset_tabs import OVERLAY_PANE
-from components.format import at_place, format_int, plural
+from data_access.french import at_place, format_int, plural
 from components.travaux import day_text
 from data_access.travaux import money
 from data_access.travaux_communes import in_my_commune

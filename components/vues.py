@@ -17,7 +17,7 @@ import dash
 from dash import dcc, html
 
 from components import dataset_tabs
-from components.format import format_int, plural
+from data_access.french import format_int, plural
 
 DASHBOARD_PREFIX = "/tableaux-de-bord/"
 TABLE_ROWS = 10  # a table shown outside its page: the first rows, with a link to the whole table

@@ -16,9 +16,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Callable, Hashable, TypeVar
 
+from config_list import int_default
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-DEFAULT_BUDGET_MB = 1024  # DERIVED_MEMORY_MB: every dashboard of the demo at scale 10 holds about 370 MB
+DEFAULT_BUDGET_MB = int_default("DERIVED_MEMORY_MB")  # every dashboard of the demo at scale 10 holds about 370 MB
 THRASH_SECONDS = 60  # a structure built again this soon after it was evicted: the budget is too small
 
 

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from config_list import int_default
+
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .derived import DERIVED, derived
 from .readers import ReadError, Table, probe, read_table
@@ -40,7 +42,7 @@ def file_version(path: Path) -> str:
     return "-".join(f"{s.st_mtime_ns:x}.{s.st_size:x}" for s in stats)
 
 
-FAILURE_SECONDS = 600  # how long a file that cannot be parsed is not read again (LOAD_FAILURE_SECONDS)
+FAILURE_SECONDS = int_default("LOAD_FAILURE_SECONDS")  # how long a file that cannot be parsed is not read again
 
 
 class _LocalStore:

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from components.format import format_int, plural
-
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .clock import stamp
+from .french import format_int, plural
 from .names import slugify
 from .repository import SYNC_INDEX, prepare_served, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import dash
 from dash import html
 
-from components.format import format_date
+from data_access.french import format_date
 from components.shell import section
 from components.tables import scroll_table
 from data_access.demo import OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL

@@ -8,7 +8,7 @@ from dash import Input, Output, State, dcc, html
 
 from components.catalogue_cards import dataset_card, facet_panel
 from components.contribuer import outcome_notice, take_outcome, wish_form
-from components.format import plural
+from data_access.french import plural
 from components.notices import notices
 from data_access.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
 from data_access.portal import current_portal

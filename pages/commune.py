@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components import comparaison
 from components.commune import sections
-from components.format import format_date
+from data_access.french import format_date
 from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from data_access.clock import now_paris

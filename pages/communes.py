@@ -6,7 +6,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.controls import clicked_item
-from components.format import format_int
+from data_access.french import format_int
 from data_access.clock import today_paris
 from data_access.communes_chiffres import commune_figures
 from data_access.communes_profil import PATH, commune_path

@@ -12,7 +12,7 @@ from components.integration import embed_button, portal_origin
 from components.controls import user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      new_search, rebuild_search, replace_params)
-from components.format import format_int, plural
+from data_access.french import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
 from data_access.portal import current_portal

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from components.format import format_date, format_int, plural
+from data_access.french import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.shell import section
 from data_access.overview import key_figures, latest_datasets, theme_counts

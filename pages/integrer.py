@@ -15,7 +15,7 @@ from dash import html
 
 from components import integration
 from components.integration import PREFIX
-from components.format import plural
+from data_access.french import plural
 from components.vues import DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view
 from data_access.portal import current_portal
 from data_access.recits import load_stories

@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, Clien
 from components import proximite as V
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field
-from components.format import format_date
+from data_access.french import format_date
 from components.integration import portal_origin
 from components.impression import print_button, print_header
 from components.notices import notices

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from components.format import format_date
+from data_access.french import format_date
 from components.impression import print_button, print_header
 from components.recit import story_body
 from data_access.clock import today_paris

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from components.format import format_date
+from data_access.french import format_date
 from components.notices import notices
 from data_access.portal import current_portal
 from data_access.query import FilterError, last

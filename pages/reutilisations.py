@@ -9,7 +9,7 @@ from dash import Input, Output, callback, dcc, html
 
 from components.contribuer import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
-from components.format import format_int
+from data_access.french import format_int
 from components.notices import notices
 from data_access.portal import current_portal
 from data_access.query import FilterError, last, whole_number

@@ -14,7 +14,7 @@ from components.controls import (clicked_item, dataset_picker, dataset_search, d
                                  user_changes)
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
-from components.format import format_date
+from data_access.french import format_date
 from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
 from components.notices import notices, unavailable

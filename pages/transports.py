@@ -15,7 +15,7 @@ from components.controls import dataset_picker, dataset_search, dropdown_field, 
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
 from components.impression import print_button, print_header, source_words
-from components.format import format_date, format_int, plural
+from data_access.french import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.notices import notices, unavailable
 from components.shell import section

@@ -12,7 +12,7 @@ from components.contribuer import dashboard_layout
 from components.controls import clicked_item, dataset_picker, dataset_search, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
-from components.format import format_date, format_int, plural
+from data_access.french import format_date, format_int, plural
 from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
 from components.notices import notices, unavailable

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import config_list
 from config import DEMO_DATA_DIR, ConfigError, load_settings
 from tests.conftest import FIXTURES, ROOT
 
@@ -70,3 +71,18 @@ def test_start_up_stops_with_one_line_and_no_traceback(env, expected):
     assert result.stderr.strip().startswith(expected), result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_configuration_doc_is_the_declared_settings_list():
+    """docs/configuration.md's table is written from config_list.SETTINGS: `python -m config_list` rewrites it."""
+    assert config_list.documented() == config_list.table()
+
+
+@pytest.mark.parametrize("name", [s.name for s in config_list.SETTINGS if s.kind == "int"])
+def test_every_declared_number_is_read_and_checked_within_its_bounds(name):
+    setting = config_list.BY_NAME[name]
+    with pytest.raises(ConfigError, match=f"^{name}="):
+        load_settings({name: "beaucoup"})
+    with pytest.raises(ConfigError, match=f"^{name}={setting.high + 1} : la valeur doit être comprise entre"):
+        load_settings({name: str(setting.high + 1)})
+    assert getattr(load_settings({name: str(setting.low)}), name.lower()) == setting.low

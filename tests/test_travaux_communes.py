@@ -166,7 +166,7 @@ def test_sites_in_no_commune_of_the_outlines_are_counted_and_named(feed, outline
 
 
 def test_a_commune_is_named_as_french_says_it():
-    from components.format import at_place
+    from data_access.french import at_place
 
     assert [at_place(n) for n in ("Rouen", "Le Petit-Quevilly", "Les Authieux-sur-le-Port-Saint-Ouen", "La Bouille")] \
         == ["à Rouen", "au Petit-Quevilly", "aux Authieux-sur-le-Port-Saint-Ouen", "à La Bouille"]

@@ -13,20 +13,17 @@ from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from config_list import contributions_url as default_url  # SQLite beside the catalogue, when DATABASE_URL says none
+
 from .models import APPROVED, KINDS, LIMITS, PENDING, REJECTED, Contribution, ModerationAct
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-DATABASE_FILE = "contributions.sqlite"
 _migrated: set[str] = set()
 _lock = threading.Lock()
 
 
 class ContributionError(ValueError):
     """A contribution the store refuses, with a message for the reader."""
-
-
-def default_url(data_dir: Path) -> str:
-    return f"sqlite:///{Path(data_dir).resolve() / DATABASE_FILE}"
 
 
 def open_database(url: str) -> sessionmaker:

@@ -19,6 +19,8 @@ from typing import Iterator, Protocol
 
 import pyarrow as pa
 
+from config_list import int_default
+
 from ..derived import derived
 from ..query import Query, selected_texts
 from ..readers.base import FieldInfo, main_geometry
@@ -33,8 +35,8 @@ TEMP_LIMIT = "4GB"  # what one worker's spilled sorts may take on disk
 
 @dataclass(frozen=True)
 class EngineLimits:
-    memory_mb: int = 512
-    threads: int = 2
+    memory_mb: int = int_default("ENGINE_MEMORY_MB")
+    threads: int = int_default("ENGINE_THREADS")
 
 
 class DatasetBackend(Protocol):

@@ -38,7 +38,7 @@ class Module:
 def layer(name: str) -> int:
     """The layer a module belongs to, from where it sits."""
     top = name.split(".")[0]
-    if top in ("config", "clock") or name == "data_access.clock":
+    if top in ("config", "config_list") or name == "data_access.clock":
         return SETTINGS
     if top == "data_access":
         return COMPUTING
