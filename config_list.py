@@ -86,8 +86,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", None, "database", "the contributions' database; "
             "`postgresql+psycopg://user:password@host/base` when several hosts share it",
             shown=f"SQLite, `<DATA_DIR>/{CONTRIBUTIONS_FILE}`"),
-    Setting("CONTRIBUTION_EMAIL_DAYS", "90", "int", "days a contributor's e-mail is kept; `python -m "
-            "data_access.contributions purger` forgets the older ones", 1, 3650),
+    Setting("CONTRIBUTION_EMAIL_DAYS", "90", "int", "days a contributor's e-mail is kept; `python -m portail "
+            "contributions purger` forgets the older ones", 1, 3650),
     Setting("PROXY_COUNT", "0", "int", "trusted reverse proxies in front of the portal: the reader's address (rate "
             "limits) is read from `X-Forwarded-For`, the scheme (HSTS) from `X-Forwarded-Proto`", 0, 5,
             shown="0 (`deploy/serve`: 1)"),

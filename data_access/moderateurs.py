@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     from data_access.contributions import comptes
     from data_access.contributions.store import ContributionError
 
-    parser = argparse.ArgumentParser(prog="python -m data_access.moderateurs",
+    parser = argparse.ArgumentParser(prog="python -m portail moderateurs",
                                      description="Comptes des modérateurs des contributions.")
     commands = parser.add_subparsers(dest="command", required=True)
     for command, words in (("add", "créer un compte (le mot de passe est demandé)"),

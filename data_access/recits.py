@@ -6,7 +6,7 @@ whose live blocks name a view of the portal by its own URL:
     ```
 
 and `{{ nombre: /jeux-de-donnees/chantiers?refine.statut=en+cours }}` inside a sentence. What each block kind
-names, and how it is drawn and checked, is in components/recit_blocs.py; `python -m data_access.recits check`
+names, and how it is drawn and checked, is in components/recit_blocs.py; `python -m portail recits verifier`
 names every broken block."""
 from __future__ import annotations
 
@@ -173,18 +173,18 @@ def _read_all(files: list[Path], stamp: tuple) -> Stories:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m data_access.recits check`: every broken block of DATA_DIR's stories, « file:line : reason »;
+    """`python -m portail recits verifier`: every broken block of DATA_DIR's stories, « file:line : reason »;
     exit 1 when there is one, 2 when the configuration is wrong."""
     import argparse
     import logging
     import os
     import sys
 
-    parser_ = argparse.ArgumentParser(prog="python -m data_access.recits",
+    parser_ = argparse.ArgumentParser(prog="python -m portail recits",
                                       description="Vérifie les récits de DATA_DIR/recits (blocs vivants).")
-    parser_.add_argument("command", choices=["check"], help="check : nomme chaque bloc cassé, avec son fichier et "
-                                                            "sa ligne")
-    args = parser_.parse_args(argv)
+    parser_.add_argument("command", choices=["verifier", "check"], help="verifier (ou check) : nomme chaque bloc "
+                                                                        "cassé, avec son fichier et sa ligne")
+    parser_.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     from config import ConfigError, load_settings
     from factory import create_app
@@ -206,8 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in broken:
         print(line)
     blocks = sum(len(s.blocks) for s in stories.stories)
-    print(f"{len(stories.stories)} récit(s), {blocks} bloc(s) vivant(s), {len(broken)} problème(s)"
-          if args.command == "check" else "", file=sys.stderr)
+    print(f"{len(stories.stories)} récit(s), {blocks} bloc(s) vivant(s), {len(broken)} problème(s)", file=sys.stderr)
     return 1 if broken else 0
 
 

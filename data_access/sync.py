@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     from config import ConfigError, load_settings
     from .catalogue import CatalogueError
 
-    parser = argparse.ArgumentParser(prog="python -m data_access.sync",
+    parser = argparse.ArgumentParser(prog="python -m portail sync",
                                      description="Rafraîchit les jeux de données qui ont une source.")
     parser.add_argument("--dataset", nargs="+", metavar="ID", help="seulement ces jeux de données")
     parser.add_argument("--dry-run", action="store_true", help="affiche ce qui serait téléchargé, sans rien écrire")

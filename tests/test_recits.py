@@ -169,7 +169,7 @@ def test_a_broken_block_is_a_notice_and_the_checker_names_file_and_line(portal):
         "casse.md:13 : bloc tableau : filtre refusé : refine.couleur : champ inconnu"
         + done.stdout.splitlines()[1].partition("champ inconnu")[2]]
     (portal / "recits" / "casse.md").unlink()
-    done = subprocess.run([sys.executable, "-m", "data_access.recits", "check"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "portail", "recits", "verifier"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout == "" and "3 bloc(s)" in done.stderr
 

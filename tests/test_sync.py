@@ -1,4 +1,4 @@
-"""`python -m data_access.sync` against a local fake Opendatasoft server: every fault leaves the served file
+"""`python -m portail sync` against a local fake Opendatasoft server: every fault leaves the served file
 byte-identical, exits non-zero and names the dataset and the cause; a good export replaces the file."""
 from __future__ import annotations
 

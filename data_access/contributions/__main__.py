@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from .export import csv_lines, json_text
     from .store import purge_emails
 
-    parser = argparse.ArgumentParser(prog="python -m data_access.contributions",
+    parser = argparse.ArgumentParser(prog="python -m portail contributions",
                                      description="Entretien des contributions des habitants.")
     commands = parser.add_subparsers(dest="command", required=True)
     purge = commands.add_parser("purger", help="effacer les adresses e-mail plus anciennes que la durée fixée")

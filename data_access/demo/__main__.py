@@ -25,7 +25,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from config import DEMO_DATA_DIR
 
     parser = argparse.ArgumentParser(
-        prog="python -m data_access.demo",
+        prog="python -m portail demo",
         add_help=False,
         description="Génère l'instantané de démonstration (données réalistes mais fictives, toujours identiques "
                     "pour une même échelle) et son catalogue.toml.",
