@@ -13,11 +13,11 @@ from flask import Flask, current_app, redirect, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from components.contribuer import HONEYPOT
 from data_access.contributions.models import KINDS
 
 log = logging.getLogger(__name__)
 SUBMISSIONS_PER_MINUTE = 10
-HONEYPOT = "site_web"
 FIELDS = {  # what each kind of contribution may carry, as the forms name it
     "erreur": ("description", "dataset_id", "row_ref", "view_url", "email"),
     "jeu": ("description", "why", "publisher_hint", "email"),
@@ -52,13 +52,6 @@ def published(kind: str, dataset_id: str | None = None) -> list | None:
     except (SQLAlchemyError, OSError) as exc:
         log.error("contributions illisibles : %s", exc)
         return None
-
-
-def form_token() -> str:
-    """The CSRF token of the reader's session, for a form drawn now (its session cookie is set by the answer)."""
-    from flask_wtf.csrf import generate_csrf
-
-    return generate_csrf()
 
 
 def _values(kind: str) -> dict:

@@ -13,6 +13,7 @@ import logging
 from flask import Flask, Response, current_app, redirect, render_template, request, session
 
 import contributions_web as web
+from components.contribuer import form_token
 from data_access import clock
 from data_access.query import whole_number
 
@@ -28,7 +29,7 @@ ACTION_WORDS = {"approuver": "approuvée et publiée", "rejeter": "rejetée", "r
 def _page(template: str, status: int = 200, **values) -> Response:
     portal = current_app.extensions["portail"]
     body = render_template(template, portal_title=portal.repository.catalogue.portal.title,
-                           csrf_token=web.form_token(), **values)
+                           csrf_token=form_token(), **values)
     response = current_app.response_class(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

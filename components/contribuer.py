@@ -15,6 +15,9 @@ OUTCOME = "contribution"  # the query parameter the write path adds to the page 
 PRIVACY_ANCHOR = "/a-propos#contributions"
 
 
+HONEYPOT = "site_web"  # a field robots fill in and people never see: a submission that fills it is refused
+
+
 def take_outcome(params: dict) -> tuple[str | None, dict]:
     """The outcome of a submission the page was sent back with, and the page's other parameters."""
     params = dict(params)
@@ -53,9 +56,14 @@ def _field(form_id: str, name: str, label: str, hint: str | None = None, require
     return html.Div([html.Label(words, htmlFor=field_id, className="form-label"), control], className="mb-3")
 
 
-def _form(kind: str, form_id: str, fields: list, retour: str, button: str, days: int) -> html.Form:
-    from contributions_web import HONEYPOT, form_token
+def form_token() -> str:
+    """The CSRF token of the reader's session, for a form drawn now (its session cookie is set by the answer)."""
+    from flask_wtf.csrf import generate_csrf
 
+    return generate_csrf()
+
+
+def _form(kind: str, form_id: str, fields: list, retour: str, button: str, days: int) -> html.Form:
     return html.Form([
         dcc.Input(type="hidden", name="csrf_token", value=form_token()),
         dcc.Input(type="hidden", name="retour", value=retour),
@@ -200,17 +208,15 @@ SHOWN = 10  # the newest published reports and reuses a dataset page shows (the 
 EVERY_REPORT = "signalements"  # the dataset page's parameter that shows every published report (`=tous`)
 
 
-def dataset_contributions(dataset, path: str, pairs: list, days: int, every_report: bool = False) -> html.Section:
+def dataset_contributions(dataset, path: str, pairs: list, days: int, published, catalogue,
+                          every_report: bool = False) -> html.Section:
     """A dataset page's part: its newest published error reports with their answers (every one with
-    `every_report`), its newest reuses (the others in the gallery, filtered on the dataset), and the form."""
+    `every_report`), its newest reuses (the others in the gallery, filtered on the dataset), and the form.
+    `published(kind, dataset_id)` gives the approved contributions (None when they cannot be read)."""
     from urllib.parse import urlencode
-
-    from contributions_web import published
-    from data_access.portal import current_portal
 
     retour, address = _here(path, pairs)
     reports, reuses = published("erreur", dataset.id), published("reutilisation", dataset.id)
-    catalogue = current_portal().repository.catalogue
     more_reports = f"{path}?{urlencode(pairs + [(EVERY_REPORT, 'tous')])}"
     return html.Section([
         html.H2("Erreurs signalées et réutilisations", id="contributions-titre"),

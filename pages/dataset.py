@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
+from contributions_web import published
 from components import dataset_tabs
 from components.contribuer import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
 from components.integration import embed_button, portal_origin
@@ -124,7 +125,8 @@ def layout(dataset_id: str = "", **params):
             ], className="dataset-main"),
         ], className="dataset-layout"),
         dataset_contributions(dataset, base, [("tab", tab)] + filters + chart_pairs,
-                              current_portal().settings.contribution_email_days, every_report),
+                              current_portal().settings.contribution_email_days, published,
+                              current_portal().repository.catalogue, every_report),
     ])
 
 

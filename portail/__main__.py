@@ -12,7 +12,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("data_access.sync", "met à jour les jeux de données depuis leurs sources (--dataset ID, --dry-run)"),
     "demo": ("data_access.demo.__main__", "génère l'instantané de démonstration (--out, --scale, --force)"),
-    "recits": ("data_access.recits", "vérifie les récits : « recits verifier » nomme chaque bloc cassé"),
+    "recits": ("portail.recits", "vérifie les récits : « recits verifier » nomme chaque bloc cassé"),
     "moderateurs": ("data_access.moderateurs",
                     "gère les comptes des modérateurs (add, mot-de-passe, verrouiller, debloquer, list)"),
     "contributions": ("data_access.contributions.__main__",

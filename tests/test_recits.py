@@ -161,7 +161,7 @@ def test_a_broken_block_is_a_notice_and_the_checker_names_file_and_line(portal):
     assert "Ce bloc ne peut pas être affiché. jeu de données « inconnu » inconnu du catalogue" in text
     assert "Ce bloc ne peut pas être affiché. filtre refusé : refine.couleur : champ inconnu" in text
     env = {**os.environ, "DATA_DIR": str(portal), "SECRET_KEY": "test"}
-    done = subprocess.run([sys.executable, "-m", "data_access.recits", "check"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "portail", "recits", "check"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [
