@@ -8,6 +8,9 @@ from dash import dcc, html
 
 from data_access.query import query_pairs
 
+# The page's address, as every control that writes the URL writes it: the location component of Dash's pages
+# (dash 4.4.1 names it so, and tests/test_browser.py's permalinks fail if it is renamed).
+LOCATION = "_pages_location"
 
 # Dash 4's dropdown speaks English unless told: its own words, in French, for every dropdown of the portal
 DROPDOWN_LABELS = {"select_all": "Tout choisir", "deselect_all": "Tout retirer",

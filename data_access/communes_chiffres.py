@@ -290,7 +290,7 @@ def _weighted(values: np.ndarray, weights: np.ndarray | None) -> float | None:
 
 
 def _care(repository, outlines: Table, figures: Figures, today) -> None:
-    from .proximite_reponses import care_values
+    from .sante_access import care_values
 
     indicators = care_values(repository)
     if not indicators:

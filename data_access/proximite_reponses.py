@@ -12,6 +12,7 @@ import numpy as np
 from . import proximite_blocs as B
 from .proximite import Place, located
 from .repository import Repository
+from .sante_access import care_values
 
 TRAVAUX_PATH = "/tableaux-de-bord/travaux"
 TRANSPORTS_PATH = "/tableaux-de-bord/transports"
@@ -199,36 +200,6 @@ def care(repository: Repository, place: Place) -> B.Block:
     return B.Block(key, title, lines=lines, text=f"{place.commune_name} comparée à l'ensemble de la Métropole.",
                    link=(SANTE_PATH + "?" + urlencode([("commune", place.commune)]),
                          "Voir l'accès aux soins dans le tableau de bord Santé"))
-
-
-def care_values(repository: Repository) -> list[dict]:
-    """Each access-to-care indicator of the Santé dashboard, its latest year's value per commune and the
-    Métropole's, and its first year's (the trend): built once per version of the files (a place then reads a dictionary)."""
-    from .derived import derived
-    from .sante_access import access_datasets, access_view, first_year_values
-
-    versions = tuple((d.id, repository.version(d.id)) for d in access_datasets(repository))
-
-    def build() -> list[dict]:
-        first = access_view(repository, {}, None, [])
-        if first.unavailable:
-            return []
-        items = []
-        for option, _ in first.options:
-            view = access_view(repository, {"indicateur": option}, None, [])
-            known = view.data.dropna(subset=["value"])
-            info = view.indicator
-            first = first_year_values(view.table, info.name, view.territory)
-            items.append({
-                "option": option, "label": info.label, "unit": info.unit or "",
-                "year": int(view.year) if view.year is not None else None,
-                "values": dict(zip(known["code"], known["value"].astype(float))), "overall": view.overall,
-                "overall_words": view.overall_words, "first_year": first[0], "first_values": first[1],
-                "first_overall": first[2],
-                "definition": info.description or info.label + (f", en {info.unit}" if info.unit else ""),
-            })
-        return items
-    return derived(("proximite-soins", versions), build)
 
 
 def _compare(mine: float | None, overall: float | None) -> str:

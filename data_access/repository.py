@@ -10,6 +10,7 @@ from config_list import int_default
 
 from .catalogue import Catalogue, Dataset, load_catalogue
 from .derived import DERIVED, derived
+from .errors import DatasetUnavailable
 from .readers import ReadError, Table, probe, read_table
 from .readers.base import AccessProblem
 
@@ -18,10 +19,6 @@ log = logging.getLogger(__name__)
 
 class UnknownDataset(LookupError):
     """No dataset has this id in the catalogue."""
-
-
-class DatasetUnavailable(Exception):
-    """The dataset is in the catalogue but cannot be served; the message is the French reason."""
 
 
 @dataclass(frozen=True)

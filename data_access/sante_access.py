@@ -289,3 +289,30 @@ def communes_extract(repository: Repository, dataset: Dataset, table: Table, arg
     where = (f"les {len(data)} communes du territoire" if territory is not None and
              data["code"].isin(territory.names).any() else "toutes les communes du fichier")
     return Table(frame=frame, fields=tuple(info)), (f"{indicator.label} : année {chosen}", f"Communes : {where}")
+
+
+def care_values(repository: Repository) -> list[dict]:
+    """Each access-to-care indicator of the Santé dashboard, its latest year's value per commune and the
+    Métropole's, and its first year's (the trend): built once per version of the files (a place then reads a dictionary)."""
+    versions = tuple((d.id, repository.version(d.id)) for d in access_datasets(repository))
+
+    def build() -> list[dict]:
+        first = access_view(repository, {}, None, [])
+        if first.unavailable:
+            return []
+        items = []
+        for option, _ in first.options:
+            view = access_view(repository, {"indicateur": option}, None, [])
+            known = view.data.dropna(subset=["value"])
+            info = view.indicator
+            first = first_year_values(view.table, info.name, view.territory)
+            items.append({
+                "option": option, "label": info.label, "unit": info.unit or "",
+                "year": int(view.year) if view.year is not None else None,
+                "values": dict(zip(known["code"], known["value"].astype(float))), "overall": view.overall,
+                "overall_words": view.overall_words, "first_year": first[0], "first_values": first[1],
+                "first_overall": first[2],
+                "definition": info.description or info.label + (f", en {info.unit}" if info.unit else ""),
+            })
+        return items
+    return derived(("proximite-soins", versions), build)

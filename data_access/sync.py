@@ -32,7 +32,7 @@ from .french import format_int, plural
 from .names import slugify
 from .repository import SYNC_INDEX, prepare_served, read_sync_index
 from .repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
-from .reduce import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
+from .reduction import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
 from .sync_http import FILE_MODE, SyncError, fetch, newest_resource, session
 
 log = logging.getLogger(__name__)

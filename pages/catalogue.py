@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html
 
+from components.controls import LOCATION
 from components.catalogue_cards import dataset_card, facet_panel
 from components.contribuer import outcome_notice, take_outcome, wish_form
 from data_access.french import plural
@@ -75,11 +76,11 @@ def layout(**params):
 
 
 @dash.callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.SEARCH_BUTTON, "n_clicks"),
     Input(Ids.SEARCH, "n_submit"),
     State(Ids.SEARCH, "value"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def search(_clicks, _submits, text, current):

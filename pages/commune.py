@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components.controls import LOCATION
 from components import comparaison
 from components.commune import sections
 from data_access.french import format_date
@@ -89,8 +90,8 @@ def _sources(datasets) -> html.Section:
                         **{"aria-labelledby": "commune-sources"}, className="commune-part commune-sources")
 
 
-@callback(Output("_pages_location", "search", allow_duplicate=True), Input(comparaison.PICKER, "value"),
-          State("_pages_location", "search"), prevent_initial_call=True)
+@callback(Output(LOCATION, "search", allow_duplicate=True), Input(comparaison.PICKER, "value"),
+          State(LOCATION, "search"), prevent_initial_call=True)
 def compare(codes, current):
     """The communes chosen live in the URL (?commune=…&commune=…), so the comparison is a permalink."""
     codes = [str(c)[:20] for c in codes if isinstance(c, str)][:comparaison.MAX_COMPARED] \

@@ -5,7 +5,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
-from components.controls import clicked_item
+from components.controls import LOCATION, clicked_item
 from data_access.french import format_int
 from data_access.clock import today_paris
 from data_access.communes_chiffres import commune_figures
@@ -108,7 +108,7 @@ def search(text, items):
     return items, words if shown else f"Aucune commune ne correspond à « {str(text)[:80]} »."
 
 
-@callback(Output("_pages_location", "pathname", allow_duplicate=True), Input(Ids.LAYER, "clickData"),
+@callback(Output(LOCATION, "pathname", allow_duplicate=True), Input(Ids.LAYER, "clickData"),
           State(Ids.CODES, "data"), prevent_initial_call=True)
 def open_commune(feature, codes):
     code = clicked_item(feature, codes)

@@ -10,7 +10,7 @@ from contributions_web import published
 from components import dataset_tabs
 from components.contribuer import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
 from components.integration import embed_button, portal_origin
-from components.controls import user_changes
+from components.controls import LOCATION, user_changes
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      new_search, rebuild_search, replace_params)
 from data_access.french import format_int, plural
@@ -54,7 +54,7 @@ def _missing(dataset_id: str) -> html.Div:
 
 def _path_dataset_id(default: str) -> str:
     """The id from the address itself: Dash lets a `dataset_id=` query parameter override the path variable."""
-    pathname = (dash.ctx.inputs or {}).get("_pages_location.pathname") if dash.ctx else None
+    pathname = (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname") if dash.ctx else None
     prefix = "/jeux-de-donnees/"
     if isinstance(pathname, str) and pathname.startswith(prefix):
         return pathname[len(prefix):].strip("/")
@@ -153,7 +153,7 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input({"type": FACET_TYPE, "field": ALL}, "value"),
     Input({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "value"),
     Input(SEARCH_BUTTON_ID, "n_clicks"),
@@ -161,7 +161,7 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     State({"type": FACET_TYPE, "field": ALL}, "id"),
     State({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "id"),
     State(SEARCH_ID, "value"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, bound_ids, text, current):
@@ -206,11 +206,11 @@ def show_record(feature, dataset_id, card):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "value"),
     State({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "id"),
     State(dataset_tabs.CHART_SHOWN_ID, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_chart(values, ids, shown, current):

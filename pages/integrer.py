@@ -13,6 +13,7 @@ import re
 import dash
 from dash import html
 
+from components.controls import LOCATION
 from components import integration
 from components.integration import PREFIX
 from data_access.french import plural
@@ -97,7 +98,7 @@ def story_blocks(story) -> list:
 
 def _path_vue(default) -> str:
     """The view from the address itself: Dash lets a `vue=` query parameter override the path variable."""
-    pathname = (dash.ctx.inputs or {}).get("_pages_location.pathname") if dash.ctx else None
+    pathname = (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname") if dash.ctx else None
     if isinstance(pathname, str) and pathname.startswith(PREFIX + "/"):
         return pathname[len(PREFIX) + 1:]
     return default if isinstance(default, str) else ""

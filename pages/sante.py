@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from components import dataset_tabs
 from components.chart import chart_card
 from components.contribuer import dashboard_layout
-from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, shown_values,
+from components.controls import (LOCATION, clicked_item, dataset_picker, dataset_search, dropdown_field, shown_values,
                                  user_changes)
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
@@ -222,7 +222,7 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.PATHOLOGY, "value"),
     Input(Ids.YEAR, "value"),
     Input(Ids.SEX, "value"),
@@ -230,7 +230,7 @@ def _access_section(repository, params, selection, tile_url: str, errors: list):
     Input(Ids.DEPT, "value"),
     State(Ids.ROLES, "data"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_choice(node, year, sex, age, dept, roles, shown, current):
@@ -247,10 +247,10 @@ def sante_search(current: str, values: dict):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.INDICATOR, "value"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_indicator(indicator, shown, current):
@@ -260,10 +260,10 @@ def change_indicator(indicator, shown, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.MAP_LAYER, "clickData"),
     State(Ids.MAP_CODES, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def choose_commune(feature, codes, current):
@@ -273,7 +273,7 @@ def choose_commune(feature, codes, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
     State(Ids.SHOWN, "data"),
     prevent_initial_call=True,

@@ -11,7 +11,8 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from components import dataset_tabs
 from components.chart import chart_card
 from components.contribuer import dashboard_layout
-from components.controls import dataset_picker, dataset_search, dropdown_field, shown_values, user_changes
+from components.controls import (LOCATION, dataset_picker, dataset_search, dropdown_field, shown_values,
+                                 user_changes)
 from components.download import TABLE_FORMATS, download_menu
 from components.filter_panel import new_search, replace_params
 from components.impression import print_button, print_header, source_words
@@ -331,11 +332,11 @@ def _method(net, dataset, km_source: str) -> html.Div:
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input({"type": CHOICE, "param": ALL}, "value"),
     State({"type": CHOICE, "param": ALL}, "id"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_choice(values, ids, shown, current):
@@ -353,7 +354,7 @@ def change_choice(values, ids, shown, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
     State(Ids.SHOWN, "data"),
     prevent_initial_call=True,

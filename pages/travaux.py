@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 from components import dataset_tabs
 from components.chart import chart_card
 from components.contribuer import dashboard_layout
-from components.controls import clicked_item, dataset_picker, dataset_search, shown_values, user_changes
+from components.controls import LOCATION, clicked_item, dataset_picker, dataset_search, shown_values, user_changes
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, new_search, replace_params
 from data_access.french import format_date, format_int, plural
@@ -227,11 +227,11 @@ def draw(**params):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.DATE, "value"),
     Input(Ids.MY_COMMUNE, "value"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_page_parameter(date, commune, shown, current):
@@ -242,10 +242,10 @@ def change_page_parameter(date, commune, shown, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.COMMUNE_LAYER, "clickData"),
     State(Ids.COMMUNE_NAMES, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def choose_commune(feature, names, current):
@@ -256,10 +256,10 @@ def choose_commune(feature, names, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.LAYERS, "overlays"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_commune_layers(names, shown, current):
@@ -272,12 +272,12 @@ def change_commune_layers(names, shown, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.PERIOD_FROM, "value"),
     Input(Ids.PERIOD_TO, "value"),
     State(dataset_tabs.DATASET_STORE_ID, "data"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_period(since, until, dataset_id, shown, current):
@@ -292,10 +292,10 @@ def change_period(since, until, dataset_id, shown, current):
 
 
 @callback(
-    Output("_pages_location", "search", allow_duplicate=True),
+    Output(LOCATION, "search", allow_duplicate=True),
     Input(Ids.DATASET, "value"),
     State(Ids.SHOWN, "data"),
-    State("_pages_location", "search"),
+    State(LOCATION, "search"),
     prevent_initial_call=True,
 )
 def change_dataset(dataset_id, shown, current):

@@ -110,3 +110,13 @@ def test_key_figures_never_fail_on_roles(tmp_path, declaration):
         assert "habitants 119\u202f611" in text and "communes 2" in text  # label, then value
     else:
         assert "habitants" not in text
+
+
+def test_the_location_the_controls_write_is_the_one_dash_pages_draws():
+    """components.controls.LOCATION names Dash's pages location (checked against dash 4.4.1): if Dash renames it,
+    this fails before every control that writes the URL silently stops."""
+    import dash
+
+    from components.controls import LOCATION
+
+    assert LOCATION in [getattr(child, "id", None) for child in dash.page_container.children]

@@ -14,7 +14,7 @@ from data_access.catalogue import Dataset, FieldSpec
 from data_access.catalogue_source import Keep, Source
 from data_access.demo.facts import communes
 from data_access.readers import read_table
-from data_access.reduce import Kept, ReduceError, reduce_download
+from data_access.reduction import Kept, ReduceError, reduce_download
 from tests.conftest import ROOT
 from tests.national_shapes import (DEVILLE, ban_csv_gz, ban_rows, metropole_outlines, polling_topojson, rna_rows,
                                    rna_zip, write_polling_geojson)
@@ -102,7 +102,7 @@ import resource, sys
 from pathlib import Path
 from data_access.demo.facts import communes
 from tests.test_reduce import dataset
-from data_access.reduce import Kept, reduce_download
+from data_access.reduction import Kept, reduce_download
 codes = frozenset(c.insee for c in communes())
 result = reduce_download(Path(sys.argv[1]), dataset("geojson", "codeCommune"), Kept(codes), Path(sys.argv[2]))
 print(result.rows_in, result.rows_kept, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import box, shape
 
-from data_access.reduce import Kept, ReduceError, reduce_download
+from data_access.reduction import Kept, ReduceError, reduce_download
 from tests.national_shapes import DEVILLE, metropole_outlines
 from tests.test_reduce import CODES, KEPT, dataset
 

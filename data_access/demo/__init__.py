@@ -20,15 +20,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
+
+# the outlines and their credit, as the about page and the tests read them from the package
+__all__ = ["OUTLINES_FILE", "OUTLINES_LICENSE", "OUTLINES_LICENSE_URL", "OUTLINES_SOURCE", "OUTLINES_SOURCE_URL",
+           "ensure_snapshot", "generator_stamp", "rebuild_snapshot", "snapshot_is_current"]
+
 STAMP_FILE = ".generator-stamp"
 CATALOGUE_FILE = "catalogue.toml"
-# The real outlines of the 71 communes, the one real data file the snapshot is built from (see contours/SOURCE.md).
-OUTLINES_FILE = Path(__file__).parent / "contours" / "communes-metropole-rouen-normandie-71.geojson"
-# How the outlines are credited wherever they are shown: the catalogue entry and the about page.
-OUTLINES_SOURCE = "IGN Admin Express 2018 (COG 2018), via le projet france-geojson"
-OUTLINES_SOURCE_URL = "https://github.com/gregoiredavid/france-geojson"
-OUTLINES_LICENSE = "Licence Ouverte v2.0"
-OUTLINES_LICENSE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def generator_stamp(scale: int = 1) -> str:

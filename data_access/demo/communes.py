@@ -14,7 +14,7 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from . import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_SOURCE
+from .outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_SOURCE
 from .common import feature, round_coords, write_geojson
 from .facts import Commune, communes
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 from config_list import int_default
 
 from ..derived import derived
+from ..errors import DatasetUnavailable
 from ..query import Query, selected_texts
 from ..readers.base import FieldInfo, main_geometry
 from .served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
@@ -154,8 +155,6 @@ class DuckDBBackend:
 
     def _run(self, sql: str, params: list, own: bool = False, path: str | None = None):
         import duckdb
-
-        from ..repository import DatasetUnavailable
 
         QUERIES.record(params)
         try:

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..clock import stamp
+from .columns import ROW, TEXT, values_column
 from ..readers.base import FieldInfo, Table
 
 FORMAT = 2  # the layout of a served folder; a folder of another format is converted again
@@ -36,12 +37,7 @@ ROW_GROUP_ROWS = 100_000
 DATA, MANIFEST, CLUSTERED = "data.parquet", "manifest.json", "groupes.parquet"
 CLUSTER_FROM_GROUPS = 4  # a dataset of fewer row groups is not clustered: a scan of it is already short
 MAX_CLUSTER_KEYS = 3
-ROW, TEXT, VALUES = "__row", "__texte", "__valeurs__"
 KEEP_VERSIONS = 2  # the current version and the one before, which a request under way may still read
-
-
-def values_column(name: str) -> str:
-    return VALUES + name
 
 
 def fold_array(values: pa.Array) -> pa.Array:

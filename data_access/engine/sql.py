@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..query import Period, Query, fold
 from ..readers.base import FieldInfo
-from .served import ROW, TEXT, values_column
+from .columns import ROW, TEXT, values_column
 
 
 def quoted(name: str) -> str:

@@ -74,6 +74,7 @@ def modules() -> dict[str, Module]:
     names = set(found)
     for module in found.values():
         tree = ast.parse(module.path.read_text(encoding="utf-8"))
+        _drop_type_checking(tree)
         is_package = module.path.name == "__init__.py"
         for node in ast.walk(tree):
             targets: list[str] = []
@@ -81,7 +82,9 @@ def modules() -> dict[str, Module]:
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = _resolve(module.name, is_package, node)
-                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+                submodules = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in names]
+                # « from pkg import submodule » depends on the submodule; a name of the package, on the package
+                targets = submodules + ([base] if len(submodules) < len(node.names) else [])
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
                 if length > MAX_FUNCTION_LINES:
@@ -95,6 +98,16 @@ def modules() -> dict[str, Module]:
                 elif not own and target:
                     module.libraries.add(target.split(".")[0])
     return found
+
+
+def _drop_type_checking(tree: ast.AST) -> None:
+    """Leave out the imports under `if TYPE_CHECKING:`: they name types for annotations, never run."""
+    for node in ast.walk(tree):
+        for name in ("body", "orelse"):
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                setattr(node, name, [n for n in block if not (isinstance(n, ast.If) and isinstance(n.test, ast.Name)
+                                                             and n.test.id == "TYPE_CHECKING")])
 
 
 def _known(target: str, names: set[str]) -> str | None:
