@@ -176,3 +176,9 @@ def test_the_last_day_of_the_calendar_is_a_date_not_a_crash():
     assert parse_date_value("9999-12-31") is None
     _, errors = parse_query("refine.debut=9999-12-31", FIELDS)
     assert errors[0].param == "refine.debut"
+
+
+def test_every_parameter_of_the_grammar_has_its_parser():
+    from data_access.query import GRAMMAR_KEYS, GRAMMAR_PREFIXES, PARSERS
+
+    assert set(PARSERS) == set(GRAMMAR_KEYS) | set(GRAMMAR_PREFIXES)
