@@ -117,3 +117,17 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contributions.sqlite'}"
     return request.getfixturevalue("postgres_cluster").url()
+
+
+@pytest.fixture
+def moderated_app(database_url):
+    """An app whose contributions' database has one moderator, camille."""
+    from contributions_web import sessions
+    from data_access.contributions.comptes import add_moderator
+    from tests.apps import make_app
+    from tests.helpers.contributions import PASSWORD
+
+    app = make_app(TILE_URL="", DATABASE_URL=database_url)
+    with app.server.app_context():
+        add_moderator(sessions(), "camille", PASSWORD)
+    return app

@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from data_access import clock
 from data_access.clock import PARIS
 from tests.apps import free_port, make_app
-from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths
+from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths
 
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=PARIS)
 PAGE_LINE = re.compile(r"Page\s*\d+\s*/\s*\d+")

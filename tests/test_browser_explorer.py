@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.apps import free_port, make_app
-from tests.test_browser import assert_clean_console, open_page
+from tests.helpers.browser import assert_clean_console, open_page
 
 
 @pytest.fixture

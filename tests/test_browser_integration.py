@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.apps import free_port, make_app
-from tests.test_browser import axe_at_both_widths, NO_VIOLATION
+from tests.helpers.browser import axe_at_both_widths, NO_VIOLATION
 
 VIEWS = {  # the iframe's place in the article -> the portal's page whose oEmbed code is pasted, and what shows it
     "graphique": ("/jeux-de-donnees/chantiers?tab=chart&x=commune&refine.statut=en+cours",

@@ -6,7 +6,7 @@ import math
 import re
 
 from tests.apps import free_port, make_app
-from tests.test_browser import open_page
+from tests.helpers.browser import open_page
 
 TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # never answers: the tiles' places on the screen are what is read
 METROPOLE = (0.75, 49.20, 1.35, 49.60)  # lon, lat

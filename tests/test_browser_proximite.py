@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from data_access import proximite as P
 from data_access.portal import current_portal
 from tests.apps import free_port, make_app
-from tests.test_browser import assert_clean_console, axe_violations, open_page
+from tests.helpers.browser import assert_clean_console, axe_violations, open_page
 
 PAGE = "/pres-de-chez-moi"
 STATUS = "#proximite-etat"

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.apps import free_port, make_app
-from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
+from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 @pytest.fixture
 def rouen_dir(rouen_synced):

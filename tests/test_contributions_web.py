@@ -9,36 +9,12 @@ import re
 import pytest
 
 from tests.apps import make_app
-
-BASE = "https://localhost"  # the session cookie is Secure: the test client sends it over https only
+from tests.helpers.contributions import count, post, token
 
 
 @pytest.fixture
 def app(database_url):
     return make_app(TILE_URL="", DATABASE_URL=database_url)
-
-
-def token(client) -> str:
-    """A CSRF token bound to this client's session, as a page's form carries it (Flask-WTF's own signing: the
-    session holds the raw token, the form its signed form)."""
-    from itsdangerous import URLSafeTimedSerializer
-
-    raw = "0123456789abcdef" * 2
-    with client.session_transaction(base_url=BASE) as session:
-        session["csrf_token"] = raw
-    return URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token").dumps(raw)
-
-
-def count(app) -> int:
-    from contributions_web import sessions
-    from data_access.contributions.store import count as counted
-
-    with app.server.app_context():
-        return counted(sessions())
-
-
-def post(client, kind="erreur", **fields):
-    return client.post(f"/contributions/{kind}", base_url=BASE, data=fields)
 
 
 def test_a_good_submission_waits_for_moderation(app):

@@ -20,20 +20,16 @@ from data_access.demo import STAMP_FILE, ensure_snapshot, generator_stamp, snaps
 from data_access.demo.common import DEMO_NOTICE, SNAPSHOT_DATE
 from data_access.demo.facts import communes
 from data_access.demo.generate import generate_snapshot
+from tests.helpers.demo import read_ods_csv
 
 DATASET_IDS = {"adresses", "services-archives", "communes", "chantiers", "pathologies", "offre-de-soins", "reseau-astuce-gtfs", "stations-lovelo",
                "parkings", "associations", "bureaux-de-vote", "archives"}
-TEXT = {"code_insee": str, "region": str, "dept": str, "sexe": str, "top": str, "cla_age_5": str}
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("demo") / "snapshot"
     return out, generate_snapshot(out, scale=1)
-
-
-def read_ods_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=TEXT, keep_default_na=False, na_values=[""])
 
 
 def test_same_scale_gives_byte_identical_files(snapshot, tmp_path):

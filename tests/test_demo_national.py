@@ -7,8 +7,12 @@ import pytest
 from config import DEMO_DATA_DIR
 from data_access.demo import ensure_snapshot
 from tests.apps import find_all, make_app, render_page, text_of
-from tests.test_demo import read_ods_csv
-from tests.test_demo_outlines import outlines, outside_own_commune, split_points  # noqa: F401 (a fixture)
+from tests.helpers.demo import outside_own_commune, read_ods_csv, real_outlines, split_points
+
+
+@pytest.fixture(scope="module")
+def outlines():
+    return real_outlines()
 
 DATASETS = {"bureaux-de-vote": "Citoyenneté", "associations": "Vie associative",
             "services-archives": "Culture et patrimoine", "adresses": "Territoire"}

@@ -22,38 +22,18 @@ from data_access.demo.common import de_commune, round_coords
 from data_access.demo.communes import build_territory, to_lonlat, to_xy
 from data_access.demo.facts import communes
 from data_access.demo.network import MERGE_RADIUS_M, QUAY_OFFSET_M, STOP_INSET_M, build_network, stop_lonlat
-from tests.test_demo import read_ods_csv
-
-# The snapshot rounds coordinates to 6 decimals (about 0.1 m): a point may sit that far across a border.
-TOLERANCE_DEG = 1e-5  # about 1 m
-
-
-def shipped_features() -> list[dict]:
-    return json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))["features"]
-
+from tests.helpers.demo import (TOLERANCE_DEG, outside_own_commune, read_ods_csv, real_outlines, shipped_features,
+                                split_points)
 
 @pytest.fixture(scope="module")
 def outlines() -> dict[str, shapely.Geometry]:
-    """INSEE code -> real outline (lon/lat), read straight from the shipped file."""
-    return {f["properties"]["code"]: shape(f["geometry"]) for f in shipped_features()}
+    return real_outlines()
 
 
 @pytest.fixture(scope="module")
 def snapshot() -> Path:
     ensure_snapshot(DEMO_DATA_DIR)  # the snapshot every demo test reads, generated once per generator stamp
     return DEMO_DATA_DIR
-
-
-def outside_own_commune(outlines, codes, lons, lats) -> list[tuple[str, float, float]]:
-    """The points that are not within TOLERANCE_DEG of the real outline of the commune given with them."""
-    return [(code, lon, lat) for code, lon, lat in zip(codes, lons, lats)
-            if not shapely.dwithin(outlines[code], Point(lon, lat), TOLERANCE_DEG)]
-
-
-def split_points(cells: pd.Series) -> tuple[list[float], list[float]]:
-    """An Opendatasoft geo_point_2d column ("lat, lon") as lon and lat lists."""
-    lat_lon = cells.str.split(", ", expand=True).astype(float)
-    return lat_lon[1].tolist(), lat_lon[0].tolist()
 
 
 # ---------------------------------------------------------------- the communes dataset

@@ -12,7 +12,7 @@ import pytest
 from security import local_path
 from tests.apps import make_app, render_page, text_of
 from tests.conftest import FIXTURES
-from tests.test_contributions_web import BASE, post, token
+from tests.helpers.contributions import BASE, post, token
 
 EVIL = "evil.example"
 

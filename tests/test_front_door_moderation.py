@@ -8,8 +8,15 @@ import re
 import statistics
 import time
 
+import pytest
 
-from tests.test_moderation_web import BASE, PASSWORD, app, log_in, page_token  # noqa: F401 (the app fixture)
+from tests.helpers.contributions import BASE, PASSWORD, log_in, page_token
+
+
+@pytest.fixture
+def app(moderated_app):  # conftest.py: one moderator, camille
+    return moderated_app
+
 
 ROUNDS = 9  # medians of 9, the three kinds of failure taken in turn
 _addresses = itertools.count(1)

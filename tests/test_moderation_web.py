@@ -8,26 +8,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 
 import pytest
 
 from data_access import clock
 from tests.apps import make_app, render_page, text_of
-
-BASE = "https://localhost"
-PASSWORD = "un mot de passe solide"
+from tests.helpers.contributions import BASE, PASSWORD, log_in, page_token
 
 
 @pytest.fixture
-def app(database_url):
-    app = make_app(TILE_URL="", DATABASE_URL=database_url)
-    from contributions_web import sessions
-    from data_access.contributions.comptes import add_moderator
-
-    with app.server.app_context():
-        add_moderator(sessions(), "camille", PASSWORD)
-    return app
+def app(moderated_app):  # conftest.py: one moderator, camille
+    return moderated_app
 
 
 def db(app):
@@ -35,16 +26,6 @@ def db(app):
 
     with app.server.app_context():
         return sessions()
-
-
-def page_token(client, path="/moderation") -> str:
-    """The CSRF token a page's form carries (the session cookie comes with the page)."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path, base_url=BASE).get_data(as_text=True))[1]
-
-
-def log_in(client, name="camille", password=PASSWORD):
-    return client.post("/moderation/connexion", base_url=BASE,
-                       data={"csrf_token": page_token(client), "nom": name, "mot_de_passe": password})
 
 
 def submitted(app, kind="erreur", **fields) -> int:

@@ -10,7 +10,7 @@ import pytest
 from components.vendor import PLOTLY_BUNDLE, PLOTLY_TRACES, PLOTLY_URL, PLOTLY_VERSION
 from config import ROOT
 from tests.apps import free_port, make_app
-from tests.test_browser import assert_clean_console, open_page
+from tests.helpers.browser import assert_clean_console, open_page
 
 
 def test_the_bundle_is_the_partial_one_of_the_version_plotly_bundles():

@@ -139,7 +139,7 @@ def test_the_submissions_limit_is_shared_by_the_workers(workers, redis_url):
 def test_the_limits_fall_back_to_memory_when_redis_goes_down(tmp_path):
     """Redis stops after start-up: submissions are still counted (in the worker's memory) and kept, never a 500."""
     from tests.apps import make_app
-    from tests.test_contributions_web import count, post, token
+    from tests.helpers.contributions import count, post, token
 
     with running_redis() as (url, _client):
         app = make_app(TILE_URL="", DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite'}", CACHE_TYPE="RedisCache",

@@ -10,27 +10,12 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from data_access.catalogue import Dataset, FieldSpec
-from data_access.catalogue_source import Keep, Source
-from data_access.demo.facts import communes
 from data_access.readers import read_table
 from data_access.reduction import Kept, ReduceError, reduce_download
 from tests.conftest import ROOT
+from tests.helpers.reduction import CODES, KEPT, dataset
 from tests.national_shapes import (DEVILLE, ban_csv_gz, ban_rows, metropole_outlines, polling_topojson, rna_rows,
                                    rna_zip, write_polling_geojson)
-
-CODES = frozenset(c.insee for c in communes())
-KEPT = Kept(CODES)
-
-
-def dataset(fmt: str, field: str, source_format: str | None = None) -> Dataset:
-    """A national file's entry; its keep field declared as text, as a catalogue declares codes."""
-    options = (("format", source_format),) if source_format else ()
-    return Dataset(id="national", title="National", theme="Test", format=fmt, path=f"national.{fmt}",
-                   fields=(FieldSpec(name=field, type="text"),),
-                   source=Source(kind="url", url="https://example.org/f", options=options,
-                                 keep=Keep(field=field, communes="communes")))
-
 
 def test_the_ban_gzipped_csv_keeps_the_metropole_addresses_only(tmp_path):
     rows = ban_rows()
@@ -101,7 +86,7 @@ MEASURE = """
 import resource, sys
 from pathlib import Path
 from data_access.demo.facts import communes
-from tests.test_reduce import dataset
+from tests.helpers.reduction import dataset
 from data_access.reduction import Kept, reduce_download
 codes = frozenset(c.insee for c in communes())
 result = reduce_download(Path(sys.argv[1]), dataset("geojson", "codeCommune"), Kept(codes), Path(sys.argv[2]))

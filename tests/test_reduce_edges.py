@@ -14,7 +14,7 @@ from shapely.geometry import box, shape
 
 from data_access.reduction import Kept, ReduceError, reduce_download
 from tests.national_shapes import DEVILLE, metropole_outlines
-from tests.test_reduce import CODES, KEPT, dataset
+from tests.helpers.reduction import CODES, KEPT, dataset
 
 # arc 0 is the outside square's, so the kept arcs are renumbered; arc 1, the edge both squares share, is walked
 # backwards by the right-hand square (~1 = -2)

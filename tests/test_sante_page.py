@@ -8,7 +8,7 @@ import pytest
 
 from data_access import sante, sante_words
 from tests.apps import find_all, free_port, make_app, render_page, text_of
-from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
+from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 PATH = "/tableaux-de-bord/sante"
 FIGURES = "section[aria-labelledby='sante-chiffres'] .result-count"

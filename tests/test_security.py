@@ -7,7 +7,7 @@ import security
 from config import ConfigError
 from tests.apps import free_port, make_app
 from tests.conftest import FIXTURES
-from tests.test_browser import AXE_PAGES, open_page
+from tests.helpers.browser import AXE_PAGES, open_page
 
 OSM = "https://tile.openstreetmap.org"
 

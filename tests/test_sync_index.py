@@ -6,17 +6,17 @@ import json
 
 from data_access import repository as module
 from data_access.repository import SYNC_INDEX, Repository, served_version
-from tests.test_sync import data_dir, run, server  # noqa: F401 (fixtures)
+from tests.helpers.sync import data_dir, run, server  # noqa: F401 (the fixtures)
 
 
-def test_the_index_holds_every_record(data_dir):  # noqa: F811
+def test_the_index_holds_every_record(data_dir):
     assert run(data_dir, "travaux", "fichier")[0] == 0
     index = json.loads((data_dir / ".sync" / SYNC_INDEX).read_text(encoding="utf-8"))
     assert set(index) == {"travaux", "fichier"}
     assert index["travaux"] == json.loads((data_dir / ".sync" / "travaux.json").read_text(encoding="utf-8"))
 
 
-def test_the_catalogue_is_rebuilt_once_per_sync_write_only(data_dir, monkeypatch):  # noqa: F811
+def test_the_catalogue_is_rebuilt_once_per_sync_write_only(data_dir, monkeypatch):
     builds = []
     real = module.with_sync_dates
     repository = Repository.from_data_dir(data_dir)
@@ -36,7 +36,7 @@ def test_the_catalogue_is_rebuilt_once_per_sync_write_only(data_dir, monkeypatch
     assert len(builds) == 2 and repository.catalogue.get("fichier").modified is not None
 
 
-def test_a_folder_synced_before_the_index_is_still_dated(data_dir):  # noqa: F811
+def test_a_folder_synced_before_the_index_is_still_dated(data_dir):
     assert run(data_dir, "travaux")[0] == 0
     (data_dir / ".sync" / SYNC_INDEX).unlink()
     assert Repository.from_data_dir(data_dir).catalogue.get("travaux").modified is not None
@@ -45,7 +45,7 @@ def test_a_folder_synced_before_the_index_is_still_dated(data_dir):  # noqa: F81
     assert set(index) == {"travaux", "fichier"}
 
 
-def test_the_sync_leaves_each_dataset_ready_for_the_engine(data_dir):  # noqa: F811
+def test_the_sync_leaves_each_dataset_ready_for_the_engine(data_dir):
     status, output = run(data_dir, "travaux")
     assert status == 0 and "travaux : prêt pour le moteur (" in output
     repository = Repository.from_data_dir(data_dir)

@@ -11,7 +11,7 @@ from data_access.query import parse_query
 from tests.oracle import row_positions
 from data_access.travaux import find_roles, key_figures
 from tests.apps import find_all, free_port, make_app, render_page, text_of
-from tests.test_browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
+from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
 PATH = "/tableaux-de-bord/travaux"
 

@@ -1,0 +1,70 @@
+"""What the browser tests share: opening a page, a console without errors, and axe-core's WCAG A/AA checks at
+the two widths the portal is made for."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def open_page(dash_duo, path: str) -> None:
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+
+
+def assert_clean_console(dash_duo, expected_404: str | None = None) -> None:
+    """No error in the browser console, except the 404 status of a page the test opened on purpose."""
+    logs = [entry for entry in dash_duo.get_logs()
+            if not (expected_404 and entry["source"] == "network" and entry["message"].startswith(
+                f"{dash_duo.server_url}{expected_404} ") and "404" in entry["message"])]
+    assert logs == [], "la console du navigateur a signalé des erreurs"
+
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.4.min.js"  # axe-core (MPL 2.0), see vendor/axe-LICENSE.txt
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(dash_duo) -> list[str]:
+    """axe-core's WCAG A/AA checks on the whole page as it is, the map's markers included (their clusters are
+    drawn far enough apart to stay 24-pixel targets): each violation with the elements it found. axe does not
+    judge a plotly chart's text alternative: the page tests check the summaries themselves."""
+    driver = dash_duo.driver
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document,"
+        " {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + ') : ' + v.help + ' — '"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))), e => done(['axe: ' + e]));", AXE_TAGS)
+    return result
+
+
+WIDTHS = (1366, 390)  # a laptop and a phone
+
+
+def axe_at_both_widths(dash_duo) -> dict[int, list[str]]:
+    """axe's violations on the page as it is, at each width of WIDTHS (the window is put back after)."""
+    found = {}
+    for width in WIDTHS:
+        dash_duo.driver.set_window_size(width, 900)
+        found[width] = axe_violations(dash_duo)
+    dash_duo.driver.set_window_size(1280, 900)
+    return found
+
+
+NO_VIOLATION = {width: [] for width in WIDTHS}
+
+
+# the pages axe checks, each with what shows it is drawn
+AXE_PAGES = (("/", "#contenu h1"), ("/a-propos", "#contenu h1"), ("/catalogue?q=travaux", ".dataset-card"),
+             ("/jeux-de-donnees/chantiers?tab=table", ".ag-row"),
+             ("/jeux-de-donnees/chantiers?tab=map", ".leaflet-interactive"),
+             ("/jeux-de-donnees/chantiers?tab=chart", "#jeu-graphique .main-svg[aria-hidden='true']"),
+             ("/jeux-de-donnees/chantiers?tab=export", ".download-links"),
+             ("/jeux-de-donnees/bureaux-de-vote?tab=map", ".leaflet-tooltip.map-label"),
+             ("/jeux-de-donnees/associations?tab=table", ".ag-row"),
+             ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
+             ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
+             ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),
+             ("/pres-de-chez-moi?lat=49.4431&lon=1.0993", "path.bureau-contour"),
+             ("/recits", ".dataset-card"), ("/recits/grands-chantiers", ".recit-graphique .main-svg[aria-hidden='true']"),
+             ("/pas-de-page-ici", "#contenu h1"))
