@@ -90,68 +90,62 @@ def _bool_setting(env: Mapping[str, str], name: str) -> bool:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every setting; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
-    raw_dir = env.get("DATA_DIR", "").strip()
-    if raw_dir:
-        data_dir = Path(raw_dir).expanduser()
-        if not data_dir.is_dir():
-            raise ConfigError(f"DATA_DIR={raw_dir!r} : ce dossier n'existe pas")
-        if not (data_dir / "catalogue.toml").is_file():
-            raise ConfigError(f"DATA_DIR={raw_dir!r} : aucun fichier catalogue.toml dans ce dossier")
-        is_demo = data_dir.resolve() == DEMO_DATA_DIR.resolve()
-    else:
-        data_dir, is_demo = DEMO_DATA_DIR, True
+    data_dir, is_demo = _data_dir(env)
+    cache_type, cache_dir, redis_url = _cache(env)
+    secret_key = env.get("SECRET_KEY", "")
+    host = env.get("HOST", default("HOST")).strip()
+    if not host:
+        raise ConfigError("HOST : une adresse est attendue")
+    public_url = _public_url(env)
+    # every number, read within the bounds its declaration gives, under the field of its name (PORT: port)
+    numbers = {setting.name.lower(): _int_setting(env, setting.name) for setting in SETTINGS if setting.kind == "int"}
+    return Settings(
+        data_dir=data_dir,
+        is_demo=is_demo,
+        host=host,
+        cache_type=cache_type,
+        cache_dir=cache_dir,
+        cache_redis_url=redis_url,
+        secret_key=secret_key or secrets.token_hex(32),
+        secret_key_is_random=not secret_key,
+        dev=_bool_setting(env, "DASH_DEV"),
+        public_url=public_url,
+        tile_url=_tile_url(env),
+        extract_cache_dir=_writable_dir(env, "EXTRACT_CACHE_DIR"),
+        served_dir=_writable_dir(env, "SERVED_DIR"),
+        database_url=_database_url(env, data_dir),
+        trusted_hosts=_trusted_hosts(env, public_url),
+        **numbers,
+    )
 
+
+def _data_dir(env: Mapping[str, str]) -> tuple[Path, bool]:
+    """DATA_DIR, an existing folder with its catalogue.toml; the demo snapshot when it is not set."""
+    raw_dir = env.get("DATA_DIR", "").strip()
+    if not raw_dir:
+        return DEMO_DATA_DIR, True
+    data_dir = Path(raw_dir).expanduser()
+    if not data_dir.is_dir():
+        raise ConfigError(f"DATA_DIR={raw_dir!r} : ce dossier n'existe pas")
+    if not (data_dir / "catalogue.toml").is_file():
+        raise ConfigError(f"DATA_DIR={raw_dir!r} : aucun fichier catalogue.toml dans ce dossier")
+    return data_dir, data_dir.resolve() == DEMO_DATA_DIR.resolve()
+
+
+def _cache(env: Mapping[str, str]) -> tuple[str, Path | None, str | None]:
+    """CACHE_TYPE, and the folder or the Redis address it needs."""
     cache_type = env.get("CACHE_TYPE", default("CACHE_TYPE")).strip()
     if cache_type not in CACHE_TYPES:
         raise ConfigError(f"CACHE_TYPE={cache_type!r} : valeurs possibles {', '.join(CACHE_TYPES)}")
     cache_dir = None
     if cache_type == "FileSystemCache":
-        raw_cache_dir = env.get("CACHE_DIR", "").strip()
-        if not raw_cache_dir:
+        if not env.get("CACHE_DIR", "").strip():
             raise ConfigError("CACHE_DIR : obligatoire avec CACHE_TYPE=FileSystemCache")
         cache_dir = _writable_dir(env, "CACHE_DIR")
     redis_url = env.get("CACHE_REDIS_URL", "").strip() or None
     if cache_type == "RedisCache" and not (redis_url and redis_url.startswith(("redis://", "rediss://", "unix://"))):
         raise ConfigError("CACHE_REDIS_URL : une URL redis://… est obligatoire avec CACHE_TYPE=RedisCache")
-
-    secret_key = env.get("SECRET_KEY", "")
-    random_key = not secret_key
-    if random_key:
-        secret_key = secrets.token_hex(32)
-
-    host = env.get("HOST", default("HOST")).strip()
-    if not host:
-        raise ConfigError("HOST : une adresse est attendue")
-    public_url = _public_url(env)
-    return Settings(
-        data_dir=data_dir,
-        is_demo=is_demo,
-        host=host,
-        port=_int_setting(env, "PORT"),
-        cache_type=cache_type,
-        cache_dir=cache_dir,
-        cache_redis_url=redis_url,
-        secret_key=secret_key,
-        secret_key_is_random=random_key,
-        max_export_rows=_int_setting(env, "MAX_EXPORT_ROWS"),
-        dev=_bool_setting(env, "DASH_DEV"),
-        public_url=public_url,
-        tile_url=_tile_url(env),
-        cache_seconds=_int_setting(env, "CACHE_SECONDS"),
-        load_failure_seconds=_int_setting(env, "LOAD_FAILURE_SECONDS"),
-        max_xlsx_rows=_int_setting(env, "MAX_XLSX_ROWS"),
-        max_extract_builds=_int_setting(env, "MAX_EXTRACT_BUILDS"),
-        extract_cache_dir=_writable_dir(env, "EXTRACT_CACHE_DIR"),
-        served_dir=_writable_dir(env, "SERVED_DIR"),
-        engine_memory_mb=_int_setting(env, "ENGINE_MEMORY_MB"),
-        engine_threads=_int_setting(env, "ENGINE_THREADS"),
-        derived_memory_mb=_int_setting(env, "DERIVED_MEMORY_MB"),
-        database_url=_database_url(env, data_dir),
-        contribution_email_days=_int_setting(env, "CONTRIBUTION_EMAIL_DAYS"),
-        proxy_count=_int_setting(env, "PROXY_COUNT"),
-        trusted_hosts=_trusted_hosts(env, public_url),
-        extract_send_timeout=_int_setting(env, "EXTRACT_SEND_TIMEOUT"),
-    )
+    return cache_type, cache_dir, redis_url
 
 
 DATABASE_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")

@@ -140,6 +140,30 @@ def _sheet_table(rows: list[list[str | None]], dataset: Dataset, file_name: str,
     return headers, data, notes, units
 
 
+class _Stack:
+    """The sheets' columns, stacked by field name (« Code commune » and « code_commune » are one column); each keeps
+    the header it had where it was first met."""
+
+    def __init__(self, specs: tuple[FieldSpec, ...]):
+        self.specs = specs
+        self.columns: dict[str, list[str | None]] = {}
+        self.headers_of: dict[str, str] = {}
+        self.total = 0
+
+    def add(self, headers: list[str], rows: list[list[str | None]]) -> None:
+        columns, total = self.columns, self.total
+        for k, (header, field) in enumerate(zip(headers, canonical_headers(headers, self.specs))):
+            key = slugify(field) or field
+            if key in columns and len(columns[key]) > total:  # the same name twice in one sheet: kept apart
+                key = f"{key}#{k}"
+            if key not in columns:
+                columns[key], self.headers_of[key] = [None] * total, header
+            columns[key].extend(row[k] for row in rows)
+        self.total = total + len(rows)
+        for key in columns:  # a column this sheet lacks is empty for its rows
+            columns[key].extend([None] * (self.total - len(columns[key])))
+
+
 def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -155,11 +179,8 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
         candidates, notes = candidate_sheets(names, dataset, name)
         if not candidates:
             raise ReadError(f"{name} : le classeur n'a aucune feuille")
-        # the sheets' columns, stacked by field name (« Code commune » and « code_commune » are one column);
-        # each keeps the header it had where it was first met
-        columns: dict[str, list[str | None]] = {}
-        headers_of: dict[str, str] = {}
-        total, read, skipped, units = 0, [], [], {}
+        stack = _Stack(dataset.fields)
+        read, skipped, units = [], [], {}
         year_field = dataset.xlsx.year_field
         for sheet, year in candidates:
             try:
@@ -171,16 +192,7 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
                 continue
             if year is not None and slugify(year_field) not in map(slugify, headers):
                 headers, rows = headers + [year_field], [row + [str(year)] for row in rows]
-            for k, (header, field) in enumerate(zip(headers, canonical_headers(headers, dataset.fields))):
-                key = slugify(field) or field
-                if key in columns and len(columns[key]) > total:  # the same name twice in one sheet: kept apart
-                    key = f"{key}#{k}"
-                if key not in columns:
-                    columns[key], headers_of[key] = [None] * total, header
-                columns[key].extend(row[k] for row in rows)
-            total += len(rows)
-            for key in columns:  # a column this sheet lacks is empty for its rows
-                columns[key].extend([None] * (total - len(columns[key])))
+            stack.add(headers, rows)
             read.append(sheet)
             if dropped:
                 notes.append(f"{name} : {dropped} ligne(s) de notes sous le tableau de « {sheet} » ignorée(s)")
@@ -198,7 +210,7 @@ def read_xlsx_table(path: Path, dataset: Dataset) -> Table:
     notes += [f"{text} : ignorée" for text in skipped]
     if len(read) > 1:
         notes.append(f"{name} : {len(read)} feuilles empilées ({', '.join(read)})")
-    arrow = pa.table({f"c{k}": pa.array(values, type=pa.string()) for k, values in enumerate(columns.values())})
-    table = table_from_text_columns(arrow, list(headers_of.values()), dataset.fields, name, units=units)
+    arrow = pa.table({f"c{k}": pa.array(values, type=pa.string()) for k, values in enumerate(stack.columns.values())})
+    table = table_from_text_columns(arrow, list(stack.headers_of.values()), dataset.fields, name, units=units)
     table.notes = tuple(notes) + table.notes
     return table
