@@ -5,19 +5,7 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT
-
-CATALOGUE = """
-[[dataset]]
-id = "travaux"
-title = "Travaux"
-theme = "Travaux"
-format = "csv"
-path = "travaux.csv"
-[dataset.source]
-kind = "ods"
-base_url = "https://data.example.org"
-dataset_id = "travaux-json"
-"""
+from tests.helpers.sync import CATALOGUE
 
 
 def portail(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -39,7 +27,7 @@ def test_an_unknown_command_is_said_with_the_list():
 
 
 def test_sync_runs_the_sync_and_the_former_entry_point_still_does(tmp_path):
-    (tmp_path / "catalogue.toml").write_text(CATALOGUE, encoding="utf-8")
+    (tmp_path / "catalogue.toml").write_text(CATALOGUE.format(base="https://data.example.org"), encoding="utf-8")
     done = portail("sync", "--dry-run", DATA_DIR=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "travaux : simulation — GET https://data.example.org/api/explore/v2.1/catalog/datasets/travaux-json/" \

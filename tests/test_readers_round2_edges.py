@@ -122,3 +122,15 @@ def test_an_extract_filtered_on_a_header_as_written(tmp_path):
                                              'path = "f.csv"\n', encoding="utf-8")
     answer = make_app(tmp_path).server.test_client().get("/export/f.csv?refine.Code%20commune=76540")
     assert answer.status_code == 200 and answer.data.decode("utf-8-sig").splitlines()[1:] == ['"76540";"Rouen"']
+
+
+def test_the_catalogue_crs_wins_over_a_wrong_member_and_the_notes_say_so(tmp_path):
+    """A file that declares degrees for coordinates in Lambert CC49: the catalogue's crs is read, and said."""
+    wrong = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+    projected = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1562182.4, 8251000.6]},
+                 "properties": {}}
+    (tmp_path / "w.geojson").write_text(geojson([projected], crs=wrong), encoding="utf-8")
+    table = read_table(dataset("w.geojson", "geojson", crs="EPSG:3949"), tmp_path / "w.geojson")
+    assert abs(table.frame["geometry"].iloc[0].x - 1.0993) < 1e-4
+    assert "w.geojson : le fichier déclare le système OGC:CRS84, la clé crs du catalogue EPSG:3949 : EPSG:3949 " \
+           "est lu" in table.notes

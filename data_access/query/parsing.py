@@ -166,8 +166,8 @@ PARSERS: dict[str, Callable[[Reading, str, str], None]] = {
     "q": _q, "sort": _sort, "select": _select, "limit": _limit,
     "refine.": _on_field(lambda r, name, value: r.refine.setdefault(name, []).append(value)),
     "exclude.": _on_field(lambda r, name, value: r.exclude.setdefault(name, []).append(value)),
-    "from.": _on_field(lambda r, name, value: r.lower.__setitem__(name, value), bound=True),
-    "to.": _on_field(lambda r, name, value: r.upper.__setitem__(name, value), bound=True),
+    "from.": _on_field(lambda r, name, value: r.lower.update({name: value}), bound=True),
+    "to.": _on_field(lambda r, name, value: r.upper.update({name: value}), bound=True),
 }
 
 

@@ -137,14 +137,16 @@ def _read(path: Path, dataset: Dataset) -> tuple[tuple[dict[str, list], list, in
 
 
 def _file_crs(member, dataset: Dataset, name: str, notes: list[str]):
-    """The system the file declares, when the catalogue declares none; a member that cannot be read is noted and
-    left aside (coordinates that are not degrees are then refused, with the key to write)."""
-    if member is None or dataset.crs is not None:
+    """The system the file declares (`places` reads the catalogue's first, and says when they differ); a member
+    that cannot be read is left aside, and noted when the catalogue gives no system (coordinates that are not
+    degrees are then refused, with the key to write)."""
+    if member is None:
         return None
     try:
         return geojson_crs(member)
     except UnknownCrs as exc:
-        notes.append(f"{name} : {exc} ; il est ignoré")
+        if dataset.crs is None:
+            notes.append(f"{name} : {exc} ; il est ignoré")
         return None
 
 
@@ -161,7 +163,7 @@ def read_geojson_table(path: Path, dataset: Dataset) -> Table:
         raise ReadError(f"GeoJSON invalide : {path.name} ({str(exc)[:150]})") from None
     notes: list[str] = []
     crs = _file_crs(crs_member, dataset, path.name, notes)
-    frame = pd.DataFrame(columns, index=range(count)) if columns else pd.DataFrame(index=range(count))
+    frame = pd.DataFrame(columns, index=range(count))
     geo_name = GEOMETRY_COLUMN if GEOMETRY_COLUMN not in frame.columns else "geometrie"
     geoms = np.array(geometries, dtype=object)
     frame[geo_name] = gpd.GeoSeries(geoms, crs="EPSG:4326", index=frame.index)  # degrees once `places` has run

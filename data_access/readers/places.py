@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..catalogue import Dataset
-from ..coordinates import (EXAMPLE, MOST, Crs, area_of_use, crs_code, extents, first_coordinates, known_crs,
+from ..coordinates import (EXAMPLE, MOST, Crs, area_of_use, extents, first_coordinates, known_crs,
                            outside_area, outside_degrees, transform_to_wgs84)
 from .base import FieldInfo, ReadError, Table
 
@@ -31,7 +31,7 @@ def _declared(table: Table, dataset: Dataset, field: FieldInfo) -> tuple[Crs | N
     if dataset.crs is None:
         return in_file, "crs", []
     notes = []
-    if in_file is not None and in_file.code != crs_code(dataset.crs):
+    if in_file is not None and in_file.code != dataset.crs:  # the catalogue's code is checked and canonical
         notes.append(f"{dataset.path} : le fichier déclare le système {in_file.code}, la clé crs du catalogue "
                      f"{dataset.crs} : {dataset.crs} est lu")
     return known_crs(dataset.crs), "crs", notes
