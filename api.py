@@ -9,8 +9,8 @@ from dash._pages import _path_to_page  # the router's own matcher, so our 404s a
 from dash.exceptions import DependencyException
 from flask import Response, jsonify, redirect, request
 
-from data_access.catalogue import Dataset
-from data_access.geo import map_features
+from data_access.catalogue.model import Dataset
+from data_access.geometry.geo import map_features
 from data_access.portal import current_portal
 from data_access.query import parse_query
 from data_access.repository import DatasetUnavailable
@@ -56,7 +56,7 @@ def healthz():
     stories are checked in the background, `recits.verification` says whether this answer is the latest)."""
     from flask import current_app
 
-    from components.recit_blocs import REPORTS
+    from features.recits.draw_blocs import REPORTS
 
     portal = current_portal()
     repository = portal.repository
@@ -121,7 +121,7 @@ def map_geometry(dataset_id: str):
 
 def network_lines(dataset_id: str):
     """A GTFS feed's lines as map shapes (shapes.txt, else stop to stop), once per file version (ETag)."""
-    from data_access.transports import lines_geojson, network
+    from features.transports.data import lines_geojson, network
 
     repository = current_portal().repository
     dataset = repository.catalogue.get(dataset_id)

@@ -10,9 +10,9 @@ import numpy as np
 
 from flask import Flask, Response, current_app, jsonify, request, stream_with_context
 
-from components.integration import portal_origin
+from features.integration.draw import portal_origin
 
-from data_access.extracts import (
+from data_access.extracts.writers import (
     CSV_DELIMITERS,
     FORMATS,
     MEDIA_TYPES,
@@ -24,7 +24,7 @@ from data_access.extracts import (
     now_paris,
     write_extract,
 )
-from data_access.extract_cache import (
+from data_access.extracts.cache import (
     HEAVY_FORMATS,
     KEPT_FORMATS,
     RETRY_SECONDS,
@@ -108,8 +108,8 @@ def export(name: str):
 def _export_view(portal, dataset, view: str, fmt: str):
     """An extract of what a dashboard shows (a timetable, a stop's departures, the communes of an access-to-care
     map), built from the dataset by the view's builder, written by the same writers with the same provenance."""
-    from data_access.extract_views import view_builder
-    from data_access.transports import ExtractArgumentError
+    from data_access.extracts.views import view_builder
+    from features.transports.data import ExtractArgumentError
 
     builder = view_builder(dataset, view)
     if builder is None:

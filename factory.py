@@ -8,14 +8,14 @@ import dash
 import flask
 
 import api
-import contributions_web
 import downloads
-import embeds
-import moderation_web
 import security
+from features.contributions import web as contributions_web
+from features.contributions import web_moderation as moderation_web
+from features.integration import routes as embeds
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
-from data_access.catalogue import CatalogueError
+from data_access.catalogue.model import CatalogueError
 from data_access.portal import install
 from logs import escape_log_messages
 
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app = PortalDash(
         __name__,
         use_pages=True,
-        pages_folder=str(ROOT / "pages"),
+        pages_folder=str(ROOT / "features"),
         assets_folder=str(ROOT / "assets"),
         title="Open data — Métropole Rouen Normandie",
         update_title=None,

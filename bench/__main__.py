@@ -165,7 +165,7 @@ def first_loads_in_fresh_process(data_dir: Path, runs: int) -> dict[str, list[fl
     code = ("import sys, time; from pathlib import Path; from data_access.repository import Repository; "
             "r = Repository.from_data_dir(Path(sys.argv[1])); t = time.perf_counter(); r.load(sys.argv[2]); "
             "print(time.perf_counter() - t)")
-    from data_access.catalogue import load_catalogue
+    from data_access.catalogue.model import load_catalogue
 
     results: dict[str, list[float]] = {}
     for dataset in load_catalogue(data_dir).datasets:

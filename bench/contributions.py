@@ -80,8 +80,8 @@ def _stored(url: str) -> list[str]:
     """The tag of each contribution the database holds, as many times as it holds it."""
     from sqlalchemy import select
 
-    from data_access.contributions.models import Contribution
-    from data_access.contributions.store import open_database
+    from features.contributions.models import Contribution
+    from features.contributions.store import open_database
 
     with open_database(url)() as session:
         texts = session.scalars(select(Contribution.description))
@@ -93,8 +93,8 @@ def page_figures(runs: int = 7, published: int = 2000) -> list[str]:
     with `published` approved contributions in the database (a tenth of them about this dataset)."""
     import statistics
 
-    from contributions_web import sessions
-    from data_access.contributions.store import moderate, submit
+    from features.contributions.web import sessions
+    from features.contributions.store import moderate, submit
     from tests.apps import make_app, render_page
 
     times = {}

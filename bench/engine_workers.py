@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.engine import _median_ms
-from data_access.catalogue import load_catalogue
+from data_access.catalogue.model import load_catalogue
 from data_access.engine.served import CLUSTERED, DATA, MANIFEST, version_folder
 from data_access.repository import file_version, served_version
 

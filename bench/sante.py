@@ -13,7 +13,8 @@ PATH = "/tableaux-de-bord/sante"
 
 
 def sante_figures(data_dir: Path, runs: int) -> list[str]:
-    from data_access import sante, sante_choices
+    from features.sante import data as sante
+    from features.sante import choices as sante_choices
 
     app, client, repository = bench_app(data_dir)
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "sante"

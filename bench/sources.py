@@ -28,7 +28,7 @@ PEAK = "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')
 READ = """
 import sys, time
 from pathlib import Path
-from data_access.catalogue import load_catalogue
+from data_access.catalogue.model import load_catalogue
 from data_access.readers import read_table
 catalogue = load_catalogue(Path(sys.argv[1]))
 if len(sys.argv) > 2:
@@ -42,7 +42,7 @@ SYNC = f"""
 import runpy, sys
 sys.argv = ["sync", "--dataset", sys.argv[1]]
 try:
-    runpy.run_module("data_access.sync", run_name="__main__")
+    runpy.run_module("data_access.sync.run", run_name="__main__")
 except SystemExit as exc:
     if exc.code:
         raise

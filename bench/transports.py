@@ -14,9 +14,9 @@ PATH = "/tableaux-de-bord/transports"
 
 
 def transports_figures(data_dir: Path, runs: int) -> list[str]:
-    from data_access import transports as T
+    from features.transports import data as T
     from data_access.readers.gtfs import read_gtfs
-    from data_access.transports_timetables import _timetable
+    from features.transports.timetables import _timetable
 
     app, client, repository = bench_app(data_dir, TILE_URL="")
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "transports" and d.format == "gtfs"),

@@ -11,7 +11,7 @@ PATH = "/tableaux-de-bord/travaux"
 
 
 def travaux_figures(data_dir: Path, runs: int) -> list[str]:
-    from data_access.geo import commune_outlines
+    from data_access.geometry.geo import commune_outlines
 
     app, client, repository = bench_app(data_dir)
     works = next((d for d in repository.catalogue.datasets if d.dashboard == "travaux"), None)

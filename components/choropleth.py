@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import html
 
-from data_access.geo import choropleth_classes
+from data_access.geometry.geo import choropleth_classes
 
 
 def shade_hideout(rows, values, texts: list[str], size: int, chosen: int | None = None) -> tuple[dict, list[float]]:

@@ -17,8 +17,8 @@ from components.download import FORMAT_LABELS, download_menu, export_href
 from data_access.french import format_date, format_int, plural
 from components.tables import scroll_table
 from data_access.dataset_view import field_profiles, grid_columns
-from data_access.extracts import formats_for
-from data_access.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
+from data_access.extracts.writers import formats_for
+from data_access.geometry.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
 from data_access.readers.derived import safe_link
 
 TABS = {"information": "Informations", "table": "Tableau", "map": "Carte", "chart": "Graphique", "export": "Export",

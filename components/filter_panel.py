@@ -50,7 +50,7 @@ def new_search(current, search: str):
     current = current if isinstance(current, str) else ""
     if sorted(query_pairs(search)) == sorted(query_pairs(current)):
         return dash.no_update
-    from components.contribuer import OUTCOME  # the thanks after a contribution is said once, not at each change
+    from features.contributions.draw import OUTCOME  # the thanks after a contribution is said once, not at each change
 
     pairs = query_pairs(search)
     return "?" + urlencode([p for p in pairs if p[0] != OUTCOME]) if any(k == OUTCOME for k, _ in pairs) else search

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .derived import derived
-from .query import fold
-from .readers.base import Table
+from data_access.derived import derived
+from data_access.query import fold
+from data_access.readers.base import Table
 
 ROLES = ("street", "house_number", "house_number_suffix", "postcode", "commune_name")
 MAX_QUERY = 200

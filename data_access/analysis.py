@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .query import FilterError
-from .readers.base import FieldInfo, Table
+from data_access.query import FilterError
+from data_access.readers.base import FieldInfo, Table
 
 CHART_TYPES = {"bar": "barres", "line": "lignes", "pie": "secteurs", "histogram": "histogramme"}
 AGGREGATES = {"count": "nombre de lignes", "sum": "somme", "mean": "moyenne", "min": "minimum", "max": "maximum"}

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .extracts import plain_arrow, records
-from .query import Query, facet_text, fold, parse_query, query_pairs, selected_texts
-from .readers.base import FieldInfo
+from data_access.extracts.writers import plain_arrow, records
+from data_access.query import Query, facet_text, fold, parse_query, query_pairs, selected_texts
+from data_access.readers.base import FieldInfo
 
 MAX_FACET_VALUES = 30
 AUTO_FACET_MAX_DISTINCT = 40  # an undeclared text field with at most this many values is offered as a facet
@@ -30,7 +30,7 @@ def _display(value) -> str | None:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
     if isinstance(value, (int, float, np.number)):
-        from .analysis import format_value
+        from data_access.analysis import format_value
 
         return format_value(float(value))
     return str(value)

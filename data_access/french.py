@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .territoires import at_place
+from data_access.geometry.territoires import at_place
 
 __all__ = ["at_place", "format_date", "format_int", "plural"]  # « à » is said by the data too
 

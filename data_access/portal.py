@@ -7,8 +7,8 @@ from flask import Flask, current_app
 
 from config import ConfigError, Settings
 
-from .cache import cache, init_cache
-from .repository import Repository
+from data_access.cache import cache, init_cache
+from data_access.repository import Repository
 
 EXTENSION = "portail"
 
@@ -53,8 +53,8 @@ def install(server: Flask, settings: Settings) -> Portal:
     """Bind the cache to the server, read the catalogue, probe each dataset. Raises CatalogueError."""
     init_cache(server, settings.cache_config())
     _check_cache(server, settings)
-    from .derived import DERIVED
-    from .engine.backend import CONNECTIONS, EngineLimits
+    from data_access.derived import DERIVED
+    from data_access.engine.backend import CONNECTIONS, EngineLimits
 
     CONNECTIONS.configure(EngineLimits(memory_mb=settings.engine_memory_mb, threads=settings.engine_threads))
     DERIVED.configure(settings.derived_memory_mb << 20)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from config_list import int_default
 
-from .catalogue import Catalogue, Dataset, load_catalogue
-from .derived import DERIVED, derived
-from .errors import DatasetUnavailable
-from .readers import ReadError, Table, probe, read_table
-from .readers.base import AccessProblem
+from data_access.catalogue.model import Catalogue, Dataset, load_catalogue
+from data_access.derived import DERIVED, derived
+from data_access.errors import DatasetUnavailable
+from data_access.readers import ReadError, Table, probe, read_table
+from data_access.readers.base import AccessProblem
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Repository:
 
     def __init__(self, catalogue: Catalogue, failure_store=None, failure_seconds: int = FAILURE_SECONDS,
                  served_dir: Path | None = None):
-        from .engine.store import ServedStore, default_served_dir
+        from data_access.engine.store import ServedStore, default_served_dir
 
         self._declared = catalogue
         self.served_store = ServedStore(served_dir or default_served_dir(catalogue.data_dir))
@@ -84,7 +84,7 @@ class Repository:
 
     @property
     def catalogue(self) -> Catalogue:
-        """The catalogue, each synced dataset dated by its last fetch (`python -m data_access.sync` records it)
+        """The catalogue, each synced dataset dated by its last fetch (`python -m data_access.sync.run` records it)
         instead of the catalogue's `modified`: a stat of the sync's index per call, a rebuild only when the sync
         has replaced it (each write is a new file: its inode, time and size change together)."""
         stamp = _index_stamp(self._declared.data_dir)
@@ -162,7 +162,7 @@ class Repository:
         else:
             import pyarrow as pa
 
-            from .engine.frames import whole_table
+            from data_access.engine.frames import whole_table
 
             served = self.served(dataset_id)
             try:
@@ -235,7 +235,7 @@ class Repository:
 
     def backend(self, dataset_id: str):
         """The engine over the dataset's served form: what the pages and extracts ask of its rows."""
-        from .engine.backend import DuckDBBackend
+        from data_access.engine.backend import DuckDBBackend
 
         served = self.served(dataset_id)
         return DuckDBBackend(served.data, served.fields, served.rows, served.manifest)
@@ -274,7 +274,7 @@ def served_version(dataset: Dataset, version: str) -> str:
 def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | None):
     """A dashboard's dataset among those that feed it: the asked one, else the first that can be served.
     Returns (dataset, table or None, the French reason it is unavailable or None, notices for the URL)."""
-    from .query import FilterError
+    from data_access.query import FilterError
 
     notices = []
     dataset = next((d for d in choices if d.id == asked), None)
@@ -290,7 +290,7 @@ def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | No
     return candidates[0], None, reason, notices
 
 
-SYNC_STATE_DIR = ".sync"  # written by data_access/sync.py: one <id>.json per synced dataset, and their index
+SYNC_STATE_DIR = ".sync"  # written by data_access/sync/run.py: one <id>.json per synced dataset, and their index
 SYNC_INDEX = "_index.json"  # every record in one file, replaced atomically after each fetch (no id starts with _)
 
 

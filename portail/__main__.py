@@ -1,6 +1,6 @@
 """`python -m portail <commande> …`: every command of the portal under one name, with French help.
 
-Each command is its module's own `main`, so that `python -m data_access.sync` and the other former entry points
+Each command is its module's own `main`, so that `python -m data_access.sync.run` and the other former entry points
 keep working as aliases. The modules are imported by name when their command runs: a command line must not load
 the whole portal to print its help."""
 from __future__ import annotations
@@ -10,12 +10,12 @@ import sys
 
 # command -> (the module whose main(argv) runs it, what it does)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "sync": ("data_access.sync", "met à jour les jeux de données depuis leurs sources (--dataset ID, --dry-run)"),
+    "sync": ("data_access.sync.run", "met à jour les jeux de données depuis leurs sources (--dataset ID, --dry-run)"),
     "demo": ("data_access.demo.__main__", "génère l'instantané de démonstration (--out, --scale, --force)"),
     "recits": ("portail.recits", "vérifie les récits : « recits verifier » nomme chaque bloc cassé"),
-    "moderateurs": ("data_access.moderateurs",
+    "moderateurs": ("features.contributions.moderateurs",
                     "gère les comptes des modérateurs (add, mot-de-passe, verrouiller, debloquer, list)"),
-    "contributions": ("data_access.contributions.__main__",
+    "contributions": ("features.contributions.__main__",
                       "purge les adresses e-mail anciennes ou exporte les contributions (purger, exporter)"),
 }
 USAGE = "usage : python -m portail <commande> [options…]   (python -m portail <commande> --help pour l'aide)"

@@ -1,6 +1,6 @@
 """`python -m portail recits verifier`: every broken block of DATA_DIR's stories, « file:line : reason ». The blocks
 are drawn by the pages' own code, in a request's context of the app: this command builds the app, so it lives in
-the web layer, not beside the stories' reader (data_access/recits.py)."""
+the web layer, not beside the stories' reader (features/recits/data.py)."""
 from __future__ import annotations
 
 import argparse
@@ -8,10 +8,10 @@ import logging
 import os
 import sys
 
-from components.recit_blocs import broken_blocks
+from features.recits.draw_blocs import broken_blocks
 from config import ConfigError, load_settings
 from data_access.portal import current_portal
-from data_access.recits import load_stories
+from features.recits.data import load_stories
 from factory import create_app
 
 

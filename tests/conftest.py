@@ -122,8 +122,8 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def moderated_app(database_url):
     """An app whose contributions' database has one moderator, camille."""
-    from contributions_web import sessions
-    from data_access.contributions.comptes import add_moderator
+    from features.contributions.web import sessions
+    from features.contributions.comptes import add_moderator
     from tests.apps import make_app
     from tests.helpers.contributions import PASSWORD
 

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from data_access import sync
+from data_access.sync import run as sync
 from tests.conftest import ROOT
 from tests.fake_ods import FakeServer
 from tests.real_shapes import georef_rows, gtfs_zip, line_rows, lovelo_rows, parking_rows, stop_rows, travaux_rows

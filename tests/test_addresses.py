@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from data_access.addresses import search
-from data_access.catalogue import Dataset, FieldSpec, Position
+from data_access.catalogue.model import Dataset, FieldSpec, Position
 from data_access.readers import read_table
 from tests.national_shapes import ban_csv_gz, ban_rows
 

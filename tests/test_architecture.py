@@ -28,8 +28,8 @@ def test_no_module_over_400_lines(code):
 def test_the_measure_sees_imports_inside_functions_and_relative_ones(code):
     """The rules are only as good as the measure: a relative import inside a function is seen (the sync's lazy
     read of a file), and so is a TYPE_CHECKING one left out."""
-    assert "data_access.readers" in code["data_access.sync"].imports
-    assert "data_access.sante_choices" not in code["data_access.sante"].imports  # types only
+    assert "data_access.readers" in code["data_access.sync.run"].imports
+    assert "features.sante.choices" not in code["features.sante.data"].imports  # types only
     assert "data_access.reduction.geo" in code["data_access.reduction"].imports
 
 

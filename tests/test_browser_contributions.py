@@ -24,8 +24,8 @@ SCRIPT = "<script>window.pirate = 1</script><img src=x onerror=\"window.pirate =
 def start(dash_duo, monkeypatch, database_url):
     monkeypatch.setattr(clock, "utc_now", lambda: NOW.astimezone(dt.timezone.utc))
     app = make_app(TILE_URL="", DATABASE_URL=database_url)
-    from contributions_web import sessions
-    from data_access.contributions.comptes import add_moderator
+    from features.contributions.web import sessions
+    from features.contributions.comptes import add_moderator
 
     with app.server.app_context():
         add_moderator(sessions(), "camille", PASSWORD)
@@ -151,8 +151,8 @@ def test_citizens_contribute_and_a_moderator_publishes(dash_duo, monkeypatch, da
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_forms_and_moderation_pass_axe(dash_duo, monkeypatch, database_url):
     app = start(dash_duo, monkeypatch, database_url)
-    from contributions_web import sessions
-    from data_access.contributions.store import moderate, submit
+    from features.contributions.web import sessions
+    from features.contributions.store import moderate, submit
 
     with app.server.app_context():  # something to moderate, and a published reuse in the gallery
         submit(sessions(), "erreur", description="Une erreur", dataset_id="chantiers", email="a@example.org")

@@ -10,7 +10,7 @@ import re
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
-from data_access import proximite as P
+from features.proximite import data as P
 from data_access.portal import current_portal
 from tests.apps import free_port, make_app
 from tests.helpers.browser import assert_clean_console, axe_violations, open_page

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from data_access.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from data_access.catalogue.model import CatalogueError, load_catalogue, parse_catalogue
 from tests.conftest import FIXTURES
 
 GOOD = """

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from data_access import clock
-from data_access import transports as T
+from features.transports import data as T
 from data_access.readers.gtfs import read_gtfs
 from tests.apps import as_layout, find_all, make_app, render_page, text_of
 
@@ -50,7 +50,7 @@ def test_the_clock_reads_rouens_day_on_a_utc_server(utc_server):
 
 
 def test_the_travaux_page_and_its_site_card_use_rouens_day(utc_server, demo_app):
-    from components.travaux import site_card
+    from features.travaux.draw import site_card
 
     text = text_of(render_page(demo_app, "/tableaux-de-bord/travaux")["layout"])
     assert "situation au 18 novembre 2026" in text
@@ -73,7 +73,7 @@ def test_the_timetable_extract_defaults_to_rouens_day(utc_server, demo_app):
 
 
 def test_a_sync_record_is_written_with_rouens_time_and_its_offset(utc_server, tmp_path):
-    from data_access import sync
+    from data_access.sync import run as sync
     from tests.fake_ods import FakeServer
 
     with FakeServer() as server:

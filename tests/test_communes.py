@@ -32,10 +32,10 @@ def repository_of(app):
 
 
 def test_the_figures_of_every_commune_come_from_their_data(demo):
-    from data_access import transports as T
-    from data_access.communes_chiffres import commune_figures, transport_network, works_table
-    from data_access.proximite_blocs import active_rows
-    from data_access.travaux_communes import citizen_sites, in_my_commune
+    from features.transports import data as T
+    from features.communes.chiffres import commune_figures, transport_network, works_table
+    from features.proximite.blocs import active_rows
+    from features.travaux.communes import citizen_sites, in_my_commune
 
     repository = repository_of(demo)
     with demo.server.app_context():
@@ -98,7 +98,7 @@ def test_a_small_commune_says_what_it_has_not(demo):
 
 
 def test_a_part_that_fails_does_not_take_the_page_down(demo, monkeypatch, caplog):
-    from data_access import communes_profil
+    from features.communes import profil as communes_profil
 
     monkeypatch.setattr(communes_profil, "associations", lambda *a: 1 / 0)
     text = text_of(render_page(demo, f"/communes/{ROUEN}")["layout"])
@@ -139,7 +139,7 @@ def test_the_comparison_sets_communes_side_by_side(demo):
 
 
 def test_the_comparison_extract_carries_its_communes_and_sources(demo):
-    from data_access.communes_chiffres import commune_figures
+    from features.communes.chiffres import commune_figures
 
     client = demo.server.test_client()
     answer = client.get(f"/export/communes/comparaison.csv?commune={ROUEN}&commune={ANNEVILLE}")

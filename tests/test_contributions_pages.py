@@ -13,8 +13,8 @@ from tests.apps import make_app, render_page, text_of
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     app = make_app(TILE_URL="", DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.sqlite'}")
-    from contributions_web import sessions
-    from data_access.contributions.store import moderate, submit
+    from features.contributions.web import sessions
+    from features.contributions.store import moderate, submit
 
     with app.server.app_context():
         for k in range(30):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import inspect
 
 from data_access import clock
-from data_access.contributions import comptes, store
-from data_access.contributions.models import APPROVED, LIMITS, PENDING, REJECTED
+from features.contributions import comptes, store
+from features.contributions.models import APPROVED, LIMITS, PENDING, REJECTED
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -68,7 +68,7 @@ def test_emails_are_forgotten_after_their_period_and_never_exported(sessions, mo
     rows = store.export_rows(sessions)
     assert [r["id"] for r in rows] == [old, recent] and all("email" not in r for r in rows)
     with sessions() as session:
-        from data_access.contributions.models import Contribution
+        from features.contributions.models import Contribution
 
         assert session.get(Contribution, old).email is None
         assert session.get(Contribution, recent).email == "new@example.org"
@@ -78,7 +78,7 @@ def test_emails_are_forgotten_after_their_period_and_never_exported(sessions, mo
 def test_the_command_line_creates_a_moderator(tmp_path, monkeypatch, capsys):
     import io
 
-    from data_access import moderateurs
+    from features.contributions import moderateurs
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.sqlite'}")
     monkeypatch.setattr("sys.stdin", io.StringIO("un mot de passe solide\n"))
@@ -93,7 +93,7 @@ def test_the_command_line_creates_a_moderator(tmp_path, monkeypatch, capsys):
 def _open_and_submit(url: str, start_at: float) -> int:
     import time
 
-    from data_access.contributions import store
+    from features.contributions import store
 
     time.sleep(max(0.0, start_at - time.time()))  # every process opens the new database at the same moment
     return store.submit(store.open_database(url), "jeu", description="ouverte en même temps")

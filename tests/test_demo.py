@@ -15,7 +15,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from data_access.catalogue import load_catalogue
+from data_access.catalogue.model import load_catalogue
 from data_access.demo import STAMP_FILE, ensure_snapshot, generator_stamp, snapshot_is_current
 from data_access.demo.common import DEMO_NOTICE, SNAPSHOT_DATE
 from data_access.demo.facts import communes
@@ -196,7 +196,7 @@ def test_ensure_snapshot_generates_once(tmp_path):
     assert ensure_snapshot(target) is False
     assert sorted(p.name for p in target.parent.iterdir()) == [".demo.lock", "demo"]  # no leftovers
     # the contributions written into the demo's folder (the default DATABASE_URL) outlive a new snapshot
-    from data_access.contributions import store
+    from features.contributions import store
 
     url = store.default_url(target)
     store.submit(store.open_database(url), "jeu", description="gardée")

@@ -57,7 +57,7 @@ def test_shipped_outlines_are_the_realdata_extract_byte_for_byte(realdata):
 
 
 def test_communes_entry_credits_the_real_outlines(snapshot):
-    from data_access.catalogue import load_catalogue
+    from data_access.catalogue.model import load_catalogue
 
     dataset = load_catalogue(snapshot).get("communes")
     assert dataset.license == "Licence Ouverte v2.0"

@@ -211,7 +211,7 @@ def test_the_demo_datasets_answer_the_same(dataset_id, demo_tables, tmp_path):
 @pytest.mark.parametrize("fmt", ["csv", "json", "geojson", "parquet"])
 def test_an_extract_from_the_engine_has_the_same_bytes_as_from_the_table(dataset_id, fmt, demo_tables, tmp_path):
     from data_access.engine.selection import select_rows
-    from data_access.extracts import Provenance, Selection, write_extract
+    from data_access.extracts.writers import Provenance, Selection, write_extract
 
     table = demo_tables[dataset_id]
     backend = served(table, tmp_path, dataset_id)

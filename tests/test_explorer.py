@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from components.filter_panel import rebuild_search
-from data_access.catalogue import Catalogue, Dataset
+from data_access.catalogue.model import Catalogue, Dataset
 from data_access.dataset_view import MAX_BLOCK_ROWS, facet_counts, facet_fields, field_profiles, grid_block
-from data_access.explorer import DatasetSummary, parse_catalogue_query, search_catalogue
+from features.explorer.explorer import DatasetSummary, parse_catalogue_query, search_catalogue
 from data_access.query import describe_param, parse_query
 from data_access.readers.base import FieldInfo, Table
 from tests.engines import backend_of
@@ -164,7 +164,7 @@ def test_position_bitmap_matches_the_browser_decoding():
 
     import numpy as np
 
-    from data_access.geo import position_bitmap
+    from data_access.geometry.geo import position_bitmap
 
     bits = base64.b64decode(position_bitmap(np.array([0, 9, 10, 17]), 20))
     kept = [i for i in range(20) if (bits[i >> 3] >> (i & 7)) & 1]  # the same arithmetic as assets/carte.js

@@ -170,7 +170,7 @@ def test_too_large_an_extract_is_refused_whole(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json", "zip"])
 def test_a_table_several_chunks_long_comes_back_whole(tmp_path, fmt):
-    from data_access.extracts import CHUNK_ROWS
+    from data_access.extracts.writers import CHUNK_ROWS
 
     rows = CHUNK_ROWS * 3 + 17
     frame = pd.DataFrame({"id": [f"{i:07d}" for i in range(rows)], "valeur": range(rows)})

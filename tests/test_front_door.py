@@ -185,7 +185,7 @@ def test_the_gallery_says_which_page_number_it_refused(app):
 
 # --- 9. Values from requests never forge a log line ---------------------------------------------------------------
 
-FORGED = "x\n2026-12-07 09:00:00,000 INFO moderation_web: modération : « camille » connecté"
+FORGED = "x\n2026-12-07 09:00:00,000 INFO features.contributions.web_moderation: modération : « camille » connecté"
 
 
 def test_a_newline_in_a_request_never_writes_a_line_of_its_own(client, caplog):

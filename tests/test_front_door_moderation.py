@@ -33,10 +33,10 @@ def held_out(app, address: str) -> None:
     """This address has failed 5 times on « camille »: it waits (written as the login writes it)."""
     import datetime as dt
 
-    from contributions_web import sessions
+    from features.contributions.web import sessions
     from data_access import clock
-    from data_access.contributions import comptes
-    from data_access.contributions.models import LoginFailures
+    from features.contributions import comptes
+    from features.contributions.models import LoginFailures
 
     keys = {"name_key": comptes._key(app.server.secret_key, "nom:camille"),
             "address_key": comptes._key(app.server.secret_key, "adresse:" + address)}
@@ -94,8 +94,8 @@ def test_a_session_cookie_copied_before_logout_opens_nothing_after(app):
 
 
 def test_a_session_cookie_opens_nothing_once_the_account_is_locked(app):
-    from contributions_web import sessions
-    from data_access.contributions.comptes import lock, unlock
+    from features.contributions.web import sessions
+    from features.contributions.comptes import lock, unlock
 
     client = client_from(app)
     assert log_in(client).status_code == 303

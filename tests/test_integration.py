@@ -174,7 +174,7 @@ def graphs(node, found=None) -> list:
 
 
 def test_each_demo_story_uses_every_block_kind_and_is_labelled_demo(app):
-    from data_access.recits import load_stories
+    from features.recits.data import load_stories
 
     with app.server.app_context():
         from data_access.portal import current_portal
@@ -192,7 +192,7 @@ def test_each_demo_story_uses_every_block_kind_and_is_labelled_demo(app):
 def test_each_demo_story_block_shows_what_its_view_s_page_shows(app):
     from urllib.parse import urlsplit
 
-    from data_access.recits import load_stories
+    from features.recits.data import load_stories
 
     with app.server.app_context():
         from data_access.portal import current_portal
@@ -238,7 +238,7 @@ def _texts_of_class(node, name: str) -> list[str]:
 
 def _figure_value(layout, which: str) -> str:
     """The value of a dashboard's key figure (its label starts with `which`, without accents), from the page."""
-    from components.vues import slug
+    from features.integration.vues import slug
 
     def walk(node):
         if isinstance(node, list):

@@ -22,14 +22,14 @@ def app(moderated_app):  # conftest.py: one moderator, camille
 
 
 def db(app):
-    from contributions_web import sessions
+    from features.contributions.web import sessions
 
     with app.server.app_context():
         return sessions()
 
 
 def submitted(app, kind="erreur", **fields) -> int:
-    from data_access.contributions.store import submit
+    from features.contributions.store import submit
 
     return submit(db(app), kind, **fields)
 
@@ -49,7 +49,7 @@ def test_moderation_needs_a_login(app):
     for answer in (client.post("/moderation/1", base_url=BASE, data={"action": "approuver"}),
                    client.get("/moderation/contributions.csv", base_url=BASE)):
         assert answer.status_code == 401
-    from data_access.contributions.store import count
+    from features.contributions.store import count
 
     assert count(db(app), "publiee") == 0
 
@@ -76,7 +76,7 @@ def test_five_wrong_passwords_hold_that_address_out_and_not_the_moderator(app):
         assert answer.status_code == 401 and "Nom ou mot de passe incorrect" in answer.get_data(as_text=True)
     answer = log_in(intruder)  # the right password, from the address that failed 5 times: it waits
     assert answer.status_code == 401 and intruder.get("/moderation", base_url=BASE).status_code == 401
-    from data_access.contributions.store import acts
+    from features.contributions.store import acts
 
     assert [a.action for a in acts(db(app))][-6:] == ["echec"] * 6
     moderator = app.server.test_client()  # the moderator, from their own address, is not locked out
@@ -101,7 +101,7 @@ def test_a_login_without_its_csrf_token_is_refused(app):
 
 
 def test_a_moderator_approves_rejects_and_answers_and_each_act_is_logged(app):
-    from data_access.contributions.store import acts, public
+    from features.contributions.store import acts, public
 
     error = submitted(app, description="Le chantier 12 est fini depuis mars.", dataset_id="chantiers",
                       row_ref="chantier 12", email="habitant@example.org")
@@ -143,8 +143,8 @@ def test_the_export_leaves_the_emails_out_and_defuses_formulas(app):
 
 
 def test_the_command_line_purges_old_emails_and_exports(app, database_url, monkeypatch, capsys, tmp_path):
-    from data_access.contributions import __main__ as command
-    from data_access.contributions.models import Contribution
+    from features.contributions import __main__ as command
+    from features.contributions.models import Contribution
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CONTRIBUTION_EMAIL_DAYS", "30")
@@ -185,6 +185,6 @@ def test_an_unknown_contribution_or_action_is_refused_in_words(app):
         answer = act(client, target, action)
         page = answer.get_data(as_text=True)
         assert answer.status_code == 400 and words in page and "Les horaires des piscines" in page
-    from data_access.contributions.store import count
+    from features.contributions.store import count
 
     assert count(db(app), "en_attente") == 1

@@ -10,8 +10,8 @@ import io
 import pytest
 
 from data_access import clock
-from data_access.contributions import comptes, store
-from data_access.contributions.models import LoginFailures
+from features.contributions import comptes, store
+from features.contributions.models import LoginFailures
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
 PASSWORD = "un mot de passe solide"
@@ -117,7 +117,7 @@ def test_the_purge_forgets_failures_that_count_no_more(sessions, monkeypatch):
 
 
 def test_the_command_line_adds_changes_locks_and_unlocks(tmp_path, monkeypatch, capsys):
-    from data_access import moderateurs
+    from features.contributions import moderateurs
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.sqlite'}")
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))

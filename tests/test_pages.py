@@ -70,7 +70,7 @@ def test_demo_home_counts_the_71_communes_and_their_population(demo_app):
 
 
 def test_demo_about_page_credits_the_real_commune_outlines(demo_app):
-    from pages.a_propos import Ids
+    from features.accueil.page_a_propos import Ids
 
     layout = render_page(demo_app, "/a-propos")["layout"]
     sources = find_all(layout, lambda n: n["props"].get("aria-labelledby") == Ids.SOURCES)[0]

@@ -32,7 +32,7 @@ def test_sync_runs_the_sync_and_the_former_entry_point_still_does(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "travaux : simulation — GET https://data.example.org/api/explore/v2.1/catalog/datasets/travaux-json/" \
            "exports/csv" in done.stdout
-    alias = subprocess.run([sys.executable, "-m", "data_access.sync", "--dry-run"], cwd=ROOT, capture_output=True,
+    alias = subprocess.run([sys.executable, "-m", "data_access.sync.run", "--dry-run"], cwd=ROOT, capture_output=True,
                            text=True, env={"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path)}, timeout=120)
     assert alias.returncode == 0 and alias.stdout == done.stdout
     assert "usage: python -m portail sync" in portail("sync", "--help").stdout

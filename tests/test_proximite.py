@@ -9,10 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from data_access import proximite as P
-from data_access import proximite_blocs as B
+from features.proximite import data as P
+from features.proximite import blocs as B
 from data_access.clock import PARIS
-from data_access.proximite_reponses import answers
+from features.proximite.reponses import answers
 from tests.apps import make_app
 
 NOW = dt.datetime(2026, 12, 1, 8, 30, tzinfo=PARIS)
@@ -78,7 +78,7 @@ def test_works_within_500_m_running_or_starting_within_30_days(repository, block
     from shapely import Point
     from shapely.ops import nearest_points
 
-    from data_access.travaux import find_roles, status_on
+    from features.travaux.data import find_roles, status_on
 
     here = Point(HOTEL_DE_VILLE[1], HOTEL_DE_VILLE[0])
     shapes = table.frame["geo_shape"].where(table.frame["geo_shape"].notna(), table.frame["geo_point_2d"])
@@ -98,7 +98,7 @@ def test_works_within_500_m_running_or_starting_within_30_days(repository, block
 
 
 def test_the_three_nearest_stops_with_departures_after_now(repository, blocks):
-    from data_access import transports as T
+    from features.transports import data as T
 
     block = blocks["arrets"]
     net = T.network(repository.table("reseau-astuce-gtfs"))

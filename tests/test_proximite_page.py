@@ -29,7 +29,7 @@ def test_a_deep_link_to_a_position_answers_at_once(app):
 
 def test_a_deep_link_to_an_address_or_a_commune(app):
     with app.server.app_context():
-        from data_access import proximite as P
+        from features.proximite import data as P
         from data_access.portal import current_portal
 
         _, table = P.address_table(current_portal().repository)
@@ -138,10 +138,10 @@ def test_the_real_sources_shapes_hide_and_name_what_they_lack(rouen_synced):
     with app.server.app_context():
         import datetime as dt
 
-        from data_access import proximite as P
+        from features.proximite import data as P
         from data_access.clock import PARIS
         from data_access.portal import current_portal
-        from data_access.proximite_reponses import answers
+        from features.proximite.reponses import answers
 
         repository = current_portal().repository
         _, table = P.address_table(repository)
@@ -223,7 +223,7 @@ def test_a_commune_picked_and_forged_bodies(app):
 
 def test_a_suggestion_is_placed_in_the_address_own_commune(app):
     with app.server.app_context():
-        from data_access import proximite as P
+        from features.proximite import data as P
         from data_access.portal import current_portal
 
         repository = current_portal().repository

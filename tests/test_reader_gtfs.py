@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.catalogue import Dataset, FieldSpec
+from data_access.catalogue.model import Dataset, FieldSpec
 from data_access.readers.base import ReadError
-from data_access.gtfs_modes import MODE_LABELS, route_mode
+from features.transports.modes import MODE_LABELS, route_mode
 from data_access.readers.gtfs import (
     REQUIRED_FILES,
     GtfsFeed,

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from data_access.catalogue import CsvOptions, Dataset, FieldSpec
+from data_access.catalogue.model import CsvOptions, Dataset, FieldSpec
 from data_access.readers import ReadError, probe, read_table
 from data_access.readers.csv import sniff_delimiter
 from data_access.readers.schema import field_names, infer_text_type, slugify

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.catalogue import Dataset, FieldSpec
+from data_access.catalogue.model import Dataset, FieldSpec
 from data_access.readers import read_table
 
 

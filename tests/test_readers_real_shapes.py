@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.catalogue import Dataset, FieldSpec, Position, XlsxOptions
+from data_access.catalogue.model import Dataset, FieldSpec, Position, XlsxOptions
 from data_access.dataset_view import facet_counts
-from data_access.extracts import formats_for
+from data_access.extracts.writers import formats_for
 from data_access.query import parse_query
 from tests.oracle import row_positions
 from data_access.readers import ReadError, probe, read_table

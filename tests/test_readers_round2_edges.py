@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from data_access.catalogue import Dataset, FieldSpec, parse_catalogue
+from data_access.catalogue.model import Dataset, FieldSpec, parse_catalogue
 from data_access.query import parse_query
 from data_access.readers import read_table
 from tests.apps import make_app

@@ -256,7 +256,7 @@ def test_the_units_row_of_an_apl_workbook_is_left_out_and_becomes_the_unit(porta
 
 
 def test_a_units_row_in_a_csv_file_is_left_out_too(tmp_path):
-    from data_access.catalogue import Dataset
+    from data_access.catalogue.model import Dataset
     from data_access.readers import read_table
 
     (tmp_path / "apl.csv").write_text("Code commune;Commune;APL\n;;Consultations par habitant\n76540;Rouen;3,2\n"
@@ -313,8 +313,8 @@ GBFS = (ROUND2 / "station_information.json").read_text(encoding="utf-8")
      "clé « field[1].name » : le champ « code_commune » est déclaré deux fois"),
 ])
 def test_bad_catalogue_keys_are_refused_with_the_dataset_and_the_key(entry, message):
-    from data_access.catalogue import parse_catalogue
-    from data_access.catalogue_checks import CatalogueError
+    from data_access.catalogue.model import parse_catalogue
+    from data_access.catalogue.checks import CatalogueError
 
     with pytest.raises(CatalogueError) as refused:
         parse_catalogue(f'[[dataset]]\nid = "x"\ntitle = "X"\ntheme = "T"\n{entry}\n', ROUND2)

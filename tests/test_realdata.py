@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from data_access.catalogue import Dataset
+from data_access.catalogue.model import Dataset
 from data_access.readers import read_table
 
 CSV_FILES = [

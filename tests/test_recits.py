@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from data_access.recits import StoryError, find_blocks, load_stories, read_story
+from features.recits.data import StoryError, find_blocks, load_stories, read_story
 from tests.apps import make_app, render_page, text_of
 from tests.conftest import ROOT
 
@@ -188,7 +188,7 @@ def test_the_list_the_theme_filter_and_an_unknown_story(portal):
 def test_the_demo_story_renders_every_block_with_no_broken_one():
     app = make_app(TILE_URL="")
     with app.server.test_request_context("/recits"):
-        from components.recit_blocs import broken_blocks
+        from features.recits.draw_blocs import broken_blocks
         from data_access.portal import current_portal
 
         portal = current_portal()

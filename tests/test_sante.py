@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access import sante, sante_access, sante_choices, sante_words
-from data_access.catalogue import Dataset, FieldSpec
+from features.sante import data as sante
+
+from features.sante import access as sante_access
+
+from features.sante import choices as sante_choices
+
+from features.sante import words as sante_words
+from data_access.catalogue.model import Dataset, FieldSpec
 from data_access.readers import read_table
 from data_access.readers.base import FieldInfo, Table
 from data_access.readers.repairs import undo_spreadsheet_date

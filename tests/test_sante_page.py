@@ -6,7 +6,9 @@ import urllib.parse
 import pandas as pd
 import pytest
 
-from data_access import sante, sante_words
+from features.sante import data as sante
+
+from features.sante import words as sante_words
 from tests.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data_access.sante_words import percent
+from features.sante.words import percent
 from tests.apps import find_all, make_app, render_page, text_of
 from tests.real_shapes_sante import effectifs_csv, effectifs_rows
 from tests.rouen_snapshot import CATALOGUE

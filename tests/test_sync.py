@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from data_access import sync, sync_http
+from data_access.sync import run as sync
+
+from data_access.sync import http as sync_http
 from tests.helpers.sync import ROWS, SERVED, data_dir, run, server  # noqa: F401 (the fixtures)
 
 def test_a_good_export_replaces_the_file_and_is_recorded(data_dir, server):

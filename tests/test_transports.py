@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from data_access import transports as T
+from features.transports import data as T
 from data_access.readers.gtfs import read_gtfs
 from tests.conftest import FIXTURES
 

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from data_access import transports as T
+from features.transports import data as T
 from tests.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
@@ -204,7 +204,7 @@ def test_a_line_a_stop_and_a_date_in_the_browser(dash_duo):
 
 def test_forged_map_cards_fall_back_to_the_record(demo_app):
     from components.dataset_tabs import map_card
-    from components.transports import stop_card
+    from features.transports.draw import stop_card
 
     chantiers = demo_app.server.extensions["portail"].repository.table("chantiers")
     assert map_card(chantiers, 0, {"kind": "transports"}).children[0].children == "Fiche de l'objet choisi"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data_access.readers.base import FieldInfo, Table
-from data_access.travaux import find_roles, is_late, key_figures, status_on
+from features.travaux.data import find_roles, is_late, key_figures, status_on
 
 REF = dt.date(2026, 6, 15)
 D = pd.Timestamp
@@ -98,7 +98,7 @@ def test_key_figures_of_a_selection_and_missing_roles(table):
 
 
 def test_schedule_and_timeline(table):
-    from data_access.travaux_charts import gantt_sites, progress_summary, schedule
+    from features.travaux.charts import gantt_sites, progress_summary, schedule
 
     data = schedule(table, find_roles(table), np.arange(7), REF, data_date=REF)
     assert data["title"].tolist() == list("ABCDEFG")
@@ -111,7 +111,7 @@ def test_schedule_and_timeline(table):
 
 
 def test_in_my_commune_lists_running_and_soon_starting_sites_disruptive_first(table):
-    from data_access.travaux_communes import commune_choices, in_my_commune
+    from features.travaux.communes import commune_choices, in_my_commune
 
     frame = table.frame.assign(commune=["Rouen", "Rouen", "Rouen", "Rouen", "Elbeuf", "Rouen", "Rouen"],
                                impact=["aucun", "fort", None, "fort", "modéré", "faible", "fort"])
@@ -126,7 +126,7 @@ def test_in_my_commune_lists_running_and_soon_starting_sites_disruptive_first(ta
 
 
 def test_map_sizes_by_budget_class(table):
-    from data_access.travaux_map import budget_sizes, size_legend
+    from features.travaux.map import budget_sizes, size_legend
 
     # known budgets 50, 100, 200, 300, 600: quartiles 100, 200, 300, rounded to 100, 200, 200 -> two thresholds
     sizes, thresholds = budget_sizes(table, find_roles(table))
@@ -138,8 +138,8 @@ def test_map_sizes_by_budget_class(table):
 
 
 def test_sites_per_commune_match_codes_or_names(table):
-    from data_access.geo import choropleth_classes
-    from data_access.travaux_communes import by_commune
+    from data_access.geometry.geo import choropleth_classes
+    from features.travaux.communes import by_commune
 
     sites = Table(frame=table.frame.assign(commune=["Rouen", "Rouen", "Elbeuf", "Rouen", "Elbeuf", "Rouen", "Rouen"]),
                   fields=FIELDS)
@@ -160,7 +160,7 @@ def test_sites_per_commune_match_codes_or_names(table):
 
 
 def test_a_site_card_on_the_reference_date(table):
-    from data_access.travaux_map import site_details
+    from features.travaux.map import site_details
 
     roles = find_roles(table)
     site = site_details(table, roles, 1, REF, data_date=REF)  # B: due 31 March, 80 % done
@@ -172,7 +172,7 @@ def test_a_site_card_on_the_reference_date(table):
 
 
 def test_unknown_budgets_are_never_zero_euros(table):
-    from data_access.travaux_communes import by_commune
+    from features.travaux.communes import by_commune
 
     frame = table.frame.assign(budget=np.nan, engage=np.nan, commune=["Rouen"] * 6 + ["Elbeuf"])
     blank = Table(frame=frame, fields=FIELDS)

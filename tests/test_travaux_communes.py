@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from data_access.readers.base import FieldInfo, Table
-from data_access.territoires import commune_key
-from data_access.travaux import find_roles, is_late, key_figures, status_on
-from data_access.travaux_communes import by_commune, commune_choices, commune_names, in_my_commune
-from data_access.travaux_map import safe_link, site_details
+from data_access.geometry.territoires import commune_key
+from features.travaux.data import find_roles, is_late, key_figures, status_on
+from features.travaux.communes import by_commune, commune_choices, commune_names, in_my_commune
+from features.travaux.map import safe_link, site_details
 
 REF = dt.date(2026, 12, 1)
 D = pd.Timestamp
@@ -144,7 +144,7 @@ def test_a_date_role_whose_field_is_not_dates_is_said_not_used():
 
 def test_the_commune_asked_is_found_however_it_is_written_or_said_unknown(feed, outlines):
     from data_access.query import FilterError
-    from data_access.travaux_view import chosen_commune
+    from features.travaux.view import chosen_commune
 
     offered = commune_choices(feed, find_roles(feed), commune_names(outlines))
     errors = []
@@ -157,7 +157,7 @@ def test_the_commune_asked_is_found_however_it_is_written_or_said_unknown(feed, 
 
 
 def test_sites_in_no_commune_of_the_outlines_are_counted_and_named(feed, outlines):
-    from data_access.travaux_communes import unplaced_sites
+    from features.travaux.communes import unplaced_sites
 
     feed.frame.loc[4, "field_commune"] = "Rouen rive gauche"
     feed = replace(feed)  # a changed table is another table: nothing derived from the former is used

@@ -9,7 +9,7 @@ import pytest
 
 from data_access.query import parse_query
 from tests.oracle import row_positions
-from data_access.travaux import find_roles, key_figures
+from features.travaux.data import find_roles, key_figures
 from tests.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
@@ -264,7 +264,7 @@ def test_in_my_commune_section(demo_app):
     titles = [text_of(h) for h in find_all(listing, lambda n: n.get("type") == "H3")]
     repository = demo_app.server.extensions["portail"].repository
     table = repository.table("chantiers")
-    from data_access.travaux_communes import in_my_commune
+    from features.travaux.communes import in_my_commune
 
     expected = in_my_commune(table, find_roles(table), "Elbeuf", dt.date(2026, 11, 20),
                              repository.catalogue.get("chantiers").modified)
@@ -273,7 +273,7 @@ def test_in_my_commune_section(demo_app):
 
 
 def test_another_dataset_keeps_only_the_reference_date(demo_app):
-    from pages.travaux import change_dataset  # once the app has registered its pages
+    from features.travaux.page import change_dataset  # once the app has registered its pages
 
     shown = {"jeu": "chantiers"}
     assert change_dataset("chantiers", shown, "?date=2023-06-01") is dash.no_update  # the page being drawn
@@ -283,7 +283,7 @@ def test_another_dataset_keeps_only_the_reference_date(demo_app):
 
 
 def test_a_period_keeps_the_sites_under_way_during_it(demo_app):
-    from pages.travaux import change_period  # once the app has registered its pages
+    from features.travaux.page import change_period  # once the app has registered its pages
 
     with demo_app.server.app_context():
         search = change_period("2026-06-01", "2026-06-30", "chantiers", {},
@@ -309,7 +309,7 @@ def test_a_period_keeps_the_sites_under_way_during_it(demo_app):
 
 def test_forged_callback_values_change_nothing(demo_app):
     from components.dataset_tabs import map_card
-    from pages.travaux import change_commune_layers, change_dataset, change_period
+    from features.travaux.page import change_commune_layers, change_dataset, change_period
 
     repository = demo_app.server.extensions["portail"].repository
     communes = repository.table("communes")

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
+from data_access.demo.outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
 
 # the outlines and their credit, as the about page and the tests read them from the package
 __all__ = ["OUTLINES_FILE", "OUTLINES_LICENSE", "OUTLINES_LICENSE_URL", "OUTLINES_SOURCE", "OUTLINES_SOURCE_URL",
@@ -72,7 +72,7 @@ def _generate_and_swap(target: Path, scale: int) -> dict[str, int]:
     """Generate into a sibling folder, then swap it in: `target` never holds a half-written snapshot. The files of
     KEPT (the contributions' database under the default DATABASE_URL) move into the new snapshot; on a failure
     they go back where they were."""
-    from .generate import generate_snapshot  # numpy, shapely, pyarrow: only loaded when generating
+    from data_access.demo.generate import generate_snapshot  # numpy, shapely, pyarrow: only loaded when generating
 
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     old = target.parent / f".{target.name}.old-{os.getpid()}"

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import rebuild_snapshot, snapshot_is_current
+from data_access.demo import rebuild_snapshot, snapshot_is_current
 
 MAX_SCALE = 100
 
@@ -49,14 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     counts = rebuild_snapshot(args.out, args.scale)
     elapsed = time.perf_counter() - started
     print(f"Instantané de démonstration généré dans {args.out} (échelle {args.scale}) en {elapsed:.1f} s :")
-    from .generate import DATASETS
+    from data_access.demo.generate import DATASETS
 
     formats = {entry["id"]: entry["format"] for entry, _ in DATASETS}
     width = max(len(k) for k in counts)
     for dataset_id, rows in counts.items():
         unit = "horaires (stop_times)" if formats[dataset_id] == "gtfs" else "lignes"
         print(f"  {dataset_id:<{width}}  {rows:>10,} {unit}".replace(",", "\u202f"))
-    from ..repository import prepare_served
+    from data_access.repository import prepare_served
 
     started = time.perf_counter()
     ready = [prepare_served(dataset_id, args.out, None) for dataset_id in counts]

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .common import write_ods_csv
-from .communes import Territory, to_lonlat
+from data_access.demo.common import write_ods_csv
+from data_access.demo.communes import Territory, to_lonlat
 
 SEED = 2026_12_01
 ADDRESSES_PER_SCALE = 20_000

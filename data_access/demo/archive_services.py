@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import fmt_point, write_ods_csv
-from .communes import Territory
+from data_access.demo.common import fmt_point, write_ods_csv
+from data_access.demo.communes import Territory
 
 SEED = 2026_12_02
 FRANCEARCHIVES = "https://francearchives.gouv.fr/fr/"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import SNAPSHOT_DATE, de_commune, write_plain_csv
-from .communes import Territory
+from data_access.demo.common import SNAPSHOT_DATE, de_commune, write_plain_csv
+from data_access.demo.communes import Territory
 
 SEED = 2026_11_11
 ROWS_PER_SCALE = 1_500

@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .common import SNAPSHOT_DATE, de_commune, fmt_point
-from .communes import Territory
-from .network import ROUEN_PLACES
+from data_access.demo.common import SNAPSHOT_DATE, de_commune, fmt_point
+from data_access.demo.communes import Territory
+from data_access.demo.network import ROUEN_PLACES
 
 SEED = 2026_11_09
 ROWS_PER_SCALE = 6_000
@@ -112,7 +112,7 @@ def creation_dates(n: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(today - days.astype("timedelta64[D]"))
 
 
-# Each theme's family in the RNA's nomenclature of social objects (data_access/nomenclatures.py).
+# Each theme's family in the RNA's nomenclature of social objects (data_access/catalogue/nomenclatures.py).
 OBJET_SOCIAL = {"sport": "011000", "culture": "006000", "loisirs": "007000", "social": "019000",
                 "éducation": "015000", "environnement": "024000", "santé": "017000", "défense des droits": "003000",
                 "économie": "022000", "mémoire": "010000"}

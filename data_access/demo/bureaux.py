@@ -8,8 +8,8 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point
 
-from .common import de_commune, feature, write_geojson
-from .communes import Territory, geojson_geometry
+from data_access.demo.common import de_commune, feature, write_geojson
+from data_access.demo.communes import Territory, geojson_geometry
 
 SEED = 2026_11_10
 VOTERS_PER_POPULATION = 0.72

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .common import DEMO_NOTICE, LICENSE, PUBLISHER
+from data_access.demo.common import DEMO_NOTICE, LICENSE, PUBLISHER
 
 PORTAL_TITLE = "Open data — Métropole Rouen Normandie"
 PORTAL_DESCRIPTION = (

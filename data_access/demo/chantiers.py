@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import SNAPSHOT_DATE, de_commune, fmt_money, fmt_point, geometry_json, write_ods_csv
-from .communes import Territory, to_lonlat
+from data_access.demo.common import SNAPSHOT_DATE, de_commune, fmt_money, fmt_point, geometry_json, write_ods_csv
+from data_access.demo.communes import Territory, to_lonlat
 
 SEED = 2026_11_02
 ROWS_PER_SCALE = 600

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import (addresses, archive_services, archives, associations, bureaux, chantiers, communes, gtfs, mobility,
+from data_access.demo import (addresses, archive_services, archives, associations, bureaux, chantiers, communes, gtfs, mobility,
                offre_soins, pathologies)
-from .catalogue_toml import render_catalogue
-from .communes import build_territory
+from data_access.demo.catalogue_toml import render_catalogue
+from data_access.demo.communes import build_territory
 
 # (catalogue entry, writer(out, territory, scale) -> rows written), in catalogue order.
 DATASETS = (
@@ -39,7 +39,7 @@ def generate_snapshot(out: Path, scale: int = 1) -> dict[str, int]:
     counts = {entry["id"]: writer(out, territory, scale) for entry, writer in DATASETS}
     with open(out / CATALOGUE_FILE, "w", encoding="utf-8", newline="\n") as f:
         f.write(render_catalogue([entry for entry, _ in DATASETS]))
-    from .recits import write_stories
+    from data_access.demo.recits import write_stories
 
     write_stories(out)
     return counts

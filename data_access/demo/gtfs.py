@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import ZipCsvMember, zip_info
-from .communes import Territory, to_lonlat
-from .network import QUAY_OFFSET_M, Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat, text_color
+from data_access.demo.common import ZipCsvMember, zip_info
+from data_access.demo.communes import Territory, to_lonlat
+from data_access.demo.network import QUAY_OFFSET_M, Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat, text_color
 
 SEED = 2026_11_06
 FEED_START = date(2026, 8, 31)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import de_commune, feature, fmt_point, write_geojson, write_ods_csv
-from .communes import Territory, to_xy
-from .network import HUBS, PEOPLE, ROUEN_PLACES
+from data_access.demo.common import de_commune, feature, fmt_point, write_geojson, write_ods_csv
+from data_access.demo.communes import Territory, to_xy
+from data_access.demo.network import HUBS, PEOPLE, ROUEN_PLACES
 
 SEED_LOVELO = 2026_11_07
 SEED_PARKINGS = 2026_11_08

@@ -9,9 +9,9 @@ import numpy as np
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from .common import de_commune
-from .communes import Territory, to_lonlat, to_xy
-from .facts import astuce_lines
+from data_access.demo.common import de_commune
+from data_access.demo.communes import Territory, to_lonlat, to_xy
+from data_access.demo.facts import astuce_lines
 
 SEED = 2026_11_05
 

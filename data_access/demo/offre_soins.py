@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import write_ods_csv
-from .communes import Territory
+from data_access.demo.common import write_ods_csv
+from data_access.demo.communes import Territory
 
 SEED = 2026_11_04
 YEARS = tuple(range(2015, 2025))

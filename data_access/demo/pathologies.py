@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import fmt_decimal, write_ods_csv
-from .communes import Territory
+from data_access.demo.common import fmt_decimal, write_ods_csv
+from data_access.demo.communes import Territory
 
 SEED = 2026_11_03
 YEARS = tuple(range(2015, 2025))

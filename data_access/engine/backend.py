@@ -21,12 +21,12 @@ import pyarrow as pa
 
 from config_list import int_default
 
-from ..derived import derived
-from ..errors import DatasetUnavailable
-from ..query import Query, selected_texts
-from ..readers.base import FieldInfo, main_geometry
-from .served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
-from .sql import Clauses, order_by, quoted
+from data_access.derived import derived
+from data_access.errors import DatasetUnavailable
+from data_access.query import Query, selected_texts
+from data_access.readers.base import FieldInfo, main_geometry
+from data_access.engine.served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
+from data_access.engine.sql import Clauses, order_by, quoted
 
 log = logging.getLogger(__name__)
 BATCH_ROWS = 65_536  # rows per record batch of a stream
@@ -214,7 +214,7 @@ class DuckDBBackend:
 
     def frame(self, query: Query, columns: list[str] | None = None, offset: int = 0, limit: int | None = None):
         """rows() as a frame of the reader's dtypes, indexed by each row's place in the source."""
-        from .frames import to_frame
+        from data_access.engine.frames import to_frame
 
         names = columns if columns is not None else [f.name for f in self.fields]
         arrow = self.rows(query, [*names, ROW], offset, limit)

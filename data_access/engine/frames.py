@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from ..readers.base import FieldInfo, Table
+from data_access.readers.base import FieldInfo, Table
 
 
 def to_frame(arrow: pa.Table, fields: tuple[FieldInfo, ...], dtypes: dict[str, str] | None = None,
@@ -43,7 +43,7 @@ def whole_table(served) -> Table:
     source's order: what a dashboard holds (the repository keeps it within the derived structures' budget)."""
     import pyarrow.parquet as pq
 
-    from .served import ROW
+    from data_access.engine.served import ROW
 
     arrow = pq.read_table(served.data, columns=[*(f.name for f in served.fields), ROW])
     rows = arrow.column(ROW).to_numpy()

@@ -9,10 +9,10 @@ from typing import Iterator
 import pandas as pd
 import pyarrow as pa
 
-from ..query import Query
-from ..readers.base import FieldInfo
-from .frames import to_frame
-from .served import ROW
+from data_access.query import Query
+from data_access.readers.base import FieldInfo
+from data_access.engine.frames import to_frame
+from data_access.engine.served import ROW
 
 CHUNK_ROWS = 50_000  # the extracts' chunk (extracts.CHUNK_ROWS): a Parquet extract has a row group per chunk
 
@@ -59,7 +59,7 @@ class EngineSelection:
 
     def plain(self, neutralise: bool) -> Iterator[pa.Table]:
         """The chunks made plain straight from the engine's Arrow rows: no frame between."""
-        from ..plain_columns import plain_from_arrow
+        from data_access.extracts.plain_columns import plain_from_arrow
 
         for arrow in self._arrow(CHUNK_ROWS, [f.name for f in self.fields]):
             yield plain_from_arrow(arrow, self.fields, neutralise=neutralise)

@@ -28,9 +28,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..clock import stamp
-from .columns import ROW, TEXT, values_column
-from ..readers.base import FieldInfo, Table
+from data_access.clock import stamp
+from data_access.engine.columns import ROW, TEXT, values_column
+from data_access.readers.base import FieldInfo, Table
 
 FORMAT = 2  # the layout of a served folder; a folder of another format is converted again
 ROW_GROUP_ROWS = 100_000
@@ -199,7 +199,7 @@ def write_clustered(source: Path, path: Path, keys: list[str]) -> None:
     file: the sort spills to the system's temporary folder rather than hold the whole table in memory."""
     import duckdb
 
-    from .sql import quoted
+    from data_access.engine.sql import quoted
 
     order = ", ".join([f"{quoted(k)} NULLS LAST" for k in keys] + [ROW])
     spill = tempfile.mkdtemp(prefix="portail-tri-")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..query import Period, Query, fold
-from ..readers.base import FieldInfo
-from .columns import ROW, TEXT, values_column
+from data_access.query import Period, Query, fold
+from data_access.readers.base import FieldInfo
+from data_access.engine.columns import ROW, TEXT, values_column
 
 
 def quoted(name: str) -> str:

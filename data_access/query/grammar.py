@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
-from ..readers.base import FieldInfo
+from data_access.readers.base import FieldInfo
 
 GRAMMAR_PREFIXES = ("refine.", "exclude.", "from.", "to.")
 GRAMMAR_KEYS = ("q", "sort", "select", "limit")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..readers.base import FieldInfo
-from .grammar import Period, Query
+from data_access.readers.base import FieldInfo
+from data_access.query.grammar import Period, Query
 
 def _display(value: Any) -> str:
     if isinstance(value, Period):

@@ -5,11 +5,11 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from ..catalogue import Dataset
-from .base import AccessProblem, FieldInfo, ReadError, Table
-from .derived import derive
-from .places import in_degrees
-from .repairs import repair
+from data_access.catalogue.model import Dataset
+from data_access.readers.base import AccessProblem, FieldInfo, ReadError, Table
+from data_access.readers.derived import derive
+from data_access.readers.places import in_degrees
+from data_access.readers.repairs import repair
 
 log = logging.getLogger(__name__)
 
@@ -19,17 +19,17 @@ __all__ = ["FieldInfo", "ReadError", "Table", "missing_fields", "probe", "read_t
 def read_table(dataset: Dataset, path: Path) -> Table:
     """Read a dataset's file into a Table; raise ReadError with a French message naming the file."""
     if dataset.format == "csv":
-        from .csv import read_csv_table as reader
+        from data_access.readers.csv import read_csv_table as reader
     elif dataset.format == "xlsx":
-        from .xlsx import read_xlsx_table as reader
+        from data_access.readers.xlsx import read_xlsx_table as reader
     elif dataset.format == "geojson":
-        from .geojson import read_geojson_table as reader
+        from data_access.readers.geojson import read_geojson_table as reader
     elif dataset.format == "json":
-        from .json_records import read_json_table as reader
+        from data_access.readers.json_records import read_json_table as reader
     elif dataset.format == "parquet":
-        from .parquet import read_parquet_table as reader
+        from data_access.readers.parquet import read_parquet_table as reader
     else:
-        from .gtfs import read_gtfs_table as reader
+        from data_access.readers.gtfs import read_gtfs_table as reader
     if dataset.format != "gtfs" and not path.is_file():
         raise ReadError(f"fichier introuvable : {dataset.path}")
     table = repair(in_degrees(derive(reader(path, dataset), dataset), dataset))
@@ -55,7 +55,7 @@ def missing_fields(table: Table, dataset: Dataset) -> list[str]:
 def probe(dataset: Dataset, path: Path) -> str | None:
     """Why the dataset cannot be served, found without reading it whole; None when it looks fine."""
     if dataset.format == "gtfs":
-        from .gtfs import probe_gtfs
+        from data_access.readers.gtfs import probe_gtfs
 
         return probe_gtfs(path)
     if not path.exists():

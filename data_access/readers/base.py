@@ -5,7 +5,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..names import absent, find_header
+from data_access.names import absent, find_header
 
 if TYPE_CHECKING:  # pandas is heavy: imported by the readers when a file is actually read
     import pandas as pd

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..catalogue import Dataset
-from .base import ReadError, Table, unreadable
-from .schema import table_from_text_columns
+from data_access.catalogue.model import Dataset
+from data_access.readers.base import ReadError, Table, unreadable
+from data_access.readers.schema import table_from_text_columns
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (";", ",", "\t", "|")

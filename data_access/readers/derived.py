@@ -9,9 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Dataset
-from .base import FieldInfo, ReadError, Table
-from .places import POSITION_FIELD
+from data_access.catalogue.model import Dataset
+from data_access.readers.base import FieldInfo, ReadError, Table
+from data_access.readers.places import POSITION_FIELD
 
 DATE_RANGE_ROLE = "date_range"
 POINT_NAMES = ("geo_point_2d", "position")  # the derived point's column: Opendatasoft's name when it is free
@@ -73,7 +73,7 @@ def safe_link(value) -> str | None:
 def _labels(table: Table, dataset: Dataset) -> Table:
     """Each field declared with `labels` gets a `<name>_libelle` field beside it: the label of its code (from the
     table given, or from a published nomenclature), empty for an unknown code. The facet moves to the labels."""
-    from ..nomenclatures import NOMENCLATURES
+    from data_access.catalogue.nomenclatures import NOMENCLATURES
 
     specs = {spec.name: spec for spec in dataset.fields if spec.labels}
     frame, fields = table.frame, list(table.fields)

@@ -13,11 +13,11 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Dataset
-from ..coordinates import UnknownCrs, geojson_crs
-from .base import ReadError, Table, unreadable
-from .nested import cell, open_json, separators
-from .schema import match_spec, type_typed_frame
+from data_access.catalogue.model import Dataset
+from data_access.geometry.coordinates import UnknownCrs, geojson_crs
+from data_access.readers.base import ReadError, Table, unreadable
+from data_access.readers.nested import cell, open_json, separators
+from data_access.readers.schema import match_spec, type_typed_frame
 
 GEOMETRY_COLUMN = "geometry"
 TAIL = 64 * 1024  # a `crs` member after the features is looked for in its last bytes

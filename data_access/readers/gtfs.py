@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .base import ReadError, Table
-from .gtfs_columns import KNOWN_FILES, REQUIRED_COLUMNS, to_pandas, typed
-from .gtfs_files import BOM, CALENDAR_FILES, REQUIRED_FILES, FeedFiles, header_names, missing_files, parse_file
+from data_access.readers.base import ReadError, Table
+from data_access.readers.gtfs_columns import KNOWN_FILES, REQUIRED_COLUMNS, to_pandas, typed
+from data_access.readers.gtfs_files import BOM, CALENDAR_FILES, REQUIRED_FILES, FeedFiles, header_names, missing_files, parse_file
 
 if TYPE_CHECKING:
-    from ..catalogue import Dataset
+    from data_access.catalogue.model import Dataset
 
 # ---------------------------------------------------------------- the feed
 
@@ -167,7 +167,7 @@ def read_gtfs_table(path: Path, dataset: "Dataset") -> Table:
     """
     import geopandas as gpd
 
-    from .schema import type_typed_frame
+    from data_access.readers.schema import type_typed_frame
 
     feed = read_gtfs(path)
     source = f"{Path(path).name}/stops.txt"

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .base import ReadError
+from data_access.readers.base import ReadError
 
 REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 CALENDAR_FILES = ("calendar.txt", "calendar_dates.txt")  # at least one of them is required

@@ -13,10 +13,10 @@ from typing import Iterable, Iterator
 
 import pyarrow as pa
 
-from ..catalogue import Dataset
-from .base import ReadError, Table, unreadable
-from .nested import batched, cell, open_json, separators, text
-from .schema import table_from_text_columns
+from data_access.catalogue.model import Dataset
+from data_access.readers.base import ReadError, Table, unreadable
+from data_access.readers.nested import batched, cell, open_json, separators, text
+from data_access.readers.schema import table_from_text_columns
 
 SHOWN_KEYS = 8
 KINDS = {"start_map": "un objet", "start_array": "une liste", "string": "un texte", "number": "un nombre",

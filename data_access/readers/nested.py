@@ -8,7 +8,7 @@ import itertools
 import json
 from typing import Iterable, Iterator
 
-from ..catalogue import FieldSpec
+from data_access.catalogue.model import FieldSpec
 
 BATCH = 5_000  # records turned into columns at a time
 BOM = b"\xef\xbb\xbf"

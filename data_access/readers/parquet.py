@@ -7,9 +7,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..catalogue import Dataset
-from .base import ReadError, Table
-from .schema import type_typed_frame
+from data_access.catalogue.model import Dataset
+from data_access.readers.base import ReadError, Table
+from data_access.readers.schema import type_typed_frame
 
 
 def read_parquet_table(path: Path, dataset: Dataset) -> Table:

@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..catalogue import Dataset
-from ..coordinates import (EXAMPLE, MOST, Crs, area_of_use, extents, first_coordinates, known_crs,
+from data_access.catalogue.model import Dataset
+from data_access.geometry.coordinates import (EXAMPLE, MOST, Crs, area_of_use, extents, first_coordinates, known_crs,
                            outside_area, outside_degrees, transform_to_wgs84)
-from .base import FieldInfo, ReadError, Table
+from data_access.readers.base import FieldInfo, ReadError, Table
 
 POSITION_FIELD = "position_field"  # Table.extra: the point made from two number columns (readers.derived)
 FILE_CRS = "crs"  # Table.extra: the system the file declares (a Crs), or None

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .base import Table
+from data_access.readers.base import Table
 
 # A spreadsheet reads an age class "05-09" as the 5th of September and shows "05-sept", and "10-14" as October
 # 2014, shown "oct-14". French and English month abbreviations, with or without a dot.

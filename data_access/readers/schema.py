@@ -9,10 +9,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalogue import FieldSpec
-from ..names import slugify
-from .base import FieldInfo, Table
-from .units import units_note, units_row
+from data_access.catalogue.model import FieldSpec
+from data_access.names import slugify
+from data_access.readers.base import FieldInfo, Table
+from data_access.readers.units import units_note, units_row
 
 # Integer-looking columns with these words in their name are codes (INSEE, postcode, ids, phone numbers): kept
 # as text. Whole words of the field name, with INSEE's and the usual open-data spellings (CODGEO, DEPCOM, COG).

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..catalogue import Dataset
-from .common import Reduced, ReduceError, code_text, compression
-from .geo import reduce_geo
-from .tabular import reduce_csv
-from .territory import Kept, communes_table, fingerprint, keep_context, ods_where
+from data_access.catalogue.model import Dataset
+from data_access.reduction.common import Reduced, ReduceError, code_text, compression
+from data_access.reduction.geo import reduce_geo
+from data_access.reduction.tabular import reduce_csv
+from data_access.reduction.territory import Kept, communes_table, fingerprint, keep_context, ods_where
 
 __all__ = ["Kept", "ReduceError", "Reduced", "code_text", "communes_table", "fingerprint", "keep_context",
            "needs_reduction", "ods_where", "reduce_download"]

@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalogue import Dataset
-from ..names import absent, find_header
-from .common import Reduced, ReduceError, arrow_codes, code_text, compression
+from data_access.catalogue.model import Dataset
+from data_access.names import absent, find_header
+from data_access.reduction.common import Reduced, ReduceError, arrow_codes, code_text, compression
 
 BATCH = 2_000  # features per GDAL batch
 OUTLINE_MARGIN = 0.002  # degrees (about 150 m): a part of a shape this close to its commune still belongs to it

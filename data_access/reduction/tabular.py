@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..names import absent, find_header
-from ..readers.csv import sniff_delimiter, sniff_encoding
-from .common import BLOCK, MAX_SKIPPED, Reduced, ReduceError, arrow_codes, compression
+from data_access.names import absent, find_header
+from data_access.readers.csv import sniff_delimiter, sniff_encoding
+from data_access.reduction.common import BLOCK, MAX_SKIPPED, Reduced, ReduceError, arrow_codes, compression
 
 
 def _csv_streams(raw: Path):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..catalogue import Catalogue
-from ..catalogue_source import Keep
-from .common import ReduceError, code_text
+from data_access.catalogue.model import Catalogue
+from data_access.catalogue.source import Keep
+from data_access.reduction.common import ReduceError, code_text
 
 
 def communes_table(catalogue: Catalogue, keep: Keep):
     """The communes dataset named by `keep.communes`, read as its file is in place."""
-    from ..readers import ReadError, read_table  # the readers load pandas: only when a list of communes is read
+    from data_access.readers import ReadError, read_table  # the readers load pandas: only when a list of communes is read
 
     communes = catalogue.get(keep.communes)
     try:
@@ -46,7 +46,7 @@ def keep_context(catalogue: Catalogue, keep: Keep) -> Kept:
         raise ReduceError(f"le jeu de données « {keep.communes} » ne donne aucun code de commune")
     if not (keep.clip or keep.names):
         return territory
-    from ..geo import commune_rows
+    from data_access.geometry.geo import commune_rows
 
     lines = commune_rows(table)
     if keep.names:

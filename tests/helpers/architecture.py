@@ -36,7 +36,9 @@ class Module:
 
 
 def layer(name: str) -> int:
-    """The layer a module belongs to, from where it sits."""
+    """The layer a module belongs to, from where it sits. In a feature's package (features/<feature>/), the route
+    modules are `page*.py`, `routes.py`, `web*.py` and Dash's `not_found_404.py`; the drawing ones are `draw*.py`
+    and `vues.py`; every other module computes."""
     top = name.split(".")[0]
     if top in ("config", "config_list") or name == "data_access.clock":
         return SETTINGS
@@ -44,6 +46,13 @@ def layer(name: str) -> int:
         return COMPUTING
     if top == "components":
         return DRAWING
+    if top == "features" and name.count(".") >= 2:
+        leaf = name.split(".")[2]
+        if leaf.startswith(("page", "routes", "web")) or leaf == "not_found_404":
+            return WEB
+        if leaf.startswith("draw") or leaf == "vues":
+            return DRAWING
+        return COMPUTING
     return WEB
 
 

@@ -20,8 +20,8 @@ def token(client) -> str:
 
 
 def count(app) -> int:
-    from contributions_web import sessions
-    from data_access.contributions.store import count as counted
+    from features.contributions.web import sessions
+    from features.contributions.store import count as counted
 
     with app.server.app_context():
         return counted(sessions())

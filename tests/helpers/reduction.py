@@ -1,8 +1,8 @@
 """What the tests of the national reductions share: the Métropole's codes, and a national file's catalogue entry."""
 from __future__ import annotations
 
-from data_access.catalogue import Dataset, FieldSpec
-from data_access.catalogue_source import Keep, Source
+from data_access.catalogue.model import Dataset, FieldSpec
+from data_access.catalogue.source import Keep, Source
 from data_access.demo.facts import communes
 from data_access.reduction import Kept
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from data_access import sync
+from data_access.sync import run as sync
 from tests.fake_ods import FakeServer
 
 ROWS = [{"id": f"CH-{i}", "titre": f"Chantier {i}", "commune": "Rouen" if i % 2 else "Elbeuf",

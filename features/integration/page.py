@@ -1,0 +1,147 @@
+"""/integrer/<view path>?<its parameters>: one view of the portal alone, for other sites' iframes. No navigation
+or footer (the page's <html> carries the `integration` class, see factory.py), a source line with the licence,
+the data's date and a link to the full view; its height goes to the framing page by postMessage
+(assets/integration.js). The only routes other sites may frame (security.py).
+
+    /integrer/jeux-de-donnees/<id>?tab=chart|map|table&<filters>      a dataset's tab
+    /integrer/tableaux-de-bord/<name>/<section>?<the dashboard's parameters>   a dashboard's section
+    /integrer/recits/<slug>/<n>                                          a story's n-th block"""
+from __future__ import annotations
+
+import re
+
+import dash
+from dash import html
+
+from components.controls import LOCATION
+from features.integration import draw as integration
+from features.integration.draw import PREFIX
+from data_access.french import plural
+from features.integration.vues import DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view
+from data_access.portal import current_portal
+from features.recits.data import load_stories
+
+TEMPLATE = "/integrer/<vue>"
+
+
+KINDS = {"graphique": "chart", "carte": "map", "tableau": "table", "chiffre": "figure"}
+TAB_WORDS = {"chart": "graphique", "map": "carte", "table": "tableau"}
+
+
+def view_title(words: list[str], pairs) -> str:
+    """A short name of the view, drawn from the address alone (the iframe's and the page's title)."""
+    from features.integration.vues import dashboard_module, page_name
+
+    try:
+        portal = current_portal()
+    except RuntimeError:  # outside a request (the registry is built at import)
+        return "Vue intégrée"
+    if words[:1] == ["jeux-de-donnees"] and len(words) == 2:
+        dataset = portal.repository.catalogue.get(words[1])
+        tab = dict(pairs).get("tab")
+        words_tab = f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else ""
+        return (dataset.title if dataset else "Jeu de données") + words_tab
+    if words[:1] == ["tableaux-de-bord"] and len(words) == 3:
+        module = dashboard_module(words[1])
+        return f"{page_name(module) if module else 'Tableau de bord'} — {words[2]}"
+    if words[:1] == ["recits"] and len(words) == 3:
+        story = load_stories(portal.settings.data_dir).get(words[1])
+        return f"{story.title} — bloc {words[2]}" if story else "Récit"
+    return "Vue intégrée"
+
+
+def view_kind(words: list[str], pairs) -> str:
+    """The kind of view (chart, map, table, figures, figure), for the iframe's first height."""
+    if words[0] == "jeux-de-donnees":
+        return dict(pairs).get("tab") if dict(pairs).get("tab") in TAB_WORDS else "chart"
+    if words[0] == "tableaux-de-bord":
+        return dashboard_sections(words[1])[words[2]][1]
+    story = load_stories(current_portal().settings.data_dir).get(words[1])
+    return KINDS.get(story_blocks(story)[int(words[2]) - 1].kind, "chart")
+
+
+def _title(vue: str | None = None, **params) -> str:
+    return f"{view_title(parts(vue), integration.query_of(params))} — vue intégrée"
+
+
+dash.register_page(__name__, path_template=TEMPLATE, name="Vue intégrée", title=_title)
+
+
+NUMBER = re.compile(r"[1-9][0-9]{0,3}")  # a story's block: ASCII digits only (« ² » is a digit to str.isdigit)
+
+
+def parts(vue: str) -> list[str]:
+    return [p for p in str(vue or "").strip("/").split("/") if p]
+
+
+def block_number(word: str) -> int | None:
+    return int(word) if NUMBER.fullmatch(word) else None
+
+
+def exists(vue: str | None = None, **_variables) -> bool:
+    """Whether the address names an embeddable view (an unknown one is a 404)."""
+    portal = current_portal()
+    words = parts(vue)
+    if len(words) == 2 and words[0] == "jeux-de-donnees":
+        return portal.repository.catalogue.get(words[1]) is not None
+    if len(words) == 3 and words[0] == "tableaux-de-bord":
+        return words[2] in dashboard_sections(words[1])
+    if len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
+        story = load_stories(portal.settings.data_dir).get(words[1])
+        return story is not None and block_number(words[2]) <= len(story_blocks(story))
+    return False
+
+
+def story_blocks(story) -> list:
+    return [b for b in story.blocks if not b.inline]
+
+
+def _path_vue(default) -> str:
+    """The view from the address itself: Dash lets a `vue=` query parameter override the path variable."""
+    pathname = (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname") if dash.ctx else None
+    if isinstance(pathname, str) and pathname.startswith(PREFIX + "/"):
+        return pathname[len(PREFIX) + 1:]
+    return default if isinstance(default, str) else ""
+
+
+def layout(vue: str | None = None, **params):
+    portal = current_portal()
+    repository = portal.repository
+    words = parts(_path_vue(vue))
+    pairs = integration.query_of(params)
+    try:
+        if len(words) == 2 and words[0] == "jeux-de-donnees":
+            view = dataset_view(repository, words[1], pairs, dict(pairs).get("tab"), "integration",
+                                portal.settings.tile_url)
+        elif len(words) == 3 and words[0] == "tableaux-de-bord":
+            view = dashboard_view(repository, words[1], words[2], pairs)
+        elif len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
+            return _story_block(portal, words[1], block_number(words[2]))
+        else:
+            return integration.refusal("Vue introuvable", "Cette adresse ne correspond à aucune vue intégrable.")
+    except ViewError as exc:
+        return integration.refusal("Vue indisponible", f"Cette vue ne peut pas être affichée : {exc}.",
+                                   _page_of(words, pairs))
+    rows = None if view.rows is None else f"{plural(view.rows, 'ligne')} retenue{'s' if view.rows > 1 else ''}"
+    link = html.A("Voir la vue complète sur le portail", href=view.page, target="_blank", rel="noopener")
+    return html.Div([*view.stores, integration.frame(view.title, view.content,
+                                                     integration.source_line(view.dataset, link, rows),
+                                                     view.subtitle)])
+
+
+def _page_of(words: list[str], pairs) -> str:
+    from urllib.parse import urlencode
+
+    if words[:1] == ["tableaux-de-bord"] and len(words) > 1:
+        return DASHBOARD_PREFIX + words[1] + ("?" + urlencode(pairs) if pairs else "")
+    return "/" + "/".join(words) + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _story_block(portal, slug: str, number: int):
+    from features.recits.draw import draw_block
+
+    story = load_stories(portal.settings.data_dir).get(slug)
+    blocks = story_blocks(story) if story else []
+    if not 1 <= number <= len(blocks):
+        return integration.refusal("Vue introuvable", "Ce récit n'a pas de bloc à ce numéro.", "/recits")
+    return draw_block(portal.repository, story, blocks[number - 1], number, portal.settings.tile_url)
