@@ -1,17 +1,18 @@
 """Flask routes beside the Dash pages: /healthz, /api/catalogue.json, and true 404s for unknown pages."""
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import logging
+import re
 
 import dash
-from dash._pages import _path_to_page  # the router's own matcher, so our 404s agree with it
 from dash.exceptions import DependencyException
 from flask import Response, jsonify, redirect, request
 
 from data_access.catalogue.model import Dataset
 from data_access.geometry.geo import map_features
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import parse_query
 from data_access.repository import DatasetUnavailable
 
@@ -158,13 +159,41 @@ def address_search(dataset_id: str):
     return jsonify({"q": query, "resultats": search(table, query, int(limit))})
 
 
+def _template_variables(path_id: str, template: str) -> dict | None:
+    """The variables a page's path_template (« jeux-de-donnees/<dataset_id> ») takes from a path, or None when the
+    path does not fit it: « <name> » matches anything, as the Dash router reads it."""
+    if not fnmatch.fnmatchcase(path_id, re.sub("<.*?>", "*", template)):
+        return None
+    found = re.findall(re.sub("<.*?>", "(.*)", template), path_id)
+    if not found:
+        return None
+    values = found[0] if isinstance(found[0], tuple) else found
+    return dict(zip(re.findall("<(.*?)>", template), values))
+
+
+def page_for(path: str) -> tuple[dict, dict | None]:
+    """The page of `dash.page_registry` the Dash router draws for a path, and the variables its template takes from
+    it (({}, None) for none): the router's rule (Dash 4.4), so that our statuses agree with what it draws — the
+    pages in the registry's order, each page's template before its path, a template that takes no variable
+    skipped."""
+    path_id = path.strip("/")
+    for page in dash.page_registry.values():
+        if page.get("path_template"):
+            variables = _template_variables(path_id, page["path_template"].strip("/"))
+            if variables:
+                return page, variables
+        if path_id == page["path"].strip("/"):
+            return page, None
+    return {}, None
+
+
 def is_known_page(path: str) -> bool:
     """Whether the Dash router has a page for this path (its own 404 page excepted), and whether what the path
     names is there: a page module with variables in its path says so with its `exists(**variables)` (a dataset
     in the catalogue, a story's file, an embeddable view)."""
     import sys
 
-    page, variables = _path_to_page(path.strip("/"))
+    page, variables = page_for(path)
     if not page or page["module"].endswith("not_found_404"):
         return False
     exists = getattr(sys.modules.get(page["module"]), "exists", None)
@@ -176,7 +205,7 @@ def refused_address(path: str, args) -> str | None:
     as the Dash router gives them: a value, or a list for a repeated key), or None."""
     import sys
 
-    page, _ = _path_to_page(path.strip("/"))
+    page, _ = page_for(path)
     invalid = getattr(sys.modules.get(page["module"]), "invalid", None) if page else None
     if invalid is None:
         return None

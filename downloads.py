@@ -35,7 +35,7 @@ from data_access.extracts.cache import (
     stream_file,
 )
 from data_access.engine.selection import select_rows
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import describe_query, parse_query
 from data_access.repository import DatasetUnavailable
 

@@ -8,6 +8,7 @@ import dash
 import flask
 
 import api
+import dash_internals
 import downloads
 import security
 from features.contributions import web as contributions_web
@@ -16,7 +17,7 @@ from features.integration import routes as embeds
 from components import shell
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue.model import CatalogueError
-from data_access.portal import install
+from components.portal import EXTENSION as PORTAL, install
 from logs import escape_log_messages
 
 log = logging.getLogger("portail")
@@ -43,50 +44,43 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-class PortalDash(dash.Dash):
-    """Dash, with plotly.js's partial bundle of the traces the portal draws instead of the full plotly.min.js
-    that Dash registers from the plotly package (components/vendor: 0.4 MB compressed instead of 1.4 MB).
+def plotly_bundle():
+    """plotly.js's partial bundle of the traces the portal draws (components/vendor: 0.4 MB compressed instead of
+    the full plotly.min.js's 1.4 MB), at the address where Dash's renderer fetches plotly.js (dash_internals, 1.).
+    A plain response (not send_file's passthrough), so that it is compressed like Dash's own files."""
+    from components.vendor import PLOTLY_BUNDLE
 
-    Dash's renderer fetches plotly.js from a fixed address when a page first shows a chart; the app answers
-    that address with the partial bundle, and registers nothing else for plotly."""
+    response = flask.Response(PLOTLY_BUNDLE.read_bytes(), mimetype="application/javascript")
+    response.add_etag()
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response.make_conditional(flask.request)
 
-    def _setup_plotlyjs(self):
-        self._plotlyjs_url = None  # never a CDN: the app serves its files itself (serve_locally)
 
-    def init_app(self, app=None, **kwargs):
-        super().init_app(app, **kwargs)
-        import dash_ag_grid
+def portal_index(index: str) -> str:
+    """The page's HTML (a `dash.hooks.index` hook): an embed's <html> has the `integration` class (the view alone,
+    assets/portail.css), and a page with an embeddable view names its oEmbed answer in its head. Only for an app
+    with a portal attached: Dash's hooks apply to every app of the process."""
+    if not flask.has_request_context() or PORTAL not in flask.current_app.extensions:
+        return index
+    if flask.request.path.startswith(embeds.PREFIX + "/"):
+        index = index.replace('<html lang="fr">', '<html lang="fr" class="integration">', 1)
+    link = embeds.discovery_link()
+    return index.replace("</head>", f"    {link}\n    </head>", 1) if link else index
 
-        for resource in dash_ag_grid._js_dist:  # fetched by the pages that show a grid (assets/grille-a-la-demande.js)
-            if resource.get("relative_package_path") == "dash_ag_grid.min.js":
-                resource["dynamic"] = True
-        from dash import dash_table
 
-        for resource in dash_table._js_dist:  # the portal shows no DataTable (its grids are dash-ag-grid's)
-            if resource.get("relative_package_path") == "dash_table/bundle.js":
-                resource["dynamic"] = True
-        from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL
+_hooks_registered = False
 
-        def plotly_bundle():
-            # a plain response (not send_file's passthrough), so that it is compressed like Dash's own files
-            response = flask.Response(PLOTLY_BUNDLE.read_bytes(), mimetype="application/javascript")
-            response.add_etag()
-            response.headers["Cache-Control"] = "public, max-age=86400"
-            return response.make_conditional(flask.request)
 
-        self.server.add_url_rule(self.config.requests_pathname_prefix + PLOTLY_URL, "plotly_bundle",
-                                 plotly_bundle)
-
-    def interpolate_index(self, **kwargs):
-        """The page's HTML: an embed's <html> has the `integration` class (the view alone, assets/portail.css),
-        and a page with an embeddable view names its oEmbed answer in its head."""
-        index = super().interpolate_index(**kwargs)
-        if not flask.has_request_context():
-            return index
-        if flask.request.path.startswith(embeds.PREFIX + "/"):
-            index = index.replace('<html lang="fr">', '<html lang="fr" class="integration">', 1)
-        link = embeds.discovery_link()
-        return index.replace("</head>", f"    {link}\n    </head>", 1) if link else index
+def register_dash_hooks() -> None:
+    """Dash's hooks (`dash.hooks`) are the process's, for every app made after them: registered once, whatever the
+    number of apps (tests make many); what differs from app to app is read from the app serving the request."""
+    global _hooks_registered
+    if _hooks_registered:
+        return
+    dash_internals.defer_bundles()
+    dash.hooks.route(name=dash_internals.PLOTLY_URL)(plotly_bundle)
+    dash.hooks.index()(portal_index)
+    _hooks_registered = True
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -106,7 +100,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         except OSError as exc:  # a read-only checkout, a full disk
             raise ConfigError(f"DATA_DIR : impossible d'écrire l'instantané de démonstration dans "
                               f"{settings.data_dir} ({exc.strerror or exc}) ; indiquez un DATA_DIR existant") from None
-    app = PortalDash(
+    register_dash_hooks()
+    app = dash.Dash(
         __name__,
         use_pages=True,
         pages_folder=str(ROOT / "features"),

@@ -269,7 +269,7 @@ def healthz_during_sync_figures(datasets: int = 500, runs: int = 200) -> list[st
     import json
 
     from data_access.clock import stamp
-    from data_access.portal import EXTENSION
+    from components.portal import EXTENSION
     from data_access.sync.run import _record
     from tests.apps import make_app
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import dash
 from dash import dcc, html
 
 from data_access.dataset_view import facet_counts, facet_fields
@@ -34,26 +33,6 @@ def rebuild_search(current: str, facets: dict[str, list[str]], bounds: dict[tupl
     pairs += [(f"refine.{name}", v) for name, values in facets.items() for v in values or []]
     pairs += [(f"{side}.{name}", str(v)) for (name, side), v in bounds.items() if v not in (None, "")]
     return "?" + urlencode(pairs + kept) if pairs or kept else ""
-
-
-def replace_params(current: str, values: dict[str, str | None], owned: tuple[str, ...]) -> str:
-    """The query string with the `owned` parameters replaced by `values` (None or "" drops one)."""
-    kept = [(k, v) for k, v in query_pairs(current if isinstance(current, str) else "") if k not in owned]
-    new = [(k, str(values[k])) for k in owned if values.get(k) not in (None, "")]
-    pairs = kept + new
-    return "?" + urlencode(pairs) if pairs else ""
-
-
-def new_search(current, search: str):
-    """The URL's new query string, or no update when it holds the same parameters (in any order): Dash calls
-    the controls' callbacks when a page is drawn, and a rewritten URL would draw the page again for nothing."""
-    current = current if isinstance(current, str) else ""
-    if sorted(query_pairs(search)) == sorted(query_pairs(current)):
-        return dash.no_update
-    from features.contributions.draw import OUTCOME  # the thanks after a contribution is said once, not at each change
-
-    pairs = query_pairs(search)
-    return "?" + urlencode([p for p in pairs if p[0] != OUTCOME]) if any(k == OUTCOME for k, _ in pairs) else search
 
 
 def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:

@@ -10,7 +10,7 @@ import sys
 
 from features.recits.draw_blocs import broken_blocks
 from config import ConfigError, load_settings
-from data_access.portal import current_portal
+from components.portal import current_portal
 from features.recits.data import load_stories
 from factory import create_app
 

@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from features.proximite import data as P
-from data_access.portal import current_portal
+from components.portal import current_portal
 from tests.apps import free_port, make_app
 from tests.helpers.browser import assert_clean_console, axe_violations, open_page
 

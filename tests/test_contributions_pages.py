@@ -57,7 +57,7 @@ def test_the_gallery_shows_24_a_page_and_filters_on_a_dataset(app):
 def test_the_thanks_is_said_once_not_at_each_filter_change():
     import dash
 
-    from components.filter_panel import new_search
+    from components.controls import new_search
 
     current = "?tab=table&contribution=merci"
     assert new_search(current, current) is dash.no_update  # the page drawn: the address stays, thanks shown

@@ -224,7 +224,7 @@ def test_chart_aggregates_and_summarises(table):
 
 
 def test_replace_params_keeps_the_filters():
-    from components.filter_panel import replace_params
+    from components.controls import replace_params
 
     assert replace_params("?tab=chart&refine.a=1&x=old", {"x": "new", "chart": "line", "series": None},
                           ("chart", "x", "series")) == "?tab=chart&refine.a=1&chart=line&x=new"

@@ -177,7 +177,7 @@ def test_each_demo_story_uses_every_block_kind_and_is_labelled_demo(app):
     from features.recits.data import load_stories
 
     with app.server.app_context():
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         stories = load_stories(current_portal().settings.data_dir).stories
     assert len(stories) == 3
@@ -195,7 +195,7 @@ def test_each_demo_story_block_shows_what_its_view_s_page_shows(app):
     from features.recits.data import load_stories
 
     with app.server.app_context():
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         stories = load_stories(current_portal().settings.data_dir).stories
     for story in stories:
@@ -238,7 +238,7 @@ def _texts_of_class(node, name: str) -> list[str]:
 
 def _figure_value(layout, which: str) -> str:
     """The value of a dashboard's key figure (its label starts with `which`, without accents), from the page."""
-    from features.integration.vues import slug
+    from data_access.tableaux import slug
 
     def walk(node):
         if isinstance(node, list):

@@ -23,7 +23,7 @@ HOTEL_DE_VILLE = (49.4431, 1.0993)  # Rouen's town hall, in the demo's city cent
 def repository():
     app = make_app()
     with app.server.app_context():
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         yield current_portal().repository
 

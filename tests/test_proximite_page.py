@@ -30,7 +30,7 @@ def test_a_deep_link_to_a_position_answers_at_once(app):
 def test_a_deep_link_to_an_address_or_a_commune(app):
     with app.server.app_context():
         from features.proximite import data as P
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         _, table = P.address_table(current_portal().repository)
         address_id, label = P.address_id(table, 10), None
@@ -115,7 +115,7 @@ def _headings(node) -> list[str]:
 def test_the_parts_a_catalogue_lacks_are_named(tmp_path):
     fixture = make_app(FIXTURES / "portal", TILE_URL="")
     with fixture.server.app_context():
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         codes = current_portal().repository.table("communes").frame
         code = str(codes[codes.columns[0]].iloc[0])
@@ -140,7 +140,7 @@ def test_the_real_sources_shapes_hide_and_name_what_they_lack(rouen_synced):
 
         from features.proximite import data as P
         from data_access.clock import PARIS
-        from data_access.portal import current_portal
+        from components.portal import current_portal
         from features.proximite.reponses import answers
 
         repository = current_portal().repository
@@ -224,7 +224,7 @@ def test_a_commune_picked_and_forged_bodies(app):
 def test_a_suggestion_is_placed_in_the_address_own_commune(app):
     with app.server.app_context():
         from features.proximite import data as P
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         repository = current_portal().repository
         _, table = P.address_table(repository)
@@ -276,7 +276,7 @@ def test_without_outlines_an_empty_capacity_and_a_row_without_shape(tmp_path):
     assert "Services d'archives" not in text or "Services d'archives : il faudrait" in text
     assert "None" not in text and "réessayez plus tard" not in text
     with app.server.app_context():
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         shapes = current_portal().repository.table("velos").frame["geo_shape"]
         assert shapes.iloc[0] is None or shapes.isna().iloc[0]  # the table's own column was not written into

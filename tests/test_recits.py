@@ -189,7 +189,7 @@ def test_the_demo_story_renders_every_block_with_no_broken_one():
     app = make_app(TILE_URL="")
     with app.server.test_request_context("/recits"):
         from features.recits.draw_blocs import broken_blocks
-        from data_access.portal import current_portal
+        from components.portal import current_portal
 
         portal = current_portal()
         stories = load_stories(portal.settings.data_dir)

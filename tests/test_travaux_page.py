@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 
-import dash
 import pytest
 
 from data_access.query import parse_query
@@ -276,7 +275,7 @@ def test_another_dataset_keeps_only_the_reference_date(demo_app):
     from features.travaux.page import change_dataset  # once the app has registered its pages
 
     shown = {"jeu": "chantiers"}
-    assert change_dataset("chantiers", shown, "?date=2023-06-01") is dash.no_update  # the page being drawn
+    assert change_dataset("chantiers", shown, "?date=2023-06-01") is None  # the page being drawn: the address stays (writes_url)
     assert change_dataset("chantiers-a-paris", shown, "?date=2023-06-01&refine.commune=Rouen&ma_commune=Rouen") == \
         "?jeu=chantiers-a-paris&date=2023-06-01"
     assert change_dataset("chantiers", {}, "") == "?jeu=chantiers"
@@ -293,7 +292,7 @@ def test_a_period_keeps_the_sites_under_way_during_it(demo_app):
         # Dash calls it when the page is drawn, with the values shown: no new URL
         assert change_period("2026-06-01", "2026-06-30", "chantiers", {"periode_du": "2026-06-01",
                                                                       "periode_au": "2026-06-30"}, search) \
-            is dash.no_update
+            is None
     assert search == "?date=2026-11-15&refine.commune=Rouen&from.date_fin_prevue=2026-06-01&to.date_debut=2026-06-30"
     frame = demo_app.server.extensions["portail"].repository.table("chantiers").frame
     under_way = frame[(frame["commune"] == "Rouen") & (frame["date_debut"] <= "2026-06-30")
@@ -314,10 +313,10 @@ def test_forged_callback_values_change_nothing(demo_app):
     repository = demo_app.server.extensions["portail"].repository
     communes = repository.table("communes")
     with demo_app.server.app_context():
-        assert change_commune_layers(5, {}, "?date=2026-01-01") is dash.no_update
-        assert change_period("2026", "2027", ["chantiers"], {}, "") is dash.no_update
-        assert change_period("2026", "2027", "communes", {}, "") is dash.no_update  # not a works dataset
-        assert change_dataset(None, {}, "?date=2026-01-01") is dash.no_update
+        assert change_commune_layers(5, {}, "?date=2026-01-01") is None
+        assert change_period("2026", "2027", ["chantiers"], {}, "") is None
+        assert change_period("2026", "2027", "communes", {}, "") is None  # not a works dataset
+        assert change_dataset(None, {}, "?date=2026-01-01") is None
     # a card of another kind, or the works card on a dataset that is not one: the plain record card
     for card in ({"kind": ["travaux"]}, {"kind": "travaux", "date": "2026-01-01"}):
         assert map_card(communes, 0, card).children[0].children == "Fiche de l'objet choisi"

@@ -10,7 +10,7 @@ from data_access.french import format_date, format_int, plural
 from components.kpi import kpi_list
 from components.shell import section
 from features.explorer.overview import key_figures, latest_datasets, theme_counts
-from data_access.portal import current_portal
+from components.portal import current_portal
 
 dash.register_page(__name__, path="/", name="Accueil", title="Accueil — Open data Métropole Rouen Normandie",
                    nav_order=0, description="Les données ouvertes de la Métropole Rouen Normandie")
@@ -27,7 +27,7 @@ class Ids:
 
 
 def _figures(repository) -> html.Section:
-    figures = key_figures(repository)
+    figures = key_figures(repository, current_portal().cache)
     items = [
         (format_int(figures.datasets), "jeux de données",
          f"dont {plural(figures.available, 'disponible')} à la consultation"),

@@ -17,7 +17,7 @@ from features.communes.chiffres import commune_figures
 from features.communes.comparaison import MAX_COMPARED, VIEW, chosen, rows
 from features.communes.profil import PATH, amount, commune_path
 from data_access.geometry.geo import commune_outlines
-from data_access.portal import current_portal
+from components.portal import current_portal
 from features.proximite.data import commune_choices
 from data_access.query import FilterError
 

@@ -11,7 +11,7 @@ from data_access.clock import today_paris
 from features.communes.chiffres import commune_figures
 from features.communes.profil import PATH, commune_path
 from data_access.geometry.geo import commune_outlines, commune_rows
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import fold
 
 dash.register_page(__name__, path=PATH, name="Communes", title="Les communes de la Métropole", nav_order=17,

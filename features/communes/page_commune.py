@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, callback, dcc, html
+from dash import dcc, html
 
-from components.controls import LOCATION
+from components.controls import writes_url
 from features.communes import draw_comparaison as comparaison
 from features.communes.draw import sections
 from data_access.french import format_date
@@ -15,7 +15,7 @@ from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from data_access.clock import now_paris
 from features.communes.profil import PATH, is_commune, profile
-from data_access.portal import current_portal
+from components.portal import current_portal
 from features.proximite.data import PlaceError, commune_place
 from data_access.query import FilterError
 from data_access.geometry.territoires import at_place
@@ -90,11 +90,9 @@ def _sources(datasets) -> html.Section:
                         **{"aria-labelledby": "commune-sources"}, className="commune-part commune-sources")
 
 
-@callback(Output(LOCATION, "search", allow_duplicate=True), Input(comparaison.PICKER, "value"),
-          State(LOCATION, "search"), prevent_initial_call=True)
+@writes_url((comparaison.PICKER, "value"))
 def compare(codes, current):
     """The communes chosen live in the URL (?commune=…&commune=…), so the comparison is a permalink."""
     codes = [str(c)[:20] for c in codes if isinstance(c, str)][:comparaison.MAX_COMPARED] \
         if isinstance(codes, list) else []
-    wanted = "?" + urlencode([("commune", c) for c in codes]) if codes else ""
-    return dash.no_update if wanted == (current or "") else wanted
+    return "?" + urlencode([("commune", c) for c in codes]) if codes else ""

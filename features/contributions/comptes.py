@@ -1,19 +1,19 @@
-"""Moderators' accounts: a name and a password hashed with scrypt (werkzeug), logins that cost the same whatever
-makes them fail, failures counted per name and address with growing delays, and sessions that end everywhere when
-their account's generation moves (logout, new password, lock). Each login, failed or not, is logged."""
+"""Moderators' accounts: a name and a password hashed with scrypt (hashlib, in werkzeug's format), logins that cost
+the same whatever makes them fail, failures counted per name and address with growing delays, and sessions that end
+everywhere when their account's generation moves (logout, new password, lock). Each login, failed or not, is logged."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import secrets
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access import clock
 
@@ -43,10 +43,44 @@ def _valid_name(name: str) -> str:
     return name
 
 
+# The stored hashes keep werkzeug's format (« scrypt:n:r:p$salt$hex », `generate_password_hash`), which the accounts
+# were first made with: every hash already stored is checked as it was; nothing here needs the web framework.
+SCRYPT = (1 << 15, 8, 1)  # n, r, p: werkzeug's defaults
+SALT_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+SALT_LENGTH = 16
+
+
+def _derive(method: str, salt: str, password: str) -> str:
+    """The hex digest `method` (« scrypt:n:r:p », or « pbkdf2:hash:iterations » of older werkzeug hashes) gives."""
+    kind, *args = method.split(":")
+    if kind == "scrypt":
+        n, r, p = map(int, args) if args else SCRYPT
+        return hashlib.scrypt(password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p).hex()
+    if kind == "pbkdf2" and len(args) == 2:
+        return hashlib.pbkdf2_hmac(args[0], password.encode(), salt.encode(), int(args[1])).hex()
+    raise ValueError(f"méthode de hachage inconnue : {kind}")
+
+
+def hash_password(password: str) -> str:
+    """A new hash of `password` (scrypt, a random salt), in werkzeug's format."""
+    n, r, p = SCRYPT
+    salt = "".join(secrets.choice(SALT_CHARS) for _ in range(SALT_LENGTH))
+    return f"scrypt:{n}:{r}:{p}${salt}${_derive(f'scrypt:{n}:{r}:{p}', salt, password)}"
+
+
+def check_password(stored: str, password: str) -> bool:
+    """Whether `password` is the one `stored` was made from (compared in constant time)."""
+    try:
+        method, salt, digest = stored.split("$", 2)
+        return hmac.compare_digest(_derive(method, salt, password), digest)
+    except ValueError:  # a malformed hash opens nothing
+        return False
+
+
 def _password_hash(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ContributionError(f"mot de passe trop court : {MIN_PASSWORD} caractères au moins")
-    return generate_password_hash(password, method="scrypt")
+    return hash_password(password)
 
 
 def add_moderator(sessions: sessionmaker, name: str, password: str) -> None:
@@ -114,7 +148,7 @@ def session_is_valid(sessions: sessionmaker, name: str, generation: int) -> bool
         return moderator is not None and moderator.locked_at is None and moderator.generation == generation
 
 
-# Checked when the name is unknown: a hash made like the real ones (werkzeug's scrypt, its default parameters), so
+# Checked when the name is unknown: a hash made like the real ones (scrypt, werkzeug's default parameters), so
 # that an unknown name costs one scrypt check too. Written here rather than made at start: nothing runs at import,
 # and the first unknown name of each worker costs no more than the others.
 DUMMY_HASH = ("scrypt:32768:8:1$xxnSqZmHqwNsSyAV$d3700ad76d03c894f69eedd6a6e374842ce2fa50df3cc5758d153e0609a59497917a"
@@ -183,7 +217,7 @@ def login(sessions: sessionmaker, name: str, password: str, address: str, secret
                                                               LoginFailures.address_key == keys["address_key"]))
         waiting = failures is not None and failures.locked_until is not None and \
             clock.in_paris(failures.locked_until) > now
-        right = check_password_hash(moderator.password_hash if moderator else DUMMY_HASH, str(password))
+        right = check_password(moderator.password_hash if moderator else DUMMY_HASH, str(password))
         opened = right and moderator is not None and moderator.locked_at is None and not waiting
         if opened:
             if failures is not None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from data_access.french import format_date
+from components.controls import OUTCOME  # the query parameter the write path adds to the page it sends back to
 from data_access.clock import in_paris
+from data_access.french import format_date
 from features.contributions.models import LIMITS
 
-OUTCOME = "contribution"  # the query parameter the write path adds to the page it sends the reader back to
 PRIVACY_ANCHOR = "/a-propos#contributions"
 
 
@@ -236,7 +236,7 @@ def dataset_contributions(dataset, path: str, pairs: list, days: int, published,
 def dashboard_error_form(dashboard: str, path: str, params: dict, days: int) -> html.Section:
     """A dashboard's « Signaler une erreur »: about one of the datasets that feed it (the one shown, chosen)."""
     from features.integration.draw import query_of
-    from data_access.portal import current_portal
+    from components.portal import current_portal
 
     catalogue = current_portal().repository.catalogue
     datasets = [d for d in catalogue.datasets if d.dashboard == dashboard]
@@ -250,15 +250,14 @@ def dashboard_error_form(dashboard: str, path: str, params: dict, days: int) -> 
     ], className="contributions print-hide", **{"aria-labelledby": "contributions-titre"})
 
 
-def dashboard_layout(draw, dashboard: str, path: str, embeds: dict, params: dict) -> html.Div:
-    """A dashboard's page: the thanks after a submission, the dashboard with its « Intégrer » disclosures, and
-    « Signaler une erreur »."""
-    from features.integration.vues import with_embed_buttons
-    from data_access.portal import current_portal
+def dashboard_layout(draw, dashboard: str, path: str, params: dict) -> html.Div:
+    """A dashboard's page: the thanks after a submission, the dashboard (`draw` adds the « Intégrer » disclosures
+    of its sections, from its registry: features/integration/draw_sections.py), and « Signaler une erreur »."""
+    from components.portal import current_portal
 
     outcome, params = take_outcome(params)
     return html.Div([
         outcome_notice(outcome),
-        with_embed_buttons(draw(**params), path, embeds, params),
+        draw(**params),
         dashboard_error_form(dashboard, path, params, current_portal().settings.contribution_email_days),
     ])

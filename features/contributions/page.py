@@ -11,7 +11,7 @@ from features.contributions.draw import outcome_notice, reuse_form, reuses_list,
 from components.controls import dropdown_field
 from data_access.french import format_int
 from components.notices import notices
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import FilterError, last, whole_number
 
 PATH = "/reutilisations"

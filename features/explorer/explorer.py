@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping
 
-from data_access.cache import cache
+from data_access.cache import SharedCache, remembered
 from data_access.catalogue.model import Catalogue, Dataset
 from data_access.extracts.writers import formats_for
 from data_access.query import FilterError, fold, query_pairs
@@ -47,17 +47,11 @@ def compute_summaries(repository: Repository) -> dict[str, DatasetSummary]:
     return summaries
 
 
-@cache.memoize()
-def _cached_summaries(data_dir: str, versions: tuple[str, ...]) -> dict[str, dict]:
-    from data_access.portal import current_portal
-
-    return {k: asdict(v) for k, v in compute_summaries(current_portal().repository).items()}
-
-
-def dataset_summaries(repository: Repository) -> dict[str, DatasetSummary]:
-    """compute_summaries, shared through the cache until a dataset's file changes."""
+def dataset_summaries(repository: Repository, cache: SharedCache | None = None) -> dict[str, DatasetSummary]:
+    """compute_summaries, shared through `cache` (the portal's) until a dataset's file changes."""
     versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
-    raw = _cached_summaries(str(repository.catalogue.data_dir), versions)
+    raw = remembered(cache, "_cached_summaries", (str(repository.catalogue.data_dir), versions),
+                     lambda: {k: asdict(v) for k, v in compute_summaries(repository).items()})
     return {k: DatasetSummary(**{**v, "formats": tuple(v["formats"])}) for k, v in raw.items()}
 
 

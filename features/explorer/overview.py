@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from data_access.cache import cache
+from data_access.cache import SharedCache, remembered
 from data_access.catalogue.model import Catalogue, Dataset
 from data_access.repository import DatasetUnavailable, Repository
 
@@ -46,28 +46,23 @@ def _territory_figures(repository: Repository) -> tuple[int | None, int | None]:
     return int(figures["communes"]), int(figures["population"] or 0)
 
 
-def compute_key_figures(repository: Repository) -> KeyFigures:
+def compute_key_figures(repository: Repository, cache: SharedCache | None = None) -> KeyFigures:
+    """The figures, from the datasets' summaries (shared through `cache`) and the territory dataset."""
     from features.explorer.explorer import dataset_summaries
 
     catalogue = repository.catalogue
-    available = [s for s in dataset_summaries(repository).values() if s.reason is None]
+    available = [s for s in dataset_summaries(repository, cache).values() if s.reason is None]
     communes, population = _territory_figures(repository)
     return KeyFigures(datasets=len(catalogue.datasets), available=len(available), themes=len(catalogue.themes),
                       records=sum(s.rows or 0 for s in available), geo_datasets=sum(s.has_map for s in available),
                       communes=communes, population=population)
 
 
-@cache.memoize()
-def _cached_key_figures(data_dir: str, versions: tuple[str, ...]) -> dict:
-    from data_access.portal import current_portal
-
-    return asdict(compute_key_figures(current_portal().repository))
-
-
-def key_figures(repository: Repository) -> KeyFigures:
-    """compute_key_figures, shared through the cache until a dataset's file changes."""
+def key_figures(repository: Repository, cache: SharedCache | None = None) -> KeyFigures:
+    """compute_key_figures, shared through `cache` (the portal's) until a dataset's file changes."""
     versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
-    return KeyFigures(**_cached_key_figures(str(repository.catalogue.data_dir), versions))
+    return KeyFigures(**remembered(cache, "_cached_key_figures", (str(repository.catalogue.data_dir), versions),
+                                   lambda: asdict(compute_key_figures(repository, cache))))
 
 
 def latest_datasets(catalogue: Catalogue, count: int = 5) -> list[Dataset]:

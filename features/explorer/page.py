@@ -4,15 +4,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 
-from components.controls import LOCATION
+from components.controls import writes_url
 from features.explorer.draw_cards import dataset_card, facet_panel
 from features.contributions.draw import outcome_notice, take_outcome, wish_form
 from data_access.french import plural
 from components.notices import notices
 from features.explorer.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
-from data_access.portal import current_portal
+from components.portal import current_portal
 
 dash.register_page(__name__, path="/catalogue", name="Catalogue", title="Catalogue des données", nav_order=10,
                    description="Rechercher et filtrer les jeux de données ouverts de la Métropole")
@@ -38,7 +38,7 @@ def layout(**params):
     repository = portal.repository
     outcome, params = take_outcome(params)
     query, errors = parse_catalogue_query(params)
-    summaries = dataset_summaries(repository)
+    summaries = dataset_summaries(repository, portal.cache)
     result = search_catalogue(repository.catalogue, summaries, query)
     count = plural(len(result.datasets), "jeu de données", "jeux de données")
     return html.Div([
@@ -75,17 +75,10 @@ def layout(**params):
     ])
 
 
-@dash.callback(
-    Output(LOCATION, "search", allow_duplicate=True),
-    Input(Ids.SEARCH_BUTTON, "n_clicks"),
-    Input(Ids.SEARCH, "n_submit"),
-    State(Ids.SEARCH, "value"),
-    State(LOCATION, "search"),
-    prevent_initial_call=True,
-)
+@writes_url((Ids.SEARCH_BUTTON, "n_clicks"), (Ids.SEARCH, "n_submit"), states=((Ids.SEARCH, "value"),))
 def search(_clicks, _submits, text, current):
     query, _ = parse_catalogue_query(current)
     wanted = query.with_q(text)
     if wanted.pairs() == query.pairs():  # the same search (Dash also calls this when the page is drawn): the
-        return dash.no_update            # address stays as it is, with the thanks after a contribution
+        return None                      # address stays as it is, with the thanks after a contribution
     return "?" + urlencode(wanted.pairs())

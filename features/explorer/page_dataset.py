@@ -10,13 +10,13 @@ from features.contributions.web import published
 from components import dataset_tabs
 from features.contributions.draw import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
 from features.integration.draw import embed_button, portal_origin
-from components.controls import LOCATION, user_changes
+from components.controls import LOCATION, replace_params, user_changes, writes_url
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
-                                     new_search, rebuild_search, replace_params)
+                                     rebuild_search)
 from data_access.french import format_int, plural
 from components.notices import notices
 from data_access.dataset_view import grid_block
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import FilterError, last, parse_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
 
@@ -152,22 +152,14 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     return content
 
 
-@callback(
-    Output(LOCATION, "search", allow_duplicate=True),
-    Input({"type": FACET_TYPE, "field": ALL}, "value"),
-    Input({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "value"),
-    Input(SEARCH_BUTTON_ID, "n_clicks"),
-    Input(SEARCH_ID, "n_submit"),
-    State({"type": FACET_TYPE, "field": ALL}, "id"),
-    State({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "id"),
-    State(SEARCH_ID, "value"),
-    State(LOCATION, "search"),
-    prevent_initial_call=True,
-)
+@writes_url(({"type": FACET_TYPE, "field": ALL}, "value"), ({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "value"),
+            (SEARCH_BUTTON_ID, "n_clicks"), (SEARCH_ID, "n_submit"),
+            states=(({"type": FACET_TYPE, "field": ALL}, "id"), ({"type": BOUND_TYPE, "field": ALL, "side": ALL}, "id"),
+                    (SEARCH_ID, "value")))
 def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, bound_ids, text, current):
     facets = {i["field"]: v or [] for i, v in zip(facet_ids, facet_values)}
     bounds = {(i["field"], i["side"]): v for i, v in zip(bound_ids, bound_values)}
-    return new_search(current, rebuild_search(current if isinstance(current, str) else "", facets, bounds, text))
+    return rebuild_search(current, facets, bounds, text)
 
 
 @callback(
@@ -205,19 +197,13 @@ def show_record(feature, dataset_id, card):
     return dataset_tabs.map_card(table, position, card) if 0 <= position < len(table) else dash.no_update
 
 
-@callback(
-    Output(LOCATION, "search", allow_duplicate=True),
-    Input({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "value"),
-    State({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "id"),
-    State(dataset_tabs.CHART_SHOWN_ID, "data"),
-    State(LOCATION, "search"),
-    prevent_initial_call=True,
-)
+@writes_url(({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "value"),
+            states=(({"type": dataset_tabs.CHART_CONTROL, "param": ALL}, "id"), (dataset_tabs.CHART_SHOWN_ID, "data")))
 def change_chart(values, ids, shown, current):
     chosen = {i["param"]: v for i, v in zip(ids, values) if isinstance(i, dict)}
     changed = user_changes(chosen, shown)
     if not changed:  # the page was drawn: nothing chosen
-        return dash.no_update
+        return None
     if "chart" in changed:
         chosen = {"chart": chosen.get("chart")}  # another kind of chart: its own defaults, not the old fields
-    return new_search(current, replace_params(current, chosen, dataset_tabs.CHART_PARAMS))
+    return replace_params(current, chosen, dataset_tabs.CHART_PARAMS)

@@ -19,7 +19,7 @@ NO_QUERY_KEYS = ("vue",)  # never carried into an embed's address
 
 def portal_origin() -> str:
     """The portal's public address (PUBLIC_URL, else the request's host)."""
-    from data_access.portal import current_portal
+    from components.portal import current_portal
 
     public = current_portal().settings.public_url
     if public:

@@ -5,6 +5,7 @@ the data's date and a link to the full view; its height goes to the framing page
 
     /integrer/jeux-de-donnees/<id>?tab=chart|map|table&<filters>      a dataset's tab
     /integrer/tableaux-de-bord/<name>/<section>?<the dashboard's parameters>   a dashboard's section
+    /integrer/tableaux-de-bord/<name>/chiffres/<key>?<its parameters>   one key figure (its stable key or position)
     /integrer/recits/<slug>/<n>                                          a story's n-th block"""
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from components.controls import LOCATION
 from features.integration import draw as integration
 from features.integration.draw import PREFIX
 from data_access.french import plural
-from features.integration.vues import DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view
-from data_access.portal import current_portal
+from features.integration.vues import (DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view,
+                                       key_figure)
+from components.portal import current_portal
 from features.recits.data import load_stories
 
 TEMPLATE = "/integrer/<vue>"
@@ -30,7 +32,7 @@ TAB_WORDS = {"chart": "graphique", "map": "carte", "table": "tableau"}
 
 def view_title(words: list[str], pairs) -> str:
     """A short name of the view, drawn from the address alone (the iframe's and the page's title)."""
-    from features.integration.vues import dashboard_module, page_name
+    from features.integration.vues import dashboard, page_name
 
     try:
         portal = current_portal()
@@ -41,9 +43,8 @@ def view_title(words: list[str], pairs) -> str:
         tab = dict(pairs).get("tab")
         words_tab = f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else ""
         return (dataset.title if dataset else "Jeu de données") + words_tab
-    if words[:1] == ["tableaux-de-bord"] and len(words) == 3:
-        module = dashboard_module(words[1])
-        return f"{page_name(module) if module else 'Tableau de bord'} — {words[2]}"
+    if words[:1] == ["tableaux-de-bord"] and len(words) in (3, 4):
+        return f"{page_name(dashboard(words[1]))} — {' '.join(words[2:])}"
     if words[:1] == ["recits"] and len(words) == 3:
         story = load_stories(portal.settings.data_dir).get(words[1])
         return f"{story.title} — bloc {words[2]}" if story else "Récit"
@@ -54,8 +55,10 @@ def view_kind(words: list[str], pairs) -> str:
     """The kind of view (chart, map, table, figures, figure), for the iframe's first height."""
     if words[0] == "jeux-de-donnees":
         return dict(pairs).get("tab") if dict(pairs).get("tab") in TAB_WORDS else "chart"
+    if words[0] == "tableaux-de-bord" and len(words) == 4:
+        return "figure"
     if words[0] == "tableaux-de-bord":
-        return dashboard_sections(words[1])[words[2]][1]
+        return dashboard_sections(words[1])[words[2]].kind
     story = load_stories(current_portal().settings.data_dir).get(words[1])
     return KINDS.get(story_blocks(story)[int(words[2]) - 1].kind, "chart")
 
@@ -86,6 +89,8 @@ def exists(vue: str | None = None, **_variables) -> bool:
         return portal.repository.catalogue.get(words[1]) is not None
     if len(words) == 3 and words[0] == "tableaux-de-bord":
         return words[2] in dashboard_sections(words[1])
+    if len(words) == 4 and words[0] == "tableaux-de-bord":  # one key figure: its key, or its position
+        return words[2] == "chiffres" and "chiffres" in dashboard_sections(words[1])
     if len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
         story = load_stories(portal.settings.data_dir).get(words[1])
         return story is not None and block_number(words[2]) <= len(story_blocks(story))
@@ -114,7 +119,9 @@ def layout(vue: str | None = None, **params):
             view = dataset_view(repository, words[1], pairs, dict(pairs).get("tab"), "integration",
                                 portal.settings.tile_url)
         elif len(words) == 3 and words[0] == "tableaux-de-bord":
-            view = dashboard_view(repository, words[1], words[2], pairs)
+            view = dashboard_view(repository, words[1], words[2], pairs, portal.settings.tile_url)
+        elif len(words) == 4 and words[0] == "tableaux-de-bord":
+            view = key_figure(repository, words[1], words[3], pairs)
         elif len(words) == 3 and words[0] == "recits" and block_number(words[2]) is not None:
             return _story_block(portal, words[1], block_number(words[2]))
         else:

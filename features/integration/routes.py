@@ -26,7 +26,7 @@ def embed_target(path: str, pairs: list[tuple[str, str]]) -> tuple[str, str, str
     A dataset's page gives its tab (its chart when the tab is not a chart, map or table), a dashboard its key
     figures, an embed's own address itself."""
     from features.integration.vues import dashboard_sections
-    from data_access.portal import current_portal
+    from components.portal import current_portal
     from features.integration import page as integrer
 
     catalogue = current_portal().repository.catalogue
@@ -72,7 +72,7 @@ def _size(name: str) -> int | None | str:
 
 def oembed():
     """The oEmbed answer for a view of this portal."""
-    from data_access.portal import current_portal
+    from components.portal import current_portal
 
     url = request.args.get("url", "")
     if request.args.get("format", "json") != "json":

@@ -2,22 +2,20 @@
 dataset's chart, map or table tab, and a dashboard's sections (its key figures, its map, each chart), drawn by
 the pages' own code from the same parameters, so they show what the page shows.
 
-A dashboard's section is taken from the dashboard's own layout, found by its heading's id (`EMBEDS` in the page
-module: section key -> (heading id, kind[, the id of the store that names its dataset])); the page's stores come
-with it, for its callbacks."""
+A dashboard's section is drawn from the dashboard's view model by the section registered under its key
+(features/<dashboard>/draw_sections.py, `TABLEAU`), as the page draws it; a key figure is found by its stable key
+in the view model's key figures, never by its label. The stores the page's callbacks read come with it."""
 from __future__ import annotations
 
-import re
-import sys
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-import dash
-from dash import dcc, html
+from dash import html
 
 from components import dataset_tabs
 from data_access.french import format_int, plural
+from data_access.tableaux import Indisponible, find_figure
+from features.integration.draw_sections import Partie, Tableau, figure_card
 
 DASHBOARD_PREFIX = "/tableaux-de-bord/"
 TABLE_ROWS = 10  # a table shown outside its page: the first rows, with a link to the whole table
@@ -122,83 +120,87 @@ def _cell(value) -> str:
 # ---- a dashboard's sections ----------------------------------------------------------------------------------------
 
 
-def dashboard_module(name: str):
-    """The page module of /tableaux-de-bord/<name>, when it offers sections to embed."""
-    path = DASHBOARD_PREFIX + name
-    for page in dash.page_registry.values():
-        if page.get("path") == path:
-            module = sys.modules.get(page["module"])
-            return module if getattr(module, "EMBEDS", None) else None
-    return None
+def dashboards() -> dict[str, Tableau]:
+    """The dashboards whose sections can be shown alone, by their address's name (/tableaux-de-bord/<name>)."""
+    from features.sante.draw_sections import TABLEAU as SANTE
+    from features.transports.draw_sections import TABLEAU as TRANSPORTS
+    from features.travaux.draw_sections import TABLEAU as TRAVAUX
+
+    return {tableau.name: tableau for tableau in (TRAVAUX, SANTE, TRANSPORTS)}
 
 
-def view_module(path: str) -> str:
-    """The module name of the page registered at `path`."""
-    return next(p["module"] for p in dash.page_registry.values() if p.get("path") == path)
+def dashboard(name: str) -> Tableau | None:
+    """The dashboard of /tableaux-de-bord/<name>, when it offers sections to embed."""
+    return dashboards().get(name)
 
 
-def dashboard_sections(name: str) -> dict:
-    module = dashboard_module(name)
-    return dict(module.EMBEDS) if module else {}
+def dashboard_sections(name: str) -> dict[str, Partie]:
+    """The sections of the dashboard other sites can embed, by key (none for an unknown dashboard)."""
+    tableau = dashboard(name)
+    return dict(tableau.sections) if tableau else {}
 
 
-def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, str]],
-                   drawn: dict | None = None) -> View:
-    """A dashboard's section for these parameters, drawn by the dashboard itself. `drawn` keeps the dashboards
-    drawn for one page (a story shows several sections of one dashboard: it is drawn once)."""
-    module = dashboard_module(name)
-    if module is None:
-        raise ViewError(f"« {DASHBOARD_PREFIX}{name} » n'est pas un tableau de bord du portail")
-    if section not in module.EMBEDS:
-        raise ViewError(f"le tableau de bord « {name} » n'a pas de partie « {section} » (parties : "
-                        f"{', '.join(module.EMBEDS)})")
-    heading_id, kind, *store = module.EMBEDS[section]
-    key = (name, tuple(pairs))
-    tree = drawn.get(key) if drawn is not None else None
-    if tree is None:
-        tree = module.draw(**_as_params(pairs))
+def page_name(tableau: Tableau | None) -> str:
+    return tableau.page_name if tableau else "Tableau de bord"
+
+
+def _vue(repository, tableau: Tableau, section: str, pairs: list[tuple[str, str]], drawn: dict | None):
+    """The dashboard's view model for these parameters; `drawn` keeps those built for one page (a story shows
+    several parts of one dashboard: its view model is built once)."""
+    key = (tableau.name, tuple(pairs))
+    vue = drawn.get(key) if drawn is not None else None
+    if vue is None:
+        vue = tableau.vue(repository, _as_params(pairs))
         if drawn is not None:
-            drawn[key] = tree
-    found = find_section(tree, heading_id)
-    # the dataset the section shows: the page's store (the dataset page's id), or the section's own
-    dataset = repository.catalogue.get(str(_store_data(tree, store[0] if store else dataset_tabs.DATASET_STORE_ID)
-                                           or ""))
-    if found is None or dataset is None:
+            drawn[key] = vue
+    if isinstance(vue, Indisponible):
+        raise ViewError(f"la partie « {section} » du tableau de bord « {tableau.name} » n'est pas disponible avec ces "
+                        "données ou ces paramètres")
+    return vue
+
+
+def _known(name: str) -> Tableau:
+    tableau = dashboard(name)
+    if tableau is None:
+        raise ViewError(f"« {DASHBOARD_PREFIX}{name} » n'est pas un tableau de bord du portail")
+    return tableau
+
+
+def _page(name: str, pairs: list[tuple[str, str]]) -> str:
+    return DASHBOARD_PREFIX + name + ("?" + urlencode(pairs) if pairs else "")
+
+
+def dashboard_view(repository, name: str, section: str, pairs: list[tuple[str, str]], tile_url: str = "",
+                   drawn: dict | None = None) -> View:
+    """A dashboard's section for these parameters, drawn from the dashboard's view model by its registered
+    section, with the stores its callbacks read."""
+    tableau = _known(name)
+    if section not in tableau.sections:
+        raise ViewError(f"le tableau de bord « {name} » n'a pas de partie « {section} » (parties : "
+                        f"{', '.join(tableau.sections)})")
+    vue = _vue(repository, tableau, section, pairs, drawn)
+    part = tableau.sections[section]
+    children = part.draw(vue, tile_url)
+    dataset = part.dataset(vue)
+    if children is None or dataset is None:
         raise ViewError(f"la partie « {section} » du tableau de bord « {name} » n'est pas disponible avec ces "
                         "données ou ces paramètres")
-    heading, *children = found.children
-    page = DASHBOARD_PREFIX + name + ("?" + urlencode(pairs) if pairs else "")
-    return View(_text(heading), html.Div(children), dataset, page, kind=kind, stores=stores_of(tree),
-                subtitle=page_name(module))
-
-
-def page_name(module) -> str:
-    page = dash.page_registry.get(module.__name__)
-    return f"Tableau de bord {page['name']}" if page else "Tableau de bord"
+    return View(part.heading(vue), html.Div(children), dataset, _page(name, pairs), kind=part.kind,
+                stores=tableau.stores(vue), subtitle=tableau.page_name)
 
 
 def key_figure(repository, name: str, which: str, pairs: list[tuple[str, str]], drawn: dict | None = None) -> View:
-    """One key figure of a dashboard: `which` is its position (1, 2…) or the start of its label, without accents
-    (`en-retard`, `termines-en`)."""
-    view = dashboard_view(repository, name, "chiffres", pairs, drawn)
-    cards = [c for c in _walk(view.content) if "kpi-card" in str(getattr(c, "className", "") or "").split()]
-    chosen = None
-    if re.fullmatch(r"[1-9][0-9]{0,2}", which):
-        chosen = cards[int(which) - 1] if int(which) <= len(cards) else None
-    else:
-        chosen = next((c for c in cards if slug(_text(c.children[0])).startswith(slug(which))), None)
+    """One key figure of a dashboard: `which` is its position (1, 2…) or its stable key (`en-retard`,
+    `termines-en`), or the start of it; never its label, which may be reworded."""
+    tableau = _known(name)
+    vue = _vue(repository, tableau, "chiffres", pairs, drawn)
+    figures = tableau.chiffres(vue)
+    chosen = find_figure(figures, which)
     if chosen is None:
-        labels = ", ".join(f"« {slug(_text(c.children[0]))} »" for c in cards)
-        raise ViewError(f"le tableau de bord « {name} » n'a pas de chiffre clé « {which} » (chiffres : {labels})")
-    view.content = html.Dl(chosen, className="kpi-list kpi-single")
-    view.title = _text(chosen.children[0])
-    view.kind = "figure"
-    return view
-
-
-def slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+        keys = ", ".join(f"« {f.key} »" for f in figures)
+        raise ViewError(f"le tableau de bord « {name} » n'a pas de chiffre clé « {which} » (chiffres : {keys})")
+    return View(chosen.label, figure_card(chosen), vue.dataset, _page(name, pairs), kind="figure",
+                stores=tableau.stores(vue), subtitle=tableau.page_name)
 
 
 def _as_params(pairs: list[tuple[str, str]]) -> dict:
@@ -207,49 +209,3 @@ def _as_params(pairs: list[tuple[str, str]]) -> dict:
         params[key] = [*params[key], value] if isinstance(params.get(key), list) else \
             [params[key], value] if key in params else value
     return params
-
-
-def _walk(component):
-    """Every component of a tree, depth first."""
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            yield from _walk(child)
-
-
-def find_section(tree, heading_id: str):
-    return next((c for c in _walk(tree) if getattr(c, "aria-labelledby", None) == heading_id
-                 and isinstance(c, html.Section)), None)
-
-
-def stores_of(tree) -> list:
-    return [c for c in _walk(tree) if isinstance(c, dcc.Store)]
-
-
-def _store_data(tree, store_id: str):
-    return next((c.data for c in stores_of(tree) if getattr(c, "id", None) == store_id), None)
-
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return "".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
-
-
-def with_embed_buttons(tree, view_path: str, embeds: dict, params) -> object:
-    """A dashboard's layout with an « Intégrer » disclosure at the end of each section other sites can embed,
-    giving that section's iframe with the page's parameters."""
-    from features.integration.draw import embed_button, query_of
-
-    pairs = query_of(params)
-    for key, (heading_id, kind, *_store) in embeds.items():
-        found = find_section(tree, heading_id)
-        if found is not None:
-            title = f"{_text(found.children[0])} — {page_name(sys.modules[view_module(view_path)])}"
-            found.children = [*found.children, embed_button(f"{view_path}/{key}", pairs, title, kind)]
-    return tree

@@ -20,7 +20,7 @@ from components.notices import notices
 from features.proximite import data as P
 from data_access.addresses import search
 from data_access.clock import now_paris
-from data_access.portal import current_portal
+from components.portal import current_portal
 from features.proximite.reponses import answers
 from data_access.query import FilterError, last
 

@@ -6,7 +6,7 @@ cannot be drawn (the checker's and the page's notice).
     carte       /jeux-de-donnees/<id>?<filters>             a dataset's map
                 /tableaux-de-bord/<name>?<parameters>[#<section>]  a dashboard's map (#carte by default)
     tableau     /jeux-de-donnees/<id>?<filters>[&select=…]  the first rows
-    chiffre     /tableaux-de-bord/<name>?<parameters>#<figure>     one key figure (its position, or its label's start)
+    chiffre     /tableaux-de-bord/<name>?<parameters>#<figure>     one key figure (its position, or its stable key)
     {{ nombre: /jeux-de-donnees/<id>?<filters> }}            a live count, inside a sentence"""
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import re
 import threading
 from urllib.parse import parse_qsl, urlsplit
 
-from features.integration.vues import (DASHBOARD_PREFIX, View, ViewError, dashboard_sections, dashboard_view, dataset_view,
-                             key_figure)
+from features.integration.vues import (DASHBOARD_PREFIX, View, ViewError, dashboard_sections, dashboard_view,
+                                       dataset_view, key_figure)
 from features.recits.data import DATASET_PATH, Block
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ SECTION_KINDS = {"graphique": "chart", "carte": "map"}
 
 def block_view(repository, block: Block, ids: str, tile_url: str, drawn: dict | None = None) -> View:
     """The view a block names, drawn; ViewError says why it cannot be. `drawn`: the dashboards already drawn for
-    this page (features/integration/vues.py)."""
+    this page: their view models (features/integration/vues.py)."""
     url = block.url
     if not url.startswith("/") or url.startswith("//"):
         raise ViewError(f"« {url[:80]} » n'est pas une adresse du portail (elle commence par un seul /)")
@@ -40,17 +40,17 @@ def block_view(repository, block: Block, ids: str, tile_url: str, drawn: dict | 
         return dataset_view(repository, dataset.group(1), pairs, DATASET_TABS[block.kind], ids, tile_url)
     if dashboard and block.kind == "chiffre":
         if not parts.fragment:
-            raise ViewError("nommez le chiffre clé après un # (sa position, 1, 2…, ou le début de son libellé)")
+            raise ViewError("nommez le chiffre clé après un # (sa position, 1, 2…, ou sa clé, comme en-retard)")
         return key_figure(repository, dashboard.group(1), parts.fragment, pairs, drawn)
     if dashboard and block.kind in SECTION_KINDS:
         name, section = dashboard.group(1), parts.fragment or ("carte" if block.kind == "carte" else "")
         sections = dashboard_sections(name)
-        fitting = [key for key, (_, kind, *_store) in sections.items() if kind == SECTION_KINDS[block.kind]]
+        fitting = [key for key, part in sections.items() if part.kind == SECTION_KINDS[block.kind]]
         if section not in fitting:
             what = "graphiques" if block.kind == "graphique" else "cartes"
             raise ViewError(f"nommez après un # une partie du tableau de bord « {name} » : ses {what} sont "
                             + (", ".join(f"#{k}" for k in fitting) or "absents"))
-        return dashboard_view(repository, name, section, pairs, drawn)
+        return dashboard_view(repository, name, section, pairs, tile_url, drawn)
     if block.kind == "chiffre":
         raise ViewError(f"un chiffre clé vient d'un tableau de bord ({DASHBOARD_PREFIX}<nom>#<chiffre>) ; pour "
                         "compter des lignes, écrivez {{ nombre: /jeux-de-donnees/… }}")

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from data_access.french import format_date
 from components.notices import notices
-from data_access.portal import current_portal
+from components.portal import current_portal
 from data_access.query import FilterError, last
 from features.recits.data import load_stories
 

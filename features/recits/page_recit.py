@@ -8,7 +8,7 @@ from data_access.french import format_date
 from components.impression import print_button, print_header
 from features.recits.draw import story_body
 from data_access.clock import today_paris
-from data_access.portal import current_portal
+from components.portal import current_portal
 from features.recits.data import load_stories
 
 

@@ -11,7 +11,6 @@ from components.choropleth import commune_map, shade_hideout, shade_legend, shad
 from data_access.french import format_date, format_int
 from components.tables import scroll_table
 from features.sante import data as sante
-from features.sante import choices as sante_choices
 from features.sante import words as sante_words
 
 
@@ -31,32 +30,6 @@ def picker_options(entries: list[dict]) -> list[dict]:
         options.append({"label": indent + entry["label"] + count, "value": entry["key"],
                         "disabled": not entry["has_data"], "search": entry["label"]})
     return options
-
-
-def figure_items(figures: sante.Figures, s: sante_choices.Selection, cube) -> list[tuple[str, str, str]]:
-    """The key figures as (value, label, definition), each definition readable by a citizen."""
-    who = f"{sante.SEX_LABELS[s.sex]}, {sante.age_label(cube, s.age)}"
-    dept = sante.dept_label(s.dept)
-    region = sante.region_label(s.region)
-    items = [
-        (format_int(figures.patients) if figures.patients is not None else "non disponible",
-         f"patients en {s.year}", f"personnes prises en charge pour cette pathologie, {dept}, {who}"),
-        (sante_words.percent(figures.prevalence), f"prévalence, {dept}",
-         "part de la population de référence (personnes ayant eu des soins remboursés) prise en charge"),
-        (sante_words.percent(figures.prevalence_region), f"prévalence, {region}", "la même part dans toute la région"),
-        (sante_words.percent(figures.prevalence_france), "prévalence, France", "la même part en France entière"),
-        (sante_words.points(figures.gap_france), "écart à la France",
-         "prévalence du département moins celle de la France, en points de pourcentage"),
-    ]
-    if figures.change_note:
-        items.append(("non calculable", "évolution", figures.change_note))
-    else:
-        change = round(figures.change_patients) if figures.change_patients is not None else None
-        patients = "" if change is None else " ; patients stables" if change == 0 else \
-            f" ; patients {change:+d}\u202f%".replace("-", "−")
-        items.append((sante_words.points(figures.change_points), f"évolution depuis {figures.first_year}",
-                      f"prévalence de {s.year} moins celle de {figures.first_year}, dans le département{patients}"))
-    return items
 
 
 def _percent_cell(value) -> str:

@@ -1,61 +1,72 @@
-"""What the Travaux dashboard shows for a URL, as one plain view model: the dataset, its rows under the filters,
-the key figures, the series of each chart, the sites per commune and the parts hidden for lack of data. The page
-only lays it out."""
+"""What the Travaux dashboard shows for a URL, as one frozen view model built by `build`: the dataset, its rows
+under the filters, the key figures, the series of each chart, the sites per commune and the parts hidden for lack
+of data; or `Indisponible` and why. The page, the embeds and the stories only lay it out."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
 from data_access.catalogue.model import Dataset
+from data_access.french import format_int
 from data_access.geometry.geo import commune_outlines
+from data_access.geometry.territoires import commune_key
 from data_access.query import FilterError, Query, last, parse_date_value, parse_query
 from data_access.readers.base import Table
-from data_access.repository import Repository, pick_dataset
-from features.travaux.data import KeyFigures, Roles, find_roles, key_figures, late_is_known
+from data_access.repository import Repository
+from data_access.tableaux import ChiffreCle, Indisponible, preambule
 from features.travaux.charts import budget_by_type, monthly_starts_and_ends, schedule
-from data_access.geometry.territoires import commune_key
 from features.travaux.communes import by_commune, commune_choices, commune_names, unplaced_sites
+from features.travaux.data import DEFINITIONS, KeyFigures, Roles, find_roles, key_figures, late_is_known, money
 from features.travaux.map import budget_sizes, status_codes
 
 PATH = "/tableaux-de-bord/travaux"
 PAGE_PARAMS = ("date", "ma_commune", "jeu", "couches")  # the page's own parameters, outside the filter grammar
+NONE = ("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue avec dashboard = "
+        "\"travaux\".")
+# The key figures' labels, by their stable key (embeds and stories name a figure by its key, never its label).
+LABELS = {"chantiers-en-cours": "chantiers en cours", "commencent-dans-30-jours": "commencent dans 30 jours",
+          "termines-en": "terminés en {year}", "en-retard": "en retard", "budget-prevu": "budget prévu",
+          "avancement-moyen-pondere": "avancement moyen pondéré"}
 
 
-@dataclass
-class TravauxView:
-    choices: list[Dataset]
-    dataset: Dataset | None = None
-    unavailable: str | None = None  # why the page cannot be drawn (then only the picker is shown)
-    errors: list[FilterError] = field(default_factory=list)
-    table: Table | None = None
-    roles: Roles | None = None
-    reference: dt.date | None = None
-    query: Query | None = None
-    positions: np.ndarray | None = None
-    figures: KeyFigures | None = None
-    missing: list[str] = field(default_factory=list)  # the parts hidden for lack of data, in words
+@dataclass(frozen=True)
+class VueTravaux:
+    """The dashboard for one URL: every part's data, computed once."""
+
+    choices: tuple[Dataset, ...]
+    dataset: Dataset
+    table: Table
+    roles: Roles
+    reference: dt.date
+    query: Query
+    positions: np.ndarray
+    figures: KeyFigures
+    errors: list = field(default_factory=list)
+    versions: dict = field(default_factory=dict)  # dataset id -> its version, for the map's addresses
     outlines: tuple[Dataset, Table] | None = None
     communes: pd.DataFrame | None = None  # the selected sites per commune of the outlines (by_commune)
-    names: dict[str, str] = field(default_factory=dict)  # commune_key -> the commune's name in the outlines
+    names: dict = field(default_factory=dict)  # commune_key -> the commune's name in the outlines
     chosen_commune: str | None = None
-    offered: list[str] = field(default_factory=list)  # the communes « Dans ma commune » offers
+    offered: list = field(default_factory=list)  # the communes « Dans ma commune » offers
     unplaced: tuple[int, list[str]] = (0, [])  # the selected sites in no commune of the outlines, and their places
     sites: pd.DataFrame | None = None  # schedule(): one row per selected site
     codes: str = ""  # the map's class per row
     sizes: str = ""  # the map's size per row
-    thresholds: list[float] = field(default_factory=list)
+    thresholds: list = field(default_factory=list)
     budget: pd.DataFrame | None = None
     monthly: pd.DataFrame | None = None
     view_path: str = PATH  # the extract's permalink: this dataset and reference date
-    kept: list[tuple[str, str]] = field(default_factory=list)  # the page's parameters the filter chips keep
+    kept: list = field(default_factory=list)  # the page's parameters the filter chips keep
+    layers: frozenset = frozenset()  # the communes layers asked on (`couches`)
+    missing: list = field(default_factory=list)  # the parts hidden for lack of data, in words
 
     @property
     def has_positions(self) -> bool:
-        return bool(self.roles and self.roles["geometry"])
+        return bool(self.roles["geometry"])
 
     @property
     def late_known(self) -> bool:
@@ -87,65 +98,93 @@ def chosen_commune(asked: str | None, choices: list[str], errors: list) -> str |
     return found
 
 
-def travaux_view(repository: Repository, params: dict, today: dt.date) -> TravauxView:
+def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | Indisponible:
     """The dashboard's view model for a URL's parameters, on `today` when the URL gives no date."""
     choices = [d for d in repository.catalogue.datasets if d.dashboard == "travaux"]
-    view = TravauxView(choices=choices)
-    if not choices:
-        view.unavailable = ("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue "
-                            "avec dashboard = \"travaux\".")
-        return view
-    dataset, table, reason, view.errors = pick_dataset(repository, choices, last(params.get("jeu")))
-    view.dataset = dataset
-    if table is None:
-        view.unavailable = f"Le jeu de données « {dataset.title} » est indisponible : {reason}"
-        return view
-    roles = find_roles(table)
-    if roles.missing_required:
-        view.unavailable = (f"Le jeu de données « {dataset.title} » ne déclare pas les rôles nécessaires : "
-                            f"{', '.join(roles.missing_required)} (voir catalogue.toml).")
-        return view
-    view.table, view.roles = table, roles
-    view.reference = reference = reference_date(params, view.errors, today)
-    view.query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields)
-    view.errors += query_errors
-    view.positions = positions = repository.backend(dataset.id).positions(view.query).to_numpy()
+    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, find_roles=find_roles)
+    if isinstance(ready, Indisponible):
+        return ready
+    dataset, table, roles = ready.dataset, ready.table, ready.roles
+    errors = list(ready.errors)
+    reference = reference_date(params, errors, today)
+    query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields)
+    errors += query_errors
+    positions = repository.backend(dataset.id).positions(query).to_numpy()
     data_date = dataset.modified
-    view.figures = key_figures(table, roles, positions, reference, data_date=data_date)
     extra = [("date", reference.isoformat())] if params.get("date") else []
     extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
-    view.view_path = PATH + ("?" + urlencode(extra) if extra else "")
-    view.kept = extra + [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]
+    sizes, thresholds = budget_sizes(table, roles)
+    outlines = commune_outlines(repository, exclude=dataset.id)
+    communes, names, unplaced = _communes(table, roles, positions, outlines)
+    offered = commune_choices(table, roles, names)
+    chosen = chosen_commune(last(params.get("ma_commune")), offered, errors)
+    versions = {d.id: repository.version(d.id) for d in (dataset, outlines[0] if outlines else None) if d}
+    vue = VueTravaux(
+        choices=ready.choices, dataset=dataset, table=table, roles=roles, reference=reference, query=query,
+        positions=positions, figures=key_figures(table, roles, positions, reference, data_date=data_date),
+        errors=errors, versions=versions, outlines=outlines, communes=communes, names=names,
+        chosen_commune=chosen, offered=offered, unplaced=unplaced,
+        sites=schedule(table, roles, positions, reference, data_date=data_date),
+        codes=status_codes(table, roles, reference, data_date=data_date), sizes=sizes, thresholds=thresholds,
+        budget=budget_by_type(table, roles, positions), monthly=monthly_starts_and_ends(table, roles, positions),
+        view_path=PATH + ("?" + urlencode(extra) if extra else ""),
+        kept=(extra + [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]),
+        layers=frozenset((last(params.get("couches")) or "").split(",")))
+    return replace(vue, missing=_missing(vue))
 
-    missing = view.missing
-    if not late_is_known(roles):
+
+def _communes(table, roles, positions, outlines) -> tuple[pd.DataFrame | None, dict, tuple]:
+    """The selected sites per commune of the outlines, the communes' names, and the sites in none of them."""
+    if outlines is None:
+        return None, {}, (0, [])
+    communes = by_commune(table, roles, positions, outlines[1])
+    if communes is None:
+        return None, {}, (0, [])
+    # the sites are in these communes: their names are the territory's
+    return communes, commune_names(outlines[1]), unplaced_sites(table, roles, positions, outlines[1])
+
+
+def _missing(vue: VueTravaux) -> list[str]:
+    """The parts hidden for lack of data, in words, in the page's order."""
+    missing = []
+    if not vue.late_known:
         missing.append("les chantiers en retard (rôle actual_end_date, status ou progress)")
-    if view.figures.budget_planned is None:
+    if vue.figures.budget_planned is None:
         missing.append("le budget (rôle budget_planned absent ou sans valeur)")
-    if view.figures.weighted_progress is None:
+    if vue.figures.weighted_progress is None:
         missing.append("l'avancement (rôles progress et budget_planned)")
-    view.sizes, view.thresholds = budget_sizes(table, roles)
-    if not view.thresholds and view.has_positions:
+    if not vue.thresholds and vue.has_positions:
         missing.append("la taille des chantiers sur la carte selon leur budget (rôle budget_planned absent ou sans "
                        "valeur)")
-    view.outlines = commune_outlines(repository, exclude=dataset.id)
-    if view.outlines is not None:
-        view.communes = by_commune(table, roles, positions, view.outlines[1])
-        if view.communes is not None:  # the sites are in these communes: their names are the territory's
-            view.names = commune_names(view.outlines[1])
-            view.unplaced = unplaced_sites(table, roles, positions, view.outlines[1])
-    if view.communes is None:
-        what = "la couche des communes" if view.has_positions else "la carte par commune"
+    if vue.communes is None:
+        what = "la couche des communes" if vue.has_positions else "la carte par commune"
         missing.append(f"{what} (contours des communes avec le rôle commune, dont les codes ou les noms sont ceux "
                        "des chantiers)")
-    view.offered = commune_choices(table, roles, view.names)
-    view.chosen_commune = chosen_commune(last(params.get("ma_commune")), view.offered, view.errors)
-    view.sites = schedule(table, roles, positions, reference, data_date=data_date)
-    view.codes = status_codes(table, roles, reference, data_date=data_date)
-    view.budget = budget_by_type(table, roles, positions)
-    view.monthly = monthly_starts_and_ends(table, roles, positions)
-    if not roles["progress"]:
+    if not vue.roles["progress"]:
         missing.append("l'avancement face au temps écoulé (rôle progress)")
-    if view.budget.empty:
+    if vue.budget.empty:
         missing.append("le budget par type (rôles type et budget_planned)")
-    return view
+    return missing
+
+
+def chiffres(vue: VueTravaux) -> list[ChiffreCle]:
+    """The key figures, each under its stable key (LABELS), in the page's order."""
+    figures, year = vue.figures, vue.reference.year
+    items = [
+        ChiffreCle("chantiers-en-cours", format_int(figures.in_progress), LABELS["chantiers-en-cours"],
+                   DEFINITIONS["in_progress"]),
+        ChiffreCle("commencent-dans-30-jours", format_int(figures.upcoming), LABELS["commencent-dans-30-jours"],
+                   DEFINITIONS["upcoming"]),
+        ChiffreCle("termines-en", format_int(figures.finished_this_year), LABELS["termines-en"].format(year=year),
+                   DEFINITIONS["finished_this_year"], aliases=(f"termines-en-{year}",)),
+    ]
+    if vue.late_known:
+        items.append(ChiffreCle("en-retard", format_int(figures.late), LABELS["en-retard"], DEFINITIONS["late"]))
+    if figures.budget_planned is not None:
+        committed = f", {money(figures.budget_committed)} engagés" if figures.budget_committed is not None else ""
+        items.append(ChiffreCle("budget-prevu", money(figures.budget_planned), LABELS["budget-prevu"],
+                                DEFINITIONS["budget"] + committed))
+    if figures.weighted_progress is not None:
+        items.append(ChiffreCle("avancement-moyen-pondere", f"{figures.weighted_progress:.0f}\u202f%",
+                                LABELS["avancement-moyen-pondere"], DEFINITIONS["weighted_progress"]))
+    return items

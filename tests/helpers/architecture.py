@@ -167,8 +167,11 @@ def upward_imports(found: dict[str, Module]) -> list[tuple[str, str]]:
 
 
 def framework_leaks(found: dict[str, Module]) -> list[tuple[str, str]]:
-    """A module that imports neither Dash nor Flask, importing one of the project's modules that does."""
-    return sorted((m.name, other) for m in found.values() if not m.uses_web_framework
+    """A module of the computing or settings layers (which import neither Dash nor Flask) importing one of the
+    project's modules that does: it would bring the web framework in unseen. Drawing and web modules are Dash's
+    and Flask's by their layer, whether they import them or only call a module that does (a story's blocks are
+    drawn by the embeds' views; `app.py` is gunicorn's entry to the app the factory builds)."""
+    return sorted((m.name, other) for m in found.values() if not m.uses_web_framework and layer(m.name) < DRAWING
                   for other in m.imports if found[other].uses_web_framework)
 
 
