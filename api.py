@@ -10,9 +10,9 @@ import dash
 from dash.exceptions import DependencyException
 from flask import Response, jsonify, redirect, request
 
+from components.portal import current_portal
 from data_access.catalogue.model import Dataset
 from data_access.geometry.geo import map_features
-from components.portal import current_portal
 from data_access.query import parse_query
 from data_access.repository import DatasetUnavailable
 

@@ -1,5 +1,5 @@
 """What the portal relies on in Dash that Dash does not offer publicly: written down here, and nowhere else, as
-checked against Dash 4.4.1 (dash-ag-grid 35.3, plotly 6). tests/test_dash_hooks.py fails when Dash changes any of it;
+checked against Dash 4.4.1 (dash-ag-grid 35.3, plotly 6). tests/web/test_dash_hooks.py fails when Dash changes any of it;
 everything else goes through Dash's public ways (`dash.hooks`, the `Dash` arguments, `dash.page_registry`).
 
 1. plotly.js's address. Serving its files itself (`serve_locally=True`), dash-renderer fetches plotly.js, when a page

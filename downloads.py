@@ -7,37 +7,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import numpy as np
-
 from flask import Flask, Response, current_app, jsonify, request, stream_with_context
 
-from features.integration.draw import portal_origin
-
-from data_access.extracts.writers import (
-    CSV_DELIMITERS,
-    FORMATS,
-    MEDIA_TYPES,
-    ExtractError,
-    Provenance,
-    Selection,
-    extract_filename,
-    formats_for,
-    now_paris,
-    write_extract,
-)
-from data_access.extracts.cache import (
-    HEAVY_FORMATS,
-    KEPT_FORMATS,
-    RETRY_SECONDS,
-    SMALL_BUILD_ROWS,
-    BuildSlots,
-    ExtractCache,
-    default_folder,
-    stream_file,
-)
-from data_access.engine.selection import select_rows
 from components.portal import current_portal
+from data_access.engine.selection import select_rows
+from data_access.extracts.cache import (HEAVY_FORMATS, KEPT_FORMATS, RETRY_SECONDS, SMALL_BUILD_ROWS, BuildSlots,
+                                        ExtractCache, default_folder, stream_file)
+from data_access.extracts.writers import (CSV_DELIMITERS, FORMATS, MEDIA_TYPES, ExtractError, Provenance, Selection,
+                                          extract_filename, formats_for, now_paris, write_extract)
 from data_access.query import describe_query, parse_query
 from data_access.repository import DatasetUnavailable
+from features.integration.draw import portal_origin
 
 log = logging.getLogger(__name__)
 LIMITS = "extraits"  # the server's extension: build slots and the kept extracts

@@ -11,13 +11,14 @@ import api
 import dash_internals
 import downloads
 import security
+from components import shell
+from components.portal import EXTENSION as PORTAL
+from components.portal import install
+from config import ROOT, ConfigError, Settings, load_settings
+from data_access.catalogue.model import CatalogueError
 from features.contributions import web as contributions_web
 from features.contributions import web_moderation as moderation_web
 from features.integration import routes as embeds
-from components import shell
-from config import ROOT, ConfigError, Settings, load_settings
-from data_access.catalogue.model import CatalogueError
-from components.portal import EXTENSION as PORTAL, install
 from logs import escape_log_messages
 
 log = logging.getLogger("portail")

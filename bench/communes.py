@@ -12,8 +12,8 @@ from bench.explorer import bench_app, render
 
 def communes_figures(data_dir: Path, runs: int) -> list[str]:
     from data_access.clock import today_paris
-    from features.communes.chiffres import _build
     from data_access.geometry.geo import commune_outlines, commune_rows
+    from features.communes.chiffres import _build
 
     app, client, repository = bench_app(data_dir, TILE_URL="")
     lines = ["communes (rendu par le serveur, à chaud) :"]

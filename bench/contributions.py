@@ -64,7 +64,7 @@ class Submitter(threading.Thread):
 
 
 def _redis() -> tuple[subprocess.Popen | None, str | None]:
-    from tests.apps import free_port
+    from tests.helpers.apps import free_port
 
     server = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(server).exists():
@@ -93,9 +93,9 @@ def page_figures(runs: int = 7, published: int = 2000) -> list[str]:
     with `published` approved contributions in the database (a tenth of them about this dataset)."""
     import statistics
 
-    from features.contributions.web import sessions
     from features.contributions.store import moderate, submit
-    from tests.apps import make_app, render_page
+    from features.contributions.web import sessions
+    from tests.helpers.apps import make_app, render_page
 
     times = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -122,13 +122,13 @@ def page_figures(runs: int = 7, published: int = 2000) -> list[str]:
 def contributions_figures(seconds: float = SECONDS, database: str = "sqlite") -> list[str]:
     from config import DEMO_DATA_DIR
     from data_access.demo import ensure_snapshot
-    from tests.apps import free_port
+    from tests.helpers.apps import free_port
 
     ensure_snapshot(DEMO_DATA_DIR)
     cluster = None
     with tempfile.TemporaryDirectory() as folder:
         if database == "postgresql":
-            from tests.databases import Cluster
+            from tests.helpers.databases import Cluster
 
             cluster = Cluster()
             url = cluster.url()

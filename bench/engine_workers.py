@@ -60,7 +60,7 @@ def _workers(master: int) -> list[int]:
 def _one_host(data_dir: Path, served_dir: Path, workers: int, runs: int) -> list[str]:
     import requests
 
-    from tests.apps import ROUTER_OUTPUT, free_port, router_body
+    from tests.helpers.apps import ROUTER_OUTPUT, free_port, router_body
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -138,7 +138,7 @@ def _mix(base: str, key: str, seconds: float) -> float:
     another (a count and the facets each time)."""
     import requests
 
-    from tests.apps import router_body
+    from tests.helpers.apps import router_body
 
     searches = ["?refine.commune=Rouen", "?refine.statut=annul%C3%A9&tab=table", "?refine.categorie=fibre",
                 "?from.montant=20000&tab=table", ""]

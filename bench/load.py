@@ -85,7 +85,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         import requests
 
-        from tests.apps import router_body
+        from tests.helpers.apps import router_body
 
         self.session = requests.Session()
         self.base, self.key, self.routes, self.offset, self.until = base, router_key, routes, offset, until
@@ -117,7 +117,7 @@ def ready(base: str) -> str:
     """Once the server answers /healthz (within 60 s): the id of Dash's pages router callback."""
     import requests
 
-    from tests.apps import ROUTER_OUTPUT
+    from tests.helpers.apps import ROUTER_OUTPUT
 
     deadline = time.monotonic() + 60
     while True:
@@ -173,7 +173,7 @@ def _p95(times: list[float]) -> float:
 
 def hostile_page_figures(runs: int = 5) -> list[str]:
     """Server time of one render of the pathologies page, plain and with the 4 KB hostile query string."""
-    from tests.apps import make_app, render_page
+    from tests.helpers.apps import make_app, render_page
 
     folder = tempfile.mkdtemp(prefix="banc-")  # the contributions' database outside the demo's folder
     app = make_app(DATABASE_URL=f"sqlite:///{folder}/contributions.sqlite")
@@ -193,7 +193,7 @@ def serving(start, **extra: str):
     """A server of the demo started by `start` (_start_server or _start_gunicorn) on a free port, ready: its
     address, its router callback's id and its port; stopped at the end."""
     from config import DEMO_DATA_DIR
-    from tests.apps import free_port
+    from tests.helpers.apps import free_port
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -232,7 +232,7 @@ def _normal_page(base: str, key: str, timeout: float) -> float | None:
     """The seconds a reader waits for the home page and its content (its router callback); None past `timeout`."""
     import requests
 
-    from tests.apps import router_body
+    from tests.helpers.apps import router_body
 
     start = time.perf_counter()
     try:
@@ -246,7 +246,7 @@ def _normal_page(base: str, key: str, timeout: float) -> float | None:
 def slow_client_figures(base: str, key: str, port: int, server: str, runs: int = 15, timeout: float = 20) -> list[str]:
     """A normal page's time (median of `runs`) alone, then while 8 clients that never finish their headers and 10
     unread extract downloads hold connections."""
-    from tests.servers import SLOW_CLIENTS, UNREAD_DOWNLOADS, hold_the_server
+    from tests.helpers.servers import SLOW_CLIENTS, UNREAD_DOWNLOADS, hold_the_server
 
     alone = [_normal_page(base, key, timeout) for _ in range(runs)]
     held = hold_the_server(port)
@@ -268,10 +268,10 @@ def healthz_during_sync_figures(datasets: int = 500, runs: int = 200) -> list[st
     the first request after a write (the one that rebuilds the catalogue's dates)."""
     import json
 
-    from data_access.clock import stamp
     from components.portal import EXTENSION
+    from data_access.clock import stamp
     from data_access.sync.run import _record
-    from tests.apps import make_app
+    from tests.helpers.apps import make_app
 
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)

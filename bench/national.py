@@ -21,10 +21,11 @@ QUERIES = ("12 rue de la republique rouen", "rue jean jaures", "8 av pasteur sot
 
 
 def national_figures(runs: int) -> list[str]:
-    from tests.fake_ods import FakeServer
-    from tests.national_shapes import ban_csv_gz, ban_rows, polling_topojson, rna_rows, rna_zip, write_polling_geojson
-    from tests.rouen_snapshot import BAN, RNA_API, TOPOJSON, datagouv_description
-    from tests.real_shapes import georef_rows
+    from tests.helpers.fake_ods import FakeServer
+    from tests.helpers.national_shapes import (ban_csv_gz, ban_rows, polling_topojson, rna_rows, rna_zip,
+                                               write_polling_geojson)
+    from tests.helpers.real_shapes import georef_rows
+    from tests.helpers.rouen_snapshot import BAN, RNA_API, TOPOJSON, datagouv_description
 
     lines = ["fichiers nationaux réduits aux 71 communes par la synchronisation (nouveau processus ; médianes de "
              f"{runs} mesures) :"]

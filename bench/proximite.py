@@ -46,9 +46,9 @@ def _typed(client, key: str, text: str) -> float:
 
 
 def proximite_figures(data_dir: Path, runs: int) -> list[str]:
-    from features.proximite import data as P
     from data_access.addresses import address_index, search
     from data_access.clock import PARIS
+    from features.proximite import data as P
     from features.proximite.reponses import answers
 
     app, client, repository = bench_app(data_dir, TILE_URL="")

@@ -15,8 +15,8 @@ VIEWS = ("/recits/grands-chantiers", "/recits/diabete-seine-maritime", "/recits/
 
 
 def recits_figures(data_dir: Path, runs: int) -> list[str]:
-    from features.recits.draw_blocs import broken_blocks
     from features.recits.data import load_stories
+    from features.recits.draw_blocs import broken_blocks
 
     app, client, repository = bench_app(data_dir, TILE_URL="")
     lines = ["récits et vues intégrées (médiane, à chaud, rendu par le serveur) :"]

@@ -13,8 +13,8 @@ PATH = "/tableaux-de-bord/sante"
 
 
 def sante_figures(data_dir: Path, runs: int) -> list[str]:
-    from features.sante import data as sante
     from features.sante import choices as sante_choices
+    from features.sante import data as sante
 
     app, client, repository = bench_app(data_dir)
     dataset = next((d for d in repository.catalogue.datasets if d.dashboard == "sante"

@@ -63,8 +63,8 @@ def _run(args: list[str], env: dict) -> tuple[float, float, str]:
 
 
 def _serve(fake) -> None:
-    from tests.real_shapes import travaux_rows
-    from tests.real_shapes_sante import TERRITORIES, apl_workbook, effectifs_rows
+    from tests.helpers.real_shapes import travaux_rows
+    from tests.helpers.real_shapes_sante import TERRITORIES, apl_workbook, effectifs_rows
 
     fake.tables["travaux-json"] = travaux_rows(2000)
     # 9 years × 177 pathologies × 3 territories (Seine-Maritime, Normandie, France) × 3 sexes × 21 ages: 301,077 rows
@@ -77,7 +77,7 @@ def _serve(fake) -> None:
 
 
 def sources_figures(runs: int) -> list[str]:
-    from tests.fake_ods import FakeServer
+    from tests.helpers.fake_ods import FakeServer
 
     lines = ["fichiers au format des sources réelles (synchronisation puis lecture, chacune dans un nouveau "
              f"processus ; temps et mémoire résidente maximale, médianes de {runs} mesures) :"]

@@ -14,8 +14,8 @@ PATH = "/tableaux-de-bord/transports"
 
 
 def transports_figures(data_dir: Path, runs: int) -> list[str]:
-    from features.transports import data as T
     from data_access.readers.gtfs import read_gtfs
+    from features.transports import data as T
     from features.transports.timetables import _timetable
 
     app, client, repository = bench_app(data_dir, TILE_URL="")

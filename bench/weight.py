@@ -36,7 +36,7 @@ def _browser():
 def weight_figures(runs: int) -> list[str]:
     import requests
 
-    from tests.apps import free_port
+    from tests.helpers.apps import free_port
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

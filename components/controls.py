@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 from data_access.query import query_pairs
 
 # The page's address, as every control that writes the URL writes it: the location component of Dash's pages
-# (dash 4.4.1 names it so, and tests/test_browser.py's permalinks fail if it is renamed).
+# (dash 4.4.1 names it so, and tests/web/test_browser.py's permalinks fail if it is renamed).
 LOCATION = "_pages_location"
 OUTCOME = "contribution"  # the query parameter the contributions' write path adds to the page it sends back to
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-import numpy as np
-import pandas as pd
-
 import dash_ag_grid as dag
 import dash_leaflet as dl  # imported with the app: Dash refuses a component library loaded in a callback
+import numpy as np
+import pandas as pd
 from dash import dcc, html
 
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
-from data_access.french import format_date, format_int, plural
 from components.tables import scroll_table
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts.writers import formats_for
+from data_access.french import format_date, format_int, plural
 from data_access.geometry.geo import BROWSER_FILTER_MAX, is_point_layer, position_bitmap
 from data_access.readers.derived import safe_link
 

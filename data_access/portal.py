@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import ConfigError, Settings
-
 from data_access.cache import SharedCache
 from data_access.repository import Repository
 

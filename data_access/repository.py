@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config_list import int_default
-
 from data_access.catalogue.model import Catalogue, Dataset, load_catalogue
 from data_access.derived import DERIVED, derived
 from data_access.errors import DatasetUnavailable

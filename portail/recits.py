@@ -8,11 +8,11 @@ import logging
 import os
 import sys
 
-from features.recits.draw_blocs import broken_blocks
-from config import ConfigError, load_settings
 from components.portal import current_portal
-from features.recits.data import load_stories
+from config import ConfigError, load_settings
 from factory import create_app
+from features.recits.data import load_stories
+from features.recits.draw_blocs import broken_blocks
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,15 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The real public files live beside the checkout (never inside it); tests using them skip when absent, except
-# under CI=true, where a test that did not run is a failure.
-REALDATA = Path(os.environ.get("REALDATA_DIR", ROOT.parent / "shared" / "realdata"))
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+from tests.helpers.paths import REALDATA, in_ci
 
 
 @pytest.fixture
@@ -90,7 +82,7 @@ def _patient_browser(request):
 def rouen_synced(tmp_path_factory):
     """A DATA_DIR synced with the shipped catalogue.rouen.toml from the fake Opendatasoft server (hosts rewritten),
     serving files in the real sources' shapes; with the sync's exit status and output."""
-    from tests.rouen_snapshot import sync_rouen
+    from tests.helpers.rouen_snapshot import sync_rouen
 
     data_dir = tmp_path_factory.mktemp("rouen")
     return (data_dir, *sync_rouen(data_dir))
@@ -99,7 +91,7 @@ def rouen_synced(tmp_path_factory):
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A PostgreSQL server for the session's tests (Debian's package; .ci/run installs it)."""
-    from tests.databases import Cluster, postgres_missing
+    from tests.helpers.databases import Cluster, postgres_missing
 
     missing = postgres_missing()
     if missing:
@@ -122,9 +114,9 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def moderated_app(database_url):
     """An app whose contributions' database has one moderator, camille."""
-    from features.contributions.web import sessions
     from features.contributions.comptes import add_moderator
-    from tests.apps import make_app
+    from features.contributions.web import sessions
+    from tests.helpers.apps import make_app
     from tests.helpers.contributions import PASSWORD
 
     app = make_app(TILE_URL="", DATABASE_URL=database_url)

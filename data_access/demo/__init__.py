@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from data_access.demo.outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
+from data_access.demo.outlines import (OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE,
+                                       OUTLINES_SOURCE_URL)
 
 # the outlines and their credit, as the about page and the tests read them from the package
 __all__ = ["OUTLINES_FILE", "OUTLINES_LICENSE", "OUTLINES_LICENSE_URL", "OUTLINES_SOURCE", "OUTLINES_SOURCE_URL",

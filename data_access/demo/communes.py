@@ -14,9 +14,9 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from data_access.demo.outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_SOURCE
 from data_access.demo.common import feature, round_coords, write_geojson
 from data_access.demo.facts import Commune, communes
+from data_access.demo.outlines import OUTLINES_FILE, OUTLINES_LICENSE, OUTLINES_SOURCE
 
 # A local equirectangular projection in metres: distances, areas and Voronoi cells are computed in it.
 LAT0, LON0 = 49.40, 1.05

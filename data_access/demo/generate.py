@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data_access.demo import (addresses, archive_services, archives, associations, bureaux, chantiers, communes, gtfs, mobility,
-               offre_soins, pathologies)
+from data_access.demo import (addresses, archive_services, archives, associations, bureaux, chantiers, communes, gtfs,
+                              mobility, offre_soins, pathologies)
 from data_access.demo.catalogue_toml import render_catalogue
 from data_access.demo.communes import build_territory
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from data_access.demo.common import ZipCsvMember, zip_info
 from data_access.demo.communes import Territory, to_lonlat
-from data_access.demo.network import QUAY_OFFSET_M, Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat, text_color
+from data_access.demo.network import (QUAY_OFFSET_M, Line, LogicalStop, Pattern, ascii_code, build_network, stop_lonlat,
+                                      text_color)
 
 SEED = 2026_11_06
 FEED_START = date(2026, 8, 31)

@@ -20,13 +20,12 @@ from typing import Iterator, Protocol
 import pyarrow as pa
 
 from config_list import int_default
-
 from data_access.derived import derived
+from data_access.engine.served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
+from data_access.engine.sql import Clauses, order_by, quoted
 from data_access.errors import DatasetUnavailable
 from data_access.query import Query, selected_texts
 from data_access.readers.base import FieldInfo, main_geometry
-from data_access.engine.served import CLUSTERED, MAX_COUNTED_VALUES, ROW, values_column
-from data_access.engine.sql import Clauses, order_by, quoted
 
 log = logging.getLogger(__name__)
 BATCH_ROWS = 65_536  # rows per record batch of a stream
@@ -222,7 +221,7 @@ class DuckDBBackend:
                         index=arrow.column(ROW).to_pandas())
 
     def positions(self, query: Query) -> pa.Array:
-        """The source positions of the rows the query keeps, in its order (tests/oracle.py's row_positions)."""
+        """The source positions of the rows the query keeps, in its order (tests/helpers/oracle.py's row_positions)."""
         return self.rows(query, [ROW]).column(ROW).combine_chunks()
 
     def stream(self, query: Query, columns: list[str] | None = None, source_order: bool = False

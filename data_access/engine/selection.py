@@ -9,10 +9,10 @@ from typing import Iterator
 import pandas as pd
 import pyarrow as pa
 
-from data_access.query import Query
-from data_access.readers.base import FieldInfo
 from data_access.engine.frames import to_frame
 from data_access.engine.served import ROW
+from data_access.query import Query
+from data_access.readers.base import FieldInfo
 
 CHUNK_ROWS = 50_000  # the extracts' chunk (extracts.CHUNK_ROWS): a Parquet extract has a row group per chunk
 

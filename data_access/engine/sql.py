@@ -1,7 +1,7 @@
 """A typed Query compiled to DuckDB SQL over a served Parquet file. Values are always bound as parameters,
 never pasted into the text; column names come from the dataset's fields (never from the URL) and are quoted.
 
-The meaning is the one tests/oracle.py gives each clause over a pandas table, clause for clause:
+The meaning is the one tests/helpers/oracle.py gives each clause over a pandas table, clause for clause:
 - each search word must be in the row's folded text fields (`__texte`, accents and case ignored);
 - a refine keeps the rows equal to one of its values (a multivalued cell: one of its values; a date: within one
   of its periods), an exclude drops them and keeps the rows without a value;
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from data_access.engine.columns import ROW, TEXT, values_column
 from data_access.query import Period, Query, fold
 from data_access.readers.base import FieldInfo
-from data_access.engine.columns import ROW, TEXT, values_column
 
 
 def quoted(name: str) -> str:

@@ -19,8 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from data_access.readers.base import FieldInfo, Table, main_geometry
 from data_access.engine.served import DATA, MANIFEST, fields_of, read_manifest, version_folder, write_served
+from data_access.readers.base import FieldInfo, Table, main_geometry
 
 log = logging.getLogger(__name__)
 LOCK = ".verrou"

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from data_access.extracts.plain_columns import plain_arrow, records, safe_text  # noqa: F401 (records, safe_text: re-exported)
+from data_access.extracts.plain_columns import (plain_arrow, records,  # noqa: F401 (records, safe_text: re-exported)
+                                                safe_text)
 from data_access.readers.base import FieldInfo, Table
 
 FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "zip")

@@ -10,9 +10,9 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from data_access.names import slugify
+from data_access.query.grammar import (_FALSE, _TRUE, MAX_FILTERS, MAX_Q_LENGTH, MAX_Q_WORDS, FilterError, Query, fold,
+                                       is_grammar_key, parse_date_value, query_pairs)
 from data_access.readers.base import FieldInfo
-from data_access.query.grammar import (_FALSE, _TRUE, MAX_FILTERS, MAX_Q_LENGTH, MAX_Q_WORDS, FilterError, Query, fold, is_grammar_key,
-                      parse_date_value, query_pairs)
 
 
 @dataclass

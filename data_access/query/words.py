@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from data_access.readers.base import FieldInfo
 from data_access.query.grammar import Period, Query
+from data_access.readers.base import FieldInfo
+
 
 def _display(value: Any) -> str:
     if isinstance(value, Period):

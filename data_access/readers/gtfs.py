@@ -10,7 +10,8 @@ import pandas as pd
 
 from data_access.readers.base import ReadError, Table
 from data_access.readers.gtfs_columns import KNOWN_FILES, REQUIRED_COLUMNS, to_pandas, typed
-from data_access.readers.gtfs_files import BOM, CALENDAR_FILES, REQUIRED_FILES, FeedFiles, header_names, missing_files, parse_file
+from data_access.readers.gtfs_files import (BOM, CALENDAR_FILES, REQUIRED_FILES, FeedFiles, header_names, missing_files,
+                                            parse_file)
 
 if TYPE_CHECKING:
     from data_access.catalogue.model import Dataset

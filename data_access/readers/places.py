@@ -14,7 +14,7 @@ import numpy as np
 
 from data_access.catalogue.model import Dataset
 from data_access.geometry.coordinates import (EXAMPLE, MOST, Crs, area_of_use, extents, first_coordinates, known_crs,
-                           outside_area, outside_degrees, transform_to_wgs84)
+                                              outside_area, outside_degrees, transform_to_wgs84)
 from data_access.readers.base import FieldInfo, ReadError, Table
 
 POSITION_FIELD = "position_field"  # Table.extra: the point made from two number columns (readers.derived)

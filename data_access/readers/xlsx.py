@@ -11,7 +11,8 @@ import pyarrow as pa
 
 from data_access.catalogue.model import Dataset, FieldSpec
 from data_access.readers.base import ReadError, Table, unreadable
-from data_access.readers.schema import canonical_headers, declared_names, numeric_column, slugify, table_from_text_columns
+from data_access.readers.schema import (canonical_headers, declared_names, numeric_column, slugify,
+                                        table_from_text_columns)
 from data_access.readers.units import units_note, units_row
 
 SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # « APL 2023 », « APL_2019 », « 2021 »

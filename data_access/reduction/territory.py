@@ -11,7 +11,8 @@ from data_access.reduction.common import ReduceError, code_text
 
 def communes_table(catalogue: Catalogue, keep: Keep):
     """The communes dataset named by `keep.communes`, read as its file is in place."""
-    from data_access.readers import ReadError, read_table  # the readers load pandas: only when a list of communes is read
+    from data_access.readers import (ReadError,  # the readers load pandas: only when a list of communes is read
+                                     read_table)
 
     communes = catalogue.get(keep.communes)
     try:

@@ -30,9 +30,11 @@ from data_access.catalogue.model import Catalogue, Dataset, load_catalogue
 from data_access.clock import stamp
 from data_access.french import format_int, plural
 from data_access.names import slugify
-from data_access.repository import SYNC_INDEX, prepare_served, read_sync_index
+from data_access.reduction import (ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where,
+                                   reduce_download)
+from data_access.repository import SYNC_INDEX
 from data_access.repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
-from data_access.reduction import ReduceError, code_text, fingerprint, keep_context, needs_reduction, ods_where, reduce_download
+from data_access.repository import prepare_served, read_sync_index
 from data_access.sync.http import FILE_MODE, SyncError, fetch, newest_resource, session
 
 log = logging.getLogger(__name__)

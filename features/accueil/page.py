@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from data_access.french import format_date, format_int, plural
 from components.kpi import kpi_list
-from components.shell import section
-from features.explorer.overview import key_figures, latest_datasets, theme_counts
 from components.portal import current_portal
+from components.shell import section
+from data_access.french import format_date, format_int, plural
+from features.explorer.overview import key_figures, latest_datasets, theme_counts
 
 dash.register_page(__name__, path="/", name="Accueil", title="Accueil — Open data Métropole Rouen Normandie",
                    nav_order=0, description="Les données ouvertes de la Métropole Rouen Normandie")

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 import dash
 from dash import html
 
-from data_access.french import format_date
+from components.portal import current_portal
 from components.shell import section
 from components.tables import scroll_table
 from data_access.demo import OUTLINES_LICENSE, OUTLINES_LICENSE_URL, OUTLINES_SOURCE, OUTLINES_SOURCE_URL
-from components.portal import current_portal
+from data_access.french import format_date
 
 dash.register_page(__name__, path="/a-propos", name="À propos", title="À propos des données et accessibilité",
                    nav_order=90)

@@ -16,11 +16,11 @@ import pandas as pd
 
 from data_access.derived import derived
 from data_access.geometry.geo import commune_outlines, commune_rows
-from features.proximite.data import METRES_PER_DEGREE, located
-from features.proximite.blocs import active_rows, datasets_with
+from data_access.geometry.territoires import commune_key
 from data_access.readers.base import Table
 from data_access.repository import DatasetUnavailable, Repository
-from data_access.geometry.territoires import commune_key
+from features.proximite.blocs import active_rows, datasets_with
+from features.proximite.data import METRES_PER_DEGREE, located
 
 log = logging.getLogger(__name__)
 TOTAL, MEAN, OVERALL = "total", "moyenne", "ensemble"  # what the Métropole's figure is

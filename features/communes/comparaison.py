@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from features.communes.chiffres import MEAN, OVERALL, TOTAL, Figures, commune_figures
 from data_access.query import FilterError
 from data_access.readers.base import FieldInfo, Table
+from features.communes.chiffres import MEAN, OVERALL, TOTAL, Figures, commune_figures
 
 MAX_COMPARED = 4
 VIEW = "comparaison"

@@ -8,9 +8,9 @@ from dash import dcc, html
 
 from components.choropleth import base_layers
 from components.kpi import kpi_list
-from features.proximite.draw import archives_list, missing_section, works_list
 from components.tables import scroll_table
 from features.communes.profil import amount, number
+from features.proximite.draw import archives_list, missing_section, works_list
 
 MAP_ID = "commune-carte-bureaux"
 

@@ -8,18 +8,18 @@ from dash import dcc, html
 
 from components.controls import dropdown_field
 from components.download import TABLE_FORMATS, download_menu
-from data_access.french import format_date
 from components.impression import print_button, print_header, source_words
 from components.notices import notices
+from components.portal import current_portal
 from components.tables import scroll_table
 from data_access.clock import today_paris
+from data_access.french import format_date
+from data_access.geometry.geo import commune_outlines
+from data_access.query import FilterError
 from features.communes.chiffres import commune_figures
 from features.communes.comparaison import MAX_COMPARED, VIEW, chosen, rows
 from features.communes.profil import PATH, amount, commune_path
-from data_access.geometry.geo import commune_outlines
-from components.portal import current_portal
 from features.proximite.data import commune_choices
-from data_access.query import FilterError
 
 PICKER = "comparer-communes"
 __all__ = ["MAX_COMPARED", "PICKER", "page"]

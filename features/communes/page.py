@@ -6,13 +6,13 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.controls import LOCATION, clicked_item
-from data_access.french import format_int
+from components.portal import current_portal
 from data_access.clock import today_paris
+from data_access.french import format_int
+from data_access.geometry.geo import commune_outlines, commune_rows
+from data_access.query import fold
 from features.communes.chiffres import commune_figures
 from features.communes.profil import PATH, commune_path
-from data_access.geometry.geo import commune_outlines, commune_rows
-from components.portal import current_portal
-from data_access.query import fold
 
 dash.register_page(__name__, path=PATH, name="Communes", title="Les communes de la Métropole", nav_order=17,
                    description="Une page par commune : travaux, transports, santé, bureaux de vote, associations")

@@ -8,17 +8,17 @@ import dash
 from dash import dcc, html
 
 from components.controls import writes_url
-from features.communes import draw_comparaison as comparaison
-from features.communes.draw import sections
-from data_access.french import format_date
 from components.impression import print_button, print_header, source_words
 from components.notices import notices
-from data_access.clock import now_paris
-from features.communes.profil import PATH, is_commune, profile
 from components.portal import current_portal
-from features.proximite.data import PlaceError, commune_place
-from data_access.query import FilterError
+from data_access.clock import now_paris
+from data_access.french import format_date
 from data_access.geometry.territoires import at_place
+from data_access.query import FilterError
+from features.communes import draw_comparaison as comparaison
+from features.communes.draw import sections
+from features.communes.profil import PATH, is_commune, profile
+from features.proximite.data import PlaceError, commune_place
 
 COMPARE = "comparer"
 

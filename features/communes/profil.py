@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from features.proximite import blocs as B
+from data_access.geometry.territoires import at_place
+from data_access.repository import Repository
 from features.communes.chiffres import Figures, commune_figures, commune_stops, transport_network
+from features.proximite import blocs as B
 from features.proximite.data import Place, PlaceError, commune_place
 from features.proximite.reponses import TRANSPORTS_PATH, care, works
-from data_access.repository import Repository
-from data_access.geometry.territoires import at_place
 
 log = logging.getLogger(__name__)
 PATH = "/communes"

@@ -16,7 +16,6 @@ def database():
     from sqlalchemy.exc import SQLAlchemyError
 
     from config import ConfigError, load_settings
-
     from features.contributions.store import open_database
 
     try:

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from data_access import clock
-
 from features.contributions.models import LoginFailures, ModerationAct, Moderator
 from features.contributions.store import ContributionError
 

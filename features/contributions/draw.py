@@ -235,8 +235,8 @@ def dataset_contributions(dataset, path: str, pairs: list, days: int, published,
 
 def dashboard_error_form(dashboard: str, path: str, params: dict, days: int) -> html.Section:
     """A dashboard's « Signaler une erreur »: about one of the datasets that feed it (the one shown, chosen)."""
-    from features.integration.draw import query_of
     from components.portal import current_portal
+    from features.integration.draw import query_of
 
     catalogue = current_portal().repository.catalogue
     datasets = [d for d in catalogue.datasets if d.dashboard == dashboard]

@@ -9,7 +9,6 @@ import json
 from typing import Iterator
 
 from data_access.extracts.plain_columns import safe_text
-
 from features.contributions.store import export_rows
 
 

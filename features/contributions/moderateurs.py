@@ -22,8 +22,8 @@ def _password() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from features.contributions.__main__ import database
     from features.contributions import comptes
+    from features.contributions.__main__ import database
     from features.contributions.store import ContributionError
 
     parser = argparse.ArgumentParser(prog="python -m portail moderateurs",

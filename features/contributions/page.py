@@ -7,12 +7,12 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, callback, dcc, html
 
-from features.contributions.draw import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 from components.controls import dropdown_field
-from data_access.french import format_int
 from components.notices import notices
 from components.portal import current_portal
+from data_access.french import format_int
 from data_access.query import FilterError, last, whole_number
+from features.contributions.draw import outcome_notice, reuse_form, reuses_list, take_outcome, unreadable
 
 PATH = "/reutilisations"
 dash.register_page(__name__, path=PATH, name="Réutilisations", title="Réutilisations des données", nav_order=60,

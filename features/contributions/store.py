@@ -14,7 +14,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config_list import contributions_url as default_url  # SQLite beside the catalogue, when DATABASE_URL says none
-
 from features.contributions.models import APPROVED, KINDS, LIMITS, PENDING, REJECTED, Contribution, ModerationAct
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -105,7 +105,8 @@ def submit(kind: str):
     from sqlalchemy.exc import SQLAlchemyError
     from wtforms import ValidationError
 
-    from features.contributions.store import ContributionError, submit as keep
+    from features.contributions.store import ContributionError
+    from features.contributions.store import submit as keep
 
     if kind not in KINDS:
         return refusal(404, f"type de contribution inconnu : « {kind[:40]} »")

@@ -12,10 +12,10 @@ import logging
 
 from flask import Flask, Response, current_app, redirect, render_template, request, session
 
-from features.contributions import web
-from features.contributions.draw import form_token
 from data_access import clock
 from data_access.query import whole_number
+from features.contributions import web
+from features.contributions.draw import form_token
 
 log = logging.getLogger(__name__)
 LOGINS_PER_MINUTE = 10

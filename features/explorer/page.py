@@ -7,12 +7,12 @@ import dash
 from dash import dcc, html
 
 from components.controls import writes_url
-from features.explorer.draw_cards import dataset_card, facet_panel
-from features.contributions.draw import outcome_notice, take_outcome, wish_form
-from data_access.french import plural
 from components.notices import notices
-from features.explorer.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
 from components.portal import current_portal
+from data_access.french import plural
+from features.contributions.draw import outcome_notice, take_outcome, wish_form
+from features.explorer.draw_cards import dataset_card, facet_panel
+from features.explorer.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
 
 dash.register_page(__name__, path="/catalogue", name="Catalogue", title="Catalogue des données", nav_order=10,
                    description="Rechercher et filtrer les jeux de données ouverts de la Métropole")

@@ -6,19 +6,19 @@ from urllib.parse import urlencode
 import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
-from features.contributions.web import published
 from components import dataset_tabs
-from features.contributions.draw import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
-from features.integration.draw import embed_button, portal_origin
 from components.controls import LOCATION, replace_params, user_changes, writes_url
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      rebuild_search)
-from data_access.french import format_int, plural
 from components.notices import notices
-from data_access.dataset_view import grid_block
 from components.portal import current_portal
+from data_access.dataset_view import grid_block
+from data_access.french import format_int, plural
 from data_access.query import FilterError, last, parse_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
+from features.contributions.draw import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
+from features.contributions.web import published
+from features.integration.draw import embed_button, portal_origin
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
                    title=lambda dataset_id=None, **_: _title(dataset_id))

@@ -15,12 +15,12 @@ import dash
 from dash import html
 
 from components.controls import LOCATION
+from components.portal import current_portal
+from data_access.french import plural
 from features.integration import draw as integration
 from features.integration.draw import PREFIX
-from data_access.french import plural
 from features.integration.vues import (DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view,
                                        key_figure)
-from components.portal import current_portal
 from features.recits.data import load_stories
 
 TEMPLATE = "/integrer/<vue>"

@@ -25,9 +25,9 @@ def embed_target(path: str, pairs: list[tuple[str, str]]) -> tuple[str, str, str
     """(embed path with its query, title, kind) of a page of this portal, or None when it has no embeddable view.
     A dataset's page gives its tab (its chart when the tab is not a chart, map or table), a dashboard its key
     figures, an embed's own address itself."""
-    from features.integration.vues import dashboard_sections
     from components.portal import current_portal
     from features.integration import page as integrer
+    from features.integration.vues import dashboard_sections
 
     catalogue = current_portal().repository.catalogue
     words = [w for w in path.strip("/").split("/") if w]

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
-from features.proximite.data import Place, located
 from data_access.readers.base import Table
 from data_access.repository import DatasetUnavailable, Repository
+from features.proximite.data import Place, located
 
 NEAR_METRES = 500  # works and associations « near »: within this distance
 WALK_METRES_PER_MINUTE = 75  # 4.5 km/h

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
-from data_access.french import format_date
 from components.tables import scroll_table
+from data_access.french import format_date
 from features.communes.profil import number
 
 SUGGESTION = "proximite-suggestion"  # pattern-matching id of each suggested address

@@ -8,21 +8,21 @@ from urllib.parse import urlencode
 
 import dash
 import dash_leaflet as dl
-from dash import ALL, Input, Output, State, callback, clientside_callback, ClientsideFunction, ctx, dcc, html
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from features.proximite import draw as V
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field
-from data_access.french import format_date
-from features.integration.draw import portal_origin
 from components.impression import print_button, print_header
 from components.notices import notices
-from features.proximite import data as P
+from components.portal import current_portal
 from data_access.addresses import search
 from data_access.clock import now_paris
-from components.portal import current_portal
-from features.proximite.reponses import answers
+from data_access.french import format_date
 from data_access.query import FilterError, last
+from features.integration.draw import portal_origin
+from features.proximite import data as P
+from features.proximite import draw as V
+from features.proximite.reponses import answers
 
 PATH = "/pres-de-chez-moi"
 dash.register_page(__name__, path=PATH, name="Près de chez moi", title="Près de chez moi", nav_order=15,

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from data_access.repository import Repository
 from features.proximite import blocs as B
 from features.proximite.data import Place, located
-from data_access.repository import Repository
 from features.sante.access import care_values
 
 TRAVAUX_PATH = "/tableaux-de-bord/travaux"
@@ -122,8 +122,8 @@ def _first(repository: Repository, dashboard: str) -> str | None:
 
 
 def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
-    from features.transports import data as T
     from features.communes.chiffres import transport_network
+    from features.transports import data as T
     from features.transports.network import _haversine_km
 
     key, title = "arrets", f"Les {B.STOPS} arrêts les plus proches"

@@ -7,9 +7,9 @@ from dash import dcc, html
 
 from data_access.french import format_int, plural
 from features.integration.draw import embed_button, frame, refusal, source_line
-from features.recits.draw_blocs import block_view, count_of
 from features.integration.vues import ViewError
 from features.recits.data import INLINE, Block, parser
+from features.recits.draw_blocs import block_view, count_of
 
 SAFE_LINKS = ("https://", "http://", "mailto:", "/", "#")
 TAGS = {"p": html.P, "h1": html.H2, "h2": html.H2, "h3": html.H3, "h4": html.H4, "h5": html.H5, "h6": html.H6,

@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
-from data_access.french import format_date
 from components.notices import notices
 from components.portal import current_portal
+from data_access.french import format_date
 from data_access.query import FilterError, last
 from features.recits.data import load_stories
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from data_access.french import format_date
 from components.impression import print_button, print_header
-from features.recits.draw import story_body
-from data_access.clock import today_paris
 from components.portal import current_portal
+from data_access.clock import today_paris
+from data_access.french import format_date
 from features.recits.data import load_stories
+from features.recits.draw import story_body
 
 
 def _title(slug: str | None = None, **_params) -> str:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_access.query import FilterError, last
-from features.sante.data import (FRANCE_REGION, SEPARATOR, SEX_LABELS, TOTAL_AGE, TOTAL_DEPT, TOTAL_SEX, Cube, Roles, code,
-                    dept_label, node_parts)
 from data_access.geometry.territoires import dept_of_commune
+from data_access.query import FilterError, last
+from features.sante.data import (FRANCE_REGION, SEPARATOR, SEX_LABELS, TOTAL_AGE, TOTAL_DEPT, TOTAL_SEX, Cube, Roles,
+                                 code, dept_label, node_parts)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from data_access.derived import derived
-from data_access.readers.base import Table
-from data_access.readers.base import Roles as BaseRoles
 from data_access.geometry.territoires import DEPARTEMENTS, REGIONS
+from data_access.readers.base import Roles as BaseRoles
+from data_access.readers.base import Table
 
 if TYPE_CHECKING:  # the reader's choices (sante_choices.py) build on this module
     from features.sante.choices import Selection

@@ -8,11 +8,10 @@ from dash import dcc, html
 
 from components.chart import AXIS, LIGHT, PALETTE, PATTERNS, figure_card, rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
-from data_access.french import format_date, format_int
 from components.tables import scroll_table
+from data_access.french import format_date, format_int
 from features.sante import data as sante
 from features.sante import words as sante_words
-
 
 
 def picker_options(entries: list[dict]) -> list[dict]:

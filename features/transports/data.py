@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 
 from data_access.derived import derived
-from features.transports.modes import MODE_LABELS
 from data_access.readers.base import Table
 from features.transports.calendrier import (DAY, NO_TIME, active_services, active_trips, clock, parse_clock, parse_day,
-                                  service_day, service_moment, service_start, wall_seconds)
+                                            service_day, service_moment, service_start, wall_seconds)
 from features.transports.extracts import EXTRACT_VIEWS, ExtractArgumentError, departures_extract, timetable_extract
+from features.transports.modes import MODE_LABELS
 from features.transports.network import Network, _memo, _rows_of, build_network, network
 from features.transports.timetables import (SAME_STOP_METRES, Timetable, departures_per_hour, directions, intervals,
-                                    next_departures, ordered_routes, per_hour_summary, route_code, route_label,
-                                    routes_at, search_stops, stop_group, timetable)
+                                            next_departures, ordered_routes, per_hour_summary, route_code, route_label,
+                                            routes_at, search_stops, stop_group, timetable)
 
 # what the pages, components, downloads and tests read here, wherever it is defined
 __all__ = [

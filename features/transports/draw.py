@@ -10,8 +10,8 @@ from dash import dcc, html
 from components.chart import rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.dataset_tabs import CLUSTER_RADIUS, OVERLAY_PANE, RECORD_CARDS, record_card
-from data_access.french import format_int
 from components.tables import scroll_table
+from data_access.french import format_int
 from features.transports import data as T
 
 TIMETABLE_TRIPS = 20  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window

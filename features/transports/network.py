@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from features.transports.modes import route_mode
 from data_access.derived import derived
 from data_access.query import fold
 from data_access.readers.base import Table
+from features.transports.modes import route_mode
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

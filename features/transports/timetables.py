@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from data_access.query import fold
-from features.transports.calendrier import DAY, NO_TIME, active_services, active_trips, clock, service_start, wall_seconds
+from features.transports.calendrier import (DAY, NO_TIME, active_services, active_trips, clock, service_start,
+                                            wall_seconds)
 from features.transports.network import Network, _haversine_km, _memo, _rows_of
 
 # Hours of the average interval: peak 7-9 h and 16 h 30-18 h 30; off-peak 9 h-16 h 30.

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from data_access.readers.base import Table
-from features.travaux.data import (IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, Roles, elapsed_share, is_late, money,
-                      site_titles, status_on)
+from features.travaux.data import (IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, Roles, elapsed_share,
+                                   is_late, money, site_titles, status_on)
 
 BUDGET_SERIES = {"budget_planned": "prévu", "budget_committed": "engagé"}
 

@@ -9,11 +9,11 @@ import pandas as pd
 
 from data_access.derived import derived
 from data_access.geometry.geo import commune_rows
+from data_access.geometry.territoires import commune_key
 from data_access.query import fold
 from data_access.readers.base import FieldInfo, Table
-from data_access.geometry.territoires import commune_key
 from features.travaux.data import (IN_PROGRESS, PROGRAMMED, SUSPENDED, UPCOMING_DAYS, Roles, _day, is_late, site_titles,
-                      status_on)
+                                   status_on)
 
 
 def _keys(field: FieldInfo, raw) -> list[str]:

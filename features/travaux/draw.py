@@ -8,10 +8,10 @@ from dash import html
 
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
-from data_access.french import format_date
 from data_access.clock import today_paris
-from features.travaux.data import LATE_PROGRESS_MARGIN, find_roles, money
+from data_access.french import format_date
 from features.travaux.charts import gantt_summary, progress_summary
+from features.travaux.data import LATE_PROGRESS_MARGIN, find_roles, money
 from features.travaux.map import LATE_CODE, MAP_LEGEND, class_counts, site_details, size_legend
 
 

@@ -10,10 +10,10 @@ from components.choropleth import commune_map, shade_hideout, shade_legend, shad
 from components.controls import dropdown_field
 from components.dataset_tabs import OVERLAY_PANE
 from data_access.french import at_place, format_int, plural
-from features.travaux.draw import day_text
-from features.travaux.data import money
-from features.travaux.communes import in_my_commune
 from data_access.readers.derived import safe_link
+from features.travaux.communes import in_my_commune
+from features.travaux.data import money
+from features.travaux.draw import day_text
 
 
 def my_commune(picker_id: str, list_id: str, table, roles, chosen, reference, data_date, choices: list[str]

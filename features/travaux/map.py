@@ -10,8 +10,8 @@ import pandas as pd
 from data_access.derived import derived
 from data_access.readers.base import Table
 from data_access.readers.derived import safe_link
-from features.travaux.data import (FINISHED, IN_PROGRESS, PROGRAMMED, SUSPENDED, Roles, _day, elapsed_share, is_late, money,
-                      site_titles, status_on)
+from features.travaux.data import (FINISHED, IN_PROGRESS, PROGRAMMED, SUSPENDED, Roles, _day, elapsed_share, is_late,
+                                   money, site_titles, status_on)
 
 STATUS_CODES = {PROGRAMMED: "p", IN_PROGRESS: "c", FINISHED: "t", SUSPENDED: "s"}
 LATE_CODE = "r"

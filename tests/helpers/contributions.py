@@ -20,8 +20,8 @@ def token(client) -> str:
 
 
 def count(app) -> int:
-    from features.contributions.web import sessions
     from features.contributions.store import count as counted
+    from features.contributions.web import sessions
 
     with app.server.app_context():
         return counted(sessions())

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from data_access.sync import run as sync
-from tests.fake_ods import FakeServer
+from tests.helpers.fake_ods import FakeServer
 
 ROWS = [{"id": f"CH-{i}", "titre": f"Chantier {i}", "commune": "Rouen" if i % 2 else "Elbeuf",
          "date_debut": "2026-01-0%d" % (1 + i % 9), "date_fin": "2026-12-0%d" % (1 + i % 9)} for i in range(12)]
