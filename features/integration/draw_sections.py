@@ -8,9 +8,12 @@ from typing import Callable
 
 from dash import html
 
+from components.controls import dataset_picker
 from components.kpi import kpi_list
+from components.notices import unavailable
+from components.portal import current_portal
 from components.shell import section
-from data_access.tableaux import ChiffreCle
+from data_access.tableaux import ChiffreCle, Indisponible
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,28 @@ class Tableau:
     @property
     def page_name(self) -> str:
         return f"Tableau de bord {self.label}"
+
+
+@dataclass(frozen=True)
+class Debut:
+    """A dashboard page's start: the running portal, the view model for the URL's parameters and the dataset
+    picker (None with a single dataset); or, when the dashboard cannot be drawn, the page that says why."""
+
+    portal: object
+    vue: object
+    picker: object
+    page: html.Div | None = None
+
+
+def dashboard_start(tableau: Tableau, heading: str, picker_id: str, params: dict) -> Debut:
+    """The dashboards' preamble, drawn once for the three: the view model (data_access/tableaux.py picks the
+    dataset and checks its roles), the picker among the datasets that feed the dashboard, and the French notice
+    under the page's heading when it is unavailable (`page`, to return as is)."""
+    portal = current_portal()
+    vue = tableau.vue(portal.repository, params)
+    picker = dataset_picker(list(vue.choices), vue.dataset, picker_id) if vue.dataset else None
+    page = unavailable(heading, vue.raison, picker) if isinstance(vue, Indisponible) else None
+    return Debut(portal, vue, picker, page)
 
 
 def draw_section(tableau: Tableau, key: str, vue, tile_url: str, params=None) -> html.Section | None:

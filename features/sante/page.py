@@ -7,18 +7,15 @@ from urllib.parse import urlencode
 import dash
 from dash import html
 
-from components.controls import (clicked_item, dataset_picker, dataset_search, dropdown_field, replace_params,
-                                 user_changes, writes_url)
+from components.controls import clicked_item, dataset_search, dropdown_field, replace_params, user_changes, writes_url
 from components.download import download_menu
 from components.impression import print_button, print_header, source_words
-from components.notices import notices, unavailable
-from components.portal import current_portal
+from components.notices import notices
 from components.shell import section
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date
-from data_access.tableaux import Indisponible
 from features.contributions.draw import dashboard_layout
-from features.integration.draw_sections import draw_section
+from features.integration.draw_sections import dashboard_start, draw_section
 from features.sante import choices as sante_choices
 from features.sante import data as sante
 from features.sante.draw import methodology, picker_options
@@ -29,10 +26,6 @@ dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord �
                    description="Pathologies et accès aux soins, comparés à la Normandie et à la France")
 
 
-def _unavailable(message: str, picker=None) -> html.Div:
-    return unavailable("Tableau de bord Santé", message, picker)
-
-
 def layout(**params):
     """The dashboard, each section that other sites can embed with its « Intégrer » disclosure."""
     return dashboard_layout(draw, "sante", PATH, params)
@@ -41,11 +34,10 @@ def layout(**params):
 def draw(**params):
     """The dashboard for these parameters, from its view model (its sections are also drawn alone by /integrer/…
     and the stories, from the same view model)."""
-    portal = current_portal()
-    vue = TABLEAU.vue(portal.repository, params)
-    picker = dataset_picker(list(vue.choices), vue.dataset, Ids.DATASET) if vue.dataset else None
-    if isinstance(vue, Indisponible):
-        return _unavailable(vue.raison, picker)
+    start = dashboard_start(TABLEAU, "Tableau de bord Santé", Ids.DATASET, params)
+    if start.page is not None:
+        return start.page
+    portal, vue, picker = start.portal, start.vue, start.picker
     dataset, table, selection, settings = vue.dataset, vue.table, vue.selection, portal.settings
     node, access_dataset = vue.node, vue.access_dataset
 

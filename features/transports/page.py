@@ -8,19 +8,17 @@ import dash
 from dash import ALL, dcc, html
 
 from components.chart import chart_card
-from components.controls import dataset_picker, dataset_search, dropdown_field, replace_params, user_changes, writes_url
+from components.controls import dataset_search, dropdown_field, replace_params, user_changes, writes_url
 from components.download import TABLE_FORMATS, download_menu
 from components.impression import print_button, print_header, source_words
 from components.kpi import kpi_list
-from components.notices import notices, unavailable
-from components.portal import current_portal
+from components.notices import notices
 from components.shell import section
 from data_access.analysis import ChartSpec
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date, plural
-from data_access.tableaux import Indisponible
 from features.contributions.draw import dashboard_layout
-from features.integration.draw_sections import draw_section
+from features.integration.draw_sections import dashboard_start, draw_section
 from features.transports import data as T
 from features.transports.draw import badge, departures_table, timetable_grid
 from features.transports.draw_sections import CHOICE, TABLEAU, Ids, choice_id
@@ -28,10 +26,6 @@ from features.transports.view import PARAMS, PATH
 
 dash.register_page(__name__, path=PATH, name="Transports", title="Tableau de bord — Transports", nav_order=40,
                    description="Le réseau, ses horaires et sa couverture, d'après le GTFS")
-
-
-def _unavailable(message: str, picker=None) -> html.Div:
-    return unavailable("Tableau de bord Transports", message, picker)
 
 
 def layout(**params):
@@ -42,11 +36,10 @@ def layout(**params):
 def draw(**params):
     """The dashboard for these parameters, from its view model (its sections are also drawn alone by /integrer/…
     and the stories, from the same view model)."""
-    portal = current_portal()
-    vue = TABLEAU.vue(portal.repository, params)
-    picker = dataset_picker(list(vue.choices), vue.dataset, Ids.DATASET) if vue.dataset else None
-    if isinstance(vue, Indisponible):
-        return _unavailable(vue.raison, picker)
+    start = dashboard_start(TABLEAU, "Tableau de bord Transports", Ids.DATASET, params)
+    if start.page is not None:
+        return start.page
+    portal, vue, picker = start.portal, start.vue, start.picker
     dataset, net, day = vue.dataset, vue.net, vue.day
 
     def part(key: str):

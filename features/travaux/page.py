@@ -7,20 +7,19 @@ import dash
 from dash import dcc, html
 
 from components import dataset_tabs
-from components.controls import clicked_item, dataset_picker, dataset_search, replace_params, user_changes, writes_url
+from components.controls import clicked_item, dataset_search, replace_params, user_changes, writes_url
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel
 from components.impression import print_button, print_header, source_words
-from components.notices import notices, unavailable
+from components.notices import notices
 from components.portal import current_portal
 from components.shell import section
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date, format_int, plural
 from data_access.query import describe_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
-from data_access.tableaux import Indisponible
 from features.contributions.draw import dashboard_layout
-from features.integration.draw_sections import draw_section
+from features.integration.draw_sections import dashboard_start, draw_section
 from features.travaux.data import find_roles, period_params
 from features.travaux.draw_communes import COMMUNE_LAYERS, my_commune
 from features.travaux.draw_sections import TABLEAU, Ids
@@ -43,10 +42,6 @@ def _period_controls(roles, query) -> html.Fieldset:
     ], className="period-controls")
 
 
-def _unavailable(message: str, picker=None) -> html.Div:
-    return unavailable("Tableau de bord des travaux", message, picker)
-
-
 def _filter_panel(dataset_id: str, query):
     """The dataset's facets and bounds, asked of the engine; nothing when it cannot answer now (the page says
     the rest)."""
@@ -65,11 +60,10 @@ def layout(**params):
 def draw(**params):
     """The dashboard for these parameters, from its view model (its sections are also drawn alone by /integrer/…
     and the stories, from the same view model)."""
-    portal = current_portal()
-    vue = TABLEAU.vue(portal.repository, params)
-    picker = dataset_picker(list(vue.choices), vue.dataset, Ids.DATASET) if vue.dataset else None
-    if isinstance(vue, Indisponible):
-        return _unavailable(vue.raison, picker)
+    start = dashboard_start(TABLEAU, "Tableau de bord des travaux", Ids.DATASET, params)
+    if start.page is not None:
+        return start.page
+    portal, vue, picker = start.portal, start.vue, start.picker
     dataset, table, roles, query, reference = vue.dataset, vue.table, vue.roles, vue.query, vue.reference
     settings = portal.settings
 
