@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import dash
@@ -57,12 +58,19 @@ def plotly_bundle():
     return response.make_conditional(flask.request)
 
 
+# what Dash's index shows while the app starts (its `_dash-loading` block inside the app entry), in English
+DASH_LOADING = re.compile(r'(<div class="_dash-loading">)\s*Loading\.\.\.\s*(</div>)')
+LOADING = "Chargement…"
+
+
 def portal_index(index: str) -> str:
-    """The page's HTML (a `dash.hooks.index` hook): an embed's <html> has the `integration` class (the view alone,
-    assets/portail.css), and a page with an embeddable view names its oEmbed answer in its head. Only for an app
-    with a portal attached: Dash's hooks apply to every app of the process."""
+    """The page's HTML (a `dash.hooks.index` hook): « Chargement… » while the app starts, instead of Dash's
+    « Loading... »; an embed's <html> has the `integration` class (the view alone, assets/portail.css), and a page
+    with an embeddable view names its oEmbed answer in its head. Only for an app with a portal attached: Dash's
+    hooks apply to every app of the process."""
     if not flask.has_request_context() or PORTAL not in flask.current_app.extensions:
         return index
+    index = DASH_LOADING.sub(rf"\g<1>{LOADING}\g<2>", index, count=1)
     if flask.request.path.startswith(embeds.PREFIX + "/"):
         index = index.replace('<html lang="fr">', '<html lang="fr" class="integration">', 1)
     link = embeds.discovery_link()

@@ -47,18 +47,35 @@
     if (typeof target.focus === "function") { target.focus({preventScroll: true}); }
   }
 
+  // A link to a part of a page (« Tous les départs de Saint-Paul » → #transports-arret-titre): once the page is
+  // drawn, that part is shown and takes the focus (the browser looked for it before the page existed).
+  function goToHash() {
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    var target = id ? document.getElementById(id) : null;
+    if (!target) { return false; }
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.scrollIntoView({block: "start"});
+    target.focus({preventScroll: true});
+    return true;
+  }
+
   function onTitleChange() {
     var title = document.title;
     if (title === lastTitle) { return; }
+    var first = lastTitle === null;
     lastTitle = title;
     markCurrentLink();
     if (window.location.pathname !== lastPath) {  // a new page, not the same page with other filters
       lastPath = window.location.pathname;
       focusKey = null;
-      window.scrollTo(0, 0);
-      var main = document.getElementById("contenu");
-      if (main) { main.focus({preventScroll: true}); }
+      if (!goToHash()) {
+        window.scrollTo(0, 0);
+        var main = document.getElementById("contenu");
+        if (main) { main.focus({preventScroll: true}); }
+      }
       announce("Page chargée : " + title);
+    } else if (first) {
+      goToHash();
     }
   }
 

@@ -269,7 +269,7 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "formats",
-         "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes")
+         "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes", "recherche")
 ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
 
 
@@ -368,6 +368,10 @@ def main() -> None:
             from bench.proximite import proximite_figures
 
             print("\n".join(proximite_figures(data_dir, args.runs)))
+        if "recherche" in parts:
+            from bench.recherche import recherche_figures
+
+            print("\n".join(recherche_figures(data_dir, args.runs)))
         if "recits" in parts:
             from bench.recits import recits_figures
 

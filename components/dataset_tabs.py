@@ -13,6 +13,7 @@ from dash import dcc, html
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
+from components.grid_locale import grid_options
 from components.tables import scroll_table
 from data_access.dataset_view import field_profiles, grid_columns
 from data_access.extracts.writers import formats_for
@@ -98,9 +99,8 @@ def table_view(table, rows: int) -> html.Div:
         html.P(f"{plural(rows, 'ligne')} ; cliquez sur un en-tête de colonne pour trier.", className="grid-help"),
         dag.AgGrid(id=GRID_ID, columnDefs=columns, rowModelType="infinite",
                    defaultColDef={"resizable": True, "minWidth": 110, "filter": False},
-                   dashGridOptions={"cacheBlockSize": 100, "maxBlocksInCache": 20, "infiniteInitialRowCount": 100,
-                                    "rowBuffer": 0, "localeText": {"loadingOoo": "Chargement…",
-                                                                   "noRowsToShow": "Aucune ligne"}},
+                   dashGridOptions=grid_options(cacheBlockSize=100, maxBlocksInCache=20, infiniteInitialRowCount=100,
+                                                rowBuffer=0),
                    className="ag-theme-alpine", style={"height": "60vh", "width": "100%"}),
     ])
 

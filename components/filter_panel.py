@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from data_access.dataset_view import facet_counts, facet_fields
+from data_access.french import format_int
 from data_access.query import Query, describe_param, query_pairs
 
 SHOWN = {"true": "oui", "false": "non"}
@@ -101,7 +102,7 @@ def filter_panel(backend, query: Query) -> html.Aside:
         heading = f"facette-{field.name}"
         parts.append(html.Div([
             html.H3(field.label, id=heading),
-            dcc.Checklist(id=facet_id(field.name), options=[{"label": f" {SHOWN.get(v, v) if field.type == 'boolean' else v} ({c})",
+            dcc.Checklist(id=facet_id(field.name), options=[{"label": f" {SHOWN.get(v, v) if field.type == 'boolean' else v} ({format_int(c)})",
                                                              "value": v} for v, c, _ in counts],
                           value=[v for v, _, selected in counts if selected], className="facet-checklist",
                           labelClassName="facet-option", inputClassName="form-check-input"),

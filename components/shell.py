@@ -6,6 +6,8 @@ from dash import dcc, html
 
 import dash_bootstrap_components as dbc
 
+from components.search_form import header_search
+
 MAIN_ID = "contenu"
 DEMO_BADGE_ID = "badge-demo"
 ANNOUNCE_ID = "annonce-navigation"  # the live region assets/navigation.js writes to after a page change
@@ -41,6 +43,7 @@ def layout(title: str, demo: bool) -> html.Div:
                 [
                     html.Div([dcc.Link(title, href="/", className="site-title"), demo_badge(id=DEMO_BADGE_ID) if demo else None],
                              className="site-brand"),
+                    header_search(),
                     navigation(),
                 ],
                 className="site-header",

@@ -1,18 +1,21 @@
 """What a dataset page shows, asked of the engine for a query: field profiles, facet counts, grid blocks."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from data_access.extracts.writers import plain_arrow, records
+from data_access.french import natural_key
 from data_access.query import Query, facet_text, fold, parse_query, query_pairs, selected_texts
 from data_access.readers.base import FieldInfo
 
 MAX_FACET_VALUES = 30
 AUTO_FACET_MAX_DISTINCT = 40  # an undeclared text field with at most this many values is offered as a facet
-MAX_BLOCK_ROWS = 500  # the grid never gets more rows than this in one response, whatever it asks
+MAX_BLOCK_ROWS = 500
+CLASS_ROLES = ("age_class", "age_label")  # ordered classes: listed by their lower bound, not by their count  # the grid never gets more rows than this in one response, whatever it asks
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,22 @@ class FieldProfile:
     maximum: str | None
 
 
-def _display(value) -> str | None:
+def is_year_field(field: FieldInfo) -> bool:
+    """A field of years (its role, else its name or label: « annee », « Année », « year », « millésime »): its
+    numbers are shown without a thousands separator (« 2015 », never « 2 015 »)."""
+    if field.role == "year":
+        return True
+    return field.is_numeric and any(re.search(r"\b(annee|annees|year|millesime)\b", fold(text))
+                                    for text in (field.name.replace("_", " "), field.label or ""))
+
+
+def _display(value, year: bool = False) -> str | None:
     if value is None or pd.isna(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
+    if year and isinstance(value, (int, float, np.number)) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, (int, float, np.number)):
         from data_access.analysis import format_value
 
@@ -47,8 +61,9 @@ def field_profiles(backend) -> list[FieldProfile]:
         low, high = profile.get("min"), profile.get("max")
         if field.is_temporal:
             low, high = (pd.Timestamp(v) if v is not None else None for v in (low, high))
+        year = is_year_field(field)
         profiles.append(FieldProfile(field, int(profile.get("distinct", 0)),
-                                     profile.get("missing", 0) / rows if rows else 0.0, _display(low), _display(high)))
+                                     profile.get("missing", 0) / rows if rows else 0.0, _display(low, year), _display(high, year)))
     return profiles
 
 
@@ -73,7 +88,11 @@ def facet_counts(backend, query: Query, fields: tuple[FieldInfo, ...]) -> dict[s
 
 def _facet_items(field: FieldInfo, counts, query: Query) -> list[tuple[str, int, bool]]:
     selected = selected_texts(query, field)
-    ordered = sorted(((facet_text(field, v), int(c)) for v, c in counts), key=lambda item: (-item[1], fold(item[0])))
+    texts = [(facet_text(field, v), int(c)) for v, c in counts]
+    if field.role in CLASS_ROLES:  # age classes in their natural order, whatever their counts
+        ordered = sorted(texts, key=lambda item: natural_key(item[0]))
+    else:  # the most frequent first, ties in the engine's order (backend.facets' top values)
+        ordered = sorted(texts, key=lambda item: (-item[1], fold(item[0])))
     items = [(v, c, v in selected) for v, c in ordered[:MAX_FACET_VALUES]]
     shown = {v for v, _, _ in items}
     known = dict(ordered)

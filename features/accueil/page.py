@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from components.kpi import kpi_list
 from components.portal import current_portal
+from components.search_form import search_form
 from components.shell import section
 from data_access.french import format_date, format_int, plural
 from features.explorer.overview import key_figures, latest_datasets, theme_counts
@@ -103,6 +104,8 @@ def layout(**_query):
     demo = portal.demo
     return html.Div([
         html.H1(catalogue.portal.title),
+        search_form("recherche-accueil", label="Rechercher une donnée, une commune, un thème",
+                    class_name="search-form home-search"),
         html.P(f"Les données publiques de {catalogue.portal.publisher} : travaux, santé, transports, territoire. "
                "Chaque vue est consultable, filtrable et téléchargeable.", className="lead"),
         html.P("Vous consultez un instantané de démonstration : les données sont générées automatiquement, "

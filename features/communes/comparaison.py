@@ -10,7 +10,11 @@ from features.communes.chiffres import MEAN, OVERALL, TOTAL, Figures, commune_fi
 
 MAX_COMPARED = 4
 VIEW = "comparaison"
-HOW = {TOTAL: "moyenne par commune", MEAN: "moyenne par commune", OVERALL: "ensemble de la Métropole"}
+# What the « Métropole » column holds, said under each value. A count (inhabitants, works, stops, services…) is the
+# Métropole's total, as a citizen reads « Métropole » (a work or a line on several communes counted once); a rate
+# or a share (density, coverage, access to care) is the whole Métropole's value; a mean per commune only where a
+# figure asks for it (MEAN), and then named so.
+HOW = {TOTAL: "total de la Métropole", MEAN: "moyenne par commune", OVERALL: "ensemble de la Métropole"}
 
 
 def chosen(figures: Figures, asked: list[str], errors: list | None = None, page: bool = True) -> list[str]:
@@ -36,12 +40,10 @@ def chosen(figures: Figures, asked: list[str], errors: list | None = None, page:
 
 
 def metropole_value(figures: Figures, key: str) -> float:
-    """The Métropole beside a commune: the mean per commune of a count, the whole's value of a rate."""
-    figure = figures.figure(key)
-    if figure.metropole == OVERALL:
-        return figures.metropole.get(key)
-    column = figures.frame[key].dropna()
-    return float(column.mean()) if len(column) else float("nan")
+    """The Métropole beside a commune, as chiffres.py computed it (see HOW): the total of a count (each work or line
+    once), the whole's value of a rate, the mean per commune of a MEAN figure."""
+    value = figures.metropole.get(key)
+    return float("nan") if value is None else float(value)
 
 
 def rows(figures: Figures, codes: list[str]) -> list[dict]:

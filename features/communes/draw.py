@@ -9,6 +9,7 @@ from dash import dcc, html
 from components.choropleth import base_layers
 from components.kpi import kpi_list
 from components.tables import scroll_table
+from data_access.french import points_gap
 from features.communes.profil import amount, number
 from features.proximite.draw import archives_list, missing_section, works_list
 
@@ -66,7 +67,7 @@ def _transport(block, found, tile_url):
     stops = next((m for m in block.marks if m["kind"] == "stops"), {"names": [], "more": 0})
     rows = [(f["label"], amount(f["value"], f["unit"], f["decimals"]),
              amount(f["metropole"], f["unit"], f["decimals"]) + ("" if f["unit"] == "%" else " en tout"),
-             _gap(f["value"], f["metropole"]) if f["unit"] == "%" else "") for f in figures]
+             _gap(f["value"], f["metropole"], f["decimals"]) if f["unit"] == "%" else "") for f in figures]
     return html.Div([
         html.Ul([html.Li(dcc.Link(line["label"], href=line["href"], className="line-badge",
                                   style={"background": line["color"], "color": line["text_color"]},
@@ -80,13 +81,14 @@ def _transport(block, found, tile_url):
     ])
 
 
-def _gap(mine, whole) -> str:
-    if mine is None or whole is None or mine != mine or whole != whole:
+def _gap(mine, whole, decimals: int = 0) -> str:
+    """The gap between two shares in points, on the values as the table shows them (`decimals`)."""
+    points = points_gap(mine, whole, decimals)
+    if points is None:
         return ""
-    points = mine - whole
     if abs(points) < 1:
         return "comme la Métropole"
-    return f"{number(abs(points))} point{'s' if abs(points) >= 2 else ''} de {'plus' if points > 0 else 'moins'}"
+    return f"{number(abs(points), decimals)} point{'s' if abs(points) >= 2 else ''} de {'plus' if points > 0 else 'moins'}"
 
 
 def _care(block, found, tile_url):

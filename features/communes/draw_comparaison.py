@@ -79,8 +79,9 @@ def _table(figures, codes: list[str], names: list[str]) -> html.Section:
         html.H2("Chiffres clés", id="comparer-titre"),
         scroll_table(html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)],
                                 className="table table-sm compare-table"), caption),
-        html.P("Métropole : pour un compte (population, chantiers, arrêts…), la moyenne par commune ; pour un taux "
-               "(densité, couverture, offre de soins), la valeur de l'ensemble de la Métropole.",
+        html.P("Métropole : pour un compte (population, chantiers, arrêts…), le total de la Métropole (un chantier "
+               "ou une ligne sur plusieurs communes y compte une fois) ; pour un taux (densité, couverture, offre de "
+               "soins), la valeur de l'ensemble de la Métropole.",
                className="commune-note"),
         html.P("Chiffres absents faute de données : " + " ; ".join(missing) + ".", className="notice-params")
         if missing else None,

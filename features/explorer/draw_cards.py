@@ -5,7 +5,7 @@ from typing import Callable
 
 from dash import dcc, html
 
-from data_access.french import format_date, plural
+from data_access.french import format_date, format_int, plural
 from features.explorer.explorer import FACET_LABELS
 
 EXCERPT_LENGTH = 220
@@ -27,7 +27,7 @@ def facet_panel(result, query, href: Callable, panel_id: str) -> html.Nav:
             continue
         items = []
         for value in values:
-            label = f"{value.value} ({value.count})"
+            label = f"{value.value} ({format_int(value.count)})"
             link_text = [html.Span("✓ ", **{"aria-hidden": "true"}) if value.selected else None, label,
                          html.Span(" — filtre actif, retirer" if value.selected else "", className="visually-hidden")]
             items.append(html.Li(dcc.Link(link_text, href=href(query.toggled(facet, value.value)),
@@ -39,7 +39,9 @@ def facet_panel(result, query, href: Callable, panel_id: str) -> html.Nav:
                     **{"aria-label": "Facettes"})
 
 
-def dataset_card(dataset, summary) -> html.Article:
+def dataset_card(dataset, summary, found: tuple[str, ...] = ()) -> html.Article:
+    """A dataset's card in the catalogue; `found`: the values the search found in it (« « Diabète » dans
+    « Pathologie » »)."""
     unavailable = summary.reason if summary else None
     facts = [dataset.theme, f"mis à jour le {format_date(dataset.modified)}" if dataset.modified else None]
     if summary and summary.rows is not None:
@@ -50,6 +52,7 @@ def dataset_card(dataset, summary) -> html.Article:
         html.H3(dcc.Link(dataset.title, href=f"/jeux-de-donnees/{dataset.id}")),
         html.P(" · ".join(f for f in facts if f), className="card-facts"),
         html.P(excerpt(dataset.description)) if dataset.description else None,
+        html.P(["Trouvé dans les données : ", "; ".join(found[:3])], className="card-found") if found else None,
         html.P(["Formats : ", ", ".join(summary.formats)], className="card-formats")
         if summary and summary.formats else None,
         html.P([html.Strong("Indisponible"), f" : {unavailable}"], className="badge-unavailable")

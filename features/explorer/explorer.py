@@ -144,11 +144,13 @@ class CatalogueResult:
 
 
 def search_catalogue(catalogue: Catalogue, summaries: Mapping[str, DatasetSummary],
-                     query: CatalogueQuery) -> CatalogueResult:
-    """The datasets matching the query, and for each facet its values with the counts they would give
+                     query: CatalogueQuery, value_matches: Mapping[str, object] | None = None) -> CatalogueResult:
+    """The datasets matching the query (by what the catalogue says of them, or by the values of their facets:
+    `value_matches`, the search index's answer), and for each facet its values with the counts they would give
     (counted with every other facet applied: OR within a facet, AND across facets)."""
     words = fold(query.q).split() if query.q else []
-    candidates = [d for d in catalogue.datasets if _matches_text(d, words)]
+    by_value = value_matches or {}
+    candidates = [d for d in catalogue.datasets if _matches_text(d, words) or d.id in by_value]
 
     def keeps(dataset: Dataset, skip: str | None = None) -> bool:
         for facet, values in query.refine:

@@ -13,6 +13,8 @@ from data_access.french import plural
 from features.contributions.draw import outcome_notice, take_outcome, wish_form
 from features.explorer.draw_cards import dataset_card, facet_panel
 from features.explorer.explorer import SORTS, dataset_summaries, parse_catalogue_query, search_catalogue
+from features.recherche.draw import dashboard_documents
+from features.recherche.service import found_values
 
 dash.register_page(__name__, path="/catalogue", name="Catalogue", title="Catalogue des données", nav_order=10,
                    description="Rechercher et filtrer les jeux de données ouverts de la Métropole")
@@ -39,7 +41,8 @@ def layout(**params):
     outcome, params = take_outcome(params)
     query, errors = parse_catalogue_query(params)
     summaries = dataset_summaries(repository, portal.cache)
-    result = search_catalogue(repository.catalogue, summaries, query)
+    values = found_values(repository, dashboard_documents(), query.q) if query.q else {}
+    result = search_catalogue(repository.catalogue, summaries, query, values)
     count = plural(len(result.datasets), "jeu de données", "jeux de données")
     return html.Div([
         html.H1("Catalogue des données"),
@@ -62,7 +65,8 @@ def layout(**params):
                     html.Span(label, className="sort-current", **{"aria-current": "true"}) if key == query.sort
                     else dcc.Link(label, href=href(query.with_sort(key)), className="sort-link")
                     for key, label in SORTS.items()], className="sort-links"),
-                html.Ul([html.Li(dataset_card(d, summaries.get(d.id))) for d in result.datasets],
+                html.Ul([html.Li(dataset_card(d, summaries.get(d.id), values.get(d.id, ())))
+                         for d in result.datasets],
                         id=Ids.RESULTS, className="dataset-cards"),
             ], className="catalogue-results"),
         ], className="catalogue-layout"),

@@ -7,12 +7,14 @@ A dashboard's section is drawn from the dashboard's view model by the section re
 in the view model's key figures, never by its label. The stores the page's callbacks read come with it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from dash import html
 
 from components import dataset_tabs
+from data_access.dataset_view import is_year_field
 from data_access.french import format_int, plural
 from data_access.tableaux import Indisponible, find_figure
 from features.integration.draw_sections import Partie, Tableau, figure_card
@@ -98,7 +100,7 @@ def first_rows(backend, query, total: int) -> html.Div:
     fields = [by_name[n] for n in query.select if n in by_name] if query.select else \
         [f for f in backend.fields if not f.is_geo][:6]
     rows = backend.rows(query, [f.name for f in fields], limit=TABLE_ROWS).to_pylist()
-    body = [html.Tr([html.Td(_cell(row.get(f.name))) for f in fields]) for row in rows]
+    body = [html.Tr([html.Td(_cell(row.get(f.name), _as_is(f))) for f in fields]) for row in rows]
     caption = f"Les {min(total, TABLE_ROWS)} premières lignes sur {format_int(total)}" if total > TABLE_ROWS \
         else plural(total, "ligne")
     return html.Div(html.Table([html.Caption(caption),
@@ -107,11 +109,23 @@ def first_rows(backend, query, total: int) -> html.Div:
                     className="table-scroll", tabIndex="0", role="region", **{"aria-label": caption})
 
 
-def _cell(value) -> str:
+def _as_is(field) -> bool:
+    """A number written as it is, without a separator: a year (« 2015 ») or an identifier (« id_station »)."""
+    return is_year_field(field) or re.search(r"(^|_)(id|code|insee|numero|num|cp|siren|siret)(_|$)",
+                                             field.name.lower()) is not None
+
+
+def _cell(value, as_is: bool = False) -> str:
+    """A cell as text: a date the French way, a year or an identifier as it is, other numbers with a thin space
+    between thousands."""
     if value is None:
         return "—"
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if as_is and isinstance(value, (int, float)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_int(value)
     if isinstance(value, float):
         return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",").rstrip("0").rstrip(",")
     return str(value)

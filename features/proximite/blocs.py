@@ -238,6 +238,8 @@ def associations(repository: Repository, place: Place) -> Block:
     if not place.commune and (table.geometry_field is None or not place.has_position):
         return missing(key, "Associations", NO_COMMUNE)
     refine = _commune_refine(dataset, table, place)
+    if refine:
+        refine = refine + ended_filter(dataset, table)  # the link lists the associations the block counts
     active = active_rows(dataset, table)
     kind = "associations" if active is None else "associations en activité"
     if active is None:
@@ -263,6 +265,21 @@ def associations(repository: Repository, place: Place) -> Block:
 
 
 ENDED = ("dissou", "supprim")  # the situations of an association that no longer acts (RNA: D, S)
+
+
+def ended_filter(dataset, table: Table) -> list[tuple[str, str]]:
+    """The filter that leaves out the associations that no longer act (`exclude.<situation>=<value>` for each
+    situation read as dissolved or removed), so that a link lists those « en activité »; empty when the data does
+    not say."""
+    from data_access.query import fold
+
+    info = table.role_field("situation")
+    if info is None:
+        return []
+    spec = dataset.field_spec(info.name)
+    labels = dict(spec.labels) if spec is not None and isinstance(spec.labels, tuple) else {}
+    values = sorted(str(v) for v in table.frame[info.name].dropna().unique())
+    return [(f"exclude.{info.name}", v) for v in values if fold(labels.get(v, v)).startswith(ENDED)]
 
 
 def active_rows(dataset, table: Table) -> np.ndarray | None:

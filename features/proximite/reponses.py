@@ -75,7 +75,7 @@ def commune(repository: Repository, place: Place) -> B.Block:
 
 def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
     from features.communes.chiffres import works_table
-    from features.travaux.communes import citizen_sites, in_my_commune
+    from features.travaux.communes import citizen_sites, commune_filter, in_my_commune
 
     key, title = "travaux", f"Travaux à moins de {B.NEAR_METRES} m"
     found = works_table(repository)
@@ -83,8 +83,10 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
         return B.missing(key, "Travaux", "les chantiers du tableau de bord Travaux (dates de début et de fin, et une "
                                          "position ou une commune)")
     dataset, table, roles = found
+    # the dashboard on the commune's sites (its filter ticked), the commune's own section open
     link = (TRAVAUX_PATH + "?" + urlencode([("ma_commune", place.commune_name)] + (
-        [("jeu", dataset.id)] if dataset.id != _first(repository, "travaux") else [])),
+        [("jeu", dataset.id)] if dataset.id != _first(repository, "travaux") else [])
+        + commune_filter(table, roles, place.commune_name, place.commune)),
         f"Tous les travaux de {place.commune_name} dans le tableau de bord") if place.commune_name else None
     note, distances = None, None
     if roles["geometry"] and place.has_position:
@@ -112,6 +114,9 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
             if count else "Aucun chantier en cours ou commençant dans les 30 jours") + \
         (f" ; les {len(lines)} premiers :" if count > len(lines) else (" :" if count else "."))
     return B.Block(key, title, text=text, lines=lines, note=note, link=link)
+
+
+STOP_PART = "#transports-arret-titre"  # the Transports dashboard's « Un arrêt » section (its heading's id)
 
 
 def _first(repository: Repository, dashboard: str) -> str | None:
@@ -165,8 +170,9 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
             "label": str(net.stops.at[int(code), "name"]), "stop_id": stop_id, "distance": B.walk_words(distance),
             "departures": [{"time": T.clock(d.time), "line": str(routes.iloc[d.route]["name"]),
                             "route": int(d.route), "headsign": d.headsign or ""} for d in departures.itertuples()],
+            # the dashboard at the stop's departures, not at its top
             "href": TRANSPORTS_PATH + "?" + urlencode([("arret", stop_id)] + (
-                [("jeu", dataset.id)] if dataset.id != _first(repository, "transports") else [])),
+                [("jeu", dataset.id)] if dataset.id != _first(repository, "transports") else [])) + STOP_PART,
         })
         marks.append({"kind": "arret", "label": str(net.stops.at[int(code), "name"]),
                       "lat": round(float(lat[code]), 6), "lon": round(float(lon[code]), 6)})

@@ -10,7 +10,6 @@ The access-to-care part (one value per commune and year for each indicator) is i
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.derived import derived
+from data_access.french import lower_bound, natural_key, points_gap
 from data_access.geometry.territoires import DEPARTEMENTS, REGIONS
 from data_access.readers.base import Roles as BaseRoles
 from data_access.readers.base import Table
@@ -75,9 +75,13 @@ def node_parts(l1, l2, l3) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def age_order(age: str) -> tuple[int, str]:
-    found = re.match(r"^(\d+)", age)
-    return (int(found.group(1)) if found else 999, age)
+def age_order(age: str, label: str | None = None) -> tuple:
+    """An age class's place in lists: by its lower bound (from its code, else its label: « 05-09 », « de 5 à 9
+    ans » → 5; « moins de 5 ans » → 0), so 5 à 9 comes before 10 à 14; the classes without a number last."""
+    bound = lower_bound(age)
+    if bound is None and label:
+        bound = lower_bound(label)
+    return (bound if bound is not None else 10**6, natural_key(label or age), age)
 
 
 @dataclass(frozen=True)
@@ -191,9 +195,10 @@ def _build_cube(table: Table, roles: Roles) -> Cube:
             if sub not in nodes:
                 nodes[sub] = Node(sub, parts[:depth], sub in present)
     ordered = _tree_order(nodes)
-    ages = sorted((a for a in frame["age"].dropna().unique() if a != TOTAL_AGE), key=age_order)
     pairs = frame[["age", "age_label"]].dropna().drop_duplicates("age")
     labels = dict(zip(pairs["age"], pairs["age_label"]))
+    ages = sorted((a for a in frame["age"].dropna().unique() if a != TOTAL_AGE),
+                  key=lambda a: age_order(a, labels.get(a)))
     frame = frame.drop(columns="age_label")
     counts = frame["patients"].dropna()
     return Cube(frame=frame, index=index, nodes=ordered, years=sorted(frame["year"].unique().tolist()), ages=ages,
@@ -264,15 +269,13 @@ def key_figures(cube_: Cube, s: Selection) -> Figures:
         note = f"pas d'année antérieure à {s.year} pour cette sélection dans le fichier"
     else:
         before = cube_.value("prevalence", s.node, first, s.region, s.dept, s.sex, s.age)
-        if prevalence is not None and before is not None:
-            change_points = prevalence - before
+        change_points = points_gap(prevalence, before)
         then, now = (cube_.value("patients", s.node, y, s.region, s.dept, s.sex, s.age) for y in (first, s.year))
         if then and now is not None:
             change_patients = 100 * (now - then) / then
     return Figures(
         patients=cube_.value("patients", *here), prevalence=prevalence, prevalence_region=region,
-        prevalence_france=france, gap_france=prevalence - france if prevalence is not None and france is not None
-        else None, first_year=first, change_points=change_points, change_patients=change_patients, change_note=note)
+        prevalence_france=france, gap_france=points_gap(prevalence, france), first_year=first, change_points=change_points, change_patients=change_patients, change_note=note)
 
 
 def territories(s: Selection) -> list[tuple[str, str, str]]:
@@ -316,9 +319,14 @@ def is_pathology(node: Node) -> bool:
     return not fold(node.parts[0]).startswith(NOT_PATHOLOGIES)
 
 
+# The ranking's table shows the prevalences with 2 decimals (the key figures with 1): its gap is computed on them.
+TABLE_DIGITS = 2
+
+
 def ranking(cube_: Cube, s: Selection) -> pd.DataFrame:
     """The pathologies at the chosen one's level (its siblings when it has a parent), by prevalence in the
-    département, with France's and the gap in points: columns node, label, prevalence, france, gap, chosen.
+    département, with France's and the gap in points (on the values as the table shows them, TABLE_DIGITS
+    decimals): columns node, label, prevalence, france, gap, chosen.
     The populations of the classification (all consumers, no pathology found) are not pathologies: left out."""
     level = cube_.nodes[s.node].level if s.node in cube_.nodes else 1
     parent = cube_.nodes[s.node].parent if s.node in cube_.nodes else None
@@ -332,7 +340,8 @@ def ranking(cube_: Cube, s: Selection) -> pd.DataFrame:
         if here is None:
             continue
         rows.append({"node": key, "label": node.label, "prevalence": here, "france": np.nan if france is None else france,
-                     "gap": here - france if france is not None else np.nan, "chosen": key == s.node})
+                     "gap": np.nan if france is None else points_gap(here, france, TABLE_DIGITS),
+                     "chosen": key == s.node})
     data = pd.DataFrame(rows, columns=["node", "label", "prevalence", "france", "gap", "chosen"])
     return data.sort_values("prevalence", ascending=False, kind="stable").reset_index(drop=True)
 

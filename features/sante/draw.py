@@ -32,7 +32,7 @@ def picker_options(entries: list[dict]) -> list[dict]:
 
 
 def _percent_cell(value) -> str:
-    return "—" if value is None or value != value else sante_words.percent(value, 2)
+    return "—" if value is None or value != value else sante_words.percent(value, sante.TABLE_DIGITS)
 
 
 def pyramid_card(graph_id: str, data) -> html.Figure:
@@ -62,7 +62,7 @@ def ranking_card(graph_id: str, data, place: str) -> html.Figure:
     (diverging from 0): above France one way, below the other, with their own pattern. The chosen one in bold.
     Without France in the file, no bars (they would be empty): the summary says why, the table gives the rest."""
     rows = [[r.label + (" (choisie)" if r.chosen else ""), _percent_cell(r.prevalence), _percent_cell(r.france),
-             sante_words.points(r.gap)] for r in data.itertuples()]
+             sante_words.points(r.gap, sante.TABLE_DIGITS)] for r in data.itertuples()]
     table = rows_table(["Pathologie", f"Prévalence, {place}", "Prévalence, France", "Écart"], rows,
                        "Pathologies classées par prévalence")
     if not data["gap"].notna().any():

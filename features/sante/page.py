@@ -65,7 +65,7 @@ def draw(**params):
             dataset.id, formats_for(table), urlencode(vue.extract + [("vue", PATH)]), vue.rows, menu_id=Ids.EXPORT,
             max_rows=settings.max_export_rows),
             html.P("Pour une pathologie de niveau 1, l'extrait contient aussi les lignes de ses sous-niveaux, et le "
-                   "fichier mêle totals et détails : n'additionnez pas ses lignes (voir « Méthode et sources »).",
+                   "fichier mêle totaux et détails : n'additionnez pas ses lignes (voir « Méthode et sources »).",
                    className="download-note") if node.level == 1 else None, className="print-hide"),
     ], className="sante-page")
 

@@ -11,11 +11,12 @@ def percent(value: float | None, digits: int = 1) -> str:
         f"{value:.{digits}f}\u202f%".replace(".", ",")
 
 
-def points(value: float | None) -> str:
+def points(value: float | None, digits: int = 1) -> str:
+    """A gap in points (from data_access.french.points_gap, on the values as shown with `digits` decimals)."""
     if value is None or value != value:
         return "non disponible"
     word = "point" if abs(value) < 2 else "points"
-    return f"{value:+.1f} {word}".replace(".", ",").replace("-", "−")
+    return f"{value:+.{digits}f} {word}".replace(".", ",").replace("-", "−")
 
 
 def trend_summary(data: pd.DataFrame, cube_: Cube) -> str:

@@ -37,7 +37,7 @@ def timetable_grid(net, grid: T.Timetable, first: int, href_of) -> html.Div:
         moves.append(dcc.Link("← départs plus tôt", href=href_of(max(0, first - TIMETABLE_TRIPS))))
     if first + TIMETABLE_TRIPS < len(grid.trips):
         moves.append(dcc.Link("départs plus tard →", href=href_of(first + TIMETABLE_TRIPS)))
-    shown = f"départs {first + 1} à {columns[-1] + 1} sur {len(grid.trips)}" if columns else "aucun départ"
+    shown = f"départs {first + 1} à {columns[-1] + 1} sur {format_int(len(grid.trips))}" if columns else "aucun départ"
     return html.Div([
         html.P([shown, *[html.Span([" · ", m]) for m in moves]], className="timetable-moves"),
         scroll_table(html.Table([html.Caption(f"Horaires ({shown}) ; « — » : le voyage ne dessert pas cet arrêt"),

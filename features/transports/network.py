@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.derived import derived
+from data_access.french import format_int
 from data_access.query import fold
 from data_access.readers.base import Table
 from features.transports.modes import route_mode
@@ -135,7 +136,7 @@ def build_network(feed) -> Network:
         np.ones(len(st), dtype=bool)
     keep = (trip_codes >= 0) & (stop_codes >= 0)
     if not keep.all():
-        notes.append(f"stop_times.txt : {int((~keep).sum())} ligne(s) d'un voyage ou d'un arrêt inconnu, ignorée(s)")
+        notes.append(f"stop_times.txt : {format_int((~keep).sum())} ligne(s) d'un voyage ou d'un arrêt inconnu, ignorée(s)")
     order = np.lexsort((sequence[keep], trip_codes[keep]))
     rows = np.flatnonzero(keep)[order]
     st_trip, st_stop = trip_codes[rows], stop_codes[rows]

@@ -49,12 +49,13 @@ def draw(**params):
         "période non précisée"
     return html.Div([
         html.H1("Tableau de bord Transports"),
-        html.P(f"Le réseau {dataset.title}, ses horaires et sa couverture, d'après son fichier GTFS (valable "
+        # the dataset's title names the network already (« Réseau Astuce : … »): it is quoted, never prefixed
+        html.P(f"Le réseau, ses horaires et sa couverture, d'après le fichier GTFS « {dataset.title} » (valable "
                f"{validity})" + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
         print_header("Tableau de bord Transports", f"jour de service : {format_date(day)}" + (
             f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
-            f"réseau {dataset.title}{vue.mode_words}", source_words([dataset])),
+            f"fichier GTFS « {dataset.title} »{vue.mode_words}", source_words([dataset])),
         html.Div(print_button("le tableau de bord"), className="page-tools"),
         picker,
         html.Div([

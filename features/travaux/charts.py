@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from data_access.french import format_int
 from data_access.readers.base import Table
 from features.travaux.data import (IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, Roles, elapsed_share,
                                    is_late, money, site_titles, status_on)
@@ -61,11 +62,11 @@ def monthly_summary(data: pd.DataFrame) -> str:
     if data.empty:
         return "Aucun chantier commencé ou terminé pour ces filtres."
     starts = data[data["series"] == "commencés"].set_index("x")["value"]
-    text = (f"De {data['x'].min()} à {data['x'].max()}, {int(starts.sum())} chantiers ont commencé ; "
-            f"le mois le plus chargé est {starts.idxmax()} ({int(starts.max())} débuts).") if not starts.empty else ""
+    text = (f"De {data['x'].min()} à {data['x'].max()}, {format_int(starts.sum())} chantiers ont commencé ; "
+            f"le mois le plus chargé est {starts.idxmax()} ({format_int(starts.max())} débuts).") if not starts.empty else ""
     ends = data[data["series"] == "terminés"]["value"]
     if not ends.empty:
-        text += f" {int(ends.sum())} chantiers se sont terminés sur la période."
+        text += f" {format_int(ends.sum())} chantiers se sont terminés sur la période."
     return text.strip()
 
 
@@ -101,12 +102,12 @@ def gantt_sites(data: pd.DataFrame) -> pd.DataFrame:
 def gantt_summary(sites: pd.DataFrame, total: int, reference: dt.date, late_known: bool = True) -> str:
     if sites.empty:
         return "Aucun chantier en cours ou à venir pour ces filtres."
-    late = f" : {int(sites['late'].sum())} en retard, marqués par des hachures" if late_known else \
+    late = f" : {format_int(sites['late'].sum())} en retard, marqués par des hachures" if late_known else \
         " (le retard n'est pas connu : ni fin réelle, ni statut, ni avancement dans les données)"
     first_end = sites.loc[~sites["status"].eq(PROGRAMMED), "planned_end"].min()
     ending = f" La première fin prévue est le {first_end:%d/%m/%Y}." if pd.notna(first_end) else ""
-    count = f"{len(sites)} chantier{'s' if len(sites) > 1 else ''}"
-    return (f"Calendrier de {count} sur {total} (en cours puis à venir), situation au "
+    count = f"{format_int(len(sites))} chantier{'s' if len(sites) > 1 else ''}"
+    return (f"Calendrier de {count} sur {format_int(total)} (en cours puis à venir), situation au "
             f"{reference:%d/%m/%Y}{late}.{ending}")
 
 
@@ -115,9 +116,9 @@ def progress_summary(data: pd.DataFrame) -> str:
     if known.empty:
         return "Aucun chantier en cours avec un avancement connu pour ces filtres."
     behind = known[known["elapsed"] - known["progress"] > LATE_PROGRESS_MARGIN]
-    sites = f"{len(known)} chantier{'s' if len(known) > 1 else ''} en cours"
+    sites = f"{format_int(len(known))} chantier{'s' if len(known) > 1 else ''} en cours"
     has = "ont" if len(behind) > 1 else "a"
-    return (f"{sites}, dont {int(known['late'].sum())} en retard : {len(behind)} {has} un "
+    return (f"{sites}, dont {format_int(known['late'].sum())} en retard : {format_int(len(behind))} {has} un "
             f"avancement inférieur de plus de {LATE_PROGRESS_MARGIN} points à la part de la durée écoulée (sous "
             "la ligne pointillée), les autres ont dépassé leur fin prévue ; "
             f"en moyenne, {known['progress'].mean():.0f} % réalisés pour {known['elapsed'].mean():.0f} % du temps "

@@ -3,6 +3,7 @@ spells it), a commune's running and upcoming sites, and the count of sites per c
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -49,11 +50,28 @@ def _place_pairs(table: Table, fields: list) -> pd.DataFrame:
     return pairs.drop_duplicates().reset_index(drop=True)
 
 
+# How much a site's traffic impact disrupts, from its words (folded): « ceux qui gênent la circulation d'abord »
+# lists the strongest first. A wording not known here still disrupts, of unknown severity: after faible.
+SEVERITY_WORDS = ((3, ("fort", "forte", "forts", "fortes", "important", "importante", "majeur", "majeure", "eleve",
+                       "elevee")),
+                  (2, ("modere", "moderee", "moyen", "moyenne")),
+                  (1, ("faible", "faibles", "leger", "legere", "limite", "limitee")))
+NO_IMPACT = ("aucun", "aucune", "nan", "none", "")
+
+
+def impact_severity(impact) -> int:
+    """3 fort, 2 modéré, 1 faible, 0 a disruption of unknown severity, -1 none (« aucun ») or no value."""
+    if impact is None or impact != impact or str(impact).strip().lower() in NO_IMPACT:
+        return -1
+    words = set(re.findall(r"[a-z]+", fold(str(impact))))
+    return next((level for level, known in SEVERITY_WORDS if words & set(known)), 0)
+
+
 def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,
                   data_date: dt.date | None = None) -> pd.DataFrame:
     """A citizen's view: the sites of one commune (or area) running now or starting within UPCOMING_DAYS,
-    those with a traffic impact first, then by start date. The commune is matched by code or by name, however
-    the feed spells it. Columns: title, start, planned_end, status, late, impact, area, summary, description,
+    those with a traffic impact first (the strongest first), then by start date. The commune is matched by code or
+    by name, however the feed spells it. Columns: title, start, planned_end, status, late, impact, area, summary, description,
     link (None when the role is missing), disrupts."""
     pairs = place_pairs(table, roles)
     wanted = {str(commune), commune_key(commune)}
@@ -65,7 +83,8 @@ def in_my_commune(table: Table, roles: Roles, commune: str, reference: dt.date,
 def citizen_sites(table: Table, roles: Roles, here: np.ndarray, reference: dt.date,
                   data_date: dt.date | None = None) -> pd.DataFrame:
     """The sites of `here` (a mask over the rows) running on the reference date or starting within
-    UPCOMING_DAYS, those with a traffic impact first, then by start date (columns: see in_my_commune)."""
+    UPCOMING_DAYS, those with a traffic impact first, by severity (fort, modéré, faible, then an impact of unknown
+    severity), then by start date (columns: see in_my_commune)."""
     frame = table.frame
     status = status_on(table, roles, reference, data_date)
     start = frame[roles["start_date"]]
@@ -83,10 +102,11 @@ def citizen_sites(table: Table, roles: Roles, here: np.ndarray, reference: dt.da
                                                   ("link", "link"))},
     })[keep]
     if roles["traffic_impact"]:
-        disrupts = data["impact"].notna() & ~data["impact"].str.lower().isin(["aucun", "aucune", "nan", "none", ""])
+        severity = data["impact"].map(impact_severity).astype("int64")
     else:
-        disrupts = pd.Series(False, index=data.index)
-    return data.assign(disrupts=disrupts).sort_values(["disrupts", "start"], ascending=[False, True])
+        severity = pd.Series(-1, index=data.index, dtype="int64")
+    return data.assign(disrupts=severity >= 0, severity=severity).sort_values(
+        ["severity", "start"], ascending=[False, True], kind="stable").drop(columns="severity")
 
 
 def commune_choices(table: Table, roles: Roles, names: dict[str, str] | None = None) -> list[str]:
@@ -169,3 +189,19 @@ def unplaced_sites(table: Table, roles: Roles, positions: np.ndarray, outlines: 
         shown = next((str(v) for v in values if v is not None and v == v and str(v).strip()), "sans commune")
         names.add(shown)
     return count, sorted(names, key=fold)
+
+
+def commune_filter(table: Table, roles, name: str | None, code: str | None) -> list[tuple[str, str]]:
+    """The filter that keeps one commune's sites, in the dashboard's own grammar (`refine.<field>=<value>`, the
+    value as the file spells it), so that a link « Tous les travaux de Rouen » opens the dashboard on Rouen's sites
+    with Rouen ticked; empty when the file names no such commune."""
+    for role, wanted in (("commune_name", name), ("commune", code), ("area", name)):
+        field = next((f for f in table.fields if f.name == roles[role]), None) if roles[role] else None
+        if field is None or not wanted:
+            continue
+        spelled = {v for cell in table.frame[field.name].dropna().astype(str).unique() for v in field.values_of(cell)}
+        found = next((v for v in sorted(spelled) if v == str(wanted) or commune_key(v) == commune_key(str(wanted))),
+                     None)
+        if found is not None:
+            return [(f"refine.{field.name}", found)]
+    return []

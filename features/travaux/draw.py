@@ -9,7 +9,7 @@ from dash import html
 from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
 from data_access.clock import today_paris
-from data_access.french import format_date
+from data_access.french import format_date, format_int
 from features.travaux.charts import gantt_summary, progress_summary
 from features.travaux.data import LATE_PROGRESS_MARGIN, find_roles, money
 from features.travaux.map import LATE_CODE, MAP_LEGEND, class_counts, site_details, size_legend
@@ -72,7 +72,7 @@ def progress_card(graph_id: str, data) -> object:
     late = running[running["late"]].sort_values("elapsed", ascending=False)
     rows = [[r.title, _fmt(r.elapsed), _fmt(r.progress)] for r in late.itertuples()]
     table = rows_table(["Chantier en retard", "Durée écoulée", "Avancement"], rows,
-                       f"Les {len(rows)} chantiers en retard (les autres points sont dans les temps)")
+                       f"Les {format_int(len(rows))} chantiers en retard (les autres points sont dans les temps)")
     return figure_card(graph_id, fig, progress_summary(data), table)
 
 
@@ -83,7 +83,7 @@ def status_legend(codes: str, positions, late_known: bool = True) -> html.Ul:
     legend = [entry for entry in MAP_LEGEND if late_known or entry[0] != LATE_CODE]
     return html.Ul([html.Li([html.Span(className=f"legend-sample legend-{code}", **{"aria-hidden": "true"}),
                              html.Span(mark, className=f"legend-mark legend-mark-{code}", **{"aria-hidden": "true"}),
-                             f"{label} ({counts[code]}) — {shape}"]) for code, label, shape, mark in legend],
+                             f"{label} ({format_int(counts[code])}) — {shape}"]) for code, label, shape, mark in legend],
                    className="map-legend", **{"aria-label": "Légende de la carte"})
 
 

@@ -2,6 +2,7 @@
 the two widths the portal is made for."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -52,6 +53,21 @@ def axe_at_both_widths(dash_duo) -> dict[int, list[str]]:
 
 
 NO_VIOLATION = {width: [] for width in WIDTHS}
+
+# a phone as Chromium's device emulation draws it (headless Chromium keeps a window at 500 pixels or more, so
+# set_window_size(390, …) gives no phone): its width, height, pixel ratio, and a mobile viewport
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+
+
+@contextmanager
+def as_phone(dash_duo):
+    """The page drawn on a phone (PHONE) inside the block, then the window's own size again."""
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 # the pages axe checks, each with what shows it is drawn

@@ -28,9 +28,10 @@ def test_search_then_facet_updates_the_url_and_the_count(demo):
     search = demo.find_element("#catalogue-recherche")
     search.send_keys("sante")
     search.send_keys(Keys.ENTER)
-    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 12 pour « sante »")
+    # « santé »: the theme of two datasets, and a value in the associations' dataset: three
+    demo.wait_for_contains_text("#catalogue-nombre", "3 jeux de données sur 12 pour « sante »")
     assert query_of(demo) == {"q": ["sante"]}
-    # a keyword that only one of the two datasets has
+    # a keyword that only one of the three datasets has
     link = next(a for a in demo.find_elements("#catalogue-facettes a[href*='refine.keyword']") if a.text.endswith("(1)"))
     keyword = link.text.rsplit(" (", 1)[0]
     link.click()
@@ -38,7 +39,7 @@ def test_search_then_facet_updates_the_url_and_the_count(demo):
     assert query_of(demo) == {"q": ["sante"], "refine.keyword": [keyword]}
     assert len(demo.find_elements("#catalogue-resultats h3")) == 1
     demo.driver.back()  # Back returns to the previous view
-    demo.wait_for_contains_text("#catalogue-nombre", "2 jeux de données sur 12")
+    demo.wait_for_contains_text("#catalogue-nombre", "3 jeux de données sur 12")
     assert_clean_console(demo)
 
 

@@ -91,7 +91,11 @@ def test_another_site_embeds_a_chart_a_map_and_a_figure_that_render_and_resize(p
         assert not driver.find_element("css selector", ".site-header").is_displayed()
         assert not driver.find_element("css selector", ".site-footer").is_displayed()
         assert driver.execute_script("return document.cookie") == ""
-        assert driver.find_elements("css selector", "form") == []
+        # no form to fill in: the only one is the hidden header's search field (a GET to /recherche)
+        assert [f.get_attribute("id") for f in driver.find_elements("css selector", "form")
+                if f.is_displayed()] == []
+        assert [f.get_attribute("action") for f in driver.find_elements("css selector", "form")] == \
+            [portal + "/recherche"]
         content = driver.execute_script("return Math.ceil(document.querySelector('.site').getBoundingClientRect()"
                                         ".height)")
         driver.switch_to.default_content()

@@ -115,7 +115,7 @@ def test_the_three_nearest_stops_with_departures_after_now(repository, blocks):
         assert line["departures"], line
         times = [d["time"] for d in line["departures"]]
         assert times == sorted(times) and times[0] >= "08:30"
-        assert "min à pied" in line["distance"] and line["href"].endswith(f"arret={line['stop_id']}")
+        assert "min à pied" in line["distance"] and line["href"].endswith(f"arret={line['stop_id']}#transports-arret-titre")
 
 
 @pytest.mark.parametrize(("key", "dataset"), [("velo", "stations-lovelo"), ("parking", "parkings")])

@@ -6,6 +6,7 @@ import urllib.parse
 import pandas as pd
 import pytest
 
+from data_access.french import points_gap
 from features.sante import data as sante
 from features.sante import words as sante_words
 from tests.helpers.apps import find_all, free_port, make_app, render_page, text_of
@@ -45,10 +46,10 @@ def test_key_figures_are_the_cells_of_the_selection(demo_app):
     assert shown["prévalence, Seine-Maritime (76)"] == sante_words.percent(dept["prev"])
     assert shown["prévalence, Normandie"] == sante_words.percent(region["prev"])
     assert shown["prévalence, France"] == sante_words.percent(france["prev"])
-    assert shown["écart à la France"] == sante_words.points(dept["prev"] - france["prev"])
+    assert shown["écart à la France"] == sante_words.points(points_gap(dept["prev"], france["prev"]))
     first = table[(table["patho_niv1"] == "Diabète") & table["patho_niv2"].isna() & (table["annee"] == 2015)
                   & (table["sexe"] == "2") & (table["cla_age_5"] == "tsage") & (table["dept"] == "76")].iloc[0]
-    assert shown["évolution depuis 2015"] == sante_words.points(dept["prev"] - first["prev"])
+    assert shown["évolution depuis 2015"] == sante_words.points(points_gap(dept["prev"], first["prev"]))
     text = text_of(layout)
     assert "Diabète — 2020, Seine-Maritime (76), femmes, tous âges" in text
     # the extract is the view's rows, and says which view it comes from
