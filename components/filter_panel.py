@@ -36,8 +36,10 @@ def rebuild_search(current: str, facets: dict[str, list[str]], bounds: dict[tupl
     return "?" + urlencode(pairs + kept) if pairs or kept else ""
 
 
-def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]]) -> html.Div | None:
-    """Each filter that acts on the view as a link that removes it, in plain French (limit and select too)."""
+def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str]],
+          value_labels: dict | None = None) -> html.Div | None:
+    """Each filter that acts on the view as a link that removes it, in plain French (limit and select too); a
+    code is shown by its name (`value_labels`, data_access.dataset_view.value_labels)."""
     effective = _effective_pairs(query)
     if not effective:
         return None
@@ -51,7 +53,7 @@ def chips(query: Query, fields, base_path: str, extra_pairs: list[tuple[str, str
             labels = {f.name: f.label for f in fields}
             label = "colonnes : " + ", ".join(labels.get(n, n) for n in value.split(","))
         else:
-            label = describe_param(key, value, fields)
+            label = describe_param(key, value, fields, value_labels)
         items.append(html.Li(dcc.Link([label, html.Span(" ✕", **{"aria-hidden": "true"}),
                                        html.Span(" (retirer ce filtre)", className="visually-hidden")],
                                       href=base_path + (f"?{urlencode(rest)}" if rest else ""), className="chip")))

@@ -128,3 +128,24 @@ def grid_block(backend, query_string: str, start: int, end: int, sort_model: lis
     chunk = backend.frame(query, [f.name for f in fields], start, end - start) if end > start else None
     rows = list(records(plain_arrow(chunk, tuple(fields), neutralise=False))) if chunk is not None else []
     return {"rowData": rows, "rowCount": int(backend.count(query))}
+
+
+def value_labels(repository, dataset, fields) -> dict[str, dict[str, str]]:
+    """What a code of the data stands for, per field: the catalogue's `labels` table (« D » = « Dissoute »), and a
+    commune's name for a field of role `commune` (INSEE codes), from the communes' outlines. The chips and the
+    notices show names, never bare codes."""
+    from data_access.geometry.geo import commune_outlines, commune_rows
+
+    found: dict[str, dict[str, str]] = {}
+    for field in fields:
+        spec = dataset.field_spec(field.name)
+        if spec is not None and isinstance(spec.labels, tuple):
+            found[field.name] = dict(spec.labels)
+    communes = [f.name for f in fields if f.role == "commune"]
+    if communes:
+        outlines = commune_outlines(repository, exclude=None)
+        if outlines is not None:
+            names = dict(zip(commune_rows(outlines[1])["code"].astype(str), commune_rows(outlines[1])["name"]))
+            for name in communes:
+                found.setdefault(name, {}).update(names)
+    return found

@@ -72,11 +72,12 @@ class ChiffreCle:
     label: str
     definition: str
     aliases: tuple[str, ...] = field(default=())
+    marque: dict = field(default_factory=dict)  # the registered figure it shows (data_access.chiffres.marque)
 
     @property
-    def item(self) -> tuple[str, str, str]:
-        """(value, label, definition), as components.kpi draws it."""
-        return self.value, self.label, self.definition
+    def item(self) -> tuple:
+        """(value, label, definition[, attributes]), as components.kpi draws it."""
+        return (self.value, self.label, self.definition) + ((self.marque,) if self.marque else ())
 
 
 def slug(text: str) -> str:

@@ -1,7 +1,7 @@
 """A Query said in French: each filter as a reader would say it (« Commune = Rouen »), for pages and extracts."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from data_access.query.grammar import Period, Query
 from data_access.readers.base import FieldInfo
@@ -20,14 +20,19 @@ def _display(value: Any) -> str:
 _OPERATORS = {"refine": "=", "exclude": "≠", "from": "≥", "to": "≤"}
 
 
-def describe_param(key: str, value: str, fields: tuple[FieldInfo, ...]) -> str:
-    """One parameter of the grammar in plain French, for a removable chip: "Commune = Rouen"."""
+def describe_param(key: str, value: str, fields: tuple[FieldInfo, ...],
+                   value_labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """One parameter of the grammar in plain French, for a removable chip: "Commune = Rouen". A code the data
+    names (`value_labels`: a commune's INSEE code, a catalogue's code = label table) is shown by its name, with
+    the code after it: "Code INSEE = Rouen (76540)"."""
     if key == "q":
         return f"Recherche « {value} »"
     prefix, _, name = key.partition(".")
     labels = {f.name: f.label for f in fields}
-    shown = {"true": "oui", "false": "non"}.get(value.lower(), value) if name in labels and next(
-        f for f in fields if f.name == name).type == "boolean" else value
+    named = (value_labels or {}).get(name, {}).get(value)
+    shown = f"{named} ({value})" if named and named != value else \
+        {"true": "oui", "false": "non"}.get(value.lower(), value) if name in labels and next(
+            f for f in fields if f.name == name).type == "boolean" else value
     return f"{labels.get(name, name)} {_OPERATORS.get(prefix, prefix)} {shown}"
 
 

@@ -10,6 +10,7 @@ from components.kpi import kpi_list
 from components.portal import current_portal
 from components.search_form import search_form
 from components.shell import section
+from data_access.chiffres import marque
 from data_access.french import format_date, format_int, plural
 from features.explorer.overview import key_figures, latest_datasets, theme_counts
 
@@ -39,7 +40,8 @@ def _figures(repository) -> html.Section:
     if figures.communes is not None:
         items[1:1] = [
             (format_int(figures.communes), "communes", "communes membres de la Métropole"),
-            (format_int(figures.population), "habitants", "population municipale des communes membres"),
+            (format_int(figures.population), "habitants", "population municipale des communes membres",
+             marque("population", "metropole")),
         ]
     return section("Chiffres clés", Ids.FIGURES, kpi_list(items))
 

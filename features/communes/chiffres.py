@@ -229,7 +229,7 @@ def commune_stops(net, outlines: Table, today: dt.date) -> CommuneStops:
             hit_point, hit_shape = found.tree.query(points, predicate="intersects")
             rows[hit_point[::-1]] = found.rows[hit_shape[::-1]]  # a stop on a border: its first commune
         calls = T.active_trips(net, day)[net.st_trip] & net.st_pickup
-        departures = np.bincount(net.st_stop[calls], minlength=len(net.stops))
+        departures = T.departures_per_stop(net, day)  # one definition with the Transports dashboard's
         pairs = pd.DataFrame({"stop": net.st_stop[calls], "route": net.trips["route"].to_numpy()[net.st_trip[calls]]}
                              ).drop_duplicates()
         return CommuneStops(day, note, served, rows, departures, pairs)

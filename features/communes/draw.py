@@ -9,6 +9,7 @@ from dash import dcc, html
 from components.choropleth import base_layers
 from components.kpi import kpi_list
 from components.tables import scroll_table
+from data_access.chiffres import commune_marque
 from data_access.french import points_gap
 from features.communes.profil import amount, number
 from features.proximite.draw import archives_list, missing_section, works_list
@@ -47,18 +48,19 @@ def _territory(block, found, tile_url):
         words = "Métropole" if figure.metropole != "total" else "toute la Métropole"
         items.append((f"{number(mine, figure.decimals)} {figure.unit}", figure.label,
                       f"{words} : {number(whole, figure.decimals)} {figure.unit}"
-                      + (f" ; {figure.note}" if figure.note else "")))
+                      + (f" ; {figure.note}" if figure.note else ""), commune_marque(key, found.place.commune)))
     return html.Div([html.P(block.text, className="nearby-answer"), kpi_list(items) if items else None])
 
 
-def comparison_table(rows: list[tuple[str, str, str, str]], caption: str) -> html.Div:
-    """Figure | the commune | the Métropole | a word on the gap, as a table (a phone scrolls it sideways)."""
+def comparison_table(rows: list[tuple], caption: str) -> html.Div:
+    """Figure | the commune | the Métropole | a word on the gap, as a table (a phone scrolls it sideways); a row's
+    optional 5th and 6th items mark its two values as registered figures (data_access.chiffres)."""
     return scroll_table(html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th("Indicateur", scope="col"), html.Th("Commune", scope="col"),
                             html.Th("Métropole", scope="col"), html.Th("Écart ou évolution", scope="col")])),
-        html.Tbody([html.Tr([html.Th(r[0], scope="row"), html.Td(r[1]), html.Td(r[2]), html.Td(r[3])])
-                    for r in rows]),
+        html.Tbody([html.Tr([html.Th(r[0], scope="row"), html.Td(r[1], **(r[4] if len(r) > 4 else {})),
+                             html.Td(r[2], **(r[5] if len(r) > 5 else {})), html.Td(r[3])]) for r in rows]),
     ], className="table table-sm commune-table"), caption)
 
 
@@ -67,7 +69,9 @@ def _transport(block, found, tile_url):
     stops = next((m for m in block.marks if m["kind"] == "stops"), {"names": [], "more": 0})
     rows = [(f["label"], amount(f["value"], f["unit"], f["decimals"]),
              amount(f["metropole"], f["unit"], f["decimals"]) + ("" if f["unit"] == "%" else " en tout"),
-             _gap(f["value"], f["metropole"], f["decimals"]) if f["unit"] == "%" else "") for f in figures]
+             _gap(f["value"], f["metropole"], f["decimals"]) if f["unit"] == "%" else "",
+             commune_marque(f.get("key", ""), found.place.commune), commune_marque(f.get("key", ""), "metropole"))
+            for f in figures]
     return html.Div([
         html.Ul([html.Li(dcc.Link(line["label"], href=line["href"], className="line-badge",
                                   style={"background": line["color"], "color": line["text_color"]},

@@ -12,6 +12,7 @@ from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from components.portal import current_portal
 from components.tables import scroll_table
+from data_access.chiffres import commune_marque
 from data_access.clock import today_paris
 from data_access.french import format_date
 from data_access.geometry.geo import commune_outlines
@@ -66,10 +67,11 @@ def _table(figures, codes: list[str], names: list[str]) -> html.Section:
     for row in rows(figures, codes):
         body.append(html.Tr([
             html.Th([row["label"], html.Br(), html.Small(row["note"])] if row["note"] else row["label"], scope="row"),
-            *[html.Td(amount(v, row["unit"], row["decimals"])) for v in row["values"]],
-            html.Td([amount(row["metropole"], row["unit"], row["decimals"] or (1 if row["how"].startswith("moyenne")
-                                                                                  else 0)),
-                     html.Br(), html.Small(row["how"])]),
+            *[html.Td(amount(v, row["unit"], row["decimals"]), **commune_marque(row["key"], c))
+              for v, c in zip(row["values"], codes)],
+            html.Td([html.Span(amount(row["metropole"], row["unit"], row["decimals"] or (
+                1 if row["how"].startswith("moyenne") else 0)), **commune_marque(row["key"], "metropole")),
+                html.Br(), html.Small(row["how"])]),
         ]))
     head = html.Tr([html.Th("Indicateur", scope="col"),
                     *[html.Th(dcc.Link(n, href=commune_path(c)), scope="col") for c, n in zip(codes, names)],

@@ -139,7 +139,7 @@ def transport(repository: Repository, found: Profile) -> B.Block:
             f"{amount(stops, 'arrêts')} ; {number(found.value('departs'))} départs {day}.") if lines \
         else f"Aucun arrêt desservi {day} dans la commune."
     return B.Block("transports", "Transports en commun", text=text, lines=lines, marks=[
-        {"kind": "figure", "label": f.label, "value": found.value(k), "metropole": figures.metropole.get(k),
+        {"kind": "figure", "key": k, "label": f.label, "value": found.value(k), "metropole": figures.metropole.get(k),
          "unit": f.unit, "decimals": f.decimals, "note": f.note} for k, f in facts if f is not None] + [
         {"kind": "stops", "names": names[:STOPS_LISTED], "more": max(0, len(names) - STOPS_LISTED)}],
         link=(TRANSPORTS_PATH + ("?" + urlencode(extra) if extra else ""), "Ouvrir le tableau de bord Transports"),

@@ -12,7 +12,7 @@ from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, S
                                      rebuild_search)
 from components.notices import notices
 from components.portal import current_portal
-from data_access.dataset_view import grid_block
+from data_access.dataset_view import grid_block, value_labels
 from data_access.french import format_int, plural
 from data_access.query import FilterError, last, parse_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
@@ -115,7 +115,8 @@ def layout(dataset_id: str = "", **params):
         html.Div([
             panel,
             html.Div([
-                chips(query, backend.fields, base, [("tab", tab)] + chart_pairs),
+                chips(query, backend.fields, base, [("tab", tab)] + chart_pairs,
+                      value_labels(repository, dataset, backend.fields) if query.params else None),
                 html.P(f"{plural(rows, 'ligne')} sur {format_int(backend.total)}", className="result-count",
                        role="status"),
                 dataset_tabs.tab_links(base, tab, filters + chart_pairs, tabs),

@@ -33,7 +33,8 @@ __all__ = [
     "SAME_STOP_METRES", "Timetable", "departures_per_hour", "directions", "intervals", "next_departures",
     "ordered_routes", "per_hour_summary", "route_code", "route_label", "routes_at", "search_stops", "stop_group",
     "timetable",
-    "COVERAGE_RADII", "contrast", "badge_colours", "DayFigures", "day_figures", "served_stops", "coverage",
+    "COVERAGE_RADII", "contrast", "badge_colours", "DayFigures", "day_figures", "departures_per_stop", "served_stops",
+    "coverage",
     "mode_label", "lines_geojson", "stop_modes", "stops_of_mode", "modes", "commune_coverage",
 ]
 
@@ -84,8 +85,7 @@ def _day_figures(net: Network, day: dt.date, mode: str | None) -> DayFigures:
         running = running & (net.routes["mode"].to_numpy()[net.trips["route"].to_numpy()] == mode)
     chosen = np.flatnonzero(running)
     rows = _rows_of(net, chosen)
-    departures = rows[(net.st_dep[rows] >= 0) & net.st_pickup[rows] & (net.trip_rows[net.st_trip[rows] + 1] - 1
-                                                                         != rows)] if len(rows) else rows
+    departures = _boardings(net, rows)
     begin = net.st_dep[net.trip_rows[chosen]] if len(chosen) else np.array([])
     end = net.st_arr[np.maximum(net.trip_rows[chosen + 1] - 1, 0)] if len(chosen) else np.array([])
     known = (begin >= 0) & (end >= begin)
@@ -93,6 +93,24 @@ def _day_figures(net: Network, day: dt.date, mode: str | None) -> DayFigures:
                       stops=int(len(np.unique(net.st_stop[rows]))), trips=int(len(chosen)),
                       departures=int(len(departures)), service_hours=float((end - begin)[known].sum()) / 3600,
                       vehicle_km=float(net.trip_km[chosen].sum()), km_from_shapes=net.has_shapes)
+
+
+def _boardings(net: Network, rows: np.ndarray) -> np.ndarray:
+    """The calls among `rows` that count as departures (data_access/chiffres.py, « départs »): one may board, the
+    departure time is known, and it is not the trip's last call (its arrival)."""
+    if not len(rows):
+        return rows
+    return rows[(net.st_dep[rows] >= 0) & net.st_pickup[rows] & (net.trip_rows[net.st_trip[rows] + 1] - 1 != rows)]
+
+
+def departures_per_stop(net: Network, day: dt.date) -> np.ndarray:
+    """Each stop code's departures on the day, as the dashboard counts them in all: a commune's figure is the sum
+    over its stops, so that the Métropole's total and the dashboard's agree."""
+    def build() -> np.ndarray:
+        running = active_trips(net, day) & (np.diff(net.trip_rows) > 0)
+        calls = _boardings(net, _rows_of(net, np.flatnonzero(running)))
+        return np.bincount(net.st_stop[calls], minlength=len(net.stops))
+    return _memo(net, ("departures", day), build)
 
 
 def served_stops(net: Network, day: dt.date) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.catalogue.model import Dataset
+from data_access.chiffres import definition, marque
 from data_access.french import format_date, format_int
 from data_access.geometry.geo import commune_outlines
 from data_access.query import FilterError, last, query_pairs
@@ -27,7 +28,7 @@ NONE = ("Aucun réseau GTFS n'alimente ce tableau de bord : il faut une entrée 
         "dashboard = \"transports\".")
 UNAVAILABLE = "Le réseau « {titre} » ne peut pas être affiché : {raison}."
 # The key figures' labels, by their stable key (embeds and stories name a figure by its key, never its label).
-LABELS = {"lignes-en-service": "lignes en service", "arrets-desservis": "arrêts desservis", "voyages": "voyages",
+LABELS = {"lignes-en-service": "lignes en service", "arrets-desservis": "points d'arrêt desservis", "voyages": "voyages",
           "departs": "départs", "heures-de-service": "heures de service",
           "kilometres-parcourus": "kilomètres parcourus"}
 
@@ -221,12 +222,12 @@ def chiffres(vue: VueTransports) -> list[ChiffreCle]:
     figures = vue.figures
     return [
         ChiffreCle("lignes-en-service", format_int(figures.lines), LABELS["lignes-en-service"],
-                   "lignes dont au moins un voyage circule ce jour-là"),
+                   definition("lignes").definition, marque=marque("lignes", "reseau")),
         ChiffreCle("arrets-desservis", format_int(figures.stops), LABELS["arrets-desservis"],
-                   "arrêts où au moins un voyage s'arrête ce jour-là"),
+                   definition("points-d-arret").definition, marque=marque("points-d-arret", "reseau")),
         ChiffreCle("voyages", format_int(figures.trips), LABELS["voyages"], "courses d'un terminus à l'autre ce jour-là"),
-        ChiffreCle("departs", format_int(figures.departures), LABELS["departs"],
-                   "passages où l'on peut monter (terminus d'arrivée exclus)"),
+        ChiffreCle("departs", format_int(figures.departures), LABELS["departs"], definition("departs").definition,
+                   marque=marque("departs", "reseau")),
         ChiffreCle("heures-de-service", f"{figures.service_hours:,.0f}".replace(",", "\u202f"),
                    LABELS["heures-de-service"], "durée cumulée des voyages, du premier départ à la dernière arrivée"),
         ChiffreCle("kilometres-parcourus", f"{figures.vehicle_km:,.0f}\u202fkm".replace(",", "\u202f"),

@@ -17,7 +17,7 @@ STATUS_CODES = {PROGRAMMED: "p", IN_PROGRESS: "c", FINISHED: "t", SUSPENDED: "s"
 LATE_CODE = "r"
 # Each class on the map: its letter, its name, how lines and points show it, and the point's mark (the same as
 # in assets/carte.js, which also gives each class its colour).
-MAP_LEGEND = (("c", "en cours", "trait plein, rond", "\u25CF"), ("r", "en retard", "tiret-point, triangle", "\u25B2"),
+MAP_LEGEND = (("c", "en cours, dans les temps", "trait plein, rond", "\u25CF"), ("r", "en retard", "tiret-point, triangle", "\u25B2"),
               ("p", "programmé", "pointillés, rond vide", "\u25CB"), ("s", "suspendu", "tirets courts, carré", "\u25A0"),
               ("t", "terminé", "tirets longs, losange", "\u25C6"))
 

@@ -14,6 +14,7 @@ from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from components.portal import current_portal
 from components.shell import section
+from data_access.dataset_view import value_labels
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date, format_int, plural
 from data_access.query import describe_query
@@ -95,7 +96,8 @@ def draw(**params):
         html.Div([
             _filter_panel(dataset.id, query),
             html.Div([
-                chips(query, table.fields, PATH, vue.kept),
+                chips(query, table.fields, PATH, vue.kept,
+                      value_labels(portal.repository, dataset, table.fields) if query.params else None),
                 html.P(f"{plural(len(vue.positions), 'chantier')} sélectionné(s) sur {format_int(len(table))}, "
                        f"situation au {format_date(reference)}", className="result-count", role="status"),
                 part("chiffres"),

@@ -28,7 +28,9 @@ PAGE_PARAMS = ("date", "ma_commune", "jeu", "couches")  # the page's own paramet
 NONE = ("Aucun jeu de données n'alimente ce tableau de bord : il faut une entrée du catalogue avec dashboard = "
         "\"travaux\".")
 # The key figures' labels, by their stable key (embeds and stories name a figure by its key, never its label).
-LABELS = {"chantiers-en-cours": "chantiers en cours", "commencent-dans-30-jours": "commencent dans 30 jours",
+# « en cours à la date » (computed from the dates), never just « en cours »: the data's own status field says « en
+# cours » too (the status facet), and the map's legend parts those in time from those late
+LABELS = {"chantiers-en-cours": "chantiers en cours à la date", "commencent-dans-30-jours": "commencent dans 30 jours",
           "termines-en": "terminés en {year}", "en-retard": "en retard", "budget-prevu": "budget prévu",
           "avancement-moyen-pondere": "avancement moyen pondéré"}
 

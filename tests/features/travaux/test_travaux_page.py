@@ -34,7 +34,7 @@ def test_key_figures_on_the_page_are_the_definitions(demo_app):
     expected = key_figures(table, find_roles(table), row_positions(table, query), dt.date(2026, 3, 1),
                            data_date=dataset.modified)
     shown = cards(layout)
-    assert shown["chantiers en cours"] == str(expected.in_progress)
+    assert shown["chantiers en cours à la date"] == str(expected.in_progress)
     assert shown["en retard"] == str(expected.late)
     assert shown["terminés en 2026"] == str(expected.finished_this_year)
     assert "situation au 1er mars 2026" in text_of(layout)
@@ -62,7 +62,7 @@ def test_a_dataset_without_budget_hides_those_parts_and_says_so(tmp_path):
         '[[dataset.field]]\nname = "debut"\nrole = "start_date"\n[[dataset.field]]\nname = "fin"\n'
         'role = "planned_end_date"\n', encoding="utf-8")
     text = text_of(render_page(make_app(tmp_path), PATH, "?date=2026-06-01")["layout"])
-    assert "chantiers en cours 1" in text
+    assert "chantiers en cours à la date 1" in text
     assert "Parties masquées faute de données : les chantiers en retard" in text
     assert "le budget (rôle budget_planned absent ou sans valeur)" in text
 
@@ -242,7 +242,7 @@ def test_the_real_opendatasoft_exports_drive_the_dashboard(realdata, tmp_path, d
     frame = table.frame[table.frame[area] == "75015"]
     start, end = frame[table.role_field("start_date").name], frame[table.role_field("planned_end_date").name]
     running = int(((start <= "2023-06-01") & ~(end <= "2023-06-01")).sum())
-    assert int(cards(layout)["chantiers en cours"].replace("\u202f", "")) == running > 0
+    assert int(cards(layout)["chantiers en cours à la date"].replace("\u202f", "")) == running > 0
     # the parts without their data are hidden, and the page says which data they need
     assert ("Parties masquées faute de données : les chantiers en retard (rôle actual_end_date, status ou progress) ; "
             "le budget (rôle budget_planned absent ou sans valeur) ; l'avancement (rôles progress et budget_planned)") \
