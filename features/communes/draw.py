@@ -29,7 +29,8 @@ def _section(block, found, tile_url: str) -> html.Section:
             "archives": lambda b, f, t: archives_list(b)}[block.key](block, found, tile_url)
     return html.Section([
         html.H2(block.title, id=heading),
-        html.P(block.text, className="nearby-answer") if block.text and block.key != "territoire" else None,
+        html.P(block.text, className="nearby-answer", **block.marque)
+        if block.text and block.key != "territoire" else None,
         body,
         html.P(block.note, className="commune-note") if block.note else None,
         html.P(dcc.Link(block.link[1], href=block.link[0]), className="nearby-link print-hide") if block.link

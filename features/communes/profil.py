@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from data_access.chiffres import commune_marque
 from data_access.geometry.territoires import at_place
 from data_access.repository import Repository
 from features.communes.chiffres import Figures, commune_figures, commune_stops, transport_network
@@ -109,6 +110,7 @@ def works_part(repository: Repository, found: Profile) -> B.Block:
     if block.missing is None and found.figures.figure("travaux") is not None:
         mine, total = found.value("travaux"), found.figures.metropole["travaux"]
         block.title = f"Travaux {at_place(found.place.commune_name)}"
+        block.marque = commune_marque("travaux", found.place.commune)
         block.text = (f"{number(mine)} chantier{'s' if mine and mine > 1 else ''} en cours ou commençant dans les "
                       f"30 jours, sur {number(total)} dans la Métropole."
                       + (f" Les {len(block.lines)} premiers :" if mine and mine > len(block.lines) else ""))

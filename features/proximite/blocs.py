@@ -40,6 +40,7 @@ class Block:
     link: tuple[str, str] | None = None  # (address, words)
     missing: str | None = None  # set: the block is hidden and the page names this data
     marks: list[dict] = field(default_factory=list)  # what the map shows: {kind, lat, lon, label} or an outline
+    marque: dict = field(default_factory=dict)  # the registered figure its text gives first (data_access.chiffres)
 
 
 class Blocks:

@@ -81,7 +81,7 @@ def _section(block) -> html.Section:
             "parking": _nothing, "associations": _named, "archives": archives_list, "soins": _care}[block.key](block)
     return html.Section([
         html.H2(block.title, id=heading),
-        html.P(block.text, className="nearby-answer") if block.text else None,
+        html.P(block.text, className="nearby-answer", **block.marque) if block.text else None,
         body,
         html.P(block.note, className="notice-params") if block.note else None,
         html.P(dcc.Link(block.link[1], href=block.link[0]), className="nearby-link") if block.link else None,

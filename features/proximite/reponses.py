@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from data_access.chiffres import commune_marque
 from data_access.repository import Repository
 from features.proximite import blocs as B
 from features.proximite.data import Place, located
@@ -113,7 +114,9 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
     text = (f"{count} chantier{'s' if count > 1 else ''} en cours ou commençant dans les 30 jours"
             if count else "Aucun chantier en cours ou commençant dans les 30 jours") + \
         (f" ; les {len(lines)} premiers :" if count > len(lines) else (" :" if count else "."))
-    return B.Block(key, title, text=text, lines=lines, note=note, link=link)
+    # in a commune (no position, or works without one), the count is the commune's: the registered figure
+    marque = commune_marque("travaux", place.commune) if distances is None and place.commune else {}
+    return B.Block(key, title, text=text, lines=lines, note=note, link=link, marque=marque)
 
 
 STOP_PART = "#transports-arret-titre"  # the Transports dashboard's « Un arrêt » section (its heading's id)

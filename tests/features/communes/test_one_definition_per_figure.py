@@ -13,7 +13,8 @@ from tests.helpers.apps import find_all, make_app, render_page, text_of
 
 COMMUNES = ("76540", "76681", "76231")  # Rouen, Sotteville-lès-Rouen, Elbeuf
 PAGES = (("/", ""), ("/tableaux-de-bord/transports", ""), *((f"/communes/{c}", "") for c in COMMUNES),
-         ("/communes/comparer", "?" + "&".join(f"commune={c}" for c in COMMUNES)))
+         ("/communes/comparer", "?" + "&".join(f"commune={c}" for c in COMMUNES)),
+         *(("/pres-de-chez-moi", f"?commune={c}") for c in COMMUNES))
 
 
 def shown(layout) -> list[tuple[str, str, str]]:
@@ -40,9 +41,15 @@ def seen():
 
 def test_every_registered_figure_is_shown_and_marked(seen):
     assert {figure for figure, _ in seen} == set(FIGURES)
-    for commune in COMMUNES:  # each commune's figures are on its page and in the comparison
+    for commune in COMMUNES:  # each commune's figures are in the comparison, and on its page where it shows them
         assert {f for f, t in seen if t == commune} >= {"population", "lignes", "departs", "arrets",
                                                         "chantiers-actifs"}
+
+
+def test_a_communes_works_are_counted_alike_on_its_page_the_comparison_and_pres_de_chez_moi(seen):
+    for commune in COMMUNES:
+        pages = seen[("chantiers-actifs", commune)]
+        assert {p.split("?")[0] for p in pages} == {f"/communes/{commune}", "/communes/comparer", "/pres-de-chez-moi"}
 
 
 def test_one_figure_one_value_everywhere(seen):

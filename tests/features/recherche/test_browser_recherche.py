@@ -85,3 +85,13 @@ def test_the_catalogue_search_finds_a_value_and_its_link_lands_refined(demo):
     demo.find_element(".search-results a[href^='/jeux-de-donnees/pathologies?']").click()
     demo.wait_for_contains_text(".active-filters .chips", "Diabète")
     assert query_of(demo) == {"refine.patho_niv1": ["Diabète"]}
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("diabte", "Vouliez-vous dire « diabete » ?"),
+                                                 ("sotteville", "Sotteville-lès-Rouen")])
+def test_the_header_search_on_a_desktop_corrects_a_typo_and_finds_a_commune(demo, typed, expected):
+    open_page(demo, "/a-propos")
+    search_in(demo, "#recherche-entete-q", typed)
+    demo.wait_for_text_to_equal("h1", "Recherche dans le portail")
+    demo.wait_for_contains_text(".search-results", expected)
+    assert query_of(demo) == {"q": [typed]}
