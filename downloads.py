@@ -148,7 +148,9 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
         log.info("extrait %s : %d lignes, déjà préparé", filename, len(selection))
         _bound_sending(portal.settings.extract_send_timeout)
         return Response(stream_file(found), **answer)
-    heavy = fmt in HEAVY_FORMATS and len(selection) > SMALL_BUILD_ROWS
+    # a small extract (under MAX_EXPORT_ROWS / 100, and at least SMALL_BUILD_ROWS) never waits for a build slot:
+    # the 429 belongs to the big builds only
+    heavy = fmt in HEAVY_FORMATS and len(selection) > max(SMALL_BUILD_ROWS, portal.settings.max_export_rows // 100)
     if heavy and not limits.slots.take():
         log.info("extrait %s refusé (429) : préparations en cours", filename)
         response = jsonify({"erreur": "le portail prépare déjà d'autres fichiers : réessayez dans quelques "

@@ -269,8 +269,9 @@ def print_extracts(data_dir: Path, runs: int) -> None:
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "formats",
-         "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes", "recherche")
-ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids"}  # measured once, on files of their own, whatever the scale
+         "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes", "recherche", "lighthouse")
+# measured once, on files of their own (or the embedded demo), whatever the scale
+ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids", "lighthouse"}
 
 
 def main() -> None:
@@ -324,6 +325,10 @@ def main() -> None:
         from bench.weight import weight_figures
 
         print("\n".join(weight_figures(args.runs)))
+    if "lighthouse" in parts:  # the embedded demo, as Lighthouse's mobile audit sees it (skipped without node)
+        from bench.lighthouse import lighthouse_figures
+
+        print("\n".join(lighthouse_figures(max(1, min(args.runs, 3)))))
     for scale in (args.scales if parts - ALONE else []):
         print(f"\n=== échelle {scale} ===")
         gen_runs = max(1, min(args.runs, 3 if scale > 1 else args.runs))

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from dash import html
 
 from components import dataset_tabs
+from components.tables import scroll_table
 from data_access.dataset_view import is_year_field
 from data_access.french import format_int, plural
 from data_access.tableaux import Indisponible, find_figure
@@ -103,10 +104,10 @@ def first_rows(backend, query, total: int) -> html.Div:
     body = [html.Tr([html.Td(_cell(row.get(f.name), _as_is(f))) for f in fields]) for row in rows]
     caption = f"Les {min(total, TABLE_ROWS)} premières lignes sur {format_int(total)}" if total > TABLE_ROWS \
         else plural(total, "ligne")
-    return html.Div(html.Table([html.Caption(caption),
-                                html.Thead(html.Tr([html.Th(f.label, scope="col") for f in fields])),
-                                html.Tbody(body)], className="table table-sm"),
-                    className="table-scroll", tabIndex="0", role="region", **{"aria-label": caption})
+    # wider than a phone: it scrolls on its own, not the page
+    return scroll_table(html.Table([html.Caption(caption),
+                                    html.Thead(html.Tr([html.Th(f.label, scope="col") for f in fields])),
+                                    html.Tbody(body)], className="table table-sm"), caption)
 
 
 def _as_is(field) -> bool:

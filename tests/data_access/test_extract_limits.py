@@ -54,8 +54,9 @@ def test_a_head_request_builds_nothing(portal_dir, tmp_path, builds):
 
 
 def test_heavy_builds_beyond_the_slots_are_told_to_come_back(portal_dir, tmp_path, monkeypatch):
-    client = app_on(portal_dir, tmp_path, MAX_EXTRACT_BUILDS="1").server.test_client()
-    monkeypatch.setattr(downloads, "SMALL_BUILD_ROWS", 0)  # the fixture's extracts count as heavy ones
+    # the fixture's extracts count as heavy ones: no floor, and MAX_EXPORT_ROWS / 100 = 0
+    client = app_on(portal_dir, tmp_path, MAX_EXTRACT_BUILDS="1", MAX_EXPORT_ROWS="99").server.test_client()
+    monkeypatch.setattr(downloads, "SMALL_BUILD_ROWS", 0)
     pending = client.get("/export/chantiers.json?limit=1", buffered=False)  # started, not read: holds the slot
     assert pending.status_code == 200
     refused = client.get("/export/chantiers.geojson?limit=1")
@@ -97,3 +98,12 @@ def test_a_cut_download_keeps_nothing(portal_dir, tmp_path):
     next(iter(answer.response))  # the first bytes, then the reader goes away
     answer.close()
     assert list((tmp_path / "extraits").iterdir()) == []
+
+
+def test_an_extract_under_a_hundredth_of_the_largest_takes_no_build_slot(portal_dir, tmp_path, monkeypatch):
+    """The line between small and big builds follows MAX_EXPORT_ROWS: under a hundredth of it, no slot."""
+    monkeypatch.setattr(downloads, "SMALL_BUILD_ROWS", 0)
+    client = app_on(portal_dir, tmp_path, MAX_EXTRACT_BUILDS="1", MAX_EXPORT_ROWS="500").server.test_client()
+    pending = client.get("/export/chantiers.json?limit=1", buffered=False)
+    assert client.get("/export/chantiers.geojson").status_code == 200  # 2 rows, under 500 / 100
+    pending.close()

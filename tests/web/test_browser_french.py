@@ -16,7 +16,7 @@ import re
 import pytest
 
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.browser import as_phone, open_page
+from tests.helpers.browser import MAP_PAGES, PAGES, as_phone, open_page
 
 # English that must not appear, as whole words (no letter or hyphen on either side), case-sensitive
 ENGLISH = (
@@ -89,23 +89,6 @@ return found;
 // two frames later: what the assets rename after a render (assets/francais.js) has been renamed
 requestAnimationFrame(() => requestAnimationFrame(() => done(collect())));
 """
-
-# each page as a reader first sees it, with what shows it is drawn
-PAGES = (("/", "#contenu h1"), ("/catalogue", ".dataset-card"),
-         ("/jeux-de-donnees/chantiers", ".dataset-facts"),
-         ("/jeux-de-donnees/chantiers?tab=table", ".ag-row .ag-cell-value"),
-         ("/jeux-de-donnees/chantiers?tab=map", ".leaflet-interactive"),
-         ("/jeux-de-donnees/chantiers?tab=chart", "#jeu-graphique .main-svg[aria-hidden='true']"),
-         ("/jeux-de-donnees/chantiers?tab=export", ".download-links"),
-         ("/pres-de-chez-moi?lat=49.4431&lon=1.0993", "path.bureau-contour"),
-         ("/communes", "#contenu h1"), ("/communes/76540", "#contenu h1"),
-         ("/recits", ".dataset-card"), ("/recits/grands-chantiers", ".recit-graphique .main-svg[aria-hidden='true']"),
-         ("/tableaux-de-bord/travaux?date=2026-11-15", "#travaux-calendrier .main-svg[aria-hidden='true']"),
-         ("/tableaux-de-bord/sante", "#sante-pyramide .main-svg[aria-hidden='true']"),
-         ("/tableaux-de-bord/transports", "#transports-par-heure .main-svg[aria-hidden='true']"),
-         ("/a-propos", "#contenu h1"), ("/reutilisations", "#contenu h1"), ("/pas-de-page-ici", "#contenu h1"))
-MAP_PAGES = {"/jeux-de-donnees/chantiers?tab=map", "/pres-de-chez-moi?lat=49.4431&lon=1.0993",
-             "/tableaux-de-bord/travaux?date=2026-11-15", "/tableaux-de-bord/transports"}
 
 
 def english_in(texts: list[list[str]]) -> list[str]:
