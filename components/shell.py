@@ -13,6 +13,10 @@ DEMO_BADGE_ID = "badge-demo"
 ANNOUNCE_ID = "annonce-navigation"  # the live region assets/navigation.js writes to after a page change
 
 
+NAV_ID = "navigation-principale"
+MENU_ID = "menu-bouton"  # shown on a phone only: it opens the links (assets/menu.js)
+
+
 def navigation() -> html.Nav:
     """Links to the registered pages that ask to be in the menu (`nav_order`), in that order."""
     pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
@@ -20,8 +24,15 @@ def navigation() -> html.Nav:
     return html.Nav(
         html.Ul([html.Li(dbc.NavLink(p["name"], href=p["relative_path"], active="exact")) for p in pages],
                 className="nav-links"),
-        **{"aria-label": "Navigation principale"},
+        id=NAV_ID, **{"aria-label": "Navigation principale"},
     )
+
+
+def menu_button() -> html.Button:
+    """A phone's way to the links: the header keeps the portal's name, the search and this button (at most 64 px
+    high); it says whether the links are open (aria-expanded), and Escape closes them."""
+    return html.Button("Menu", id=MENU_ID, type="button", className="menu-button",
+                       **{"aria-expanded": "false", "aria-controls": NAV_ID})
 
 
 def demo_badge(**props) -> html.Span:
@@ -44,6 +55,7 @@ def layout(title: str, demo: bool) -> html.Div:
                     html.Div([dcc.Link(title, href="/", className="site-title"), demo_badge(id=DEMO_BADGE_ID) if demo else None],
                              className="site-brand"),
                     header_search(),
+                    menu_button(),
                     navigation(),
                 ],
                 className="site-header",

@@ -102,3 +102,11 @@ PAGES = (("/", "#contenu h1"), ("/catalogue", ".dataset-card"),
          ("/a-propos", "#contenu h1"), ("/reutilisations", "#contenu h1"), ("/pas-de-page-ici", "#contenu h1"))
 MAP_PAGES = {"/jeux-de-donnees/chantiers?tab=map", "/pres-de-chez-moi?lat=49.4431&lon=1.0993",
              "/tableaux-de-bord/travaux?date=2026-11-15", "/tableaux-de-bord/transports"}
+
+
+def tap(dash_duo, selector: str) -> None:
+    """A click as a finger gives it on a phone: the element brought to the middle of the screen first (the phone's
+    header stays at the top, over what Selenium scrolls only just into view)."""
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()

@@ -50,3 +50,37 @@ def test_no_chart_toolbar_covers_the_data_on_a_phone(phone):
     phone.wait_for_element("#sante-pyramide .main-svg[aria-hidden='true']")
     phone.driver.execute_script("window.scrollTo(0, 0)")
     assert phone.driver.find_elements("css selector", ".modebar-container")
+
+
+def test_the_phone_header_is_compact_and_its_menu_opens_with_the_keyboard(phone):
+    from selenium.webdriver.common.keys import Keys
+
+    with as_phone(phone):
+        open_page(phone, "/tableaux-de-bord/travaux")
+        phone.wait_for_element("#travaux-calendrier .main-svg[aria-hidden='true']")
+        header = phone.find_element(".site-header")
+        assert header.size["height"] <= 64
+        button = phone.find_element("#menu-bouton")
+        nav = phone.find_element("#navigation-principale")
+        assert button.is_displayed() and not nav.is_displayed() and button.get_attribute("aria-expanded") == "false"
+        assert phone.find_element("header [role=search] a").is_displayed()  # the search's icon
+        # sticky: far down the page, the header is still at the top
+        phone.driver.execute_script("window.scrollTo(0, 3000)")
+        assert abs(phone.driver.execute_script(
+            "return document.querySelector('.site-header').getBoundingClientRect().top")) < 1
+        button.send_keys(Keys.ENTER)  # the keyboard opens it
+        phone.wait_for_element("#navigation-principale a")
+        assert nav.is_displayed() and button.get_attribute("aria-expanded") == "true"
+        assert header.size["height"] <= 64  # the links open below the header, not in it
+        nav.find_element("css selector", "a").send_keys(Keys.ESCAPE)
+        assert not nav.is_displayed() and button.get_attribute("aria-expanded") == "false"
+        assert phone.driver.execute_script("return document.activeElement.id") == "menu-bouton"
+        button.click()
+        link = next(a for a in nav.find_elements("css selector", "a") if a.text == "Catalogue")
+        link.click()
+        phone.wait_for_text_to_equal("h1", "Catalogue des données")
+        assert not nav.is_displayed()  # a page chosen: the menu steps aside
+    # on a laptop, the links are shown and the button is not
+    open_page(phone, "/catalogue")
+    assert phone.find_element("#navigation-principale").is_displayed()
+    assert not phone.find_element("#menu-bouton").is_displayed()

@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from components.portal import current_portal
 from features.proximite import data as P
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.browser import assert_clean_console, axe_violations, open_page
+from tests.helpers.browser import assert_clean_console, axe_violations, open_page, tap
 
 PAGE = "/pres-de-chez-moi"
 STATUS = "#proximite-etat"
@@ -114,7 +114,7 @@ def test_a_tap_on_the_map_me_localiser_and_a_shared_place_reopened(phone_app):
     dash_duo.wait_for_element("path.bureau-contour")
     # the commune answered is the one under the finger: the shared link says where the tap was
     shown = dash_duo.find_element(STATUS).text.partition("(")[2].rstrip(")")
-    dash_duo.find_element("#proximite-partager").click()
+    tap(dash_duo, "#proximite-partager")
     tapped = re.search(r"lat=([\d.]+)&lon=([\d.]+)", dash_duo.wait_for_element("#proximite-lien").get_attribute(
         "href"))
     with dash_duo.portal_app.server.app_context():
@@ -126,10 +126,10 @@ def test_a_tap_on_the_map_me_localiser_and_a_shared_place_reopened(phone_app):
                                                                          "accuracy": 20})
     with dash_duo.portal_app.server.app_context():
         commune = P.place_at(current_portal().repository, 49.4103, 1.0903, "", "position").commune_name
-    dash_duo.find_element("#proximite-localiser").click()
+    tap(dash_duo, "#proximite-localiser")
     dash_duo.wait_for_contains_text(STATUS, f"Votre position ({commune})")
     code = _polling_station(dash_duo)
-    dash_duo.find_element("#proximite-partager").click()
+    tap(dash_duo, "#proximite-partager")
     dash_duo.wait_for_element("#proximite-lien")
     link = dash_duo.find_element("#proximite-lien").get_attribute("href")
     assert link == f"{dash_duo.server_url}{PAGE}?lat=49.4103&lon=1.0903"
@@ -158,7 +158,7 @@ def test_the_position_stays_out_of_the_url_and_the_log_until_it_is_shared(phone_
     assert not POSITION.search(history[0])
     assert any("/_dash-update-component" in line for line in server_log.lines)  # the log did record the requests
     assert [line for line in server_log.lines if POSITION.search(line)] == []
-    dash_duo.find_element("#proximite-partager").click()
+    tap(dash_duo, "#proximite-partager")
     dash_duo.wait_for_element("#proximite-lien")
     assert [line for line in server_log.lines if POSITION.search(line)] == []  # sharing writes a link, no request
     dash_duo.driver.get(dash_duo.find_element("#proximite-lien").get_attribute("href"))
