@@ -84,3 +84,14 @@ def test_the_phone_header_is_compact_and_its_menu_opens_with_the_keyboard(phone)
     open_page(phone, "/catalogue")
     assert phone.find_element("#navigation-principale").is_displayed()
     assert not phone.find_element("#menu-bouton").is_displayed()
+
+
+def test_the_skip_link_shows_above_the_phone_header(phone):
+    with as_phone(phone):
+        open_page(phone, "/catalogue")
+        phone.wait_for_element(".dataset-card")
+        phone.driver.execute_script("window.scrollTo(0, 0); document.querySelector('.skip-link').focus()")
+        on_top = phone.driver.execute_script(
+            "var box = document.querySelector('.skip-link').getBoundingClientRect();"
+            "return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2).className")
+        assert "skip-link" in on_top
