@@ -29,6 +29,7 @@ def header_search() -> html.Div:
     return html.Div([
         search_form("recherche-entete", class_name="search-form header-search", landmark=False,
                     label_class="visually-hidden"),
-        html.A("\U0001F50D", href=PATH, className="header-search-icon", title="Rechercher dans le portail",
-               **{"aria-label": "Rechercher dans le portail"}),
+        html.A(html.Span("Rechercher dans le portail", className="visually-hidden"), href=PATH,
+               className="header-search-icon", title="Rechercher dans le portail",
+               **{"aria-label": "Rechercher dans le portail"}),  # its magnifier is drawn by assets/portail.css
     ], role="search", className="site-search", **{"aria-label": "Recherche dans tout le portail"})

@@ -145,7 +145,8 @@ def value_labels(repository, dataset, fields) -> dict[str, dict[str, str]]:
     if communes:
         outlines = commune_outlines(repository, exclude=None)
         if outlines is not None:
-            names = dict(zip(commune_rows(outlines[1])["code"].astype(str), commune_rows(outlines[1])["name"]))
+            lines = commune_rows(outlines[1])
+            names = dict(zip(lines["code"].astype(str), lines["name"]))
             for name in communes:
                 found.setdefault(name, {}).update(names)
     return found

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from data_access.catalogue.model import Dataset
+from data_access.query import Query
 from data_access.repository import DatasetUnavailable, Repository
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def dataset_documents(dataset: Dataset, fields) -> list[Document]:
 def value_documents(dataset: Dataset, backend, fields) -> list[Document]:
     """One document per value of each facet field: the dataset page refined on it, and the dashboard the dataset
     feeds on that value when its address takes the filter."""
-    found = backend.facets(_everything(), list(fields))
+    found = backend.facets(Query(), list(fields))  # every row: the values as the file holds them
     documents = []
     for field in fields:
         values = found.get(field.name, [])
@@ -65,12 +66,6 @@ def value_documents(dataset: Dataset, backend, fields) -> list[Document]:
                 detail=f"« {text} » dans « {field.label} » ({rows:,} ligne{'s' if rows > 1 else ''})".replace(
                     ",", "\u202f"), also_url=also_url, also_label=also_label, by_title=False))
     return documents
-
-
-def _everything():
-    from data_access.query import Query
-
-    return Query()
 
 
 def _dashboard_link(dataset: Dataset, field, refine: list[tuple[str, str]]) -> tuple[str, str]:

@@ -95,3 +95,10 @@ def test_the_header_search_on_a_desktop_corrects_a_typo_and_finds_a_commune(demo
     demo.wait_for_text_to_equal("h1", "Recherche dans le portail")
     demo.wait_for_contains_text(".search-results", expected)
     assert query_of(demo) == {"q": [typed]}
+
+
+def test_a_long_odd_query_answers_a_page_no_wider_than_the_screen(demo):
+    open_page(demo, "/recherche?q=%22NEAR(%27%3B*" + "x" * 300)
+    demo.wait_for_contains_text(".search-results", "Aucun résultat pour")
+    assert demo.driver.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
