@@ -14,15 +14,25 @@ everything else goes through Dash's public ways (`dash.hooks`, the `Dash` argume
    `_js_dist` unless the entry says `dynamic: True`; nothing public changes a library's entries. The portal marks two:
    dash-ag-grid's `dash_ag_grid.min.js` (the pages that show a grid fetch it, assets/grille-a-la-demande.js), and
    dash_table's `dash_table/bundle.js` (Dash lists it on every page; the portal shows no DataTable).
+
+3. The polyfill. Dash lists @babel/polyfill 7.12.1 (`deps/polyfill@7….min.js`, core-js 2 and regenerator) before
+   React on every page, for browsers older than any the portal serves; on a phone it costs a third of a second
+   of the main thread, and core-js replaces the browser's own Promise. Of it, Dash's bundles use the global
+   `regeneratorRuntime` alone (the loaders of their components fetched on demand). The portal's index
+   (`dash.hooks.index`) puts regenerator-runtime alone in its place (components/vendor), at POLYFILL's tag.
 """
 from __future__ import annotations
 
+import re
+
 from components.vendor import PLOTLY_URL  # 1.: the address, written beside the bundle served there
 
-__all__ = ["PLOTLY_URL", "DASH_VERSION_CHECKED", "DEFERRED_BUNDLES", "library_entry", "defer_bundles"]
+__all__ = ["PLOTLY_URL", "DASH_VERSION_CHECKED", "DEFERRED_BUNDLES", "POLYFILL", "library_entry", "defer_bundles",
+           "without_polyfill"]
 
 DASH_VERSION_CHECKED = "4.4.1"
 DEFERRED_BUNDLES = (("dash_ag_grid", "dash_ag_grid.min.js"), ("dash.dash_table", "dash_table/bundle.js"))  # 2.
+POLYFILL = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@7\.[^"]*"></script>')  # 3.
 
 
 def library_entry(module_name: str, relative_path: str) -> dict:
@@ -41,3 +51,8 @@ def defer_bundles() -> None:
     again changes nothing)."""
     for module_name, relative_path in DEFERRED_BUNDLES:
         library_entry(module_name, relative_path)["dynamic"] = True
+
+
+def without_polyfill(index: str, runtime_src: str) -> str:
+    """The page's HTML with regenerator-runtime (at `runtime_src`) in the polyfill's place (3.)."""
+    return POLYFILL.sub(lambda _: f'<script src="{runtime_src}"></script>', index, count=1)

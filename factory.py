@@ -10,11 +10,15 @@ import flask
 
 import api
 import dash_internals
+import layout_cache
 import downloads
+import script_loader
 import security
+import server_render
 from components import shell
 from components.portal import EXTENSION as PORTAL
 from components.portal import install
+from components.vendor import RUNTIME_URL
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue.model import CatalogueError
 from features.contributions import web as contributions_web
@@ -39,8 +43,10 @@ INDEX_STRING = """<!DOCTYPE html>
         {%app_entry%}
         <div>
             {%config%}
+            <!--scripts-->
             {%scripts%}
             {%renderer%}
+            <!--/scripts-->
         </div>
     </body>
 </html>"""
@@ -48,11 +54,28 @@ INDEX_STRING = """<!DOCTYPE html>
 
 def plotly_bundle():
     """plotly.js's partial bundle of the traces the portal draws (components/vendor: 0.4 MB compressed instead of
-    the full plotly.min.js's 1.4 MB), at the address where Dash's renderer fetches plotly.js (dash_internals, 1.).
-    A plain response (not send_file's passthrough), so that it is compressed like Dash's own files."""
+    the full plotly.min.js's 1.4 MB), at the address where Dash's renderer fetches plotly.js (dash_internals, 1.)."""
     from components.vendor import PLOTLY_BUNDLE
 
-    response = flask.Response(PLOTLY_BUNDLE.read_bytes(), mimetype="application/javascript")
+    return _vendor_script(PLOTLY_BUNDLE)
+
+
+def regenerator_runtime():
+    """What Dash's bundles need of the polyfill Dash lists (dash_internals, 3.)."""
+    from components.vendor import RUNTIME_SCRIPT
+
+    return _vendor_script(RUNTIME_SCRIPT)
+
+
+def scripts_loader():
+    """The script that fetches Dash's scripts after the first paint (script_loader)."""
+    return _vendor_script(script_loader.LOADER)
+
+
+def _vendor_script(path):
+    """A file of components/vendor as a plain response (not send_file's passthrough), so that it is compressed
+    like Dash's own files, and kept a day."""
+    response = flask.Response(path.read_bytes(), mimetype="application/javascript")
     response.add_etag()
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response.make_conditional(flask.request)
@@ -64,15 +87,19 @@ LOADING = "Chargement…"
 
 
 def portal_index(index: str) -> str:
-    """The page's HTML (a `dash.hooks.index` hook): « Chargement… » while the app starts, instead of Dash's
-    « Loading... »; an embed's <html> has the `integration` class (the view alone, assets/portail.css), and a page
+    """The page's HTML (a `dash.hooks.index` hook): the page itself, written by the server (server_render), and
+    « Chargement… » while the app starts, instead of Dash's « Loading... »; an embed's <html> has the `integration` class (the view alone, assets/portail.css), and a page
     with an embeddable view names its oEmbed answer in its head. Only for an app with a portal attached: Dash's
-    hooks apply to every app of the process."""
+    hooks apply to every app of the process. Dash's polyfill gives way to the little of it the bundles use
+    (dash_internals, 3.)."""
     if not flask.has_request_context() or PORTAL not in flask.current_app.extensions:
         return index
     index = DASH_LOADING.sub(rf"\g<1>{LOADING}\g<2>", index, count=1)
+    index = dash_internals.without_polyfill(index, dash.get_app().get_relative_path("/" + RUNTIME_URL))
+    index = server_render.with_first_paint(index)
     if flask.request.path.startswith(embeds.PREFIX + "/"):
-        index = index.replace('<html lang="fr">', '<html lang="fr" class="integration">', 1)
+        index = server_render.add_html_class(index, "integration")
+    index = script_loader.after_first_paint(index, dash.get_app().get_relative_path("/" + script_loader.LOADER_URL))
     link = embeds.discovery_link()
     return index.replace("</head>", f"    {link}\n    </head>", 1) if link else index
 
@@ -88,6 +115,8 @@ def register_dash_hooks() -> None:
         return
     dash_internals.defer_bundles()
     dash.hooks.route(name=dash_internals.PLOTLY_URL)(plotly_bundle)
+    dash.hooks.route(name=RUNTIME_URL)(regenerator_runtime)
+    dash.hooks.route(name=script_loader.LOADER_URL)(scripts_loader)
     dash.hooks.index()(portal_index)
     _hooks_registered = True
 
@@ -137,6 +166,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     security.install(app, settings)
     embeds.register(app)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
+    layout_cache.install()
     return app
 
 

@@ -60,17 +60,35 @@
     window.setTimeout(function () { pending = false; refresh(); }, 200);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
     refresh();
-  });
+  }
+  // the scripts run after the first paint (script_loader.py): the document may be parsed already
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   window.addEventListener("resize", later);
-  window.addEventListener("beforeprint", refresh);
+  window.addEventListener("beforeprint", function () {  // the browser's own print: what is drawn by now
+    window.portailToutDessiner = true;
+    window.dispatchEvent(new Event("portail:tout-dessiner"));
+    refresh();
+  });
+  // every chart and map drawn first (assets/a-la-vue.js draws them when they come into view), then printed
+  function printDrawn() {
+    window.portailToutDessiner = true;
+    window.dispatchEvent(new Event("portail:tout-dessiner"));
+    var waited = 0;
+    (function ready() {
+      var pending = document.querySelectorAll(".a-la-vue .dash-graph:not(:has(.main-svg)), .a-la-vue[data-dessine='non']");
+      if (pending.length && waited < 10000) { waited += 200; window.setTimeout(ready, 200); return; }
+      refresh();
+      window.print();
+    })();
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-imprimer]");
     if (button) {
-      refresh();
-      window.print();
+      printDrawn();
     }
   });
 })();

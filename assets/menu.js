@@ -5,7 +5,8 @@
   "use strict";
 
   function parts() {
-    var button = document.getElementById("menu-bouton");
+    // the server's copy of the page while Dash draws its own (assets/premier-rendu.js), then Dash's
+    var button = document.querySelector("#premier-rendu .menu-button") || document.getElementById("menu-bouton");
     var header = button ? button.closest(".site-header") : null;
     return button && header ? {button: button, header: header} : null;
   }
@@ -20,7 +21,7 @@
     if (!found) { return; }
     if (event.target === found.button) {
       setOpen(found, found.button.getAttribute("aria-expanded") !== "true");
-    } else if (event.target.closest && event.target.closest("#navigation-principale a")) {
+    } else if (event.target.closest && event.target.closest(".nav-links a")) {
       setOpen(found, false);  // a page was chosen: the menu steps aside
     }
   });

@@ -25,8 +25,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 window.dash_clientside.proximite.montrer = function (place) {
   if (place) {
     window.setTimeout(function () {
-      var line = document.getElementById("proximite-etat");
-      if (line) { line.focus(); }
+      // the summary card first (the works, the next bus, the polling station), else the line that says why
+      var card = document.getElementById("proximite-resume") || document.getElementById("proximite-etat");
+      if (card) { card.focus(); }
     }, 0);
   }
   return "-1";

@@ -4,6 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.a_la_vue import ALaVue
 from components.tables import scroll_table
 
 # A light look set by hand: plotly's named templates cost tens of milliseconds per figure on every callback.
@@ -66,13 +67,21 @@ def data_table(data, value_label: str, x_label: str, series_label: str | None) -
     return rows_table(columns, rows, "Données représentées par le graphique")
 
 
+def graph_height(fig) -> int:
+    """The figure's height in pixels (plotly's own 450 when it sets none)."""
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout
+    height = layout.get("height") if isinstance(layout, dict) else layout.height
+    return int(height or 450)
+
+
 def figure_card(graph_id: str, fig: go.Figure, text: str, table: html.Details) -> html.Figure:
     """A figure with its summary as caption and its data table. The graph itself is hidden from screen readers,
     which get the summary and the table instead (plotly's SVG has no text alternative)."""
     return html.Figure([
         # French dates from assets/plotly-fr.js; the drawing is hidden from screen readers by
         # assets/accessibilite.js (its tool bar is not)
-        html.Div(dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG)),
+        # drawn when it comes into view (plotly.js is fetched then), its height kept until then
+        ALaVue(dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG), hauteur=f"{graph_height(fig)}px"),
         html.Figcaption(text, className="chart-summary"),
         table,
     ], className="chart-card")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import html
 
+from components.a_la_vue import ALaVue, carte_a_la_vue
 from data_access.geometry.geo import choropleth_classes
 
 
@@ -37,12 +38,12 @@ def base_layers(tile_url: str) -> list:
                          else "Fond de carte")]
 
 
-def commune_map(map_id: str, layers: list, tile_url: str, height: str = "55vh") -> dl.Map:
-    """A map of the communes: the background, then the given layers; no animation (a page drawn again by a
-    filter would remove the map mid-animation, and motion helps nobody read a map)."""
-    return dl.Map(base_layers(tile_url) + layers, id=map_id, center=ROUEN, zoom=10,
-                  style={"height": height, "width": "100%"}, className="dataset-map", zoomAnimation=False,
-                  fadeAnimation=False, markerZoomAnimation=False, inertia=False)
+def commune_map(map_id: str, layers: list, tile_url: str, height: str = "55vh") -> ALaVue:
+    """A map of the communes, drawn when it comes into view: the background, then the given layers; no animation
+    (a page drawn again by a filter would remove the map mid-animation, and motion helps nobody read a map)."""
+    return carte_a_la_vue(dl.Map(base_layers(tile_url) + layers, id=map_id, center=ROUEN, zoom=10,
+                                 style={"height": height, "width": "100%"}, className="dataset-map", zoomAnimation=False,
+                                 fadeAnimation=False, markerZoomAnimation=False, inertia=False))
 
 
 def shaded_layer(url: str, hideout: dict, **props) -> dl.GeoJSON:

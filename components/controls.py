@@ -20,6 +20,18 @@ DROPDOWN_LABELS = {"select_all": "Tout choisir", "deselect_all": "Tout retirer",
                    "no_options_found": "Aucun choix ne correspond"}
 
 
+def address_path() -> str | None:
+    """The path of the address being drawn: the router's input in a callback, the request's path when the server
+    writes the page's first answer (server_render); None elsewhere."""
+    import flask
+
+    try:
+        return (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname")
+    except (LookupError, dash.exceptions.MissingCallbackContextException):  # not in a callback (its thread, or not)
+        pass
+    return flask.request.path if flask.has_request_context() else None
+
+
 def dropdown_field(label: str, class_name: str = "chart-control", **dropdown) -> html.Label:
     """A dropdown inside its label, so it is announced with it (a pattern id cannot be the target of `for`).
     Dash 4 names the dropdown's button by its value alone: assets/accessibilite.js adds the label's text, which

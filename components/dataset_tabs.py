@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
+from components.a_la_vue import carte_a_la_vue
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field, shown_values
 from components.download import FORMAT_LABELS, download_menu, export_href
@@ -162,11 +163,12 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
                 *(help_text or ["L'onglet Tableau du jeu de données donne les mêmes lignes, utilisable au clavier."
                                 if alone else "l'onglet Tableau donne les mêmes lignes, utilisable au clavier."])],
                className="map-help"),
-        dl.Map(layers, id=map_id, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
-               className="dataset-map",
-               # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
-               # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
-               zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False),
+        carte_a_la_vue(dl.Map(
+            layers, id=map_id, center=ROUEN, zoom=11, style={"height": "60vh", "width": "100%"},
+            className="dataset-map",
+            # no animations: a page re-drawn by a filter change would otherwise remove the map mid-animation
+            # (Leaflet's "_leaflet_pos" error), and motion helps nobody read a map
+            zoomAnimation=False, fadeAnimation=False, markerZoomAnimation=False, inertia=False)),
         legend,
         after,
         None if alone else dcc.Store(id=RECORD_CARD_ID, data=card or {}),

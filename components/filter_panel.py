@@ -5,8 +5,10 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from components.a_la_vue import ALaVue
+
 from data_access.dataset_view import facet_counts, facet_fields
-from data_access.french import format_int
+from data_access.french import format_int, plural
 from data_access.query import Query, describe_param, query_pairs
 
 SHOWN = {"true": "oui", "false": "non"}
@@ -85,10 +87,32 @@ def bound_value(query: Query, name: str, side: str) -> str | None:
     return getattr(value, "text", None) or (f"{value:g}" if isinstance(value, float) else str(value))
 
 
-def filter_panel(backend, query: Query) -> html.Aside:
-    """Full-text search, one checklist per facet field (with counts), and ranges for dates and numbers."""
+PANEL_ID = "panneau-filtres"
+SHEET_BUTTON_ID = "filtres-bouton"
+
+
+def filter_sheet_button(query: Query) -> html.Button:
+    """A phone's way to the filters, at the top of the page: « Filtres (n) », n the filters in force; it opens the
+    filter panel as a full-height sheet (assets/filtres.js). On a wide screen the panel is beside the content and
+    the button is hidden."""
+    active = len(_effective_pairs(query))
+    return html.Button(f"Filtres ({active})", id=SHEET_BUTTON_ID, type="button", className="filter-sheet-button",
+                       **{"aria-expanded": "false", "aria-controls": PANEL_ID,
+                          "aria-label": f"Filtres : {plural(active, 'filtre actif', 'filtres actifs')}"})
+
+
+def results_words(results: int) -> str:
+    """What the sheet's closing button says: the live count of what the filters keep."""
+    if results == 0:
+        return "Aucun résultat : fermer"
+    return "Voir le résultat" if results == 1 else f"Voir les {format_int(results)} résultats"
+
+
+def filter_panel(backend, query: Query, results: int | None = None) -> html.Aside:
+    """Full-text search, one checklist per facet field (with counts), and ranges for dates and numbers. On a phone
+    it is a sheet that « Voir les N résultats » closes (N: `results`, the rows the filters keep)."""
     parts = [
-        html.H2("Filtrer"),
+        html.H2("Filtrer", id=f"{PANEL_ID}-titre", tabIndex="-1"),
         html.Label("Rechercher dans les données", htmlFor=SEARCH_ID),
         html.Div([dcc.Input(id=SEARCH_ID, type="search", value=query.q or "", className="form-control",
                             autoComplete="off"),
@@ -126,4 +150,9 @@ def filter_panel(backend, query: Query) -> html.Aside:
         parts.append(html.Div([html.H3(field.label + (f" ({field.unit})" if field.unit else ""),
                                        id=f"borne-{field.name}"), html.Div(controls, className="bound-row")],
                               className="bound-group", role="group", **{"aria-labelledby": f"borne-{field.name}"}))
-    return html.Aside(parts, className="filter-panel", **{"aria-label": "Filtres"})
+    # the controls drawn when the panel comes into view (a phone's sheet, when it opens); its title and its
+    # closing button at once
+    parts = [parts[0], ALaVue(parts[1:])]
+    if results is not None:
+        parts.append(html.Button(results_words(results), type="button", className="btn btn-primary sheet-close"))
+    return html.Aside(parts, id=PANEL_ID, className="filter-panel", **{"aria-label": "Filtres"})

@@ -4,8 +4,6 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-import dash_bootstrap_components as dbc
-
 from components.search_form import header_search
 
 MAIN_ID = "contenu"
@@ -18,11 +16,12 @@ MENU_ID = "menu-bouton"  # shown on a phone only: it opens the links (assets/men
 
 
 def navigation() -> html.Nav:
-    """Links to the registered pages that ask to be in the menu (`nav_order`), in that order."""
+    """Links to the registered pages that ask to be in the menu (`nav_order`), in that order; the current one is
+    marked aria-current by assets/navigation.js (and by server_render in the server's copy)."""
     pages = sorted((p for p in dash.page_registry.values() if p.get("nav_order") is not None),
                    key=lambda p: p["nav_order"])
     return html.Nav(
-        html.Ul([html.Li(dbc.NavLink(p["name"], href=p["relative_path"], active="exact")) for p in pages],
+        html.Ul([html.Li(dcc.Link(p["name"], href=p["relative_path"], className="nav-link")) for p in pages],
                 className="nav-links"),
         id=NAV_ID, **{"aria-label": "Navigation principale"},
     )

@@ -75,7 +75,32 @@ def _patient_browser(request):
         duo = request.getfixturevalue("dash_duo")
         duo._wait_timeout = BROWSER_WAIT_SECONDS
         duo._wd_wait = WebDriverWait(duo.driver, BROWSER_WAIT_SECONDS)
+        if request.node.get_closest_marker("a_la_vue") is None:
+            draw_everything(duo.driver)
+        act_on_dash_page(duo.driver)
     yield
+
+
+def draw_everything(driver) -> None:
+    """Every chart and map drawn at once, as printing draws them (assets/a-la-vue.js): a test waits for a chart
+    far down a page without scrolling to it. The tests marked `a_la_vue` check the drawing on scroll itself."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.portailToutDessiner = true;"})
+
+
+def act_on_dash_page(driver) -> None:
+    """After each page load, the test waits for Dash's page to take the server's copy's place (server_render,
+    assets/premier-rendu.js): the copy's buttons do nothing yet, and it is gone a moment later."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    from tests.helpers.browser import COPY_GONE
+
+    load = driver.get
+
+    def get(url: str) -> None:
+        load(url)
+        WebDriverWait(driver, BROWSER_WAIT_SECONDS).until(lambda d: d.execute_script(COPY_GONE))
+
+    driver.get = get
 
 
 @pytest.fixture(scope="session")

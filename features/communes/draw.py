@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import dcc, html
 
+from components.a_la_vue import carte_a_la_vue
 from components.choropleth import base_layers
 from components.kpi import kpi_list
 from components.tables import scroll_table
@@ -131,11 +132,12 @@ def _polling(block, found, tile_url):
     bounds = [[min(p[0] for p in points), min(p[1] for p in points)],
               [max(p[0] for p in points), max(p[1] for p in points)]]
     return html.Div([
-        dl.Map([*base_layers(tile_url), *shapes], id=MAP_ID, bounds=bounds, zoom=12, className="dataset-map commune-map",
-               center=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-               style={"height": "20rem", "width": "100%", "maxWidth": "32rem"}, zoomAnimation=False, fadeAnimation=False,
-               markerZoomAnimation=False, inertia=False, scrollWheelZoom=False, zoomControl=False, keyboard=False,
-               attributionControl=bool(tile_url)),
+        carte_a_la_vue(dl.Map(
+            [*base_layers(tile_url), *shapes], id=MAP_ID, bounds=bounds, zoom=12, className="dataset-map commune-map",
+            center=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+            style={"height": "20rem", "width": "100%", "maxWidth": "32rem"}, zoomAnimation=False, fadeAnimation=False,
+            markerZoomAnimation=False, inertia=False, scrollWheelZoom=False, zoomControl=False, keyboard=False,
+            attributionControl=bool(tile_url))),
         html.P(f"Carte : les contours des {len(shapes)} bureaux de vote de la commune, en rouge.",
                className="map-help"),
     ])

@@ -78,9 +78,11 @@ def _form(kind: str, form_id: str, fields: list, retour: str, button: str, days:
     ], action=f"/contributions/{kind}", method="post", id=form_id, className="formulaire-contribution")
 
 
-def error_form(form_id: str, retour: str, view_url: str, datasets: list, chosen: str | None, days: int):
+def error_form(form_id: str, retour: str, view_url: str, datasets: list, chosen: str | None, days: int,
+               row_ref: str | None = None):
     """« Signaler une erreur »: on a dataset page (one dataset, named by a hidden field) or a dashboard (the
-    reader may say which of its datasets)."""
+    reader may say which of its datasets). With `row_ref` (a « Signaler » link that names the row), the form is
+    open and its « Ligne concernée » filled in."""
     if len(datasets) == 1:
         which = dcc.Input(type="hidden", name="dataset_id", value=datasets[0].id)
     else:
@@ -94,12 +96,13 @@ def error_form(form_id: str, retour: str, view_url: str, datasets: list, chosen:
         which,
         _field(form_id, "description", "Ce qui est faux", "Ce que vous avez vu, et ce qui serait juste si vous "
                "le savez.", required=True, rows=4),
-        _field(form_id, "row_ref", "Ligne concernée", "Par exemple l'identifiant ou le nom de la ligne."),
+        _field(form_id, "row_ref", "Ligne concernée", "Par exemple l'identifiant ou le nom de la ligne.",
+               value=row_ref),
         _field(form_id, "view_url", "Adresse de la vue", "L'adresse de la page telle que vous la voyez (déjà "
                "remplie).", kind="url", value=view_url),
     ]
     return _disclosure("Signaler une erreur", form_id,
-                       _form("erreur", form_id, fields, retour, "Envoyer le signalement", days))
+                       _form("erreur", form_id, fields, retour, "Envoyer le signalement", days), bool(row_ref))
 
 
 def wish_form(form_id: str, retour: str, days: int):
@@ -129,9 +132,9 @@ def reuse_form(form_id: str, retour: str, days: int, datasets_field) -> html.For
     return _form("reutilisation", form_id, fields, retour, "Présenter la réutilisation", days)
 
 
-def _disclosure(title: str, form_id: str, form: html.Form) -> html.Details:
+def _disclosure(title: str, form_id: str, form: html.Form, open_: bool = False) -> html.Details:
     return html.Details([html.Summary(title, className="contribution-titre"), form],
-                        className="contribution print-hide", id=f"{form_id}-bloc")
+                        className="contribution print-hide", id=f"{form_id}-bloc", open=open_ or None)
 
 
 def _day(moment) -> str:
@@ -208,8 +211,19 @@ SHOWN = 10  # the newest published reports and reuses a dataset page shows (the 
 EVERY_REPORT = "signalements"  # the dataset page's parameter that shows every published report (`=tous`)
 
 
+REPORT_ROW = "signaler"  # the dataset page's parameter that opens « Signaler une erreur » about one row
+REPORT_FORM = "signaler-erreur"  # that form's id: a « Signaler » link goes to its block (#signaler-erreur-bloc)
+
+
+def report_link(dataset_id: str, row_ref: str) -> str:
+    """Where a « Signaler » link beside one row goes: its dataset page, the error form open and about that row."""
+    from urllib.parse import urlencode
+
+    return f"/jeux-de-donnees/{dataset_id}?{urlencode([(REPORT_ROW, row_ref[:200])])}#{REPORT_FORM}-bloc"
+
+
 def dataset_contributions(dataset, path: str, pairs: list, days: int, published, catalogue,
-                          every_report: bool = False) -> html.Section:
+                          every_report: bool = False, row_ref: str | None = None) -> html.Section:
     """A dataset page's part: its newest published error reports with their answers (every one with
     `every_report`), its newest reuses (the others in the gallery, filtered on the dataset), and the form.
     `published(kind, dataset_id)` gives the approved contributions (None when they cannot be read)."""
@@ -229,7 +243,7 @@ def dataset_contributions(dataset, path: str, pairs: list, days: int, published,
         html.P(dcc.Link(f"Toutes les réutilisations de ce jeu ({len(reuses)}), et présenter la vôtre"
                         if reuses and len(reuses) > SHOWN else "Présenter votre réutilisation",
                         href=f"/reutilisations?jeu={dataset.id}")),
-        error_form("signaler-erreur", retour, address, [dataset], dataset.id, days),
+        error_form(REPORT_FORM, retour, address, [dataset], dataset.id, days, row_ref),
     ], className="contributions print-hide", **{"aria-labelledby": "contributions-titre"})
 
 

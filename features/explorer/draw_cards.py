@@ -5,6 +5,8 @@ from typing import Callable
 
 from dash import dcc, html
 
+from components.a_la_vue import ALaVue
+
 from data_access.french import format_date, format_int, plural
 from features.explorer.explorer import FACET_LABELS
 
@@ -35,7 +37,8 @@ def facet_panel(result, query, href: Callable, panel_id: str) -> html.Nav:
         heading_id = f"{panel_id}-{facet}"
         groups.append(html.Div([html.H3(FACET_LABELS[facet], id=heading_id),
                                 html.Ul(items, **{"aria-labelledby": heading_id})], className="facet-group"))
-    return html.Nav([html.H2("Affiner la recherche")] + groups, id=panel_id, className="facet-panel",
+    # the links drawn when the panel comes into view (after the results, on a phone): the first answer holds them
+    return html.Nav([html.H2("Affiner la recherche"), ALaVue(groups)], id=panel_id, className="facet-panel",
                     **{"aria-label": "Facettes"})
 
 

@@ -7,16 +7,17 @@ import dash
 from dash import ALL, Input, Output, State, callback, dcc, html
 
 from components import dataset_tabs
-from components.controls import LOCATION, replace_params, user_changes, writes_url
+from components.controls import address_path, replace_params, user_changes, writes_url
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
-                                     rebuild_search)
+                                     filter_sheet_button, rebuild_search)
 from components.notices import notices
 from components.portal import current_portal
 from data_access.dataset_view import grid_block, value_labels
 from data_access.french import format_int, plural
 from data_access.query import FilterError, last, parse_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
-from features.contributions.draw import EVERY_REPORT, dataset_contributions, outcome_notice, take_outcome
+from features.contributions.draw import (EVERY_REPORT, REPORT_ROW, dataset_contributions, outcome_notice,
+                                         take_outcome)
 from features.contributions.web import published
 from features.integration.draw import embed_button, portal_origin
 
@@ -54,7 +55,7 @@ def _missing(dataset_id: str) -> html.Div:
 
 def _path_dataset_id(default: str) -> str:
     """The id from the address itself: Dash lets a `dataset_id=` query parameter override the path variable."""
-    pathname = (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname") if dash.ctx else None
+    pathname = address_path()
     prefix = "/jeux-de-donnees/"
     if isinstance(pathname, str) and pathname.startswith(prefix):
         return pathname[len(prefix):].strip("/")
@@ -79,6 +80,8 @@ def layout(dataset_id: str = "", **params):
     dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
     outcome, params = take_outcome(params)
     every_report = last(params.pop(EVERY_REPORT, None)) == "tous"
+    row_ref = last(params.pop(REPORT_ROW, None))  # a « Signaler » link: the error form open, about that row
+    row_ref = row_ref.strip()[:200] if isinstance(row_ref, str) and row_ref.strip() else None
     params = _single_values({k: v for k, v in params.items() if k != "dataset_id"})
     dataset = repository.catalogue.get(dataset_id)
     if dataset is None:
@@ -105,13 +108,14 @@ def layout(dataset_id: str = "", **params):
     try:  # the engine may fail to read the served file now: the page says so, never a trace
         rows = backend.count(query)
         content = _tab_content(tab, dataset, backend, query, query_string, rows, params, errors)
-        panel = filter_panel(backend, query)
+        panel = filter_panel(backend, query, rows)
     except DatasetUnavailable as exc:
         return _unavailable(header, exc)
     return html.Div(header + [
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
         dcc.Store(id=Ids.DATASET, data=dataset.id),
+        filter_sheet_button(query),
         html.Div([
             panel,
             html.Div([
@@ -127,7 +131,7 @@ def layout(dataset_id: str = "", **params):
         ], className="dataset-layout"),
         dataset_contributions(dataset, base, [("tab", tab)] + filters + chart_pairs,
                               current_portal().settings.contribution_email_days, published,
-                              current_portal().repository.catalogue, every_report),
+                              current_portal().repository.catalogue, every_report, row_ref),
     ])
 
 

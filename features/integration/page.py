@@ -14,7 +14,7 @@ import re
 import dash
 from dash import html
 
-from components.controls import LOCATION
+from components.controls import address_path
 from components.portal import current_portal
 from data_access.french import plural
 from features.integration import draw as integration
@@ -103,7 +103,7 @@ def story_blocks(story) -> list:
 
 def _path_vue(default) -> str:
     """The view from the address itself: Dash lets a `vue=` query parameter override the path variable."""
-    pathname = (dash.ctx.inputs or {}).get(f"{LOCATION}.pathname") if dash.ctx else None
+    pathname = address_path()
     if isinstance(pathname, str) and pathname.startswith(PREFIX + "/"):
         return pathname[len(PREFIX) + 1:]
     return default if isinstance(default, str) else ""

@@ -8,6 +8,7 @@ from dash import dcc, html
 from components.tables import scroll_table
 from data_access.french import format_date
 from features.communes.profil import number
+from features.contributions.draw import report_link
 
 SUGGESTION = "proximite-suggestion"  # pattern-matching id of each suggested address
 MARK_STYLE = {  # the map's marks: a shape and a colour, and always a tooltip that says what it is
@@ -115,8 +116,11 @@ def works_list(block) -> html.Ul | None:
         dates = f"du {format_date(_date(line['start']))} au {format_date(_date(line['end']))}"
         impact = f" · circulation : {line['impact']}" if line.get("impact") else ""
         where = f" · à {line['distance']}" if line.get("distance") else ""
+        report = dcc.Link(["Signaler", html.Span(f" une erreur sur « {line['label']} »", className="visually-hidden")],
+                          href=report_link(line["dataset"], line["label"]), className="nearby-report") \
+            if line.get("dataset") else None
         items.append(html.Li([html.Strong(line["label"]), html.Br(), f"{line['status'].capitalize()}, {dates}{impact}"
-                              f"{where}"]))
+                              f"{where}", html.Span(report, className="nearby-report-line") if report else None]))
     return html.Ul(items, className="nearby-list")
 
 

@@ -10,6 +10,7 @@ import dash
 import dash_leaflet as dl
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
+from components.a_la_vue import carte_a_la_vue
 from components.choropleth import ROUEN, base_layers
 from components.controls import dropdown_field
 from components.impression import print_button, print_header
@@ -22,6 +23,7 @@ from data_access.query import FilterError, last
 from features.integration.draw import portal_origin
 from features.proximite import data as P
 from features.proximite import draw as V
+from features.proximite.draw_resume import summary_card
 from features.proximite.reponses import answers
 
 PATH = "/pres-de-chez-moi"
@@ -48,6 +50,7 @@ class Ids:
     PLACE = "proximite-lieu"
     SHARE = "proximite-partager"
     SHARED = "proximite-partage"
+    SUMMARY = "proximite-essentiel"  # holds the summary card (draw_resume.SUMMARY_ID)
 
 
 def layout(**params):
@@ -82,12 +85,15 @@ def layout(**params):
                            placeholder="Commune…", clearable=False, disabled=not communes),
         ], className="nearby-pick", role="search", **{"aria-label": "Choisir un lieu"}),
         html.P(message or "", id=Ids.STATUS, role="status", className="nearby-status", tabIndex="-1"),
+        # the answers first: the summary card (it takes the focus), then the map
+        html.Div(summary_card(view) if view else None, id=Ids.SUMMARY),
         html.Div([
-            dl.Map([*base_layers(tile_url), dl.LayerGroup(V.marks(view.marks) if view else [], id=Ids.MARKS)],
-                   id=Ids.MAP, center=[place.lat, place.lon] if place and place.has_position else ROUEN,
-                   zoom=PLACE_ZOOM if place and place.has_position else 11, className="dataset-map nearby-map",
-                   style={"height": "45vh", "width": "100%"}, zoomAnimation=False, fadeAnimation=False,
-                   markerZoomAnimation=False, inertia=False),
+            carte_a_la_vue(dl.Map(
+                [*base_layers(tile_url), dl.LayerGroup(V.marks(view.marks) if view else [], id=Ids.MARKS)],
+                id=Ids.MAP, center=[place.lat, place.lon] if place and place.has_position else ROUEN,
+                zoom=PLACE_ZOOM if place and place.has_position else 11, className="dataset-map nearby-map",
+                style={"height": "45vh", "width": "100%"}, zoomAnimation=False, fadeAnimation=False,
+                markerZoomAnimation=False, inertia=False)),
             html.P("Touchez la carte pour choisir un point. Au clavier, tapez une adresse ou choisissez une commune.",
                    className="nearby-help"),
             html.Div(V.legend(view.marks) if view else None, id=Ids.LEGEND),
@@ -150,6 +156,7 @@ def suggest(typed):
           Output(Ids.LEGEND, "children"), Output(Ids.MAP, "viewport"), Output(Ids.STATUS, "children"),
           Output(Ids.SHARED, "children"), Output(Ids.SHARE, "disabled"), Output(Ids.SUGGESTIONS, "children",
                                                                                allow_duplicate=True),
+          Output(Ids.SUMMARY, "children"),
           Input({"type": V.SUGGESTION, "index": ALL}, "n_clicks"), Input(Ids.MAP, "clickData"),
           Input(Ids.LOCATED, "data"), Input(Ids.COMMUNE, "value"), State(Ids.SUGGESTED, "data"),
           prevent_initial_call=True)
@@ -158,7 +165,7 @@ def choose_place(_clicks, click, located, commune, suggested):
     try:
         place = _chosen(repository, ctx.triggered_id, click, located, commune, suggested)
     except P.PlaceError as exc:
-        return (dash.no_update,) * 5 + (f"Ce lieu ne peut pas être choisi : {exc}.",) + (dash.no_update,) * 3
+        return (dash.no_update,) * 5 + (f"Ce lieu ne peut pas être choisi : {exc}.",) + (dash.no_update,) * 4
     if place is None:
         raise dash.exceptions.PreventUpdate
     view = answers(repository, place, now_paris())
@@ -166,7 +173,8 @@ def choose_place(_clicks, click, located, commune, suggested):
         if place.has_position else dash.no_update
     return (_stored(place), _answers(view), V.marks(view.marks), V.legend(view.marks), viewport,
             f"Réponses pour : {place.label}" + (f" ({place.commune_name})" if place.commune_name and
-                                               place.commune_name not in place.label else ""), None, False, [])
+                                               place.commune_name not in place.label else ""), None, False, [],
+            summary_card(view))
 
 
 def _chosen(repository, trigger, click, located, commune, suggested) -> P.Place | None:

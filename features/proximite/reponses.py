@@ -108,7 +108,8 @@ def works(repository: Repository, place: Place, today: dt.date) -> B.Block:
                                                                          ascending=[False, True])
     lines = [{"label": r.title, "status": r.status + (" (en retard)" if r.late else ""),
               "start": r.start, "end": r.planned_end, "impact": r.impact,
-              "distance": B.distance_words(distances[r.Index]) if distances is not None else None}
+              "distance": B.distance_words(distances[r.Index]) if distances is not None else None,
+              "dataset": dataset.id}  # the « Signaler » link's dataset page
              for r in data.head(B.WORKS_LISTED).itertuples()]
     count = len(data)
     text = (f"{count} chantier{'s' if count > 1 else ''} en cours ou commençant dans les 30 jours"

@@ -23,6 +23,7 @@ from features.sante.draw_sections import TABLEAU, Ids
 from features.sante.view import PATH
 
 dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord — Santé", nav_order=30,
+                   cache_layout="jour",  # kept per URL, data version and day (layout_cache.py)
                    description="Pathologies et accès aux soins, comparés à la Normandie et à la France")
 
 

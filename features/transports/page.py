@@ -25,6 +25,7 @@ from features.transports.draw_sections import CHOICE, TABLEAU, Ids, choice_id
 from features.transports.view import PARAMS, PATH
 
 dash.register_page(__name__, path=PATH, name="Transports", title="Tableau de bord — Transports", nav_order=40,
+                   cache_layout="minute",  # the next departures: kept per URL, data version and minute
                    description="Le réseau, ses horaires et sa couverture, d'après le GTFS")
 
 

@@ -9,7 +9,7 @@ from dash import dcc, html
 from components import dataset_tabs
 from components.controls import clicked_item, dataset_search, replace_params, user_changes, writes_url
 from components.download import download_menu
-from components.filter_panel import bound_value, chips, filter_panel
+from components.filter_panel import bound_value, chips, filter_panel, filter_sheet_button
 from components.impression import print_button, print_header, source_words
 from components.notices import notices
 from components.portal import current_portal
@@ -27,6 +27,7 @@ from features.travaux.draw_sections import TABLEAU, Ids
 from features.travaux.view import PATH
 
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
+                   cache_layout="jour",  # kept per URL, data version and day (layout_cache.py)
                    description="Où en sont les chantiers de la Métropole")
 
 
@@ -43,11 +44,11 @@ def _period_controls(roles, query) -> html.Fieldset:
     ], className="period-controls")
 
 
-def _filter_panel(dataset_id: str, query):
+def _filter_panel(dataset_id: str, query, results: int):
     """The dataset's facets and bounds, asked of the engine; nothing when it cannot answer now (the page says
     the rest)."""
     try:
-        return filter_panel(current_portal().repository.backend(dataset_id), query)
+        return filter_panel(current_portal().repository.backend(dataset_id), query, results)
     except DatasetUnavailable:
         return html.Aside(html.P("Les filtres sont indisponibles pour le moment, réessayez plus tard."),
                           className="filter-panel", **{"aria-label": "Filtres"})
@@ -85,7 +86,7 @@ def draw(**params):
             f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
             "filtres : " + ("; ".join(describe_query(query, table.fields)) or "aucun (tous les chantiers)")
             + (f" ; commune : {vue.chosen_commune}" if vue.chosen_commune else ""), source_words([dataset])),
-        html.Div(print_button("le tableau de bord"), className="page-tools"),
+        html.Div([print_button("le tableau de bord"), filter_sheet_button(query)], className="page-tools"),
         picker,
         html.Label(["Date de situation (AAAA-MM-JJ) ",
                     dcc.Input(id=Ids.DATE, type="text", value=reference.isoformat(), debounce=True,
@@ -94,7 +95,7 @@ def draw(**params):
         notices(vue.errors),
         *TABLEAU.stores(vue),
         html.Div([
-            _filter_panel(dataset.id, query),
+            _filter_panel(dataset.id, query, len(vue.positions)),
             html.Div([
                 chips(query, table.fields, PATH, vue.kept,
                       value_labels(portal.repository, dataset, table.fields) if query.params else None),

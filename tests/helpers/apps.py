@@ -54,7 +54,7 @@ def router_body(output_key: str, pathname: str, search: str = "") -> dict:
 def render_page(app, pathname: str, search: str = "") -> dict:
     """Call the pages router callback as the browser does; returns the layout as Dash JSON."""
     client = app.server.test_client()
-    client.get("/")  # the router's callback is registered on the first request
+    client.get("/_dash-layout")  # the router's callback is registered on the first request (any)
     key = next(k for k in app.callback_map if ROUTER_OUTPUT in k)
     response = client.post("/_dash-update-component", json=router_body(key, pathname, search))
     assert response.status_code == 200, response.data[:500]

@@ -6,6 +6,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+COPY_GONE = "return !document.getElementById('premier-rendu');"  # Dash's page has taken the server's copy's place
+
+
+def wait_for_dash(dash_duo) -> None:
+    """Wait until Dash's page has taken the place of the server's copy (server_render, assets/premier-rendu.js) in
+    the current document: a frame's, say (tests/conftest.py waits after every page load of the window)."""
+    from dash.testing.wait import until
+
+    until(lambda: dash_duo.driver.execute_script(COPY_GONE), 30)
+
+
 def open_page(dash_duo, path: str) -> None:
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
 

@@ -57,13 +57,13 @@ def test_catalogue_json_describes_every_dataset(client):
 @pytest.mark.parametrize("path", ["/", "/a-propos"])
 def test_pages_answer_200_in_french(client, path):
     response = client.get(path)
-    assert response.status_code == 200 and b'<html lang="fr">' in response.data
+    assert response.status_code == 200 and b'<html lang="fr"' in response.data
 
 
 @pytest.mark.parametrize("path", ["/nulle-part", "/a-propos/plus", "/jeux-de-donnees/inconnu", "/%C3%A9t%C3%A9"])
 def test_unknown_pages_get_the_404_status(client, path):
     response = client.get(path)
-    assert response.status_code == 404 and b'<html lang="fr">' in response.data
+    assert response.status_code == 404 and b'<html lang="fr"' in response.data
 
 
 

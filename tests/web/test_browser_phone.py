@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.browser import PAGES, as_phone, open_page
+from tests.helpers.browser import PAGES, as_phone, open_page, tap
 
 # what is wider than the screen, for the failure's message: the widest elements that stick out on the right
 OVERFLOW = """
@@ -95,3 +95,49 @@ def test_the_skip_link_shows_above_the_phone_header(phone):
             "var box = document.querySelector('.skip-link').getBoundingClientRect();"
             "return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2).className")
         assert "skip-link" in on_top
+
+
+def _number(text: str) -> int:
+    import re
+
+    return int(re.sub(r"\D", "", re.search(r"\d[\d  ]*", text).group()))
+
+
+def test_the_filters_open_as_a_sheet_that_follows_the_count(phone):
+    from selenium.webdriver.common.keys import Keys
+
+    driver = phone.driver
+    with as_phone(phone):
+        for path in ("/tableaux-de-bord/travaux?date=2026-11-15", "/jeux-de-donnees/chantiers"):
+            open_page(phone, path)
+            button = phone.wait_for_element("#filtres-bouton")
+            panel = phone.find_element("#panneau-filtres")
+            assert button.text == "Filtres (0)" and button.location["y"] < 844  # on the first screen
+            assert not panel.is_displayed()
+            tap(phone, "#filtres-bouton")
+            phone.wait_for_element("#panneau-filtres.feuille-ouverte")
+            assert button.get_attribute("aria-expanded") == "true" and panel.get_attribute("role") == "dialog"
+            assert driver.execute_script("return document.activeElement.id") == "panneau-filtres-titre"
+            box = driver.execute_script("return document.getElementById('panneau-filtres').getBoundingClientRect()"
+                                        ".toJSON()")
+            assert box["top"] == 0 and box["height"] >= 840  # the whole screen
+            close = phone.find_element("#panneau-filtres .sheet-close")
+            before = _number(close.text)
+            assert before == _number(phone.find_element(".result-count").text)
+            driver.find_elements("css selector", "#panneau-filtres .facet-checklist input")[0].click()
+            # the page is drawn again with the filter: the sheet stays open, its count follows
+            phone.wait_for_text_to_equal("#filtres-bouton", "Filtres (1)")
+            phone.wait_for_element("#panneau-filtres.feuille-ouverte")
+            after = _number(phone.find_element("#panneau-filtres .sheet-close").text)
+            assert 0 < after < before
+            phone.find_element("#panneau-filtres .sheet-close").click()
+            assert not phone.find_element("#panneau-filtres").is_displayed()
+            assert driver.execute_script("return document.activeElement.id") == "filtres-bouton"
+            assert _number(phone.find_element(".result-count").text) == after
+            tap(phone, "#filtres-bouton")  # Escape closes it too
+            phone.wait_for_element("#panneau-filtres.feuille-ouverte")
+            driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+            assert not phone.find_element("#panneau-filtres").is_displayed()
+    open_page(phone, "/jeux-de-donnees/chantiers")  # on a laptop: the panel beside the content, no button
+    assert phone.find_element("#panneau-filtres").is_displayed()
+    assert not phone.find_element("#filtres-bouton").is_displayed()

@@ -10,7 +10,8 @@ import flask
 import pytest
 
 import dash_internals
-from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL
+from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL, RUNTIME_URL
+from script_loader import INERT, LOADER, LOADER_URL
 from factory import plotly_bundle, portal_index
 from tests.helpers.apps import make_app
 
@@ -72,8 +73,10 @@ def test_the_index_hook_leaves_an_app_without_portal_alone():
 
 def test_an_embed_page_gets_its_class_from_the_index_hook(app):
     client = app.server.test_client()
-    assert '<html lang="fr" class="integration">' in client.get("/integrer/jeux-de-donnees/chantiers?tab=map").text
-    assert '<html lang="fr">' in client.get("/catalogue").text
+    # « avant-dash »: the server's copy of the page shows until Dash's takes its place (server_render)
+    assert '<html lang="fr" class="avant-dash integration">' in client.get(
+        "/integrer/jeux-de-donnees/chantiers?tab=map").text
+    assert '<html lang="fr" class="avant-dash">' in client.get("/catalogue").text
 
 
 def _paths():
@@ -93,3 +96,32 @@ def test_our_page_matcher_agrees_with_the_router(app):
 
     for path in _paths():
         assert page_for(path) == _path_to_page(path.strip("/")), path
+
+
+def test_dash_lists_the_polyfill_and_its_bundles_need_only_its_regenerator(app):
+    from dash import dcc
+
+    deps = Path(dash.__file__).parent / "deps"
+    assert list(deps.glob("polyfill@7.12.1.min.js"))  # what Dash lists before React (dash_internals, 3.)
+    bundles = [Path(dash.__file__).parent / "dash-renderer" / "build" / "dash_renderer.min.js",
+               Path(dcc.__file__).parent / "dash_core_components.js"]
+    assert all("regeneratorRuntime" in b.read_text(encoding="utf-8") for b in bundles)
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert "polyfill@7" not in page
+    runtime = app.server.test_client().get("/" + RUNTIME_URL)
+    assert runtime.status_code == 200 and b"regeneratorRuntime = runtime" in runtime.data
+
+
+def test_dash_s_scripts_wait_for_the_first_paint_in_their_order(app):
+    import re
+
+    client = app.server.test_client()
+    page = client.get("/catalogue").get_data(as_text=True)
+    inert = re.findall(rf'<script type="{INERT}"(?: data-src="([^"]*)")?[^>]*>', page)
+    sources = [s for s in inert if s]
+    # Dash's order: React first, the assets, then the renderer and the components; the renderer's start last
+    assert "react@18" in sources[1] and "dash_renderer" in sources[-4] and sources[-1].endswith(".min.js")
+    assert re.search(rf'<script type="{INERT}" id="_dash-renderer">var renderer = new DashRenderer\(\);</script>'
+                     r'\s*<script src="/_portail/apres-rendu.js\?v=\w+"></script>', page)
+    loader = client.get("/" + LOADER_URL)
+    assert loader.status_code == 200 and loader.data == LOADER.read_bytes()

@@ -61,7 +61,7 @@ def test_nginx_refusals_are_french_pages_with_the_security_headers(served):
     for answer, status, words in ((too_long, 414, "Adresse trop longue"), (too_large, 413, "Requête trop volumineuse"),
                                   (missing, 404, "Page introuvable")):
         assert answer.status_code == status and words in answer.text
-        assert '<html lang="fr">' in answer.text and "nginx" not in answer.text
+        assert '<html lang="fr"' in answer.text and "nginx" not in answer.text
         for header, value in (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
                               ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()"),
                               ("Cross-Origin-Opener-Policy", "same-origin")):

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.browser import NO_VIOLATION, axe_at_both_widths
+from tests.helpers.browser import NO_VIOLATION, axe_at_both_widths, wait_for_dash
 
 VIEWS = {  # the iframe's place in the article -> the portal's page whose oEmbed code is pasted, and what shows it
     "graphique": ("/jeux-de-donnees/chantiers?tab=chart&x=commune&refine.statut=en+cours",
@@ -81,6 +81,7 @@ def test_another_site_embeds_a_chart_a_map_and_a_figure_that_render_and_resize(p
         frame = driver.find_element("css selector", f"#{name} iframe")
         driver.execute_script("arguments[0].scrollIntoView()", frame)  # the iframes load lazily
         driver.switch_to.frame(frame)
+        wait_for_dash(dash_duo)
         dash_duo.wait_for_element(ready)
         dash_duo.wait_for_element(".embed .source-line")
         source = driver.find_element("css selector", ".embed .source-line")

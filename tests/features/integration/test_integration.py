@@ -43,7 +43,7 @@ def test_an_embed_is_the_view_alone_may_be_framed_and_sets_no_cookie(app, path):
     assert answer.status_code == 200
     assert "frame-ancestors *" in answer.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in answer.headers and "Set-Cookie" not in answer.headers
-    assert '<html lang="fr" class="integration">' in answer.get_data(as_text=True)
+    assert '<html lang="fr" class="avant-dash integration">' in answer.get_data(as_text=True)
     pathname, _, search = path.partition("?")
     layout = render_page(app, pathname, "?" + search if search else "")["layout"]
     text = text_of(layout)

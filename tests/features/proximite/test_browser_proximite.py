@@ -8,6 +8,7 @@ import logging
 import re
 
 import pytest
+from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
 from components.portal import current_portal
@@ -80,6 +81,15 @@ def test_an_address_typed_then_chosen_answers_everything_on_a_phone(phone_app):
     dash_duo.wait_for_element("#proximite-carte .leaflet-container, #proximite-carte.leaflet-container")
     assert dash_duo.driver.execute_script("return window.innerWidth") == 390
     choose_address(dash_duo, "12 r jeanne d arc rou", "12 Rue Jeanne d'Arc, Rouen")  # a street type abridged
+    # the answers first: the summary card, above the map, has the focus and says the essentials
+    dash_duo.wait_for_element("#proximite-resume")
+    until(lambda: dash_duo.driver.execute_script("return document.activeElement.id") == "proximite-resume", 10)
+    card = dash_duo.find_element("#proximite-resume")
+    assert card.location["y"] < dash_duo.find_element("#proximite-carte").location["y"]
+    assert "L'essentiel près de : 12 Rue Jeanne d'Arc, Rouen" in card.text
+    assert re.search(r"Travaux : \d+ chantiers? en cours", card.text)
+    assert re.search(r"Prochain bus : ligne .+ à \d\d:\d\d, à l'arrêt ", card.text)
+    assert "Bureau de vote : Ce lieu est dans le secteur du bureau" in card.text
     dash_duo.wait_for_element("path.bureau-contour")  # the polling station's outline, drawn
     dash_duo.wait_for_contains_text(".nearby-bureau", "secteur du bureau")
     rows = dash_duo.find_elements(".nearby-arrets table.departures tbody tr")
@@ -87,6 +97,11 @@ def test_an_address_typed_then_chosen_answers_everything_on_a_phone(phone_app):
     assert len(dash_duo.find_elements(".nearby-stop")) == 3
     for block in ("commune", "travaux", "velo", "parking", "associations", "archives", "soins"):
         assert dash_duo.find_elements(f".nearby-{block} h2"), block
+    sites = dash_duo.find_elements(".nearby-travaux .nearby-list li")
+    reports = dash_duo.find_elements(".nearby-travaux .nearby-list li a.nearby-report")
+    assert sites and len(reports) == len(sites)  # each works site: « Signaler »
+    first_site = sites[0].find_element("css selector", "strong").text
+    report = reports[0].get_attribute("href")
     # phone first: no sideways scroll, main actions of 44 px, every tap target of 24 px or more
     assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= 390
     sizes = dash_duo.driver.execute_script(
@@ -103,6 +118,10 @@ def test_an_address_typed_then_chosen_answers_everything_on_a_phone(phone_app):
     assert axe_violations(dash_duo) == []
     as_phone(dash_duo, 1366)
     assert axe_violations(dash_duo) == []
+    # « Signaler » opens the works' dataset page on its error form, about that site
+    dash_duo.driver.get(report)
+    dash_duo.wait_for_element("#signaler-erreur-bloc[open]")
+    assert dash_duo.find_element("#signaler-erreur-row_ref").get_attribute("value") == first_site
 
 
 def test_a_tap_on_the_map_me_localiser_and_a_shared_place_reopened(phone_app):

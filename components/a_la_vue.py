@@ -1,0 +1,35 @@
+"""« À la vue »: a chart or a map drawn when it comes into view (within a screen's height of it), not before.
+
+A phone then fetches and runs plotly.js and Leaflet only for the charts and maps its reader scrolls to: the first
+screen needs neither. Until it is drawn, its place is kept at its height, so nothing below it moves when it
+comes. Its React side is assets/a-la-vue.js (the `portail` namespace); printing draws them all first
+(assets/impression.js), and so does `window.portailToutDessiner = true` set before the page loads."""
+from __future__ import annotations
+
+from dash.development.base_component import Component
+
+NAMESPACE = "portail"
+CLASS_NAME = "a-la-vue"
+
+
+class ALaVue(Component):
+    """`children` drawn once its box comes near the screen; `hauteur` (a CSS length) is the box's height until
+    then, the height of what it holds."""
+    _children_props: list = []
+    _base_nodes = ["children"]
+    _namespace = NAMESPACE
+    _type = "ALaVue"
+
+    def __init__(self, children=None, hauteur: str = "", id=None, className: str = CLASS_NAME, **kwargs):
+        self._prop_names = ["children", "id", "className", "hauteur"]
+        self._valid_wildcard_attributes = []
+        self.available_properties = list(self._prop_names)
+        self.available_wildcard_properties = []
+        given = {"id": id} if id is not None else {}
+        super().__init__(children=children, hauteur=hauteur, className=className, **given, **kwargs)
+
+
+def carte_a_la_vue(carte) -> ALaVue:
+    """A map (dash-leaflet's Map) drawn when it comes into view, its box as high as its style says."""
+    style = getattr(carte, "style", None) or {}
+    return ALaVue(carte, hauteur=str(style.get("height") or "400px"))

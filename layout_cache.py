@@ -1,0 +1,59 @@
+"""A page's layout, kept in the shared cache per URL, data version and day, for the pages that ask for it
+(`dash.register_page(..., cache_layout="jour")`, or "minute" for a page that says what happens next, such as
+the next departures): the dashboards, whose drawing costs a tenth of a second. A second
+visitor with the same URL, on any worker, costs a lookup, and so does the router's call that follows the page's
+first answer (server_render draws the same layout).
+
+The key holds everything such a layout depends on: the page, the URL's parameters, every dataset file's
+version (a sync or a new file makes new keys), the day in Paris (a dashboard's reference date is today by
+default), or the minute, and the portal's settings that reach a page (the map tiles). A page whose layout depends on anything
+else (the time of day, the reader's session, a database the readers write to) must not ask for it."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+
+import dash
+
+from components.portal import current_portal
+from data_access.cache import remembered
+from data_access.clock import now_paris
+
+log = logging.getLogger(__name__)
+OPTION = "cache_layout"  # the page registry's key for it: how long a drawing holds, "jour" or "minute"
+MOMENTS = {"jour": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M"}  # Paris time
+
+
+def data_version(repository) -> tuple:
+    """Every dataset file's version: any change of any file gives another tuple."""
+    return tuple((dataset.id, repository.version(dataset.id)) for dataset in repository.catalogue.datasets)
+
+
+def plain(layout):
+    """The layout as Dash sends it (its JSON form: dicts, lists, strings and numbers): what is kept is read back
+    in a millisecond, where a plotly Figure is validated again, property by property, when it is unpickled."""
+    from plotly.io.json import to_json_plotly
+
+    return json.loads(to_json_plotly(layout))
+
+
+def _cached(module: str, layout, every: str):
+    @functools.wraps(layout)
+    def cached(**params):
+        portal = current_portal()
+        parts = (module, tuple(sorted((str(k), repr(v)) for k, v in params.items())),
+                 data_version(portal.repository), now_paris().strftime(MOMENTS[every]), portal.settings.tile_url)
+        return remembered(portal.cache, "page", parts, lambda: plain(layout(**params)))
+
+    cached.cache_layout = True
+    return cached
+
+
+def install() -> None:
+    """Wrap the layouts of the pages that ask for it (once: the registry is the process's, whatever the number
+    of apps; each call finds its app's portal and cache)."""
+    for page in dash.page_registry.values():
+        layout = page.get("layout")
+        if page.get(OPTION) in MOMENTS and callable(layout) and not getattr(layout, "cache_layout", False):
+            page["layout"] = _cached(page["module"], layout, page[OPTION])

@@ -1,0 +1,73 @@
+"""The first paint in a browser, on a phone (390 CSS pixels): the server's copy of the page shows first, Dash's page
+takes its place without moving anything (CLS ≤ 0.1), and the charts below the first screen are drawn only when
+the reader scrolls to them (plotly.js is not even fetched before)."""
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+
+from tests.helpers.apps import free_port, make_app
+from tests.helpers.browser import as_phone, open_page
+
+pytestmark = pytest.mark.a_la_vue  # charts and maps drawn as the reader scrolls, not all at once
+
+# the page's layout shifts as the browser measured them, and its largest paint
+SHIFTS = """
+window.__decalages = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (!e.hadRecentInput) { window.__decalages.push(e.value); } });
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.fixture
+def phone(dash_duo):
+    dash_duo.start_server(make_app(TILE_URL=""), port=free_port())
+    dash_duo.wait_for_element("#contenu h1")
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SHIFTS})
+    return dash_duo
+
+
+def _shift(duo) -> float:
+    return duo.driver.execute_script("return (window.__decalages || []).reduce(function (a, b) { return a + b; }, 0);")
+
+
+def test_dash_takes_the_copys_place_and_nothing_moves(phone):
+    with as_phone(phone):
+        for path in ("/", "/jeux-de-donnees/chantiers", "/tableaux-de-bord/travaux", "/communes/76540"):
+            open_page(phone, path)  # returns once the copy has given way (tests/conftest.py)
+            phone.wait_for_element("#contenu h1")
+            driver = phone.driver
+            assert driver.execute_script("return document.getElementById('premier-rendu');") is None
+            assert "avant-dash" not in driver.execute_script("return document.documentElement.className;")
+            assert phone.find_element("#react-entry-point").is_displayed()
+            assert _shift(phone) <= 0.1, path
+
+
+def test_a_chart_below_the_first_screen_is_drawn_when_the_reader_scrolls_to_it(phone):
+    with as_phone(phone):
+        open_page(phone, "/tableaux-de-bord/sante")
+        phone.wait_for_element("#contenu .kpi-value")
+        driver = phone.driver
+        waiting = driver.find_elements("css selector", ".a-la-vue[data-dessine='non']")
+        assert waiting, "aucun graphique en attente sous le premier écran"
+        assert driver.execute_script("return typeof window.Plotly;") == "undefined"  # not even fetched
+        box = waiting[0]
+        height = box.size["height"]
+        assert height >= 300  # its place is kept
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        phone.wait_for_element(".a-la-vue[data-dessine='oui'] .main-svg")
+        assert driver.execute_script("return typeof window.Plotly;") == "object"
+        assert _shift(phone) <= 0.1
+
+
+def test_printing_draws_every_chart_first(phone):
+    open_page(phone, "/tableaux-de-bord/sante")
+    phone.wait_for_element("#contenu .kpi-value")
+    driver = phone.driver
+    driver.execute_script("window.print = function () { window.__imprime = true; };")
+    charts = len(driver.find_elements("css selector", ".a-la-vue"))
+    driver.find_element("css selector", "[data-imprimer]").click()
+    until(lambda: driver.execute_script("return window.__imprime === true;"), 30)
+    assert len(driver.find_elements("css selector", ".a-la-vue[data-dessine='oui']")) == charts
+    assert not driver.find_elements("css selector", ".a-la-vue .dash-graph:not(:has(.main-svg))")

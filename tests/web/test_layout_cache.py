@@ -1,0 +1,69 @@
+"""The dashboards' layouts kept in the shared cache per URL, data version and day (or minute): a second visitor
+costs a lookup, and anything the layout depends on gives a new drawing."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+
+import layout_cache
+from data_access import clock
+from tests.helpers.apps import make_app, render_page
+from tests.helpers.paths import FIXTURES
+
+PATH = "/tableaux-de-bord/travaux"
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The app, and how many times the Travaux dashboard was drawn."""
+    app = make_app(TILE_URL="")  # the pages are registered with the app
+    from features.travaux import page
+
+    drawn = []
+    original = page.draw
+    monkeypatch.setattr(page, "draw", lambda **params: drawn.append(params) or original(**params))
+    return app, drawn
+
+
+def test_a_second_visitor_with_the_same_url_costs_a_lookup(counted):
+    app, drawn = counted
+    first = render_page(app, PATH, "?date=2026-11-15")
+    assert len(drawn) == 1
+    assert render_page(app, PATH, "?date=2026-11-15") == first and len(drawn) == 1  # the same, not drawn again
+    render_page(app, PATH, "?date=2026-11-16")
+    assert len(drawn) == 2  # another URL: drawn
+
+
+def test_a_new_data_version_or_a_new_day_draws_again(counted, monkeypatch):
+    app, drawn = counted
+    render_page(app, PATH)
+    monkeypatch.setattr(layout_cache, "data_version", lambda repository: (("chantiers", "nouvelle-version"),))
+    render_page(app, PATH)
+    assert len(drawn) == 2
+    tomorrow = clock.utc_now() + dt.timedelta(days=1)
+    monkeypatch.setattr(clock, "utc_now", lambda: tomorrow)
+    render_page(app, PATH)
+    assert len(drawn) == 3
+
+
+def test_the_data_version_follows_every_file(tmp_path):
+    folder = tmp_path / "portail"
+    shutil.copytree(FIXTURES / "portal", folder)
+    app = make_app(folder)
+    repository = app.server.extensions["portail"].repository
+    before = layout_cache.data_version(repository)
+    dataset = repository.catalogue.datasets[0]
+    path = repository.catalogue.file_path(dataset)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert layout_cache.data_version(repository) != before
+
+
+def test_only_the_pages_that_ask_are_kept():
+    import dash
+
+    make_app(TILE_URL="")
+    kept = {page["path"] for page in dash.page_registry.values() if getattr(page["layout"], "cache_layout", False)}
+    assert kept == {"/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports"}
