@@ -20,6 +20,11 @@ everything else goes through Dash's public ways (`dash.hooks`, the `Dash` argume
    of the main thread, and core-js replaces the browser's own Promise. Of it, Dash's bundles use the global
    `regeneratorRuntime` alone (the loaders of their components fetched on demand). The portal's index
    (`dash.hooks.index`) puts regenerator-runtime alone in its place (components/vendor), at POLYFILL's tag.
+
+4. The scripts' block. After the index hooks, Dash checks the page for `src="…dash-renderer…"` and
+   `id="_dash-renderer` (`Dash.index`'s `validate_index`), else it answers with an error. The portal keeps Dash's
+   scripts inert until the first paint (script_loader.py): a file's address moves to `data-src` (which still
+   holds `src="…"`), and the renderer's inline script keeps its id.
 """
 from __future__ import annotations
 

@@ -52,6 +52,14 @@ def audit(command: list[str], url: str) -> dict:
             "cls": audits["cumulative-layout-shift"]["numericValue"]}
 
 
+def _audit_twice(command: list[str], url: str) -> dict:
+    """An audit, tried once more when Lighthouse gives no report (Chromium sometimes ends its trace badly)."""
+    try:
+        return audit(command, url)
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return audit(command, url)
+
+
 def _ready(base: str) -> None:
     """Wait for the server, then open the home page once: the demo is converted for the engine before a measure."""
     import urllib.request
@@ -84,7 +92,7 @@ def lighthouse_figures(runs: int) -> list[str]:
         _ready(f"http://127.0.0.1:{port}")
         for path in PAGES:
             try:
-                found = [audit(command, f"http://127.0.0.1:{port}{path}") for _ in range(runs)]
+                found = [_audit_twice(command, f"http://127.0.0.1:{port}{path}") for _ in range(runs)]
             except (subprocess.TimeoutExpired, json.JSONDecodeError, KeyError, TypeError) as exc:
                 lines.append(f"  {path:30s} audit impossible ({type(exc).__name__})")
                 continue

@@ -125,3 +125,13 @@ def test_dash_s_scripts_wait_for_the_first_paint_in_their_order(app):
                      r'\s*<script src="/_portail/apres-rendu.js\?v=\w+"></script>', page)
     loader = client.get("/" + LOADER_URL)
     assert loader.status_code == 200 and loader.data == LOADER.read_bytes()
+
+
+def test_dash_checks_its_index_for_what_the_inert_scripts_keep(app):
+    import re
+
+    from dash.dash import _re_index_scripts_id, _re_renderer_scripts_id  # Dash's checks (dash_internals, 4.)
+
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert re.search(_re_index_scripts_id[0], page) and re.search(_re_renderer_scripts_id[0], page)
+    assert 'data-src="/_dash-component-suites/dash/dash-renderer/' in page
