@@ -7,7 +7,8 @@ first answer (server_render draws the same layout).
 The key holds everything such a layout depends on: the page, the URL's parameters, every dataset file's
 version (a sync or a new file makes new keys), the day in Paris (a dashboard's reference date is today by
 default), or the minute, and the portal's settings that reach a page (the map tiles). A page whose layout depends on anything
-else (the time of day, the reader's session, a database the readers write to) must not ask for it."""
+else (the time of day, a database the readers write to) must not ask for it; what belongs to the reader's session
+(the forms' CSRF token) is put back into the kept layout at each call (`for_this_reader`)."""
 from __future__ import annotations
 
 import functools
@@ -38,13 +39,33 @@ def plain(layout):
     return json.loads(to_json_plotly(layout))
 
 
+def for_this_reader(tree):
+    """The kept layout with what belongs to the reader put back: the CSRF token of the forms (« Signaler une
+    erreur »), which is the reader's session's, never the first reader's. The tree is the cache's copy."""
+    from features.contributions.draw import form_token
+
+    token = None
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and props.get("name") == "csrf_token" and "value" in props:
+                token = token or form_token()
+                props["value"] = token
+            stack.extend(props.values() if isinstance(props, dict) else node.values())
+    return tree
+
+
 def _cached(module: str, layout, every: str):
     @functools.wraps(layout)
     def cached(**params):
         portal = current_portal()
         parts = (module, tuple(sorted((str(k), repr(v)) for k, v in params.items())),
                  data_version(portal.repository), now_paris().strftime(MOMENTS[every]), portal.settings.tile_url)
-        return remembered(portal.cache, "page", parts, lambda: plain(layout(**params)))
+        return for_this_reader(remembered(portal.cache, "page", parts, lambda: plain(layout(**params))))
 
     cached.cache_layout = True
     return cached

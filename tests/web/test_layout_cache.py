@@ -32,7 +32,8 @@ def test_a_second_visitor_with_the_same_url_costs_a_lookup(counted):
     app, drawn = counted
     first = render_page(app, PATH, "?date=2026-11-15")
     assert len(drawn) == 1
-    assert render_page(app, PATH, "?date=2026-11-15") == first and len(drawn) == 1  # the same, not drawn again
+    again = render_page(app, PATH, "?date=2026-11-15")
+    assert _without_tokens(again) == _without_tokens(first) and len(drawn) == 1  # the same, not drawn again
     render_page(app, PATH, "?date=2026-11-16")
     assert len(drawn) == 2  # another URL: drawn
 
@@ -67,3 +68,36 @@ def test_only_the_pages_that_ask_are_kept():
     make_app(TILE_URL="")
     kept = {page["path"] for page in dash.page_registry.values() if getattr(page["layout"], "cache_layout", False)}
     assert kept == {"/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports"}
+
+
+def _without_tokens(node):
+    """The layout with its forms' CSRF tokens blanked (each reader's session has its own)."""
+    if isinstance(node, list):
+        return [_without_tokens(child) for child in node]
+    if isinstance(node, dict):
+        if node.get("name") == "csrf_token":
+            return {**node, "value": "…"}
+        return {key: _without_tokens(value) for key, value in node.items()}
+    return node
+
+
+def _token(client) -> str:
+    import re
+
+    from tests.helpers.contributions import BASE
+
+    page = client.get(PATH, base_url=BASE).get_data(as_text=True)
+    tag = next(t for t in re.findall(r"<input[^>]*>", page) if 'name="csrf_token"' in t)
+    return re.search(r'value="([^"]+)"', tag)[1]
+
+
+def test_each_reader_gets_the_forms_token_of_their_own_session():
+    from tests.helpers.contributions import post
+
+    app = make_app(TILE_URL="")
+    first, second = app.server.test_client(), app.server.test_client()
+    mine, theirs = _token(first), _token(second)  # the second page is the kept layout, with its reader's token
+    assert mine != theirs
+    answer = post(second, csrf_token=theirs, description="La date de fin est fausse.", dataset_id="chantiers",
+                  retour=PATH)
+    assert answer.status_code == 303
