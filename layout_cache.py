@@ -6,9 +6,10 @@ first answer (server_render draws the same layout).
 
 The key holds everything such a layout depends on: the page, the URL's parameters, every dataset file's
 version (a sync or a new file makes new keys), the day in Paris (a dashboard's reference date is today by
-default), or the minute, and the portal's settings that reach a page (the map tiles). A page whose layout depends on anything
-else (the time of day, a database the readers write to) must not ask for it; what belongs to the reader's session
-(the forms' CSRF token) is put back into the kept layout at each call (`for_this_reader`)."""
+default), or the minute, and the portal's settings that reach a page (the map tiles). A page whose layout
+depends on anything else (the time of day, a database the readers write to) must not ask for it; what belongs
+to the reader's session (the forms' CSRF token) is put back into the kept layout at each call
+(`for_this_reader`)."""
 from __future__ import annotations
 
 import functools

@@ -197,10 +197,12 @@ def _choices(kind: str):
     def write(props, out, ctx) -> None:
         value = props.get("value")
         chosen = value if isinstance(value, list) else [value]
-        out.append(f"<div{_attributes({'id': props.get('id'), 'className': props.get('className'), 'style': props.get('style')})}>")
+        box = {"id": props.get("id"), "className": props.get("className"), "style": props.get("style")}
+        out.append(f"<div{_attributes(box)}>")
         for option_value, label in _options(props):
             out.append(f"<label{_attributes({'className': props.get('labelClassName')})}>")
-            out.append(f"<input{_attributes({'type': kind, 'checked': option_value in chosen, 'className': props.get('inputClassName')})}>")
+            tick = {"type": kind, "checked": option_value in chosen, "className": props.get("inputClassName")}
+            out.append(f"<input{_attributes(tick)}>")
             _write(label, out, ctx)
             out.append("</label>")
         out.append("</div>")

@@ -116,9 +116,9 @@ def works_list(block) -> html.Ul | None:
         dates = f"du {format_date(_date(line['start']))} au {format_date(_date(line['end']))}"
         impact = f" · circulation : {line['impact']}" if line.get("impact") else ""
         where = f" · à {line['distance']}" if line.get("distance") else ""
-        report = dcc.Link(["Signaler", html.Span(f" une erreur sur « {line['label']} »", className="visually-hidden")],
-                          href=report_link(line["dataset"], line["label"]), className="nearby-report") \
-            if line.get("dataset") else None
+        about = html.Span(f" une erreur sur « {line['label']} »", className="visually-hidden")
+        report = dcc.Link(["Signaler", about], href=report_link(line["dataset"], line["label"]),
+                          className="nearby-report") if line.get("dataset") else None
         items.append(html.Li([html.Strong(line["label"]), html.Br(), f"{line['status'].capitalize()}, {dates}{impact}"
                               f"{where}", html.Span(report, className="nearby-report-line") if report else None]))
     return html.Ul(items, className="nearby-list")

@@ -13,7 +13,8 @@ def _works(block) -> str:
     words = block.text.rstrip(" :;.")
     if block.lines:
         nearest = block.lines[0]
-        words += f" ; d'abord : {nearest['label']}" + (f" (à {nearest['distance']})" if nearest.get("distance") else "")
+        distance = f" (à {nearest['distance']})" if nearest.get("distance") else ""
+        words += f" ; d'abord : {nearest['label']}{distance}"
     return words + "."
 
 
