@@ -1,7 +1,7 @@
-"""« À la vue »: a chart or a map drawn when it comes into view (within a screen's height of it), not before.
+"""« À la vue »: a chart, a map or a table drawn when it comes within 200 pixels of the screen, not before.
 
-A phone then fetches and runs plotly.js and Leaflet only for the charts and maps its reader scrolls to: the first
-screen needs neither. Until it is drawn, its place is kept at its height, so nothing below it moves when it
+A phone then fetches plotly.js, and draws charts, maps and tables, only for what its reader scrolls to (Leaflet's
+file is still one of the page's scripts, run after the first paint): the first screen needs none of them. Until it is drawn, its place is kept at its height, so nothing below it moves when it
 comes. Its React side is assets/a-la-vue.js (the `portail` namespace); printing draws them all first
 (assets/impression.js), and so does `window.portailToutDessiner = true` set before the page loads."""
 from __future__ import annotations
