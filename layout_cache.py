@@ -27,11 +27,6 @@ OPTION = "cache_layout"  # the page registry's key for it: how long a drawing ho
 MOMENTS = {"jour": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M"}  # Paris time
 
 
-def data_version(repository) -> tuple:
-    """Every dataset file's version: any change of any file gives another tuple."""
-    return tuple((dataset.id, repository.version(dataset.id)) for dataset in repository.catalogue.datasets)
-
-
 def plain(layout):
     """The layout as Dash sends it (its JSON form: dicts, lists, strings and numbers): what is kept is read back
     in a millisecond, where a plotly Figure is validated again, property by property, when it is unpickled."""
@@ -65,7 +60,7 @@ def _cached(module: str, layout, every: str):
     def cached(**params):
         portal = current_portal()
         parts = (module, tuple(sorted((str(k), repr(v)) for k, v in params.items())),
-                 data_version(portal.repository), now_paris().strftime(MOMENTS[every]), portal.settings.tile_url)
+                 portal.repository.data_version(), now_paris().strftime(MOMENTS[every]), portal.settings.tile_url)
         return for_this_reader(remembered(portal.cache, "page", parts, lambda: plain(layout(**params))))
 
     cached.cache_layout = True

@@ -59,6 +59,11 @@
     return true;
   }
 
+  // the server's copy of the page gives way to Dash's (assets/premier-rendu.js): the part the address names is
+  // in Dash's page only (the copy's ids are prefixed), so it is shown then
+  window.portail = window.portail || {};
+  window.portail.allerAuFragment = goToHash;
+
   function onTitleChange() {
     var title = document.title;
     if (title === lastTitle) { return; }

@@ -24,7 +24,11 @@
     root.classList.remove("avant-dash");
     if (window.scrollY !== top) { window.scrollTo(0, top); }
     var target = focusId ? document.getElementById(focusId) : null;
-    if (target && typeof target.focus === "function") { target.focus({preventScroll: true}); }
+    if (target && typeof target.focus === "function") {
+      target.focus({preventScroll: true});
+    } else if (window.location.hash && window.portail && window.portail.allerAuFragment) {
+      window.portail.allerAuFragment();  // the part the address names (#…), shown and focused (navigation.js)
+    }
   }
 
   // Dash's page is ready to show when its content is drawn, no callback is running, nothing changed for a

@@ -69,7 +69,7 @@ def data_table(data, value_label: str, x_label: str, series_label: str | None) -
 
 def graph_height(fig) -> int:
     """The figure's height in pixels (plotly's own 450 when it sets none)."""
-    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout
+    layout = (fig.get("layout") if isinstance(fig, dict) else fig.layout) or {}
     height = layout.get("height") if isinstance(layout, dict) else layout.height
     return int(height or 450)
 

@@ -13,6 +13,8 @@ import html as escape
 import re
 from dataclasses import dataclass, field
 
+from components.chart import graph_height
+
 PREFIX = "pr-"
 VOID = frozenset({"br", "hr", "img", "input", "col", "wbr", "source"})
 # the attributes written, with their HTML names (any data-* and aria-* one is written too)
@@ -33,7 +35,6 @@ ID_REFERENCES = frozenset({"for", "list", "aria-labelledby", "aria-describedby",
 UNITLESS = frozenset({"flex", "flex-grow", "flex-shrink", "opacity", "z-index", "font-weight", "line-height", "order"})
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 NOTHING = frozenset({"Store", "Location", "Download", "Interval", "ConfirmDialog", "ConfirmDialogProvider"})
-DEFAULT_GRAPH_HEIGHT = 450  # plotly's own
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,8 @@ def _reserved(props: dict, out: list[str], height) -> None:
 
 
 def _graph(props, out, ctx) -> None:
-    figure = props.get("figure")
-    layout = (figure.get("layout") if isinstance(figure, dict) else getattr(figure, "layout", None)) or {}
-    height = layout.get("height") if isinstance(layout, dict) else getattr(layout, "height", None)
     _reserved({**props, "className": f"dash-graph {props.get('className') or ''}".strip()}, out,
-              height or DEFAULT_GRAPH_HEIGHT)
+              graph_height(props.get("figure") or {}))
 
 
 def _map(props, out, ctx) -> None:

@@ -106,6 +106,10 @@ class Repository:
         dataset = self.dataset(dataset_id)
         return file_version(self.catalogue.file_path(dataset))
 
+    def data_version(self) -> tuple[tuple[str, str], ...]:
+        """Every dataset's file version: any change of any file (a sync, a new file) gives another tuple."""
+        return tuple((dataset.id, self.version(dataset.id)) for dataset in self.catalogue.datasets)
+
     def _probe(self, dataset: Dataset, path: Path, version: str) -> str | None:
         """The cheap start-up check, redone only when the file changes (a file that appears after a sync), or at
         every call while the system refuses to read it (permissions fixed with chmod, a disk back)."""

@@ -33,6 +33,7 @@ def _title(code: str | None = None, **_params) -> str:
 
 
 dash.register_page(__name__, path_template=f"{PATH}/<code>", name="Commune", title=_title,
+                   cache_layout="jour",  # a commune's page as of today: kept per URL, data version and day
                    description="Le portrait d'une commune de la Métropole d'après ses données ouvertes")
 
 

@@ -20,7 +20,7 @@ _building = threading.Lock()
 def index_parts(repository: Repository, dashboards: list[Document], stories) -> tuple:
     """What the index is built from: each dataset's file version, the stories' files, the dashboards' sections."""
     catalogue = repository.catalogue
-    return (str(catalogue.data_dir), tuple((d.id, repository.version(d.id)) for d in catalogue.datasets),
+    return (str(catalogue.data_dir), repository.data_version(),
             stories.stamp, tuple(dashboards))
 
 

@@ -71,3 +71,13 @@ def test_printing_draws_every_chart_first(phone):
     until(lambda: driver.execute_script("return window.__imprime === true;"), 30)
     assert len(driver.find_elements("css selector", ".a-la-vue[data-dessine='oui']")) == charts
     assert not driver.find_elements("css selector", ".a-la-vue .dash-graph:not(:has(.main-svg))")
+
+
+def test_the_part_the_address_names_is_shown_once_dash_takes_over(phone):
+    # the copy's ids are prefixed: the browser found nothing for #…, Dash's page shows it (a « Signaler » link)
+    open_page(phone, "/jeux-de-donnees/chantiers?signaler=Chantier%20A#signaler-erreur-bloc")
+    driver = phone.driver
+    until(lambda: driver.execute_script("return document.activeElement.id") == "signaler-erreur-bloc", 10)
+    top = driver.execute_script("return document.getElementById('signaler-erreur-bloc').getBoundingClientRect().top")
+    assert -1 <= top < driver.execute_script("return window.innerHeight")  # at the top, to the pixel
+    assert phone.find_element("#signaler-erreur-row_ref").get_attribute("value") == "Chantier A"

@@ -40,6 +40,14 @@ def test_no_page_scrolls_sideways_on_a_phone(phone):
     assert wider == {}
 
 
+def test_a_long_filter_value_never_widens_the_page_on_a_phone(phone):
+    with as_phone(phone):
+        open_page(phone, "/tableaux-de-bord/travaux?refine.statut=" + "x" * 80)
+        phone.wait_for_element(".chip")
+        found = phone.driver.execute_script(OVERFLOW)
+        assert found["scroll"] <= found["width"] + 1, found
+
+
 def test_no_chart_toolbar_covers_the_data_on_a_phone(phone):
     with as_phone(phone):
         open_page(phone, "/tableaux-de-bord/sante")

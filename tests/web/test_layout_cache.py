@@ -8,7 +8,6 @@ import shutil
 
 import pytest
 
-import layout_cache
 from data_access import clock
 from tests.helpers.apps import make_app, render_page
 from tests.helpers.paths import FIXTURES
@@ -41,7 +40,9 @@ def test_a_second_visitor_with_the_same_url_costs_a_lookup(counted):
 def test_a_new_data_version_or_a_new_day_draws_again(counted, monkeypatch):
     app, drawn = counted
     render_page(app, PATH)
-    monkeypatch.setattr(layout_cache, "data_version", lambda repository: (("chantiers", "nouvelle-version"),))
+    from data_access.repository import Repository
+
+    monkeypatch.setattr(Repository, "data_version", lambda repository: (("chantiers", "nouvelle-version"),))
     render_page(app, PATH)
     assert len(drawn) == 2
     tomorrow = clock.utc_now() + dt.timedelta(days=1)
@@ -55,19 +56,21 @@ def test_the_data_version_follows_every_file(tmp_path):
     shutil.copytree(FIXTURES / "portal", folder)
     app = make_app(folder)
     repository = app.server.extensions["portail"].repository
-    before = layout_cache.data_version(repository)
+    before = repository.data_version()
     dataset = repository.catalogue.datasets[0]
     path = repository.catalogue.file_path(dataset)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    assert layout_cache.data_version(repository) != before
+    assert repository.data_version() != before
 
 
 def test_only_the_pages_that_ask_are_kept():
     import dash
 
     make_app(TILE_URL="")
-    kept = {page["path"] for page in dash.page_registry.values() if getattr(page["layout"], "cache_layout", False)}
-    assert kept == {"/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports"}
+    kept = {page.get("path_template") or page["path"] for page in dash.page_registry.values()
+            if getattr(page["layout"], "cache_layout", False)}
+    assert kept == {"/tableaux-de-bord/travaux", "/tableaux-de-bord/sante", "/tableaux-de-bord/transports",
+                    "/communes/<code>"}
 
 
 def _without_tokens(node):
