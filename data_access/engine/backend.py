@@ -59,6 +59,8 @@ class DatasetBackend(Protocol):
     def aggregate(self, query: Query, group_by: list[str], measures: list[tuple[str, str, str | None]]
                   ) -> pa.Table: ...
 
+    def summarise(self, query: Query, statement: str, params: list, steps: str = "") -> pa.Table: ...
+
     def stream(self, query: Query, columns: list[str] | None = None, source_order: bool = False
                ) -> Iterator[pa.RecordBatch]: ...
 
@@ -302,6 +304,16 @@ class DuckDBBackend:
         order = f" ORDER BY {', '.join(quoted(g) for g in group_by)}" if group_by else ""
         return self._run(f"SELECT {', '.join(parts)} FROM {self._source}{where}{group}{order}", params,
                          path=self._file(clauses)).to_arrow_table()
+
+    def summarise(self, query: Query, statement: str, params: list, steps: str = "") -> pa.Table:
+        """A dashboard's figures over the rows the query keeps. `statement` is a SELECT the code writes over `kept`
+        (those rows) or over its own `steps` (more WITH steps, after `kept`): column names through quoted(),
+        values as `?` bound to `params`, in the text's order; never text from a URL."""
+        clauses = Clauses(query, self.fields)
+        where, where_params = clauses.where()
+        more = f", {steps}" if steps else ""
+        return self._run(f"WITH kept AS (SELECT * FROM {self._source}{where}){more} {statement}",
+                         [*where_params, *params], path=self._file(clauses)).to_arrow_table()
 
 
 _FUNCTIONS = {"count": "count({})", "sum": "sum({})", "min": "min({})", "max": "max({})", "avg": "avg({})",

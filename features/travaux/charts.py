@@ -15,36 +15,6 @@ from features.travaux.data import (IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED
 BUDGET_SERIES = {"budget_planned": "prévu", "budget_committed": "engagé"}
 
 
-def budget_by_type(table: Table, roles: Roles, positions: np.ndarray) -> pd.DataFrame:
-    """Planned and committed budget per type of works: columns x (type), series (prévu/engagé), value."""
-    present = [r for r in BUDGET_SERIES if roles[r]]
-    if not roles["type"] or not present:
-        return pd.DataFrame(columns=["x", "series", "value"])
-    rows = table.frame.iloc[positions]
-    sums = rows.groupby(rows[roles["type"]].astype("str"))[[roles[r] for r in present]].sum()
-    sums = sums.sort_values(roles[present[0]], ascending=False)
-    long = [{"x": kind, "series": BUDGET_SERIES[r], "value": float(sums.loc[kind, roles[r]])}
-            for kind in sums.index for r in present]
-    return pd.DataFrame(long, columns=["x", "series", "value"])
-
-
-def monthly_starts_and_ends(table: Table, roles: Roles, positions: np.ndarray) -> pd.DataFrame:
-    """Sites started and finished per month (x = YYYY-MM, series = commencés/terminés, value = count)."""
-    rows = table.frame.iloc[positions]
-    parts = {"commencés": rows[roles["start_date"]]}
-    end_role = roles["actual_end_date"]
-    if end_role:
-        parts["terminés"] = rows[end_role]
-    counts = []
-    for name, dates in parts.items():
-        months = dates.dropna().dt.strftime("%Y-%m").value_counts()
-        counts += [{"x": month, "series": name, "value": int(n)} for month, n in months.items()]
-    data = pd.DataFrame(counts, columns=["x", "series", "value"])
-    return data.sort_values(["x", "series"], kind="stable").reset_index(drop=True)
-
-
-
-
 def budget_summary(data: pd.DataFrame) -> str:
     if data.empty:
         return "Aucun budget à représenter pour ces filtres."

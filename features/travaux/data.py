@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from data_access.derived import derived
@@ -191,47 +190,6 @@ class KeyFigures:
     budget_committed: float | None
     weighted_progress: float | None  # percent
 
-
-def key_figures(table: Table, roles: Roles, positions: np.ndarray, reference: dt.date,
-                data_date: dt.date | None = None) -> KeyFigures:
-    """The dashboard's key figures for the selected rows, on the reference date."""
-    rows = table.frame.index[positions]
-    status = status_on(table, roles, reference, data_date).loc[rows]
-    late = is_late(table, roles, reference, data_date).loc[rows]
-    start = table.frame.loc[rows, roles["start_date"]]
-    ref = _day(reference)
-    upcoming = start.notna() & (start > ref) & (start <= ref + pd.Timedelta(days=UPCOMING_DAYS))
-    finished_this_year = status.eq(FINISHED) & _end_in_year(table, roles, rows, ref.year)
-    planned = table.frame.loc[rows, roles["budget_planned"]].astype("float") if roles["budget_planned"] else None
-    committed = table.frame.loc[rows, roles["budget_committed"]].astype("float") if roles["budget_committed"] else None
-    weighted = None
-    if roles["progress"] and planned is not None:
-        progress = table.frame.loc[rows, roles["progress"]].astype("float")
-        known = progress.notna() & planned.notna() & (planned > 0)
-        if known.any():
-            weighted = float((progress[known] * planned[known]).sum() / planned[known].sum())
-    return KeyFigures(
-        sites=len(rows), in_progress=int(status.isin([IN_PROGRESS, SUSPENDED]).sum()), upcoming=int(upcoming.sum()),
-        finished_this_year=int(finished_this_year.sum()), late=int(late.sum()),
-        budget_planned=_total(planned), budget_committed=_total(committed),
-        weighted_progress=weighted,
-    )
-
-
-def _total(values: pd.Series | None) -> float | None:
-    """A sum of amounts, None when none is known (never « 0 € » for unknown budgets)."""
-    if values is None or not values.notna().any():
-        return None
-    return float(values.sum())
-
-
-def _end_in_year(table: Table, roles: Roles, rows, year: int) -> pd.Series:
-    """Whether each site ended in the year: its actual end, else (no actual end known) its planned end."""
-    end = table.frame.loc[rows, roles["planned_end_date"]]
-    if roles["actual_end_date"]:
-        actual = table.frame.loc[rows, roles["actual_end_date"]]
-        end = actual.where(actual.notna(), end)
-    return (end.dt.year == year).fillna(False).astype(bool)
 
 def money(value: float) -> str:
     """An amount in euros the French way: 12,3 M€, 850 k€, 900 €."""

@@ -18,9 +18,10 @@ from data_access.query import FilterError, Query, last, parse_date_value, parse_
 from data_access.readers.base import Table
 from data_access.repository import Repository
 from data_access.tableaux import ChiffreCle, Indisponible, preambule
-from features.travaux.charts import budget_by_type, monthly_starts_and_ends, schedule
+from features.travaux import aggregates
+from features.travaux.charts import schedule
 from features.travaux.communes import by_commune, commune_choices, commune_names, unplaced_sites
-from features.travaux.data import DEFINITIONS, KeyFigures, Roles, find_roles, key_figures, late_is_known, money
+from features.travaux.data import DEFINITIONS, KeyFigures, Roles, find_roles, late_is_known, money
 from features.travaux.map import budget_sizes, status_codes
 
 PATH = "/tableaux-de-bord/travaux"
@@ -111,7 +112,8 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
     reference = reference_date(params, errors, today)
     query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields)
     errors += query_errors
-    positions = repository.backend(dataset.id).positions(query).to_numpy()
+    backend = repository.backend(dataset.id)
+    positions = backend.positions(query).to_numpy()
     data_date = dataset.modified
     extra = [("date", reference.isoformat())] if params.get("date") else []
     extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
@@ -123,12 +125,13 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
     versions = {d.id: repository.version(d.id) for d in (dataset, outlines[0] if outlines else None) if d}
     vue = VueTravaux(
         choices=ready.choices, dataset=dataset, table=table, roles=roles, reference=reference, query=query,
-        positions=positions, figures=key_figures(table, roles, positions, reference, data_date=data_date),
+        positions=positions, figures=aggregates.key_figures(backend, roles, query, reference, data_date=data_date),
         errors=errors, versions=versions, outlines=outlines, communes=communes, names=names,
         chosen_commune=chosen, offered=offered, unplaced=unplaced,
         sites=schedule(table, roles, positions, reference, data_date=data_date),
         codes=status_codes(table, roles, reference, data_date=data_date), sizes=sizes, thresholds=thresholds,
-        budget=budget_by_type(table, roles, positions), monthly=monthly_starts_and_ends(table, roles, positions),
+        budget=aggregates.budget_by_type(backend, roles, query),
+        monthly=aggregates.monthly_starts_and_ends(backend, roles, query),
         view_path=PATH + ("?" + urlencode(extra) if extra else ""),
         kept=(extra + [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]),
         layers=frozenset((last(params.get("couches")) or "").split(",")))

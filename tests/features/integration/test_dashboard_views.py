@@ -41,7 +41,8 @@ def _keys(figures: list[ChiffreCle]) -> list[str]:
 
 
 def test_the_travaux_view_model_holds_what_the_page_shows(app, repository):
-    from features.travaux.data import find_roles, key_figures
+    from features.travaux.data import find_roles
+    from tests.helpers.travaux_oracle import key_figures
     from features.travaux.view import VueTravaux, build, chiffres
 
     with app.server.app_context():

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from data_access.readers.base import FieldInfo, Table
-from features.travaux.data import find_roles, is_late, key_figures, status_on
+from features.travaux.data import find_roles, is_late, status_on
+from tests.helpers.travaux_oracle import key_figures
 
 REF = dt.date(2026, 6, 15)
 D = pd.Timestamp
@@ -25,8 +26,8 @@ FIELDS = (
 )
 
 
-@pytest.fixture
-def table() -> Table:
+def edge_table() -> Table:
+    """Seven sites, each a case of the definitions (the SQL's equality tests reuse them)."""
     frame = pd.DataFrame({
         "nom": list("ABCDEFG"),
         "commune": ["Rouen"] * 7,
@@ -41,6 +42,11 @@ def table() -> Table:
         "engage": [60.0, 350.0, 0.0, 190.0, 100.0, 20.0, 0.0],
     })
     return Table(frame=frame, fields=FIELDS)
+
+
+@pytest.fixture
+def table() -> Table:
+    return edge_table()
 
 
 def test_status_on_the_data_date(table):

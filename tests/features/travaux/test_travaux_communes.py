@@ -12,7 +12,8 @@ import pytest
 from data_access.geometry.territoires import commune_key
 from data_access.readers.base import FieldInfo, Table
 from features.travaux.communes import by_commune, commune_choices, commune_names, in_my_commune
-from features.travaux.data import find_roles, is_late, key_figures, status_on
+from features.travaux.data import find_roles, is_late, status_on
+from tests.helpers.travaux_oracle import key_figures
 from features.travaux.map import safe_link, site_details
 
 REF = dt.date(2026, 12, 1)

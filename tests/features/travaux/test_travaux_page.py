@@ -7,7 +7,8 @@ import urllib.parse
 import pytest
 
 from data_access.query import parse_query
-from features.travaux.data import find_roles, key_figures
+from features.travaux.data import find_roles
+from tests.helpers.travaux_oracle import key_figures
 from tests.helpers.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 from tests.helpers.oracle import row_positions

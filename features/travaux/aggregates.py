@@ -1,0 +1,181 @@
+"""The Travaux dashboard's figures, counted by the engine: SQL over the dataset's served Parquet file, on the rows
+the URL's filters keep, never pandas over the whole table.
+
+Each rule is the one features/travaux/data.py writes in words (DEFINITIONS, status_on, is_late), written once more
+as SQL expressions: tests/features/travaux/test_travaux_sql.py proves every figure equal to the pandas reading the
+dashboard used before (tests/helpers/travaux_oracle.py) on the demo, the real Opendatasoft exports and
+hand-written edge cases, for many reference dates and filters. The map and the timeline, which list rows, still
+read each row's status from status_on.
+
+The SQL is the code's own: column names come from the dataset's fields through quoted(), every value (the
+reference date, the declared statuses) is a bound parameter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data_access.derived import derived
+from data_access.engine.sql import quoted
+from data_access.query import Query, fold, fold_text
+from features.travaux.data import (FINISHED, IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, UPCOMING_DAYS,
+                                   KeyFigures, Roles)
+from features.travaux.charts import BUDGET_SERIES
+
+DAY_SECONDS = 86_400
+
+
+class _Sql:
+    """SQL text written in order, with the parameters its `?` take, in the same order."""
+
+    def __init__(self):
+        self.params: list = []
+
+    def bind(self, value) -> str:
+        self.params.append(value)
+        return "?"
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _declared(backend, roles: Roles, status: str) -> list:
+    """The values of the status field that mean `status`, compared as declared_status does (accents, case and
+    spaces ignored): read once per served file."""
+    def distinct() -> list:
+        values = backend.summarise(Query(), f"SELECT DISTINCT {quoted(roles['status'])} AS v FROM kept", [])
+        values = values.column("v").to_pylist()
+        return [v for v in values if v is not None]
+
+    values = derived(("travaux-statuts", backend.path, roles["status"]), distinct)
+    if not values:
+        return []
+    folded = fold_text(pd.Series(values, dtype="object")).str.strip()
+    return [v for v, f in zip(values, folded) if f == fold(status)]
+
+
+def _is_declared(sql: _Sql, backend, roles: Roles, status: str) -> str:
+    values = _declared(backend, roles, status)
+    return f"list_contains({sql.bind(values)}, {quoted(roles['status'])})" if values else "FALSE"
+
+
+def status_sql(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+    """Each row's status on the reference date, as status_on replays it (the last rule that applies wins there; the
+    first that applies here)."""
+    ref = _midnight(reference)
+    start, planned = quoted(roles["start_date"]), quoted(roles["planned_end_date"])
+    end = quoted(roles["actual_end_date"]) if roles["actual_end_date"] else None
+    if end is None and not roles["status"]:
+        end = planned
+    known_now = data_date is None or ref >= _midnight(data_date)
+    cases = [f"WHEN {start} IS NOT NULL AND {start} > {sql.bind(ref)} THEN '{PROGRAMMED}'"]
+    if roles["status"]:
+        no_end = f"{end} IS NULL" if end else "TRUE"
+        finished = f"{no_end} AND {_is_declared(sql, backend, roles, FINISHED)}"
+        if not known_now:
+            finished += f" AND {planned} IS NOT NULL AND {planned} <= {sql.bind(ref)}"
+        cases.append(f"WHEN {finished} THEN '{FINISHED}'")
+    if end:
+        cases.append(f"WHEN {end} IS NOT NULL AND {end} <= {sql.bind(ref)} THEN '{FINISHED}'")
+    if roles["status"] and known_now:
+        cases.append(f"WHEN {_is_declared(sql, backend, roles, SUSPENDED)} THEN '{SUSPENDED}'")
+    return f"CASE {' '.join(cases)} ELSE '{IN_PROGRESS}' END"
+
+
+def _days(later: str, earlier: str) -> str:
+    """Whole days from `earlier` to `later`, as pandas' Timedelta.days counts them (rounded down)."""
+    return f"floor(epoch({later} - {earlier}) / {DAY_SECONDS})"
+
+
+def elapsed_sql(sql: _Sql, roles: Roles, reference: dt.date) -> str:
+    """The share (0-100) of each row's planned duration elapsed on the reference date (elapsed_share)."""
+    start, planned = quoted(roles["start_date"]), quoted(roles["planned_end_date"])
+    duration = _days(planned, start)
+    elapsed = _days(f"{sql.bind(_midnight(reference))}::TIMESTAMP", start)
+    return (f"CASE WHEN {start} IS NOT NULL AND {planned} IS NOT NULL AND {duration} > 0 "
+            f"THEN least(greatest(100 * {elapsed} / {duration}, 0), 100) END")
+
+
+def late_sql(sql: _Sql, roles: Roles, reference: dt.date, data_date: dt.date | None, status: str) -> str:
+    """Late on the reference date (is_late), given each row's status expression."""
+    ref = _midnight(reference)
+    planned = quoted(roles["planned_end_date"])
+    reasons = [f"({planned} IS NOT NULL AND {planned} < {sql.bind(ref)})"]
+    if roles["progress"] and (data_date is None or ref >= _midnight(data_date)):
+        behind = f"{elapsed_sql(sql, roles, reference)} - CAST({quoted(roles['progress'])} AS DOUBLE)"
+        reasons.append(f"coalesce({behind} > {LATE_PROGRESS_MARGIN}, FALSE)")
+    return f"(({status}) IN ('{IN_PROGRESS}', '{SUSPENDED}') AND ({' OR '.join(reasons)}))"
+
+
+STATUS = "__statut_du_jour"  # each row's status on the reference date, in the step `marked`
+
+
+def _money(role: str | None) -> str:
+    return f"sum(CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
+
+
+def _marked(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+    """The step naming each kept row's status on the reference date."""
+    return f"marked AS (SELECT *, {status_sql(sql, backend, roles, reference, data_date)} AS {STATUS} FROM kept)"
+
+
+def _count(condition: str) -> str:
+    """How many rows meet the condition (0, never NULL, when none is kept)."""
+    return f"count(*) FILTER (WHERE {condition})"
+
+
+def key_figures(backend, roles: Roles, query: Query, reference: dt.date,
+                data_date: dt.date | None = None) -> KeyFigures:
+    """The dashboard's key figures for the rows the query keeps, on the reference date (DEFINITIONS)."""
+    sql = _Sql()
+    marked = _marked(sql, backend, roles, reference, data_date)  # the text's first parameters
+    ref = _midnight(reference)
+    start = quoted(roles["start_date"])
+    upcoming = _count(f"{start} > {sql.bind(ref)} AND {start} <= {sql.bind(ref + dt.timedelta(days=UPCOMING_DAYS))}")
+    end = quoted(roles["planned_end_date"])
+    if roles["actual_end_date"]:
+        end = f"coalesce({quoted(roles['actual_end_date'])}, {end})"
+    finished = _count(f"{STATUS} = '{FINISHED}' AND year({end}) = {sql.bind(reference.year)}")
+    late = _count(late_sql(sql, roles, reference, data_date, STATUS))
+    weighted = "NULL::DOUBLE"
+    if roles["progress"] and roles["budget_planned"]:
+        progress, budget = (f"CAST({quoted(roles[r])} AS DOUBLE)" for r in ("progress", "budget_planned"))
+        known = f"{progress} IS NOT NULL AND {budget} IS NOT NULL AND {budget} > 0"
+        weighted = f"sum({progress} * {budget}) FILTER (WHERE {known}) / sum({budget}) FILTER (WHERE {known})"
+    statement = (f"SELECT count(*) AS sites, {_count(f'{STATUS} IN ({IN_PROGRESS!r}, {SUSPENDED!r})')} AS in_progress, "
+                 f"{upcoming} AS upcoming, {finished} AS finished, {late} AS late, "
+                 f"{_money(roles['budget_planned'])} AS planned, {_money(roles['budget_committed'])} AS committed, "
+                 f"{weighted} AS weighted FROM marked")
+    row = backend.summarise(query, statement, sql.params, steps=marked).to_pylist()[0]
+    return KeyFigures(sites=row["sites"], in_progress=row["in_progress"], upcoming=row["upcoming"],
+                      finished_this_year=row["finished"], late=row["late"], budget_planned=row["planned"],
+                      budget_committed=row["committed"], weighted_progress=row["weighted"])
+
+
+def budget_by_type(backend, roles: Roles, query: Query) -> pd.DataFrame:
+    """Planned and committed budget per type of works, the costliest first (ties in the types' order): columns x
+    (type), series (prévu/engagé), value."""
+    present = [r for r in BUDGET_SERIES if roles[r]]
+    if not roles["type"] or not present:
+        return pd.DataFrame(columns=["x", "series", "value"])
+    kind = quoted(roles["type"])
+    sums = ", ".join(f"coalesce({_money(roles[r])}, 0) AS {quoted(r)}" for r in present)
+    statement = (f"SELECT CAST({kind} AS VARCHAR) AS x, {sums} FROM kept WHERE {kind} IS NOT NULL GROUP BY 1 "
+                 f"ORDER BY {quoted(present[0])} DESC, x")
+    rows = backend.summarise(query, statement, []).to_pylist()
+    long = [{"x": row["x"], "series": BUDGET_SERIES[r], "value": float(row[r])} for row in rows for r in present]
+    return pd.DataFrame(long, columns=["x", "series", "value"])
+
+
+def monthly_starts_and_ends(backend, roles: Roles, query: Query) -> pd.DataFrame:
+    """Sites started and finished per month (x = YYYY-MM, series = commencés/terminés, value = count)."""
+    parts = {"commencés": roles["start_date"]}
+    if roles["actual_end_date"]:
+        parts["terminés"] = roles["actual_end_date"]
+    counts = " UNION ALL ".join(
+        f"SELECT strftime({quoted(field)}, '%Y-%m') AS x, '{name}' AS series, count(*) AS value FROM kept "
+        f"WHERE {quoted(field)} IS NOT NULL GROUP BY 1" for name, field in parts.items())
+    rows = backend.summarise(query, f"SELECT * FROM ({counts}) ORDER BY x, series", []).to_pylist()
+    return pd.DataFrame(rows, columns=["x", "series", "value"]).astype({"value": "int64"})
