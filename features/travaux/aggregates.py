@@ -13,6 +13,7 @@ reference date, the declared statuses) is a bound parameter.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -43,17 +44,14 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 def _declared(backend, roles: Roles, status: str) -> list:
     """The values of the status field that mean `status`, compared as declared_status does (accents, case and
-    spaces ignored): read once per served file."""
-    def distinct() -> list:
+    spaces ignored): found once per served file."""
+    def find() -> list:
         values = backend.summarise(Query(), f"SELECT DISTINCT {quoted(roles['status'])} AS v FROM kept", [])
-        values = values.column("v").to_pylist()
-        return [v for v in values if v is not None]
+        values = [v for v in values.column("v").to_pylist() if v is not None]
+        folded = fold_text(pd.Series(values, dtype="object")).str.strip() if values else []
+        return [v for v, f in zip(values, folded) if f == fold(status)]
 
-    values = derived(("travaux-statuts", backend.path, roles["status"]), distinct)
-    if not values:
-        return []
-    folded = fold_text(pd.Series(values, dtype="object")).str.strip()
-    return [v for v, f in zip(values, folded) if f == fold(status)]
+    return derived(("travaux-statuts", backend.path, roles["status"], status), find)
 
 
 def _is_declared(sql: _Sql, backend, roles: Roles, status: str) -> str:
@@ -104,7 +102,7 @@ def late_sql(sql: _Sql, roles: Roles, reference: dt.date, data_date: dt.date | N
     planned = quoted(roles["planned_end_date"])
     reasons = [f"({planned} IS NOT NULL AND {planned} < {sql.bind(ref)})"]
     if roles["progress"] and (data_date is None or ref >= _midnight(data_date)):
-        behind = f"{elapsed_sql(sql, roles, reference)} - CAST({quoted(roles['progress'])} AS DOUBLE)"
+        behind = f"{elapsed_sql(sql, roles, reference)} - TRY_CAST({quoted(roles['progress'])} AS DOUBLE)"
         reasons.append(f"coalesce({behind} > {LATE_PROGRESS_MARGIN}, FALSE)")
     return f"(({status}) IN ('{IN_PROGRESS}', '{SUSPENDED}') AND ({' OR '.join(reasons)}))"
 
@@ -113,7 +111,7 @@ STATUS = "__statut_du_jour"  # each row's status on the reference date, in the s
 
 
 def _money(role: str | None) -> str:
-    return f"sum(CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
+    return f"sum(TRY_CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
 
 
 def _marked(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
@@ -126,11 +124,38 @@ def _count(condition: str) -> str:
     return f"count(*) FILTER (WHERE {condition})"
 
 
-def key_figures(backend, roles: Roles, query: Query, reference: dt.date,
-                data_date: dt.date | None = None) -> KeyFigures:
-    """The dashboard's key figures for the rows the query keeps, on the reference date (DEFINITIONS)."""
+@dataclass(frozen=True)
+class Counted:
+    """What the engine counts for the dashboard, in one question."""
+
+    figures: KeyFigures
+    budget: pd.DataFrame  # budget_by_type's columns
+    monthly: pd.DataFrame  # starts and ends per month
+
+
+def counted(backend, roles: Roles, query: Query, reference: dt.date, data_date: dt.date | None = None) -> Counted:
+    """The key figures, the budget by type and the starts and ends per month of the rows the query keeps, on the
+    reference date: one SQL statement, one reading of the file."""
     sql = _Sql()
     marked = _marked(sql, backend, roles, reference, data_date)  # the text's first parameters
+    figures = _figures_sql(sql, roles, reference, data_date)
+    budget, present = _budget_sql(roles)
+    statement = f"SELECT ({figures}) AS figures, ({budget or 'NULL'}) AS budget, ({_monthly_sql(roles)}) AS monthly"
+    row = backend.summarise(query, statement, sql.params, steps=marked).to_pylist()[0]
+    found = row["figures"]
+    long = [{"x": item["x"], "series": BUDGET_SERIES[r], "value": float(item[r])}
+            for item in row["budget"] or () for r in present]
+    return Counted(
+        figures=KeyFigures(sites=found["sites"], in_progress=found["in_progress"], upcoming=found["upcoming"],
+                           finished_this_year=found["finished"], late=found["late"],
+                           budget_planned=found["planned"], budget_committed=found["committed"],
+                           weighted_progress=found["weighted"]),
+        budget=pd.DataFrame(long, columns=["x", "series", "value"]),
+        monthly=pd.DataFrame(row["monthly"] or [], columns=["x", "series", "value"]).astype({"value": "int64"}))
+
+
+def _figures_sql(sql: _Sql, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+    """The key figures (DEFINITIONS) as one row of `marked`."""
     ref = _midnight(reference)
     start = quoted(roles["start_date"])
     upcoming = _count(f"{start} > {sql.bind(ref)} AND {start} <= {sql.bind(ref + dt.timedelta(days=UPCOMING_DAYS))}")
@@ -141,35 +166,29 @@ def key_figures(backend, roles: Roles, query: Query, reference: dt.date,
     late = _count(late_sql(sql, roles, reference, data_date, STATUS))
     weighted = "NULL::DOUBLE"
     if roles["progress"] and roles["budget_planned"]:
-        progress, budget = (f"CAST({quoted(roles[r])} AS DOUBLE)" for r in ("progress", "budget_planned"))
+        progress, budget = (f"TRY_CAST({quoted(roles[r])} AS DOUBLE)" for r in ("progress", "budget_planned"))
         known = f"{progress} IS NOT NULL AND {budget} IS NOT NULL AND {budget} > 0"
         weighted = f"sum({progress} * {budget}) FILTER (WHERE {known}) / sum({budget}) FILTER (WHERE {known})"
-    statement = (f"SELECT count(*) AS sites, {_count(f'{STATUS} IN ({IN_PROGRESS!r}, {SUSPENDED!r})')} AS in_progress, "
-                 f"{upcoming} AS upcoming, {finished} AS finished, {late} AS late, "
-                 f"{_money(roles['budget_planned'])} AS planned, {_money(roles['budget_committed'])} AS committed, "
-                 f"{weighted} AS weighted FROM marked")
-    row = backend.summarise(query, statement, sql.params, steps=marked).to_pylist()[0]
-    return KeyFigures(sites=row["sites"], in_progress=row["in_progress"], upcoming=row["upcoming"],
-                      finished_this_year=row["finished"], late=row["late"], budget_planned=row["planned"],
-                      budget_committed=row["committed"], weighted_progress=row["weighted"])
+    running = _count(f"{STATUS} IN ('{IN_PROGRESS}', '{SUSPENDED}')")
+    return (f"SELECT {{'sites': count(*), 'in_progress': {running}, 'upcoming': {upcoming}, 'finished': {finished}, "
+            f"'late': {late}, 'planned': {_money(roles['budget_planned'])}, "
+            f"'committed': {_money(roles['budget_committed'])}, 'weighted': {weighted}}} FROM marked")
 
 
-def budget_by_type(backend, roles: Roles, query: Query) -> pd.DataFrame:
-    """Planned and committed budget per type of works, the costliest first (ties in the types' order): columns x
-    (type), series (prévu/engagé), value."""
+def _budget_sql(roles: Roles) -> tuple[str | None, list[str]]:
+    """Planned and committed budget per type of works, the costliest first (ties in the types' order); None
+    without types or budgets."""
     present = [r for r in BUDGET_SERIES if roles[r]]
     if not roles["type"] or not present:
-        return pd.DataFrame(columns=["x", "series", "value"])
+        return None, []
     kind = quoted(roles["type"])
     sums = ", ".join(f"coalesce({_money(roles[r])}, 0) AS {quoted(r)}" for r in present)
-    statement = (f"SELECT CAST({kind} AS VARCHAR) AS x, {sums} FROM kept WHERE {kind} IS NOT NULL GROUP BY 1 "
-                 f"ORDER BY {quoted(present[0])} DESC, x")
-    rows = backend.summarise(query, statement, []).to_pylist()
-    long = [{"x": row["x"], "series": BUDGET_SERIES[r], "value": float(row[r])} for row in rows for r in present]
-    return pd.DataFrame(long, columns=["x", "series", "value"])
+    items = ", ".join(f"{r!r}: {quoted(r)}" for r in present)
+    return (f"SELECT list({{'x': x, {items}}} ORDER BY {quoted(present[0])} DESC, x) FROM "
+            f"(SELECT CAST({kind} AS VARCHAR) AS x, {sums} FROM kept WHERE {kind} IS NOT NULL GROUP BY 1)"), present
 
 
-def monthly_starts_and_ends(backend, roles: Roles, query: Query) -> pd.DataFrame:
+def _monthly_sql(roles: Roles) -> str:
     """Sites started and finished per month (x = YYYY-MM, series = commencés/terminés, value = count)."""
     parts = {"commencés": roles["start_date"]}
     if roles["actual_end_date"]:
@@ -177,5 +196,4 @@ def monthly_starts_and_ends(backend, roles: Roles, query: Query) -> pd.DataFrame
     counts = " UNION ALL ".join(
         f"SELECT strftime({quoted(field)}, '%Y-%m') AS x, '{name}' AS series, count(*) AS value FROM kept "
         f"WHERE {quoted(field)} IS NOT NULL GROUP BY 1" for name, field in parts.items())
-    rows = backend.summarise(query, f"SELECT * FROM ({counts}) ORDER BY x, series", []).to_pylist()
-    return pd.DataFrame(rows, columns=["x", "series", "value"]).astype({"value": "int64"})
+    return f"SELECT list({{'x': x, 'series': series, 'value': value}} ORDER BY x, series) FROM ({counts})"

@@ -36,20 +36,28 @@ DEFINITIONS = {
 
 
 DATE_ROLES = ("start_date", "planned_end_date", "actual_end_date")
+NUMBER_ROLES = ("progress", "budget_planned", "budget_committed")
 
 
 @dataclass(frozen=True)
 class Roles(BaseRoles):
     """The columns that play each role in a works dataset (None when no field declares it). A date role whose
-    field was not read as dates (values like « à définir ») is not used: `not_dates` names it."""
+    field was not read as dates (values like « à définir ») is not used: `not_dates` names it; nor is an amount or
+    a progress whose field was not read as numbers (`not_numbers`)."""
 
     not_dates: tuple[str, ...] = ()
+    not_numbers: tuple[str, ...] = ()
+
+    def why_missing(self, role: str) -> str:
+        """Why a declared role is not used, in words."""
+        return "son champ n'est pas lu comme des nombres" if role in self.not_numbers else \
+            "son champ n'est pas lu comme des dates"
 
     @property
     def missing_required(self) -> list[str]:
         """What the dashboard cannot do without: dates, and a place (a geometry, a commune's code or name, or an
         area)."""
-        missing = [r + (" (son champ n'est pas lu comme des dates)" if r in self.not_dates else "")
+        missing = [r + (f" ({self.why_missing(r)})" if r in self.not_dates else "")
                    for r in ("start_date", "planned_end_date") if not self.columns.get(r)]
         if not any(self.columns.get(r) for r in ("geometry", "commune", "commune_name", "area")):
             missing.append("geometry")
@@ -74,12 +82,13 @@ def late_is_known(roles: Roles) -> bool:
 def find_roles(table: Table) -> Roles:
     columns = dict(Roles.of(table, ROLES).columns)
     not_dates = tuple(r for r in DATE_ROLES if r in columns and not table.field(columns[r]).is_temporal)
-    for role in not_dates:
+    not_numbers = tuple(r for r in NUMBER_ROLES if r in columns and not table.field(columns[r]).is_numeric)
+    for role in (*not_dates, *not_numbers):
         del columns[role]
     geometry = table.geometry_field
     if geometry is not None:
         columns["geometry"] = geometry.name
-    return Roles(columns, not_dates)
+    return Roles(columns, not_dates, not_numbers)
 
 
 def site_titles(table: Table, roles: Roles) -> pd.Series:

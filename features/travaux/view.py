@@ -123,15 +123,15 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
     offered = commune_choices(table, roles, names)
     chosen = chosen_commune(last(params.get("ma_commune")), offered, errors)
     versions = {d.id: repository.version(d.id) for d in (dataset, outlines[0] if outlines else None) if d}
+    found = aggregates.counted(backend, roles, query, reference, data_date=data_date)
     vue = VueTravaux(
         choices=ready.choices, dataset=dataset, table=table, roles=roles, reference=reference, query=query,
-        positions=positions, figures=aggregates.key_figures(backend, roles, query, reference, data_date=data_date),
+        positions=positions, figures=found.figures,
         errors=errors, versions=versions, outlines=outlines, communes=communes, names=names,
         chosen_commune=chosen, offered=offered, unplaced=unplaced,
         sites=schedule(table, roles, positions, reference, data_date=data_date),
         codes=status_codes(table, roles, reference, data_date=data_date), sizes=sizes, thresholds=thresholds,
-        budget=aggregates.budget_by_type(backend, roles, query),
-        monthly=aggregates.monthly_starts_and_ends(backend, roles, query),
+        budget=found.budget, monthly=found.monthly,
         view_path=PATH + ("?" + urlencode(extra) if extra else ""),
         kept=(extra + [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]),
         layers=frozenset((last(params.get("couches")) or "").split(",")))
@@ -149,13 +149,18 @@ def _communes(table, roles, positions, outlines) -> tuple[pd.DataFrame | None, d
     return communes, commune_names(outlines[1]), unplaced_sites(table, roles, positions, outlines[1])
 
 
+def _why(roles: Roles, role: str) -> str:
+    return f" : {roles.why_missing(role)}" if role in (*roles.not_numbers, *roles.not_dates) else ""
+
+
 def _missing(vue: VueTravaux) -> list[str]:
     """The parts hidden for lack of data, in words, in the page's order."""
     missing = []
     if not vue.late_known:
         missing.append("les chantiers en retard (rôle actual_end_date, status ou progress)")
     if vue.figures.budget_planned is None:
-        missing.append("le budget (rôle budget_planned absent ou sans valeur)")
+        why = _why(vue.roles, "budget_planned") or " absent ou sans valeur"
+        missing.append(f"le budget (rôle budget_planned{why})")
     if vue.figures.weighted_progress is None:
         missing.append("l'avancement (rôles progress et budget_planned)")
     if not vue.thresholds and vue.has_positions:
@@ -166,7 +171,7 @@ def _missing(vue: VueTravaux) -> list[str]:
         missing.append(f"{what} (contours des communes avec le rôle commune, dont les codes ou les noms sont ceux "
                        "des chantiers)")
     if not vue.roles["progress"]:
-        missing.append("l'avancement face au temps écoulé (rôle progress)")
+        missing.append(f"l'avancement face au temps écoulé (rôle progress{_why(vue.roles, 'progress')})")
     if vue.budget.empty:
         missing.append("le budget par type (rôles type et budget_planned)")
     return missing

@@ -68,6 +68,24 @@ def test_a_dataset_without_budget_hides_those_parts_and_says_so(tmp_path):
     assert "le budget (rôle budget_planned absent ou sans valeur)" in text
 
 
+def test_amounts_and_progress_written_as_words_are_said_not_numbers(tmp_path):
+    """A budget « à définir » or a progress « n.c. » makes the field text: those roles are left out and the page
+    says why (it was a 500 before)."""
+    (tmp_path / "t.csv").write_text("nom;commune;debut;fin;budget;type;avancement\r\n"
+                                    "A;Rouen;2026-01-01;2026-12-31;1200;voirie;50\r\n"
+                                    "B;Rouen;2026-02-01;2026-03-31;à définir;eau;n.c.\r\n", encoding="utf-8")
+    roles = "".join(f'[[dataset.field]]\nname = "{name}"\nrole = "{role}"\n' for name, role in (
+        ("commune", "commune_name"), ("debut", "start_date"), ("fin", "planned_end_date"),
+        ("budget", "budget_planned"), ("type", "type"), ("avancement", "progress")))
+    (tmp_path / "catalogue.toml").write_text(
+        '[[dataset]]\nid = "t"\ntitle = "T"\ntheme = "Travaux"\nformat = "csv"\npath = "t.csv"\n'
+        f'dashboard = "travaux"\n{roles}', encoding="utf-8")
+    text = text_of(render_page(make_app(tmp_path), PATH, "?date=2026-03-01")["layout"])
+    assert "chantiers en cours à la date 2" in text
+    assert "le budget (rôle budget_planned : son champ n'est pas lu comme des nombres)" in text
+    assert "l'avancement face au temps écoulé (rôle progress : son champ n'est pas lu comme des nombres)" in text
+
+
 def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
     dash_duo.start_server(make_app(TILE_URL=""), port=free_port())
     dash_duo.wait_for_text_to_equal("h1", "Open data — Métropole Rouen Normandie")

@@ -35,7 +35,8 @@ def assert_same(backend, table: Table, query_string: str, reference: dt.date, da
     roles = find_roles(table)
     positions = backend.positions(query).to_numpy()
     expected = oracle.key_figures(table, roles, positions, reference, data_date=data_date)
-    found = aggregates.key_figures(backend, roles, query, reference, data_date=data_date)
+    counted = aggregates.counted(backend, roles, query, reference, data_date=data_date)
+    found = counted.figures
     where = f"{query_string or 'sans filtre'} au {reference}"
     for name, value in dataclasses.asdict(expected).items():
         got = getattr(found, name)
@@ -48,11 +49,11 @@ def assert_same(backend, table: Table, query_string: str, reference: dt.date, da
         if getattr(expected, name) is not None:
             assert money(getattr(found, name)) == money(getattr(expected, name))
     budget_expected = oracle.budget_by_type(table, roles, positions)
-    budget_found = aggregates.budget_by_type(backend, roles, query)
+    budget_found = counted.budget
     pd.testing.assert_frame_equal(budget_found, budget_expected, check_exact=False, rtol=1e-12, obj=where)
     assert [money(v) for v in budget_found["value"]] == [money(v) for v in budget_expected["value"]]
     monthly = oracle.monthly_starts_and_ends(table, roles, positions)
-    pd.testing.assert_frame_equal(aggregates.monthly_starts_and_ends(backend, roles, query), monthly, obj=where,
+    pd.testing.assert_frame_equal(counted.monthly, monthly, obj=where,
                                   check_dtype=not monthly.empty)  # pandas left an empty count's type open
     return len(positions)
 
