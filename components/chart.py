@@ -1,7 +1,6 @@
 """A chart card: the plotly figure, its text summary and a "voir les données" table (the figure's alternative)."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.a_la_vue import ALaVue
@@ -19,31 +18,51 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "locale": "fr",
 MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down", "hexagon"]
 
 
-def figure(data, spec, value_label: str, x_label: str) -> go.Figure:
+def figure(data, spec, value_label: str, x_label: str) -> dict:
     """The plotly figure for aggregated data (columns x, series?, value); a pure function."""
-    fig = go.Figure()
+    traces = []
     groups = [(None, data)] if "series" not in data.columns else list(data.groupby("series", sort=False))
     for i, (name, part) in enumerate(groups):
         colour = PALETTE[i % len(PALETTE)]
         label = str(name) if name is not None else value_label
         if spec.chart == "pie":
-            fig.add_trace(go.Pie(labels=part["x"], values=part["value"], sort=False,
-                                 marker={"colors": PALETTE, "pattern": {"shape": PATTERNS}}, name=label))
+            traces.append({"type": "pie", "labels": listed(part["x"]), "values": listed(part["value"]), "sort": False,
+                           "marker": {"colors": PALETTE, "pattern": {"shape": PATTERNS}}, "name": label})
             break
         if spec.chart == "line":
-            fig.add_trace(go.Scatter(x=part["x"], y=part["value"], mode="lines+markers", name=label,
-                                     line={"color": colour}, marker={"symbol": MARKERS[i % len(MARKERS)], "size": 7}))
+            traces.append({"type": "scatter", "x": listed(part["x"]), "y": listed(part["value"]),
+                           "mode": "lines+markers", "name": label, "line": {"color": colour},
+                           "marker": {"symbol": MARKERS[i % len(MARKERS)], "size": 7}})
         else:
-            fig.add_trace(go.Bar(x=part["x"], y=part["value"], name=label,
-                                 marker={"color": colour, "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}}))
-    fig.update_layout(
-        margin={"l": 50, "r": 10, "t": 10, "b": 80}, height=420, **LIGHT,
-        showlegend=len(groups) > 1 or spec.chart == "pie", legend={"orientation": "h", "y": -0.25},
-        xaxis_title=x_label if spec.chart != "pie" else None, yaxis_title=value_label if spec.chart != "pie" else None,
-        separators=", ", font={"family": "system-ui, sans-serif"},
-        barmode="group", xaxis={**AXIS, **_whole_ticks(data["x"])} if spec.chart != "pie" else AXIS, yaxis=AXIS,
-    )
-    return fig
+            traces.append({"type": "bar", "x": listed(part["x"]), "y": listed(part["value"]), "name": label,
+                           "marker": {"color": colour, "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}}})
+    cartesian = spec.chart != "pie"
+    return plain_figure(traces, margin={"l": 50, "r": 10, "t": 10, "b": 80}, height=420,
+                        showlegend=len(groups) > 1 or not cartesian, legend={"orientation": "h", "y": -0.25},
+                        separators=", ", font={"family": "system-ui, sans-serif"}, barmode="group",
+                        xaxis={**AXIS, **_whole_ticks(data["x"]), **_title(x_label)} if cartesian else AXIS,
+                        yaxis={**AXIS, **_title(value_label)} if cartesian else AXIS)
+
+
+def plain_figure(traces: list[dict], **layout) -> dict:
+    """A figure as plotly.js reads it, built as plain dicts: no plotly validation, no template (each figure sets
+    its own look: LIGHT, AXIS, its colours), numbers written as numbers (`autotypenumbers`: a commune's code or
+    a postcode on an axis stays a category)."""
+    return {"data": traces, "layout": {**LIGHT, "autotypenumbers": "strict", **layout}}
+
+
+def listed(values) -> list:
+    """A column as a figure takes it: numbers and text as they are, dates as ISO text, missing values as None."""
+    import pandas as pd
+
+    values = pd.Series(values)
+    if values.dtype.kind == "M":
+        return [None if pd.isna(v) else v.isoformat() for v in values]
+    return [None if v is None or v != v else v for v in values.tolist()]
+
+
+def _title(text: str | None) -> dict:
+    return {"title": {"text": text}} if text else {}
 
 
 def _whole_ticks(values) -> dict:
@@ -69,12 +88,10 @@ def data_table(data, value_label: str, x_label: str, series_label: str | None) -
 
 def graph_height(fig) -> int:
     """The figure's height in pixels (plotly's own 450 when it sets none)."""
-    layout = (fig.get("layout") if isinstance(fig, dict) else fig.layout) or {}
-    height = layout.get("height") if isinstance(layout, dict) else layout.height
-    return int(height or 450)
+    return int((fig.get("layout") or {}).get("height") or 450)
 
 
-def figure_card(graph_id: str, fig: go.Figure, text: str, table: html.Details) -> html.Figure:
+def figure_card(graph_id: str, fig: dict, text: str, table: html.Details) -> html.Figure:
     """A figure with its summary as caption and its data table. The graph itself is hidden from screen readers,
     which get the summary and the table instead (plotly's SVG has no text alternative)."""
     return html.Figure([

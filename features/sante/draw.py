@@ -3,10 +3,9 @@ the communes map of access to care, and the methodology (pure builders)."""
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.chart import AXIS, LIGHT, PALETTE, PATTERNS, figure_card, rows_table
+from components.chart import AXIS, PALETTE, PATTERNS, figure_card, listed, plain_figure, rows_table
 from components.choropleth import commune_map, shade_hideout, shade_legend, shaded_layer
 from components.tables import scroll_table
 from data_access.french import format_date, format_int
@@ -37,21 +36,21 @@ def _percent_cell(value) -> str:
 
 def pyramid_card(graph_id: str, data) -> html.Figure:
     """Prevalence by age class, men to the left and women to the right (hatched), as a population pyramid."""
-    fig = go.Figure()
-    for i, (sex, sign) in enumerate((("hommes", -1), ("femmes", 1))):
-        fig.add_trace(go.Bar(y=data["label"], x=sign * data[sex], orientation="h", name=sex,
-                             customdata=data[sex], hovertemplate="%{y} : %{customdata:.2f} %<extra>" + sex + "</extra>",
-                             marker={"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}}))
+    traces = [{"type": "bar", "y": listed(data["label"]), "x": listed(sign * data[sex]), "orientation": "h",
+               "name": sex, "customdata": listed(data[sex]),
+               "hovertemplate": "%{y} : %{customdata:.2f} %<extra>" + sex + "</extra>",
+               "marker": {"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}}}
+              for i, (sex, sign) in enumerate((("hommes", -1), ("femmes", 1)))]
     values = data[["hommes", "femmes"]].to_numpy(dtype="float64")
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
     top = top if top > 0 else 1.0
     ticks = [-top, -top / 2, 0, top / 2, top]
-    fig.update_layout(barmode="relative", height=max(320, 22 * len(data) + 100), **LIGHT,
-                      margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.12},
-                      xaxis={"tickvals": ticks, "ticktext": [sante_words.percent(abs(t)) for t in ticks],
-                             "title": "prévalence (hommes à gauche, femmes à droite)", **AXIS},
-                      yaxis={"automargin": True, "categoryorder": "array", "categoryarray": list(data["label"])},
-                      separators=", ")
+    fig = plain_figure(traces, barmode="relative", height=max(320, 22 * len(data) + 100),
+                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.12},
+                       xaxis={"tickvals": ticks, "ticktext": [sante_words.percent(abs(t)) for t in ticks],
+                              "title": {"text": "prévalence (hommes à gauche, femmes à droite)"}, **AXIS},
+                       yaxis={"automargin": True, "categoryorder": "array", "categoryarray": listed(data["label"])},
+                       separators=", ")
     rows = [[r.label, _percent_cell(r.hommes), _percent_cell(r.femmes)] for r in data.itertuples()]
     return figure_card(graph_id, fig, sante_words.pyramid_summary(data),
                        rows_table(["Classe d'âge", "Hommes", "Femmes"], rows, "Prévalence par âge et par sexe"))
@@ -70,17 +69,17 @@ def ranking_card(graph_id: str, data, place: str) -> html.Figure:
                          table], className="chart-card")
     data = data.iloc[::-1]  # plotly draws the first bar at the bottom
     labels = [f"<b>{r.label}</b>" if r.chosen else r.label for r in data.itertuples()]
-    fig = go.Figure()
+    traces = []
     for i, (name, part) in enumerate((("au-dessus de la France", data["gap"] > 0),
                                       ("en dessous ou égal", data["gap"] <= 0))):
-        fig.add_trace(go.Bar(y=[lab for lab, keep in zip(labels, part) if keep], x=data.loc[part, "gap"],
-                             orientation="h", name=name, marker={"color": PALETTE[i + 1] if i else PALETTE[5],
-                                                                  "pattern": {"shape": PATTERNS[i]}},
-                             hovertemplate="%{y} : %{x:+.2f} point(s)<extra></extra>"))
-    fig.update_layout(height=max(260, 34 * len(data) + 100), **LIGHT, separators=", ", barmode="overlay",
-                      margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.2},
-                      xaxis={"title": "écart à la France (points de prévalence)", "zeroline": True, **AXIS},
-                      yaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels})
+        traces.append({"type": "bar", "y": [lab for lab, keep in zip(labels, part) if keep],
+                       "x": listed(data.loc[part, "gap"]), "orientation": "h", "name": name,
+                       "marker": {"color": PALETTE[i + 1] if i else PALETTE[5], "pattern": {"shape": PATTERNS[i]}},
+                       "hovertemplate": "%{y} : %{x:+.2f} point(s)<extra></extra>"})
+    fig = plain_figure(traces, height=max(260, 34 * len(data) + 100), separators=", ", barmode="overlay",
+                       margin={"l": 10, "r": 10, "t": 10, "b": 60}, legend={"orientation": "h", "y": -0.2},
+                       xaxis={"title": {"text": "écart à la France (points de prévalence)"}, "zeroline": True, **AXIS},
+                       yaxis={"automargin": True, "categoryorder": "array", "categoryarray": labels})
     return figure_card(graph_id, fig, sante_words.ranking_summary(data.iloc[::-1], place), table)
 
 

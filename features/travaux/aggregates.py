@@ -111,7 +111,7 @@ STATUS = "__statut_du_jour"  # each row's status on the reference date, in the s
 
 
 def _money(role: str | None) -> str:
-    return f"sum(TRY_CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
+    return f"fsum(TRY_CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
 
 
 def _marked(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import plotly.graph_objects as go
 from dash import html
 
-from components.chart import AXIS, LIGHT, PALETTE, figure_card, rows_table
+from components.chart import AXIS, PALETTE, figure_card, listed, plain_figure, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
 from data_access.clock import today_paris
 from data_access.french import format_date, format_int
@@ -31,24 +30,27 @@ def _short_labels(titles, width: int = 32) -> list[str]:
 
 
 def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = True) -> object:
-    fig = go.Figure()
     sites = sites.assign(label=_short_labels(sites["title"]))
     # without the data to tell lateness, one kind of bar: not « dans les temps »
     kinds = ((False, "dans les temps", "", PALETTE[0]), (True, "en retard", "/", PALETTE[1])) if late_known else \
         ((False, "chantiers", "", PALETTE[0]),)
+    traces = []
     for late, name, pattern, colour in kinds:
         part = sites[sites["late"] == late]
-        fig.add_trace(go.Bar(
-            y=part["label"], base=part["start"], x=(part["planned_end"] - part["start"]).dt.total_seconds() * 1000,
-            orientation="h", name=name, marker={"color": colour, "pattern": {"shape": pattern}},
-            customdata=part["title"], hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_vline(x=reference.isoformat(), line_dash="dash", line_color="#000")
-    fig.add_annotation(x=reference.isoformat(), y=1, yref="paper", yanchor="bottom", text="date de situation",
-                       showarrow=False)
-    fig.update_layout(barmode="overlay", height=max(300, 22 * len(sites) + 120), **LIGHT,
-                      xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True,
-                                                             "categoryorder": "array", "categoryarray": sites["label"]},
-                      margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.1})
+        traces.append({"type": "bar", "y": listed(part["label"]), "base": listed(part["start"]),
+                       "x": listed((part["planned_end"] - part["start"]).dt.total_seconds() * 1000),
+                       "orientation": "h", "name": name, "marker": {"color": colour, "pattern": {"shape": pattern}},
+                       "customdata": listed(part["title"]), "hovertemplate": "%{customdata}<extra></extra>"})
+    day = reference.isoformat()
+    fig = plain_figure(
+        traces, barmode="overlay", height=max(300, 22 * len(sites) + 120),
+        xaxis={"type": "date", **AXIS}, yaxis={"autorange": "reversed", "automargin": True, "categoryorder": "array",
+                                               "categoryarray": listed(sites["label"])},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40}, legend={"orientation": "h", "y": -0.1},
+        shapes=[{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                 "line": {"dash": "dash", "color": "#000"}}],
+        annotations=[{"x": day, "y": 1, "yref": "paper", "yanchor": "bottom", "text": "date de situation",
+                      "showarrow": False}])
     rows = [[r.title, f"{r.start:%d/%m/%Y}", f"{r.planned_end:%d/%m/%Y}", r.status]
             + (["oui" if r.late else "non"] if late_known else []) for r in sites.itertuples()]
     table = rows_table(["Chantier", "Début", "Fin prévue", "Statut"] + (["En retard"] if late_known else []), rows,
@@ -58,17 +60,20 @@ def gantt_card(graph_id: str, sites, total: int, reference, late_known: bool = T
 
 def progress_card(graph_id: str, data) -> object:
     running = data[data["progress"].notna() & data["elapsed"].notna() & data["status"].isin(["en cours", "suspendu"])]
-    fig = go.Figure()
-    for late, name, symbol, colour in ((False, "dans les temps", "circle", PALETTE[0]), (True, "en retard", "x", PALETTE[1])):
+    traces = []
+    for late, name, symbol, colour in ((False, "dans les temps", "circle", PALETTE[0]),
+                                       (True, "en retard", "x", PALETTE[1])):
         part = running[running["late"] == late]
         # rounded, and no title per point: the late sites are named in the table, and the callback stays small
-        fig.add_trace(go.Scatter(x=part["elapsed"].round(1), y=part["progress"].round(1), mode="markers", name=name,
-                                 marker={"symbol": symbol, "color": colour, "size": 8}))
-    fig.add_trace(go.Scatter(x=[LATE_PROGRESS_MARGIN, 100], y=[0, 100 - LATE_PROGRESS_MARGIN], mode="lines",
-                             name=f"{LATE_PROGRESS_MARGIN} points de retard", line={"dash": "dot", "color": "#000"}))
-    fig.update_layout(height=420, **LIGHT, margin={"l": 50, "r": 10, "t": 10, "b": 50},
-                      xaxis={"title": "part de la durée prévue écoulée (%)", "range": [0, 102], **AXIS},
-                      yaxis={"title": "avancement (%)", "range": [0, 102], **AXIS}, legend={"orientation": "h", "y": -0.2})
+        traces.append({"type": "scatter", "x": listed(part["elapsed"].round(1)), "y": listed(part["progress"].round(1)),
+                       "mode": "markers", "name": name, "marker": {"symbol": symbol, "color": colour, "size": 8}})
+    traces.append({"type": "scatter", "x": [LATE_PROGRESS_MARGIN, 100], "y": [0, 100 - LATE_PROGRESS_MARGIN],
+                   "mode": "lines", "name": f"{LATE_PROGRESS_MARGIN} points de retard",
+                   "line": {"dash": "dot", "color": "#000"}})
+    fig = plain_figure(traces, height=420, margin={"l": 50, "r": 10, "t": 10, "b": 50},
+                       xaxis={"title": {"text": "part de la durée prévue écoulée (%)"}, "range": [0, 102], **AXIS},
+                       yaxis={"title": {"text": "avancement (%)"}, "range": [0, 102], **AXIS},
+                       legend={"orientation": "h", "y": -0.2})
     late = running[running["late"]].sort_values("elapsed", ascending=False)
     rows = [[r.title, _fmt(r.elapsed), _fmt(r.progress)] for r in late.itertuples()]
     table = rows_table(["Chantier en retard", "Durée écoulée", "Avancement"], rows,

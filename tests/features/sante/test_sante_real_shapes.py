@@ -69,7 +69,7 @@ def test_a_trend_over_two_years_has_ticks_on_whole_years_only():
     from data_access.analysis import ChartSpec
 
     data = pd.DataFrame({"x": [2022, 2023], "series": ["ensemble", "ensemble"], "value": [3.6, 3.2]})
-    axis = figure(data, ChartSpec(chart="line", x="annee"), "APL", "Année").layout.xaxis
-    assert (axis.tickformat, axis.dtick) == ("d", 1)  # never « 2 022,2 »
+    axis = figure(data, ChartSpec(chart="line", x="annee"), "APL", "Année")["layout"]["xaxis"]
+    assert (axis["tickformat"], axis["dtick"]) == ("d", 1)  # never « 2 022,2 »
     months = pd.DataFrame({"x": ["2026-03", "2026-04"], "value": [1, 2]})
-    assert figure(months, ChartSpec(chart="bar", x="debut"), "n", "Mois").layout.xaxis.tickformat is None
+    assert "tickformat" not in figure(months, ChartSpec(chart="bar", x="debut"), "n", "Mois")["layout"]["xaxis"]
