@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from components.a_la_vue import ALaVue
 from components.controls import OUTCOME  # the query parameter the write path adds to the page it sends back to
 from data_access.clock import in_paris
 from data_access.french import format_date
@@ -133,7 +134,9 @@ def reuse_form(form_id: str, retour: str, days: int, datasets_field) -> html.For
 
 
 def _disclosure(title: str, form_id: str, form: html.Form, open_: bool = False) -> html.Details:
-    return html.Details([html.Summary(title, className="contribution-titre"), form],
+    # the form is drawn when the disclosure is opened, or at once when it is open (a closed <details> has no
+    # size: « à la vue » waits)
+    return html.Details([html.Summary(title, className="contribution-titre"), ALaVue(form)],
                         className="contribution print-hide", id=f"{form_id}-bloc", open=open_ or None)
 
 

@@ -49,7 +49,7 @@ def test_a_chart_below_the_first_screen_is_drawn_when_the_reader_scrolls_to_it(p
         open_page(phone, "/tableaux-de-bord/sante")
         phone.wait_for_element("#contenu .kpi-value")
         driver = phone.driver
-        waiting = driver.find_elements("css selector", ".a-la-vue[data-dessine='non']")
+        waiting = driver.find_elements("css selector", ".chart-card > .a-la-vue[data-dessine='non']")
         assert waiting, "aucun graphique en attente sous le premier écran"
         assert driver.execute_script("return typeof window.Plotly;") == "undefined"  # not even fetched
         box = waiting[0]
@@ -59,6 +59,23 @@ def test_a_chart_below_the_first_screen_is_drawn_when_the_reader_scrolls_to_it(p
         phone.wait_for_element(".a-la-vue[data-dessine='oui'] .main-svg")
         assert driver.execute_script("return typeof window.Plotly;") == "object"
         assert _shift(phone) <= 0.1
+
+
+def test_a_closed_disclosure_is_drawn_when_the_reader_opens_it(phone):
+    """« Intégrer » and « Signaler une erreur » are drawn when opened (by keyboard here), not with the page."""
+    open_page(phone, "/tableaux-de-bord/travaux")
+    phone.wait_for_element("#contenu .kpi-value")
+    driver = phone.driver
+    for menu in (".embed-menu", "#signaler-erreur-bloc"):
+        box = phone.find_element(f"{menu} > .a-la-vue")
+        assert box.get_attribute("data-dessine") == "non" and not box.find_elements("css selector", "textarea")
+        summary = phone.find_element(f"{menu} > summary")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", summary)
+        summary.send_keys("\n")  # Enter opens a <details>
+        until(lambda: box.get_attribute("data-dessine") == "oui", 10)
+        until(lambda: box.find_elements("css selector", "textarea"), 10)
+    code = phone.find_element(".embed-menu textarea").get_attribute("value")
+    assert code.startswith("<iframe") and "/integrer/" in code
 
 
 def test_printing_draws_every_chart_first(phone):
