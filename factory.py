@@ -15,7 +15,7 @@ import downloads
 import script_loader
 import security
 import server_render
-from components import shell
+from components import shell, statique
 from components.portal import EXTENSION as PORTAL
 from components.portal import install
 from components.vendor import RUNTIME_URL
@@ -166,6 +166,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     security.install(app, settings)
     embeds.register(app)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
+    statique.install()  # static islands first: the layout cache keeps the compacted form
     layout_cache.install()
     return app
 

@@ -226,7 +226,13 @@ def _children_only(props, out, ctx) -> None:
     _write(props.get("children"), out, ctx)
 
 
+def _island(props, out, ctx) -> None:
+    """A static island (components/statique.py): the components it holds."""
+    _write(props.get("arbre"), out, ctx)
+
+
 WRITERS = {
+    ("portail", "Statique"): _island,
     ("dash_core_components", "Link"): _link,
     ("dash_core_components", "Input"): _input,
     ("dash_core_components", "Dropdown"): _dropdown,

@@ -9,7 +9,6 @@ from urllib.parse import urlencode, urlsplit
 from dash import html
 from flask import has_request_context, request
 
-from components.a_la_vue import ALaVue
 from data_access.french import format_date
 
 PREFIX = "/integrer"
@@ -77,8 +76,7 @@ def embed_button(view_path: str, pairs: list[tuple[str, str]], title: str, kind:
     code = iframe_code(src, title, HEIGHTS.get(kind, 600))
     return html.Details([
         html.Summary(["Intégrer", html.Span(f" « {title} »", className="visually-hidden")]),
-        # drawn when the disclosure is opened (a closed <details> has no size: « à la vue » waits)
-        ALaVue([html.P("Copiez ce code dans votre page : la vue s'y affiche avec ses filtres, à jour à chaque "
+        html.P("Copiez ce code dans votre page : la vue s'y affiche avec ses filtres, à jour à chaque "
                "actualisation des données, avec sa source et sa licence."),
         html.Label(["Code de l'iframe", html.Textarea(code, readOnly=True, rows=3, className="form-control code")],
                    className="embed-field"),
@@ -86,7 +84,7 @@ def embed_button(view_path: str, pairs: list[tuple[str, str]], title: str, kind:
                     html.Textarea(resize_snippet(origin), readOnly=True, rows=8, className="form-control code")],
                    className="embed-field"),
         html.P(["Adresse de la vue seule : ", html.A(src, href=src, target="_blank", rel="noopener")],
-               className="embed-address")]),
+               className="embed-address"),
     ], className="embed-menu print-hide")
 
 

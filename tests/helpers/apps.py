@@ -59,7 +59,27 @@ def render_page(app, pathname: str, search: str = "") -> dict:
     response = client.post("/_dash-update-component", json=router_body(key, pathname, search))
     assert response.status_code == 200, response.data[:500]
     result = response.get_json()["response"]
-    return {"layout": result["_pages_content"]["children"], "title": result["_pages_store"]["data"]["title"]}
+    return {"layout": expand(result["_pages_content"]["children"]),
+            "title": result["_pages_store"]["data"]["title"]}
+
+
+def expand(node):
+    """The layout with its static islands (components/statique.py) put back in place, as the page shows them."""
+    if isinstance(node, list):
+        out = []
+        for child in node:
+            opened = expand(child)
+            out.extend(opened if _is_island(child) and isinstance(opened, list) else [opened])
+        return out
+    if _is_island(node):
+        return expand(node["props"]["arbre"])
+    if isinstance(node, dict) and isinstance(node.get("props"), dict) and "children" in node["props"]:
+        return {**node, "props": {**node["props"], "children": expand(node["props"]["children"])}}
+    return node
+
+
+def _is_island(node) -> bool:
+    return isinstance(node, dict) and node.get("namespace") == "portail" and node.get("type") == "Statique"
 
 
 def text_of(node) -> str:

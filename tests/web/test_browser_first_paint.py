@@ -62,18 +62,20 @@ def test_a_chart_below_the_first_screen_is_drawn_when_the_reader_scrolls_to_it(p
 
 
 def test_a_closed_disclosure_is_drawn_when_the_reader_opens_it(phone):
-    """« Intégrer » and « Signaler une erreur » are drawn when opened (by keyboard here), not with the page."""
+    """« Signaler une erreur » is drawn when opened (by keyboard here), not with the page; « Intégrer », a static
+    island (components/statique.py), opens with its code."""
     open_page(phone, "/tableaux-de-bord/travaux")
     phone.wait_for_element("#contenu .kpi-value")
     driver = phone.driver
-    for menu in (".embed-menu", "#signaler-erreur-bloc"):
-        box = phone.find_element(f"{menu} > .a-la-vue")
-        assert box.get_attribute("data-dessine") == "non" and not box.find_elements("css selector", "textarea")
+    box = phone.find_element("#signaler-erreur-bloc > .a-la-vue")
+    assert box.get_attribute("data-dessine") == "non" and not box.find_elements("css selector", "textarea")
+    for menu in ("#signaler-erreur-bloc", ".embed-menu"):
         summary = phone.find_element(f"{menu} > summary")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", summary)
         summary.send_keys("\n")  # Enter opens a <details>
-        until(lambda: box.get_attribute("data-dessine") == "oui", 10)
-        until(lambda: box.find_elements("css selector", "textarea"), 10)
+        until(lambda: phone.find_element(menu).get_attribute("open") is not None, 10)
+        until(lambda: phone.find_element(menu).find_elements("css selector", "textarea"), 10)
+    assert box.get_attribute("data-dessine") == "oui"
     code = phone.find_element(".embed-menu textarea").get_attribute("value")
     assert code.startswith("<iframe") and "/integrer/" in code
 

@@ -2,6 +2,7 @@
 cache writes a layout's JSON form in one orjson pass: the same JSON as plotly's encoder, which Dash uses."""
 from __future__ import annotations
 
+import inspect
 import json
 
 import numpy as np
@@ -37,7 +38,7 @@ def test_every_dashboard_figure_is_a_plain_dict(app, path, params):
     with app.server.test_request_context(path):
         page, variables = api.page_for(path)
         layout = page["layout"]
-        tree = getattr(layout, "__wrapped__", layout)(**(variables or {}), **params)
+        tree = inspect.unwrap(layout)(**(variables or {}), **params)
     figures = [g.figure for g in graphs(tree)]
     assert figures
     for figure in figures:
@@ -47,7 +48,7 @@ def test_every_dashboard_figure_is_a_plain_dict(app, path, params):
 
 
 def test_the_kept_form_is_the_json_plotly_writes():
-    from layout_cache import plain
+    from components.json_form import plain
 
     tree = html.Div([
         dcc.Graph(id="g", figure={"data": [{"type": "bar", "x": np.array([1, 2]), "y": pd.Series([1.5, np.nan]),
@@ -60,7 +61,7 @@ def test_the_kept_form_is_the_json_plotly_writes():
 
 
 def test_an_unknown_object_in_a_layout_is_refused_not_written():
-    from layout_cache import plain
+    from components.json_form import plain
 
     with pytest.raises(TypeError):
         plain(html.Div(children=[object()]))
