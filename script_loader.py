@@ -18,6 +18,10 @@ VERSION = hashlib.sha256(LOADER.read_bytes()).hexdigest()[:12]
 
 
 INERT = "text/x-apres-rendu"  # a type no browser runs or fetches
+ON_DEMAND = "text/x-a-la-demande"  # a library fetched only when a box that needs it comes into view
+# the libraries that no page needs on its first screen: only maps use dash-leaflet, and every map is drawn « à la
+# vue » (components/a_la_vue.carte_a_la_vue), which fetches it then (assets/a-la-vue.js)
+LIBRARIES = {"dash_leaflet": "/_dash-component-suites/dash_leaflet/dash_leaflet."}
 TYPE = re.compile(r'\stype="[^"]*"')
 
 
@@ -25,7 +29,11 @@ def _inert(script: re.Match) -> str:
     attributes = TYPE.sub("", script.group("attributes"))
     source = SOURCE.search(attributes)
     if source:  # data-src: the browser fetches nothing yet (and Dash's check of its index finds `src="…"`)
-        return f'<script type="{INERT}" data-src="{source.group("src")}"></script>'
+        src = source.group("src")
+        library = next((name for name, path in LIBRARIES.items() if path in src), None)
+        if library:
+            return f'<script type="{ON_DEMAND}" data-src="{src}" data-bibliotheque="{library}"></script>'
+        return f'<script type="{INERT}" data-src="{src}"></script>'
     return f'<script type="{INERT}"{attributes}>{script.group("code")}</script>'
 
 

@@ -80,6 +80,23 @@ def test_a_closed_disclosure_is_drawn_when_the_reader_opens_it(phone):
     assert code.startswith("<iframe") and "/integrer/" in code
 
 
+def test_leaflet_is_fetched_when_a_map_comes_into_view(phone):
+    with as_phone(phone):
+        open_page(phone, "/communes/76540")
+        phone.wait_for_element("#contenu h1")
+        driver = phone.driver
+        fetched = ("return performance.getEntriesByType('resource')"
+                   ".some(function (r) { return /dash_leaflet\\./.test(r.name); });")
+        assert driver.execute_script("return window.dash_leaflet.__enAttente === true;")  # Dash's stand-in
+        assert not driver.execute_script(fetched)
+        box = phone.find_element(".a-la-vue-carte")
+        assert box.get_attribute("data-dessine") == "non"
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        phone.wait_for_element(".a-la-vue-carte[data-dessine='oui'] .leaflet-container")
+        assert driver.execute_script(fetched) and driver.execute_script("return !window.dash_leaflet.__enAttente;")
+        assert _shift(phone) <= 0.1
+
+
 def test_printing_draws_every_chart_first(phone):
     open_page(phone, "/tableaux-de-bord/sante")
     phone.wait_for_element("#contenu .kpi-value")

@@ -11,7 +11,7 @@ import pytest
 
 import dash_internals
 from components.vendor import PLOTLY_BUNDLE, PLOTLY_URL, RUNTIME_URL
-from script_loader import INERT, LOADER, LOADER_URL
+from script_loader import INERT, LOADER, LOADER_URL, ON_DEMAND
 from factory import plotly_bundle, portal_index
 from tests.helpers.apps import make_app
 
@@ -121,6 +121,10 @@ def test_dash_s_scripts_wait_for_the_first_paint_in_their_order(app):
     sources = [s for s in inert if s]
     # Dash's order: React first, the assets, then the renderer and the components; the renderer's start last
     assert "react@18" in sources[1] and "dash_renderer" in sources[-4] and sources[-1].endswith(".min.js")
+    # dash-leaflet waits for a map to come into view (assets/a-la-vue.js fetches it then)
+    assert not any("dash_leaflet" in s for s in sources)
+    assert re.search(rf'<script type="{ON_DEMAND}" data-src="/_dash-component-suites/dash_leaflet/dash_leaflet\.'
+                     r'[^"]*\.js" data-bibliotheque="dash_leaflet"></script>', page)
     assert re.search(rf'<script type="{INERT}" id="_dash-renderer">var renderer = new DashRenderer\(\);</script>'
                      r'\s*<script src="/_portail/apres-rendu.js\?v=\w+"></script>', page)
     loader = client.get("/" + LOADER_URL)
