@@ -16,7 +16,6 @@ import functools
 from dataclasses import dataclass
 
 import dash
-from dash.development.base_component import Component
 
 from components.json_form import plain
 
@@ -25,25 +24,10 @@ TYPE = "Statique"
 HTML = "dash_html_components"
 LINK = ("dash_core_components", "Link")
 MIN_COMPONENTS = 2  # one is drawn as it is: an island of one saves nothing
-DASH_ONLY = frozenset({"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state"})
-
-
-class Statique(Component):
-    """`arbre`, the JSON form of static components (one, or a list), drawn as they are by assets/statique.js."""
-    _children_props: list = []
-    _base_nodes: list = []
-    _namespace = NAMESPACE
-    _type = TYPE
-
-    def __init__(self, arbre=None, **kwargs):
-        self._prop_names = ["arbre"]
-        self._valid_wildcard_attributes = []
-        self.available_properties = list(self._prop_names)
-        self.available_wildcard_properties = []
-        super().__init__(arbre=arbre, **kwargs)
 
 
 def island(arbre) -> dict:
+    """A `portail.Statique` component holding `arbre`, the JSON form of static components (one, or a list)."""
     return {"namespace": NAMESPACE, "type": TYPE, "props": {"arbre": arbre}}
 
 

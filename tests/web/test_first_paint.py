@@ -10,7 +10,7 @@ import pytest
 from dash import dcc, html
 
 from components.first_paint import Context, to_html
-from script_loader import INERT
+from script_loader import INERT, ON_DEMAND
 from tests.helpers.apps import make_app, render_page
 from tests.helpers.browser import PAGES
 
@@ -33,7 +33,7 @@ class Page(HTMLParser):
         attributes = dict(attrs)
         if "id" in attributes:
             self.ids.append(attributes["id"])
-        if tag == "script" and attributes.get("type") not in (INERT, "application/json"):
+        if tag == "script" and attributes.get("type") not in (INERT, ON_DEMAND, "application/json"):
             self.running_scripts.append(attributes)
         if tag not in ("br", "img", "input", "hr", "meta", "link"):
             self.open.append((tag, attributes))
