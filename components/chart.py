@@ -58,7 +58,8 @@ def listed(values) -> list:
     values = pd.Series(values)
     if values.dtype.kind == "M":
         return [None if pd.isna(v) else v.isoformat() for v in values]
-    return [None if v is None or v != v else v for v in values.tolist()]
+    return [None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v
+            for v in values.tolist()]
 
 
 def _title(text: str | None) -> dict:

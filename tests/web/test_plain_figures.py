@@ -60,6 +60,15 @@ def test_the_kept_form_is_the_json_plotly_writes():
     assert plain(tree) == json.loads(to_json_plotly(tree))
 
 
+def test_a_column_is_listed_as_a_figure_takes_it():
+    from components.chart import listed
+
+    assert listed(pd.Series([1, None], dtype="Int64")) == [1, None]  # pandas' NA, not an error
+    assert listed(pd.Series([1.5, np.nan])) == [1.5, None]
+    assert listed(pd.Series(["a", None], dtype="str")) == ["a", None]
+    assert listed(pd.Series(pd.to_datetime(["2026-03-01", None]))) == ["2026-03-01T00:00:00", None]
+
+
 def test_an_unknown_object_in_a_layout_is_refused_not_written():
     from components.json_form import plain
 
