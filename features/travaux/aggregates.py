@@ -21,7 +21,7 @@ from data_access.derived import derived
 from data_access.engine.sql import quoted
 from data_access.query import Query, fold, fold_text
 from features.travaux.data import (FINISHED, IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, UPCOMING_DAYS,
-                                   KeyFigures, Roles)
+                                   KeyFigures, Roles, _day)
 from features.travaux.charts import BUDGET_SERIES
 
 DAY_SECONDS = 86_400
@@ -39,7 +39,8 @@ class _Sql:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day)
+    """The day at midnight, as status_on compares it (data._day), for DuckDB to bind."""
+    return _day(day).to_pydatetime()
 
 
 def _declared(backend, roles: Roles, status: str) -> list:
