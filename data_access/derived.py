@@ -1,5 +1,5 @@
 """What a page needs held in memory, built once per file version and shared by the process's threads: the tables a
-dashboard works on (read back from the engine), the GTFS indexes, the Santé cube, the address index, the memos of
+dashboard works on (read back from the engine), the GTFS indexes, the Santé cells, the address index, the memos of
 the Travaux statuses. One helper for all of them, `derived(key, build)`, with a memory budget: when the entries
 held pass it, the least recently used go first; what is evicted is built again on its next use.
 

@@ -178,6 +178,21 @@ class Repository:
         table.key = key
         return table
 
+    def described(self, dataset_id: str) -> Table:
+        """The dataset's fields and notes without its rows, from its served form: for a dashboard whose figures
+        the engine computes. DatasetUnavailable as `table`."""
+        if self.dataset(dataset_id).format == "gtfs":
+            return self.table(dataset_id)
+        import pyarrow as pa
+
+        from data_access.engine.frames import described_table
+
+        try:
+            return described_table(self.served(dataset_id))
+        except (OSError, pa.ArrowException) as exc:  # a vanished or damaged served file
+            log.error("jeu de données « %s » : %s à la lecture de sa forme servie", dataset_id, type(exc).__name__)
+            raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard") from None
+
     def _read(self, dataset_id: str, version: str) -> Table:
         """Read the file with its reader, kept nowhere. DatasetUnavailable when it cannot be: a file that cannot
         be parsed is remembered for a while (every worker sees it, none reads it again); an access or memory
@@ -274,9 +289,10 @@ def served_version(dataset: Dataset, version: str) -> str:
     return f"{version}~{hashlib.sha256(declared.encode()).hexdigest()[:10]}"
 
 
-def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | None):
+def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | None, rows: bool = True):
     """A dashboard's dataset among those that feed it: the asked one, else the first that can be served.
-    Returns (dataset, table or None, the French reason it is unavailable or None, notices for the URL)."""
+    Returns (dataset, table or None, the French reason it is unavailable or None, notices for the URL); without
+    `rows`, the table is its fields and notes only (Repository.described)."""
     from data_access.query import FilterError
 
     notices = []
@@ -287,7 +303,8 @@ def pick_dataset(repository: Repository, choices: list[Dataset], asked: str | No
     reason = None
     for candidate in candidates:
         try:
-            return candidate, repository.table(candidate.id), None, notices
+            table = repository.table(candidate.id) if rows else repository.described(candidate.id)
+            return candidate, table, None, notices
         except DatasetUnavailable as exc:
             reason = reason or str(exc)
     return candidates[0], None, reason, notices

@@ -41,15 +41,15 @@ class Preambule:
 
 def preambule(repository: Repository, choices: list[Dataset], asked: str | None, *, none: str,
               find_roles: Callable[[Table], object] | None = None,
-              unavailable: str = UNAVAILABLE) -> Preambule | Indisponible:
+              unavailable: str = UNAVAILABLE, rows: bool = True) -> Preambule | Indisponible:
     """The dashboard's dataset among `choices` (the one `asked` in the URL's `jeu`, else the first that can be
     read), its roles found and checked by `find_roles` (whose result has `missing_required`); `none` says why
     when no dataset feeds the dashboard, `unavailable` (with {titre} and {raison}) when the one picked cannot be
-    read."""
+    read. Without `rows`, the table is the dataset's fields and notes only (the engine computes the figures)."""
     choices = tuple(choices)
     if not choices:
         return Indisponible(none)
-    dataset, table, reason, errors = pick_dataset(repository, list(choices), asked)
+    dataset, table, reason, errors = pick_dataset(repository, list(choices), asked, rows)
     if table is None:
         return Indisponible(unavailable.format(titre=dataset.title, raison=reason), choices, dataset)
     roles = find_roles(table) if find_roles is not None else None

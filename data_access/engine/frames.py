@@ -51,3 +51,13 @@ def whole_table(served) -> Table:
         arrow = arrow.take(pa.array(rows.argsort(kind="stable")))
     frame = to_frame(arrow.drop_columns([ROW]), served.fields, served.manifest.get("dtypes"))
     return Table(frame=frame, fields=served.fields, notes=tuple(served.manifest.get("notes", ())))
+
+
+def described_table(served) -> Table:
+    """A served version's fields and notes, with no rows (an empty frame of the reader's dtypes): what a page whose
+    figures the engine computes needs of the table."""
+    import pyarrow.parquet as pq
+
+    empty = pq.read_schema(served.data).empty_table().select([f.name for f in served.fields])
+    return Table(frame=to_frame(empty, served.fields, served.manifest.get("dtypes")), fields=served.fields,
+                 notes=tuple(served.manifest.get("notes", ())))

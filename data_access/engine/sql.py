@@ -22,6 +22,17 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class Bound:
+    """SQL text a feature writes in order, with the parameters its `?` take, in the same order."""
+
+    def __init__(self):
+        self.params: list = []
+
+    def bind(self, value) -> str:
+        self.params.append(value)
+        return "?"
+
+
 class Clauses:
     """The WHERE of a query, clause by clause, with its parameters, so that a facet can leave out its own."""
 

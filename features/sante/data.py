@@ -3,10 +3,11 @@
 The file mixes aggregate rows with detail rows: both sexes (sex 9) beside men and women, all ages (« tsage »)
 beside each age class, a whole region (dept 999) beside its départements, and France (region 99). Summing rows
 would count people two or three times. So no figure here ever sums rows: every figure reads exactly one row,
-the cell of (pathology, year, territory, sex, age class), looked up in an index built once per file version.
-A cell the file holds twice is ambiguous and is not used. A cell the file lacks is shown as missing, never as 0.
+the cell of (pathology, year, territory, sex, age class), looked up in an index of the cells the view reads,
+which the engine finds in the served file (features/sante/cells.py). A cell the file holds twice is ambiguous and
+is not used. A cell the file lacks is shown as missing, never as 0.
 
-The access-to-care part (one value per commune and year for each indicator) is in sante_access.py.
+The access-to-care part (one value per commune and year for each indicator) is in features/sante/access.py.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from data_access.derived import derived
 from data_access.french import lower_bound, natural_key, points_gap
 from data_access.geometry.territoires import DEPARTEMENTS, REGIONS
 from data_access.readers.base import Roles as BaseRoles
@@ -105,7 +105,9 @@ class Node:
 
 @dataclass
 class Cube:
-    """The file's cells, indexed: (node, year, region, dept, sex, age) -> one row."""
+    """The file's cells, indexed: (node, year, region, dept, sex, age) -> one row. The facts of the whole file
+    (its tree, years, ages, départements, doubles) are found once per served file (features/sante/cells.py);
+    `frame` and `index` hold the cells a view reads."""
 
     frame: pd.DataFrame  # node, year, region, dept, sex, age, patients, population, prevalence
     index: dict[tuple, int]
@@ -117,6 +119,8 @@ class Cube:
     rounded: bool  # every count is a multiple of 10
     prevalence_computed: bool  # no prevalence column: patients / population
     roles: Roles = field(repr=False, default=None)
+    departements: list[tuple[str, str]] = field(default_factory=list)  # (region, dept) of each, by code
+    best_covered: tuple[str, str] | None = None  # the one with the most rows: the default when the portal's own is not
 
     def cell(self, node: str, year: int, region: str, dept: str, sex: str = TOTAL_SEX,
              age: str = TOTAL_AGE) -> pd.Series | None:
@@ -130,80 +134,97 @@ class Cube:
             return None
         return float(row[what])
 
-    @property
-    def departements(self) -> list[tuple[str, str]]:
-        """(region, dept) of every département the file has, by code (found once)."""
-        if "_departements" not in self.__dict__:
-            rows = self.frame.loc[self.frame["dept"] != TOTAL_DEPT, ["region", "dept"]]
-            counts = rows.value_counts()
-            self.__dict__["_departements"] = sorted(counts.index, key=lambda p: (len(p[1]) > 2, p[1].zfill(3)))
-            self.__dict__["_best_covered"] = counts.index[0] if len(counts) else None
-        return self.__dict__["_departements"]
 
-    @property
-    def best_covered(self) -> tuple[str, str] | None:
-        """The département with the most rows in the file: the default when the portal's own is not in it."""
-        self.departements
-        return self.__dict__["_best_covered"]
+# ---- reading the file's rows as cells: the one reading, for the engine's cells and the tests' whole-table oracle --
+
+KEY_COLUMNS = ["node", "year", "region", "dept", "sex", "age"]
 
 
-def cube(table: Table) -> Cube:
-    """The table's cube, built once per table version (data_access.derived)."""
-    return derived(("sante-cube", table.key), lambda: _build_cube(table, find_roles(table)))
-
-
-def _numbers(frame: pd.DataFrame, column: str | None) -> pd.Series:
+def numbers(frame: pd.DataFrame, column: str | None) -> pd.Series:
     if not column:
         return pd.Series(np.nan, index=frame.index)
     return pd.to_numeric(frame[column], errors="coerce").astype("float64")
 
 
-def _build_cube(table: Table, roles: Roles) -> Cube:
-    source = table.frame
-    levels = [source[roles[r]] if roles[r] else pd.Series(None, index=source.index, dtype="str")
+def node_keys(frame: pd.DataFrame, roles: Roles) -> pd.Series:
+    """Each row's pathology node (its levels joined by SEPARATOR; "" when it has no first level)."""
+    levels = [frame[roles[r]] if roles[r] else pd.Series(None, index=frame.index, dtype="str")
               for r in ("pathology_l1", "pathology_l2", "pathology_l3")]
     combos = pd.DataFrame({"l1": levels[0], "l2": levels[1], "l3": levels[2]}).astype("str").where(
         pd.concat(levels, axis=1).notna().to_numpy(), "")
     keys = combos["l1"] + "\x1f" + combos["l2"] + "\x1f" + combos["l3"]
     node_of = {k: node_parts(*k.split("\x1f")) for k in pd.unique(keys)}
-    node = keys.map({k: SEPARATOR.join(parts) for k, parts in node_of.items()})
-    patients, population = _numbers(source, roles["patients"]), _numbers(source, roles["population"])
-    prevalence = _numbers(source, roles["prevalence"]) if roles["prevalence"] else \
+    return keys.map({k: SEPARATOR.join(parts) for k, parts in node_of.items()})
+
+
+def years_of(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce")
+
+
+def age_codes(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.strip().where(values.notna())
+
+
+def texts(values: pd.Series) -> pd.Series:
+    return values.astype("str").where(values.notna())
+
+
+def cells(source: pd.DataFrame, roles: Roles) -> pd.DataFrame:
+    """The rows as cells (KEY_COLUMNS, patients, population, prevalence, age_label), codes read as codes; the
+    rows without a pathology or a year left out."""
+    patients, population = numbers(source, roles["patients"]), numbers(source, roles["population"])
+    prevalence = numbers(source, roles["prevalence"]) if roles["prevalence"] else \
         100 * patients / population.where(population > 0)  # no population: no prevalence, never « inf »
     frame = pd.DataFrame({
-        "node": node.to_numpy(), "year": pd.to_numeric(source[roles["year"]], errors="coerce").to_numpy(),
+        "node": node_keys(source, roles).to_numpy(), "year": years_of(source[roles["year"]]).to_numpy(),
         "region": code(source[roles["region"]]).to_numpy(), "dept": code(source[roles["dept"]]).to_numpy(),
-        "sex": code(source[roles["sex"]]).to_numpy(), "age": source[roles["age_class"]].astype("str").str.strip()
-        .where(source[roles["age_class"]].notna()).to_numpy(),
+        "sex": code(source[roles["sex"]]).to_numpy(), "age": age_codes(source[roles["age_class"]]).to_numpy(),
         "patients": patients.to_numpy(), "population": population.to_numpy(), "prevalence": prevalence.to_numpy(),
-        "age_label": source[roles["age_label"]].astype("str").where(source[roles["age_label"]].notna()).to_numpy()
-        if roles["age_label"] else None,
+        "age_label": texts(source[roles["age_label"]]).to_numpy() if roles["age_label"] else None,
     })
     frame = frame[frame["node"].ne("") & frame["year"].notna()].reset_index(drop=True)
     frame["year"] = frame["year"].astype(int)
-    key_columns = ["node", "year", "region", "dept", "sex", "age"]
-    duplicated = frame.duplicated(key_columns, keep=False)
-    keys_list = list(zip(*(frame[c].tolist() for c in key_columns)))
-    index = {k: i for i, (k, dup) in enumerate(zip(keys_list, duplicated.tolist())) if not dup}
-    # the tree: every node of the file, and the levels above them even when the file has no total for them
-    present = set(frame["node"])
+    return frame
+
+
+def indexed(frame: pd.DataFrame) -> tuple[dict[tuple, int], int]:
+    """Each cell's row in `frame`, the cells it holds twice left out; and how many rows those are."""
+    duplicated = frame.duplicated(KEY_COLUMNS, keep=False)
+    keys = list(zip(*(frame[c].tolist() for c in KEY_COLUMNS)))
+    return {k: i for i, (k, dup) in enumerate(zip(keys, duplicated.tolist())) if not dup}, int(duplicated.sum())
+
+
+def tree(keys, present: set[str]) -> dict[str, Node]:
+    """The tree of the nodes `keys` (in the file's order), with the levels above them even when the file has no
+    total for them (`present`: the nodes that have rows)."""
     nodes: dict[str, Node] = {}
-    for key in pd.unique(frame["node"]):
+    for key in keys:
         parts = tuple(key.split(SEPARATOR))
         for depth in range(1, len(parts) + 1):
             sub = SEPARATOR.join(parts[:depth])
             if sub not in nodes:
                 nodes[sub] = Node(sub, parts[:depth], sub in present)
-    ordered = _tree_order(nodes)
-    pairs = frame[["age", "age_label"]].dropna().drop_duplicates("age")
-    labels = dict(zip(pairs["age"], pairs["age_label"]))
-    ages = sorted((a for a in frame["age"].dropna().unique() if a != TOTAL_AGE),
+    return _tree_order(nodes)
+
+
+def age_facts(pairs: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """The age classes in order (the total left out) and their labels, from `pairs` (age, age_label) in the
+    file's order: a class's label is its first."""
+    known = pairs[["age", "age_label"]].dropna().drop_duplicates("age")
+    labels = dict(zip(known["age"], known["age_label"]))
+    ages = sorted((a for a in pairs["age"].dropna().unique() if a != TOTAL_AGE),
                   key=lambda a: age_order(a, labels.get(a)))
-    frame = frame.drop(columns="age_label")
-    counts = frame["patients"].dropna()
-    return Cube(frame=frame, index=index, nodes=ordered, years=sorted(frame["year"].unique().tolist()), ages=ages,
-                age_labels=labels, ambiguous=int(duplicated.sum()), rounded=bool(len(counts)) and
-                bool((counts % 10 == 0).all()), prevalence_computed=not roles["prevalence"], roles=roles)
+    return ages, labels
+
+
+def departements_of(counts: pd.Series) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """The départements by code, and the one of most rows, from each (region, dept)'s rows, the most first."""
+    return sorted(counts.index, key=lambda p: (len(p[1]) > 2, p[1].zfill(3))), counts.index[0] if len(counts) else None
+
+
+def is_rounded(patients: pd.Series) -> bool:
+    counts = patients.dropna()
+    return bool(len(counts)) and bool((counts % 10 == 0).all())
 
 
 def _tree_order(nodes: dict[str, Node]) -> dict[str, Node]:
@@ -275,7 +296,8 @@ def key_figures(cube_: Cube, s: Selection) -> Figures:
             change_patients = 100 * (now - then) / then
     return Figures(
         patients=cube_.value("patients", *here), prevalence=prevalence, prevalence_region=region,
-        prevalence_france=france, gap_france=points_gap(prevalence, france), first_year=first, change_points=change_points, change_patients=change_patients, change_note=note)
+        prevalence_france=france, gap_france=points_gap(prevalence, france), first_year=first,
+        change_points=change_points, change_patients=change_patients, change_note=note)
 
 
 def territories(s: Selection) -> list[tuple[str, str, str]]:

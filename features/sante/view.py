@@ -15,6 +15,7 @@ from data_access.readers.base import Table
 from data_access.repository import Repository
 from data_access.tableaux import ChiffreCle, Indisponible, preambule, slug
 from features.sante import access as sante_access
+from features.sante import cells as sante_cells
 from features.sante import choices as sante_choices
 from features.sante import data as sante
 from features.sante import words as sante_words
@@ -35,7 +36,7 @@ class VueSante:
 
     choices: tuple[Dataset, ...]
     dataset: Dataset
-    table: Table
+    table: Table  # its fields and notes, without rows (Repository.described)
     roles: sante.Roles
     cube: sante.Cube
     selection: sante_choices.Selection
@@ -69,23 +70,28 @@ class VueSante:
 def build(repository: Repository, params: dict) -> VueSante | Indisponible:
     """The dashboard's view model for a URL's parameters."""
     choices = [d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_field("pathology_l1")]
-    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, find_roles=sante.find_roles)
+    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, find_roles=sante.find_roles,
+                      rows=False)  # the figures are the engine's (features/sante/cells.py): no rows held here
     if isinstance(ready, Indisponible):
         return ready
     dataset, table, roles = ready.dataset, ready.table, ready.roles
     errors = list(ready.errors)
-    cube = sante.cube(table)
+    backend = repository.backend(dataset.id)
+    shape = sante_cells.forme(backend, roles)
     outlines = commune_outlines(repository)
-    home = sante_choices.home_departement(cube, outlines[1].frame[outlines[1].role_field("commune").name]
+    home = sante_choices.home_departement(shape.facts, outlines[1].frame[outlines[1].role_field("commune").name]
                                           .astype("str").tolist() if outlines else [])
-    selection, choice_errors = sante_choices.resolve(cube, sante_choices.asked_choices(params, roles), home)
+    asked = sante_choices.asked_choices(params, roles)
+    place, _ = sante_choices.resolve(shape.facts, asked, home)  # the year comes from the cells, read next
+    cube = sante_cells.cube(backend, roles, shape, place)
+    selection, choice_errors = sante_choices.resolve(cube, asked, home)
     errors += choice_errors
     known = {f"refine.{roles[r]}" for r in (*sante_choices.LEVEL_ROLES, *sante_choices.CHOICE_ROLES.values())
              if roles[r]}
     errors += [FilterError(k, "ce paramètre n'a pas de sens sur ce tableau de bord ; il est ignoré")
                for k in params if k not in known and k not in PAGE_PARAMS]
     extract = sante_choices.selection_refines(cube, selection)
-    rows = repository.backend(dataset.id).count(parse_query(extract, table.fields)[0])
+    rows = backend.count(parse_query(extract, table.fields)[0])
     access = sante_access.access_view(repository, params, selection.year, errors)
     evolution, versions = None, {}
     if not access.unavailable:

@@ -18,24 +18,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data_access.derived import derived
-from data_access.engine.sql import quoted
+from data_access.engine.sql import Bound, quoted
 from data_access.query import Query, fold, fold_text
 from features.travaux.data import (FINISHED, IN_PROGRESS, LATE_PROGRESS_MARGIN, PROGRAMMED, SUSPENDED, UPCOMING_DAYS,
                                    KeyFigures, Roles, _day)
 from features.travaux.charts import BUDGET_SERIES
 
 DAY_SECONDS = 86_400
-
-
-class _Sql:
-    """SQL text written in order, with the parameters its `?` take, in the same order."""
-
-    def __init__(self):
-        self.params: list = []
-
-    def bind(self, value) -> str:
-        self.params.append(value)
-        return "?"
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -55,12 +44,12 @@ def _declared(backend, roles: Roles, status: str) -> list:
     return derived(("travaux-statuts", backend.path, roles["status"], status), find)
 
 
-def _is_declared(sql: _Sql, backend, roles: Roles, status: str) -> str:
+def _is_declared(sql: Bound, backend, roles: Roles, status: str) -> str:
     values = _declared(backend, roles, status)
     return f"list_contains({sql.bind(values)}, {quoted(roles['status'])})" if values else "FALSE"
 
 
-def status_sql(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+def status_sql(sql: Bound, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
     """Each row's status on the reference date, as status_on replays it (the last rule that applies wins there; the
     first that applies here)."""
     ref = _midnight(reference)
@@ -88,7 +77,7 @@ def _days(later: str, earlier: str) -> str:
     return f"floor(epoch({later} - {earlier}) / {DAY_SECONDS})"
 
 
-def elapsed_sql(sql: _Sql, roles: Roles, reference: dt.date) -> str:
+def elapsed_sql(sql: Bound, roles: Roles, reference: dt.date) -> str:
     """The share (0-100) of each row's planned duration elapsed on the reference date (elapsed_share)."""
     start, planned = quoted(roles["start_date"]), quoted(roles["planned_end_date"])
     duration = _days(planned, start)
@@ -97,7 +86,7 @@ def elapsed_sql(sql: _Sql, roles: Roles, reference: dt.date) -> str:
             f"THEN least(greatest(100 * {elapsed} / {duration}, 0), 100) END")
 
 
-def late_sql(sql: _Sql, roles: Roles, reference: dt.date, data_date: dt.date | None, status: str) -> str:
+def late_sql(sql: Bound, roles: Roles, reference: dt.date, data_date: dt.date | None, status: str) -> str:
     """Late on the reference date (is_late), given each row's status expression."""
     ref = _midnight(reference)
     planned = quoted(roles["planned_end_date"])
@@ -115,7 +104,7 @@ def _money(role: str | None) -> str:
     return f"fsum(TRY_CAST({quoted(role)} AS DOUBLE))" if role else "NULL::DOUBLE"
 
 
-def _marked(sql: _Sql, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+def _marked(sql: Bound, backend, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
     """The step naming each kept row's status on the reference date."""
     return f"marked AS (SELECT *, {status_sql(sql, backend, roles, reference, data_date)} AS {STATUS} FROM kept)"
 
@@ -137,7 +126,7 @@ class Counted:
 def counted(backend, roles: Roles, query: Query, reference: dt.date, data_date: dt.date | None = None) -> Counted:
     """The key figures, the budget by type and the starts and ends per month of the rows the query keeps, on the
     reference date: one SQL statement, one reading of the file."""
-    sql = _Sql()
+    sql = Bound()
     marked = _marked(sql, backend, roles, reference, data_date)  # the text's first parameters
     figures = _figures_sql(sql, roles, reference, data_date)
     budget, present = _budget_sql(roles)
@@ -155,7 +144,7 @@ def counted(backend, roles: Roles, query: Query, reference: dt.date, data_date: 
         monthly=pd.DataFrame(row["monthly"] or [], columns=["x", "series", "value"]).astype({"value": "int64"}))
 
 
-def _figures_sql(sql: _Sql, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
+def _figures_sql(sql: Bound, roles: Roles, reference: dt.date, data_date: dt.date | None) -> str:
     """The key figures (DEFINITIONS) as one row of `marked`."""
     ref = _midnight(reference)
     start = quoted(roles["start_date"])

@@ -11,6 +11,7 @@ from data_access.readers.base import FieldInfo, Table
 from features.sante import choices as sante_choices
 from features.sante import data as sante
 from features.sante import words as sante_words
+from tests.helpers import sante_oracle
 
 FIELDS = (
     FieldInfo("annee", "Année", "int", role="year"),
@@ -30,7 +31,7 @@ def cube_of(cells: list[tuple]) -> sante.Cube:
     """(year, n1, region, dept, age, label, prevalence) cells, all sexes."""
     rows = [{"annee": y, "n1": n1, "region": r, "dept": d, "sexe": 9, "age": a, "libelle": lab, "ntop": 100,
              "npop": 1000, "prev": p} for y, n1, r, d, a, lab, p in cells]
-    return sante.cube(Table(frame=pd.DataFrame(rows), fields=FIELDS))
+    return sante_oracle.cube(Table(frame=pd.DataFrame(rows), fields=FIELDS))
 
 
 def test_a_gap_in_points_is_the_difference_of_the_values_shown():

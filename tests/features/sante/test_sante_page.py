@@ -9,6 +9,7 @@ import pytest
 from data_access.french import points_gap
 from features.sante import data as sante
 from features.sante import words as sante_words
+from tests.helpers import sante_oracle
 from tests.helpers.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
@@ -192,7 +193,7 @@ def test_the_real_damaged_extract_drives_the_dashboard(real_app, realdata):
 
 def test_the_real_extract_in_every_pathology_never_fails(real_app):
     table = real_app.server.extensions["portail"].repository.table("pathologies-reel")
-    cube = sante.cube(table)
+    cube = sante_oracle.cube(table)
     for key, node in cube.nodes.items():
         parts = dict(zip(("refine.patho_niv1", "refine.patho_niv2", "refine.patho_niv3"), node.parts))
         layout = render_page(real_app, PATH, "?" + urllib.parse.urlencode(parts))["layout"]
@@ -206,7 +207,7 @@ def test_choosing_in_the_browser(dash_duo):
     open_page(dash_duo, PATH)
     dash_duo.wait_for_text_to_equal("h1", "Tableau de bord Santé")
     repository = app.server.extensions["portail"].repository
-    cube = sante.cube(repository.table("pathologies"))
+    cube = sante_oracle.cube(repository.table("pathologies"))
 
     def expected_patients(node: str, year: int) -> str:
         return f"{int(cube.value('patients', node, year, '28', '76')):,}".replace(",", "\u202f")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from data_access.engine.columns import ROW
+from data_access.engine.sql import Bound
 from data_access.query import Query, parse_query
 from data_access.readers.base import FieldInfo, Table
 from features.travaux import aggregates
@@ -61,7 +62,7 @@ def assert_same(backend, table: Table, query_string: str, reference: dt.date, da
 def assert_same_statuses(backend, table: Table, reference: dt.date, data_date: dt.date | None) -> None:
     """Each row's status in SQL is status_on's (a suspended site counts as running in every figure, so only the
     rows tell the two apart)."""
-    sql = aggregates._Sql()
+    sql = Bound()
     roles = find_roles(table)
     marked = aggregates._marked(sql, backend, roles, reference, data_date)
     elapsed = aggregates.elapsed_sql(sql, roles, reference)
