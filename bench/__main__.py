@@ -260,8 +260,7 @@ def synthetic_table(rows: int) -> Path:
 
 
 def print_extracts(data_dir: Path, runs: int) -> None:
-    from bench.engine import pyarrow_csv_rate
-    from data_access.repository import Repository
+    from bench.engine import in_memory_csv_rates
 
     largest, rows, results, peak_extra = extracts(data_dir, runs)
     print(f"extraits de la plus grande table ({largest}, {rows} lignes) : premier octet / total / débit")
@@ -269,11 +268,11 @@ def print_extracts(data_dir: Path, runs: int) -> None:
         rate = count / statistics.median(total)
         print(f"  {name:16s} {count:>9d} lignes  {median_ms(ttfb)} / {median_ms(total)} / {rate:>10,.0f} lignes/s")
     print(f"  mémoire ajoutée pendant les extraits (pic - repos) : {peak_extra:.0f} Mo")
-    source = data_dir / Repository.from_data_dir(data_dir).catalogue.get(largest).path
-    if source.suffix == ".parquet":  # the same rows held in memory, written by pyarrow alone: the reference
-        reference, (_, total, count) = pyarrow_csv_rate(source, runs), results["csv"]
-        print(f"  référence, pyarrow en mémoire : {reference:,.0f} lignes/s ; l'extrait CSV complet en fait "
-              f"{count / statistics.median(total) / reference:.2f}")
+    ours, raw = in_memory_csv_rates(data_dir, largest, runs)  # the same rows held in memory: the references
+    streamed = results["csv"][2] / statistics.median(results["csv"][1])
+    alone = f" ; pyarrow seul sur le fichier brut {raw:,.0f} lignes/s ({streamed / raw:.2f})" if raw == raw else ""
+    print(f"  références en mémoire : l'écrivain CSV des extraits {ours:,.0f} lignes/s (l'extrait HTTP en flux en "
+          f"fait {streamed / ours:.2f}){alone}")
 
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "formats",

@@ -36,15 +36,49 @@ def _geometry_text(geoms: np.ndarray, type_: str) -> pa.Array:
     import shapely
 
     present = ~pd.isna(geoms)
+    if type_ == "geo_point_2d":  # an empty point has no position: written as missing
+        present[present] = ~shapely.is_empty(geoms[present])
+        points = geoms[present]
+        return _points_text(shapely.get_x(points), shapely.get_y(points), present)
     out = np.full(len(geoms), None, dtype=object)
     if present.any():
-        if type_ == "geo_point_2d":
-            points = geoms[present]
-            out[present] = [f"{y!r}, {x!r}" for x, y in zip(shapely.get_x(points).tolist(),
-                                                             shapely.get_y(points).tolist())]
-        else:
-            out[present] = shapely.to_geojson(geoms[present])
+        out[present] = shapely.to_geojson(geoms[present])
     return pa.array(out, type=pa.string())
+
+
+def _points_text(x: np.ndarray, y: np.ndarray, present: np.ndarray) -> pa.Array:
+    """Points as "lat, lon" (each number as Python writes it), None where `present` is False."""
+    out = np.full(len(present), None, dtype=object)
+    if present.any():
+        out[present] = [f"{lat!r}, {lon!r}" for lon, lat in zip(x.tolist(), y.tolist())]
+    return pa.array(out, type=pa.string())
+
+
+WKB_POINT = 21  # bytes of a 2-D point in WKB: the byte order, the type, x and y
+WKB_LITTLE_POINT = (1, 1, 0, 0, 0)  # little-endian, type 1 (Point)
+
+
+def _wkb_points(array: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(x, y, present) of a column of 2-D WKB points read straight from its bytes, as shapely reads them, with no
+    object per row; None when a value is anything else (another shape, big-endian, 3-D, with an SRID): shapely
+    then reads the column."""
+    if not (pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type)):
+        return None
+    width = np.dtype(np.int64 if pa.types.is_large_binary(array.type) else np.int32)
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=width, count=len(array) + 1, offset=array.offset * width.itemsize)
+    present = array.is_valid().to_numpy(zero_copy_only=False)
+    if (np.diff(offsets)[present] != WKB_POINT).any():
+        return None
+    if not present.any():
+        return np.empty(0), np.empty(0), present
+    rows = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[:-1][present, None] + np.arange(WKB_POINT)]
+    if not (rows[:, :5] == WKB_LITTLE_POINT).all():
+        return None
+    xy = np.ascontiguousarray(rows[:, 5:]).view("<f8")
+    filled = ~np.isnan(xy).all(axis=1)  # POINT EMPTY is written with NaN coordinates: no position
+    present[present] = filled
+    return xy[filled, 0], xy[filled, 1], present
 
 
 def _plain(array: pa.Array, field: FieldInfo, neutralise: bool) -> pa.Array:
@@ -91,7 +125,10 @@ def plain_from_arrow(table: pa.Table, fields: tuple[FieldInfo, ...], *, neutrali
     columns = {}
     for field in fields:
         array = table.column(field.name).combine_chunks()
-        if field.is_geo:
+        points = _wkb_points(array) if field.type == "geo_point_2d" else None
+        if points is not None:
+            columns[field.name] = _points_text(*points)
+        elif field.is_geo:
             columns[field.name] = _geometry_text(shapely.from_wkb(array.to_numpy(zero_copy_only=False)), field.type)
         else:
             columns[field.name] = _plain(array, field, neutralise)
