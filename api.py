@@ -80,6 +80,21 @@ def catalogue_json():
     })
 
 
+VERSION_KEYS = ("version", "date", "rows", "added", "removed", "changed", "changed_fields", "schema_changes", "keyed",
+                "note")
+
+
+def versions_json(dataset_id: str):
+    """The versions of a dataset's content the history keeps, newest first, with what each changed."""
+    from data_access.history.versions import history_dir, read_versions
+
+    repository = current_portal().repository
+    if repository.catalogue.get(dataset_id) is None:
+        return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
+    versions = read_versions(history_dir(repository.served_store.folder, dataset_id))
+    return jsonify({"id": dataset_id, "versions": [{k: v.get(k) for k in VERSION_KEYS} for v in reversed(versions)]})
+
+
 def _table(repository, dataset_id: str):
     """(the dataset's table, None), or (None, the JSON refusal: 404 for an unknown dataset, 503 when unavailable)."""
     if repository.catalogue.get(dataset_id) is None:
@@ -245,6 +260,7 @@ def register(app: dash.Dash) -> None:
     server.add_url_rule("/api/geo/<dataset_id>.geojson", "map_geometry", map_geometry)
     server.add_url_rule("/api/lignes/<dataset_id>.geojson", "network_lines", network_lines)
     server.add_url_rule("/api/adresses/<dataset_id>.json", "address_search", address_search)
+    server.add_url_rule("/api/versions/<dataset_id>.json", "versions_json", versions_json)
     # Browsers ask for /favicon.ico on the JSON routes too; Dash serves its icon at /_favicon.ico.
     server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(app.get_relative_path("/_favicon.ico")))
     # Unknown API paths are API errors, not pages.

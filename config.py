@@ -48,6 +48,8 @@ class Settings:
     engine_memory_mb: int
     engine_threads: int
     derived_memory_mb: int
+    history_versions: int
+    history_days: int
     database_url: str
     contribution_email_days: int
     proxy_count: int

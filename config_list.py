@@ -72,6 +72,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DERIVED_MEMORY_MB", "1024", "int", "what the dashboards' tables and indexes may hold in each process "
             "(MiB); the least recently used go first, and the log says when one is built again soon after (the "
             "budget is then too small)", 16, 1 << 20),
+    Setting("HISTORY_VERSIONS", "30", "int", "versions of each dataset's content the sync keeps for its history "
+            "(with `HISTORY_DAYS`, whichever keeps more)", 1, 100_000),
+    Setting("HISTORY_DAYS", "400", "int", "days a version of a dataset's content is kept for its history (with "
+            "`HISTORY_VERSIONS`, whichever keeps more)", 1, 36_500),
     Setting("LOAD_FAILURE_SECONDS", "600", "int", "how long a file that cannot be parsed is not read again; an access "
             "or memory error is tried again at the next request", 1, 86400),
     Setting("DASH_DEV", "0", "bool", "`1` turns on Dash's dev tools and debug mode; never on by default"),

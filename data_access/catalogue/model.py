@@ -99,6 +99,7 @@ class Dataset:
     fields: tuple[FieldSpec, ...] = ()
     source: Source | None = None
     demo: bool = False
+    key: tuple[str, ...] = ()  # the fields that name a record (its identity across versions), when declared
 
     def field_spec(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -149,6 +150,7 @@ _DATASET_KEYS = {
     "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
     "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
     "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict, "crs": str, "json": dict,
+    "key": (str, list),
 }
 _FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
                "separator": str, "html": bool, "aliases": list, "labels": (str, dict)}
@@ -301,6 +303,7 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         if spec.name in seen:
             raise fail(dataset_id, f"field[{i}].name", f"le champ « {spec.name} » est déclaré deux fois")
         seen.add(spec.name)
+    key = _parse_key(raw.get("key", ()), dataset_id)
     # A role may be held by several fields (the indicators of a dataset); role_field gives the first.
     return Dataset(
         id=raw_id,
@@ -322,7 +325,16 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         fields=fields,
         source=parse_source(raw["source"], dataset_id) if "source" in raw else None,
         demo=raw.get("demo", portal.demo),
+        key=key,
     )
+
+
+def _parse_key(raw, dataset_id: str) -> tuple[str, ...]:
+    """`key = "<field>"` or a list of fields: what names a record across versions."""
+    names = [raw] if isinstance(raw, str) else list(raw)
+    if not all(isinstance(n, str) and n.strip() for n in names) or len(set(names)) != len(names):
+        raise fail(dataset_id, "key", "un nom de champ, ou une liste de noms de champs distincts, est attendu")
+    return tuple(n.strip() for n in names)
 
 
 def parse_catalogue(text: str, data_dir: Path) -> Catalogue:

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Callable
 
 from data_access.clock import utc_now
+from data_access.files import FILE_MODE
 
 TIMEOUT = (10, 60)  # seconds to connect, and between two bytes received
 MAX_REDIRECTS = 5
 MAX_TRIES = 4  # 429 and 5xx answers are tried again at most this many times in all
 MAX_WAIT = 120  # seconds: a longer wait asked by a 429 fails the dataset instead
 MAX_DOWNLOAD = 1800  # seconds for a whole download: a server that trickles bytes cannot hold a sync forever
-FILE_MODE = 0o644  # the served files and records: readable by the app, whatever user runs it
 CHUNK = 1 << 16
 
 

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 import zipfile
 import zlib
@@ -35,7 +34,9 @@ from data_access.reduction import (ReduceError, code_text, fingerprint, keep_con
 from data_access.repository import SYNC_INDEX
 from data_access.repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
 from data_access.repository import prepare_served, read_sync_index
-from data_access.sync.http import FILE_MODE, SyncError, fetch, newest_resource, session
+from data_access.files import write_atomically
+from data_access.history.versions import Retention, remember
+from data_access.sync.http import SyncError, fetch, newest_resource, session
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +96,6 @@ def read_state(data_dir: Path, dataset_id: str) -> dict:
         return json.loads(state_path(data_dir, dataset_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False)
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def validate(dataset: Dataset, candidate: Path, previous_rows: int | None, codes: frozenset[str] | None = None) -> int:
@@ -277,10 +263,10 @@ def _now() -> str:
 def _record(data_dir: Path, dataset: Dataset, state: dict) -> None:
     """The dataset's record, then the index of every record that the app reads (one file, replaced atomically:
     the app rebuilds its catalogue's dates once per sync write, never while reading half of it)."""
-    _write_atomically(state_path(data_dir, dataset.id), json.dumps(state, ensure_ascii=False, indent=2).encode())
+    write_atomically(state_path(data_dir, dataset.id), json.dumps(state, ensure_ascii=False, indent=2).encode())
     index = read_sync_index(data_dir)
     index[dataset.id] = state
-    _write_atomically(data_dir / STATE_DIR / SYNC_INDEX, json.dumps(index, ensure_ascii=False).encode())
+    write_atomically(data_dir / STATE_DIR / SYNC_INDEX, json.dumps(index, ensure_ascii=False).encode())
 
 
 @contextlib.contextmanager
@@ -301,8 +287,10 @@ def sync_lock(data_dir: Path):
 
 
 def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = False,
-        sleep: Callable[[float], None] = time.sleep, out=sys.stdout, served_dir: Path | None = None) -> int:
-    """Sync the datasets (those with a source; the named ones when given); the exit status."""
+        sleep: Callable[[float], None] = time.sleep, out=sys.stdout, served_dir: Path | None = None,
+        retention: Retention | None = None) -> int:
+    """Sync the datasets (those with a source; the named ones when given), each version kept in its history
+    under `retention`; the exit status."""
     catalogue = load_catalogue(data_dir)
     chosen = [d for d in catalogue.datasets if d.source is not None]
     if dataset_ids:
@@ -328,6 +316,9 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
                 outcomes.append(sync_dataset(catalogue, dataset, client, dry_run, sleep))
                 if not dry_run and not outcomes[-1].failed:
                     ready.append(prepare_served(dataset.id, data_dir, served_dir))
+                    kept = remember(dataset, data_dir, served_dir, retention or Retention())
+                    if kept:
+                        ready.append(kept)
     except SyncError as exc:
         print(f"synchronisation refusée : {exc}", file=out)
         return 3
@@ -353,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
-        return run(settings.data_dir, args.dataset, args.dry_run, served_dir=settings.served_dir)
+        return run(settings.data_dir, args.dataset, args.dry_run, served_dir=settings.served_dir,
+                   retention=Retention(settings.history_versions, settings.history_days))
     except (ConfigError, CatalogueError) as exc:
         print(str(exc), file=sys.stderr)
         return 2

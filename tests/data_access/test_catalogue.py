@@ -98,6 +98,11 @@ def _with(line_old: str, line_new: str) -> str:
         (_with('dashboard = "travaux"', 'dashboard = "travaux"\nposition = { lat = "y", lon = "y" }'),
          "clé « position.lon » : la latitude et la longitude doivent être deux champs différents"),
         (_with('facet = true', 'facet = true\nseparator = " "'), "clé « field[0].separator » : un séparateur"),
+        # a record's identity across versions
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nkey = 12'),
+         "clé « key » : "),
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nkey = ["id", "id"]'),
+         "clé « key » : un nom de champ, ou une liste de noms de champs distincts, est attendu"),
         (_with('facet = true', 'facet = true\naliases = "Statut du chantier"'),
          "clé « field[0].aliases » : une liste est attendue"),
         (_with('facet = true', 'facet = true\naliases = [""]'), "clé « field[0].aliases » : une liste de noms"),
