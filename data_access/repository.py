@@ -268,14 +268,19 @@ def prepare_served(dataset_id: str, data_dir: Path, served_dir: Path | None) -> 
     """The dataset's served form (Parquet and manifest), made now by the sync or the demo generator rather than
     on the app's first use of it (SERVED_DIR must be the same for them and the app). A file that cannot be
     converted stays in place; the app says why. Returns the line they print."""
+    return served_now(dataset_id, data_dir, served_dir)[0]
+
+
+def served_now(dataset_id: str, data_dir: Path, served_dir: Path | None):
+    """prepare_served's line, and the served version (None when it could not be made)."""
     try:
         served = Repository.from_data_dir(data_dir, served_dir=served_dir).served(dataset_id)
     except DatasetUnavailable as exc:
-        return f"{dataset_id} : conversion pour le moteur impossible — {exc}"
+        return f"{dataset_id} : conversion pour le moteur impossible — {exc}", None
     except Exception:  # a converter's bug must not stop the others: the app will say why on first use
         log.exception("conversion de %s pour le moteur", dataset_id)
-        return f"{dataset_id} : conversion pour le moteur impossible (détails dans le journal)"
-    return f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)"
+        return f"{dataset_id} : conversion pour le moteur impossible (détails dans le journal)", None
+    return f"{dataset_id} : prêt pour le moteur ({served.rows} lignes)", served
 
 
 def served_version(dataset: Dataset, version: str) -> str:

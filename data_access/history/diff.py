@@ -53,14 +53,20 @@ def compare(cursor, old_path: str, new_path: str, old: tuple[FieldInfo, ...], ne
     common = [f.name for f in new if f.name in before and before[f.name].type == f.type]
     schema = schema_changes(old, new)
     note = None
+    if not common:  # nothing to compare a row on: every row is new, every old one gone
+        counts = [cursor.sql("SELECT count(*) FROM read_parquet(?)", params=[p]).fetchall()[0][0]
+                  for p in (new_path, old_path)]
+        return Changes(int(counts[0]), int(counts[1]), 0, {}, schema, False,
+                       "aucun champ commun aux deux versions : toutes les lignes comptées")
     if key:
         if not all(k in common for k in key):
-            note = f"la clé ({', '.join(key)}) manque dans une version : lignes comparées entières"
+            note = (f"la clé ({', '.join(key)}) manque dans une version, ou son type a changé : lignes comparées "
+                    "entières")
         elif _duplicates(cursor, old_path, key) or _duplicates(cursor, new_path, key):
             note = f"la clé ({', '.join(key)}) désigne plusieurs lignes : lignes comparées entières"
         else:
             return _by_key(cursor, old_path, new_path, common, key, schema)
-    columns = ", ".join(quoted(c) for c in common) or "1"
+    columns = ", ".join(quoted(c) for c in common)
     added, removed = cursor.sql(
         f"SELECT (SELECT count(*) FROM (SELECT {columns} FROM read_parquet(?) EXCEPT ALL "
         f"SELECT {columns} FROM read_parquet(?))), (SELECT count(*) FROM (SELECT {columns} FROM read_parquet(?) "

@@ -42,14 +42,17 @@ def history_dir(served_dir: Path, dataset_id: str) -> Path:
     return Path(served_dir) / dataset_id / HISTORY
 
 
-def read_versions(folder: Path) -> list[dict]:
-    """The versions kept, oldest first ([] when none; a damaged index is logged and read as none)."""
+def read_versions(folder: Path, strict: bool = False) -> list[dict]:
+    """The versions kept, oldest first ([] when none). A damaged index is logged and read as none, or raises
+    when `strict` (the sync must never write an index over one it could not read: the history would be lost)."""
     try:
         return json.loads((folder / INDEX).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as exc:
         log.error("historique illisible dans %s : %s", folder, exc)
+        if strict:
+            raise
         return []
 
 
@@ -80,8 +83,13 @@ def _keep(source: Path, target: Path) -> None:
     aside.unlink(missing_ok=True)
     try:
         os.link(source, aside)
-    except OSError:  # another disk, or links refused: a copy
+    except OSError:  # another disk, or links refused: a copy, on disk before it is named
         shutil.copyfile(source, aside)
+        handle = os.open(aside, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
     os.replace(aside, target)
 
 
@@ -91,32 +99,47 @@ def record(cursor, served, served_dir: Path, dataset_id: str, key: tuple[str, ..
     changed since the last version kept; None when its content is the last one's (nothing kept)."""
     from data_access.engine.served import fields_of
 
+    import duckdb
+
     folder = history_dir(served_dir, dataset_id)
-    versions = read_versions(folder)
+    versions = read_versions(folder, strict=True)
     source = served.folder.name
     if versions and versions[-1]["source"] == source:
         return None
     moment = moment or now_paris()
     last = versions[-1] if versions else None
+    changes = None
     if last is not None and version_file(folder, last["version"]).is_file():
-        changes = compare(cursor, str(version_file(folder, last["version"])), str(served.data),
-                          fields_of({"fields": last["schema_fields"]}), served.fields, key)
-        if not changes.any:
+        try:
+            changes = compare(cursor, str(version_file(folder, last["version"])), str(served.data),
+                              fields_of({"fields": last["schema_fields"]}), served.fields, key)
+        except duckdb.Error as exc:  # the last version's file damaged: this one starts afresh, said so
+            log.error("historique de %s : version %s illisible (%s)", dataset_id, last["version"], exc)
+        if changes is not None and not changes.any:  # the same content served again: nothing new to keep
+            last["source"] = source  # and the next sync of this served version compares nothing
+            _write_index(folder, versions)
             return None
-    else:  # the first version kept (or the last one's rows lost): every record is new
+    if changes is None:  # the first version kept (or the last one's rows lost): every record is new
         names = {f.name for f in served.fields}
         changes = Changes(added=served.rows, removed=0, changed=0, keyed=bool(key) and set(key) <= names,
-                          note=None if last is None else "les lignes de la version précédente sont introuvables")
+                          note=None if last is None else "les lignes de la version précédente sont illisibles "
+                                                         "ou introuvables : toutes comptées comme ajoutées")
     entry = {"version": _new_id(versions, moment), "date": moment.isoformat(timespec="seconds"), "source": source,
              "rows": served.rows, "schema": _schema(served.fields), "schema_fields": served.manifest["fields"],
              **changes.as_dict()}
     _keep(served.data, version_file(folder, entry["version"]))
     versions.append(entry)
     kept = retained(versions, retention, moment)
-    write_atomically(folder / INDEX, json.dumps(kept, ensure_ascii=False, indent=1).encode())
-    for gone in versions[:len(versions) - len(kept)] if len(kept) < len(versions) else []:
-        shutil.rmtree(folder / gone["version"], ignore_errors=True)
+    _write_index(folder, kept)
+    listed = {v["version"] for v in kept}
+    for left in folder.iterdir():  # the versions past retention, and any a stopped sync left unlisted
+        if left.is_dir() and not left.name.startswith(".") and left.name not in listed:
+            shutil.rmtree(left, ignore_errors=True)
     return entry
+
+
+def _write_index(folder: Path, versions: list[dict]) -> None:
+    write_atomically(folder / INDEX, json.dumps(versions, ensure_ascii=False, indent=1).encode())
 
 
 def retained(versions: list[dict], retention: Retention, moment: dt.datetime) -> list[dict]:
@@ -132,26 +155,23 @@ def changes_words(entry: dict) -> str:
     from data_access.french import plural
 
     if entry.get("keyed"):
-        return ", ".join(plural(entry[k], word) for k, word in (("added", "ajouté"), ("removed", "supprimé"),
+        said = ", ".join(plural(entry[k], word) for k, word in (("added", "ajouté"), ("removed", "supprimé"),
                                                                  ("changed", "modifié")))
-    return f"{plural(entry['added'], 'ligne ajoutée', 'lignes ajoutées')}, {plural(entry['removed'], 'supprimée')}"
+    else:
+        said = f"{plural(entry['added'], 'ligne ajoutée', 'lignes ajoutées')}, {plural(entry['removed'], 'supprimée')}"
+    return said + "".join(f" ; {change}" for change in entry.get("schema_changes") or ())
 
 
-def remember(dataset, data_dir: Path, served_dir: Path | None, retention: Retention = Retention()) -> str | None:
-    """The sync's step after serving a dataset: its version kept in the history when its content changed; the
-    line the sync prints, or None when there is nothing new. A failure is logged and said, never raised: the
-    data is served all the same."""
+def remember(dataset, served, retention: Retention = Retention()) -> str | None:
+    """The sync's step after serving a dataset (`served`, its served version): the version kept in the history
+    when its content changed; the line the sync prints, or None when there is nothing new. A failure is logged
+    and said, never raised: the data is served all the same."""
     from data_access.engine.backend import CONNECTIONS
-    from data_access.repository import DatasetUnavailable, Repository
 
-    repository = Repository.from_data_dir(data_dir, served_dir=served_dir)
     try:
-        served = repository.served(dataset.id)
-        entry = record(CONNECTIONS.cursor(), served, repository.served_store.folder, dataset.id, dataset.key,
+        entry = record(CONNECTIONS.cursor(), served, served.folder.parent.parent, dataset.id, dataset.key,
                        retention)
-    except DatasetUnavailable:
-        return None  # the conversion's own line says why
-    except Exception:  # a full disk, a damaged earlier version: the history waits for the next sync
+    except Exception:  # a full disk, a damaged index: the history waits for the next sync, and keeps what it had
         log.exception("historique de %s", dataset.id)
         return f"{dataset.id} : historique non mis à jour (détails dans le journal)"
     if entry is None:

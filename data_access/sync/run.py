@@ -33,7 +33,7 @@ from data_access.reduction import (ReduceError, code_text, fingerprint, keep_con
                                    reduce_download)
 from data_access.repository import SYNC_INDEX
 from data_access.repository import SYNC_STATE_DIR as STATE_DIR  # the pages read the fetch dates there
-from data_access.repository import prepare_served, read_sync_index
+from data_access.repository import read_sync_index, served_now
 from data_access.files import write_atomically
 from data_access.history.versions import Retention, remember
 from data_access.sync.http import SyncError, fetch, newest_resource, session
@@ -315,8 +315,9 @@ def run(data_dir: Path, dataset_ids: list[str] | None = None, dry_run: bool = Fa
             for dataset in chosen:  # each converted as soon as it is fetched: the app's workers only read
                 outcomes.append(sync_dataset(catalogue, dataset, client, dry_run, sleep))
                 if not dry_run and not outcomes[-1].failed:
-                    ready.append(prepare_served(dataset.id, data_dir, served_dir))
-                    kept = remember(dataset, data_dir, served_dir, retention or Retention())
+                    line, served = served_now(dataset.id, data_dir, served_dir)
+                    ready.append(line)
+                    kept = remember(dataset, served, retention or Retention()) if served is not None else None
                     if kept:
                         ready.append(kept)
     except SyncError as exc:

@@ -158,7 +158,9 @@ def node_keys(frame: pd.DataFrame, roles: Roles) -> pd.Series:
 
 
 def years_of(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce")
+    """Years as numbers; what is not one (« s.o. », an infinite) is missing."""
+    years = pd.to_numeric(values, errors="coerce").astype("float64")
+    return years.where(np.isfinite(years))
 
 
 def age_codes(values: pd.Series) -> pd.Series:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from data_access.clock import PARIS
-from data_access.history.versions import HISTORY, Retention, history_dir, read_versions, retained
+from data_access.history.versions import (HISTORY, Retention, changes_words, history_dir, read_versions,
+                                          retained)
 from tests.helpers.apps import make_app
 from tests.helpers.sync import CATALOGUE, ROWS, run, server  # noqa: F401 (the fixture)
 
@@ -114,4 +115,43 @@ def test_a_schema_change_is_a_version_and_is_said(tmp_path, server):
     assert run(data_dir, "fichier")[0] == 0
     last = read_versions(history_dir(data_dir / ".served", "fichier"))[-1]
     assert last["schema_changes"] == ["champ ajouté : « c »", "champ supprimé : « b »"]
+    assert changes_words(last).endswith("; champ ajouté : « c » ; champ supprimé : « b »")
     assert (last["added"], last["removed"], last["rows"]) == (1, 0, 3)  # compared on the field both have
+
+
+def test_a_damaged_index_or_version_never_loses_the_history(tmp_path, server):
+    data_dir = data_dir_with(tmp_path, server, key=True)
+    assert run(data_dir, "travaux")[0] == 0
+    folder = history_dir(data_dir / ".served", "travaux")
+    index = (folder / "versions.json").read_bytes()
+    (folder / "versions.json").write_text("[{", encoding="utf-8")
+    server.tables["travaux-json"] = changed_rows()
+    status, out = run(data_dir, "travaux")
+    # the data is served; the history waits, and the index is not written over what could not be read
+    assert status == 0 and "travaux : historique non mis à jour" in out
+    assert (folder / "versions.json").read_text(encoding="utf-8") == "[{"
+    (folder / "versions.json").write_bytes(index)
+    first = versions(data_dir)[0]["version"]
+    (folder / first / "data.parquet").write_bytes(b"PAR1abime")  # the last version's rows damaged
+    status, out = run(data_dir, "travaux")
+    assert status == 0 and "(7 ajoutés, 0 supprimé, 0 modifié)" in out
+    assert "illisibles ou introuvables" in versions(data_dir)[-1]["note"]
+
+
+def test_no_common_field_counts_every_row(tmp_path):
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from data_access.history.diff import compare
+    from data_access.readers.base import FieldInfo
+
+    pq.write_table(pa.table({"id": [1, 2, 3], "v": [1, 2, 3]}), tmp_path / "a.parquet")
+    pq.write_table(pa.table({"x": ["a", "b", "c", "d"]}), tmp_path / "b.parquet")
+    old = (FieldInfo("id", "id", "int"), FieldInfo("v", "v", "int"))
+    changes = compare(duckdb.connect(), str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"), old,
+                      (FieldInfo("x", "x", "text"),), ("id",))
+    assert (changes.added, changes.removed, changes.keyed) == (4, 3, False) and "aucun champ commun" in changes.note
+    typed = compare(duckdb.connect(), str(tmp_path / "a.parquet"), str(tmp_path / "a.parquet"), old,
+                    (FieldInfo("id", "id", "text"), FieldInfo("v", "v", "int")), ("id",))
+    assert "son type a changé" in typed.note and typed.schema_changes == ("type du champ « id » : int → text",)

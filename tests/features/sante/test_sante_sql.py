@@ -149,3 +149,8 @@ def test_a_cell_held_twice_is_left_out_by_the_engine_too(tmp_path):
     cube = cells.cube(backend_of(table, tmp_path), sante.find_roles(table), shape,
                       sante_choices.Selection("Diabète", 2019, "9", "tsage", "28", "76"))
     assert cube.cell("Diabète", 2019, "28", "76") is None and cube.cell("Diabète", 2020, "28", "76") is not None
+
+
+def test_a_year_that_is_no_number_is_no_year():
+    years = sante.years_of(pd.Series(["2019", " 2020", "inf", "s.o.", None, "2021.0"], dtype="object"))
+    assert years.tolist()[:2] == [2019.0, 2020.0] and years.iloc[2:5].isna().all() and years.iloc[5] == 2021.0
