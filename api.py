@@ -72,12 +72,19 @@ def healthz():
 
 
 def catalogue_json():
+    from data_access.clock import today_paris
+    from data_access.history.freshness import freshness
+
     repository = current_portal().repository
     catalogue = repository.catalogue
-    return jsonify({
-        "portal": vars(catalogue.portal),
-        "datasets": [dataset_metadata(d, repository.unavailable_reason(d.id)) for d in catalogue.datasets],
-    })
+    today = today_paris()
+
+    def described(dataset: Dataset) -> dict:
+        fresh = freshness(repository.served_store.folder, dataset, today)
+        return {**dataset_metadata(dataset, repository.unavailable_reason(dataset.id)),
+                "frequency": dataset.frequency, "freshness": fresh.as_dict() if fresh else None}
+
+    return jsonify({"portal": vars(catalogue.portal), "datasets": [described(d) for d in catalogue.datasets]})
 
 
 VERSION_KEYS = ("version", "date", "rows", "added", "removed", "changed", "changed_fields", "schema_changes", "keyed",

@@ -16,6 +16,7 @@ from data_access.names import slugify
 FIELD_TYPES = ("text", "int", "double", "date", "datetime", "boolean", "geo_point_2d", "geo_shape")
 FORMATS = ("csv", "xlsx", "geojson", "json", "parquet", "gtfs")
 DASHBOARDS = ("travaux", "sante", "transports")
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly", "irregular")  # history/freshness.py reads them
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 ROLE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -100,6 +101,7 @@ class Dataset:
     source: Source | None = None
     demo: bool = False
     key: tuple[str, ...] = ()  # the fields that name a record (its identity across versions), when declared
+    frequency: str | None = None  # how often the content is expected to change (history.freshness.FREQUENCIES)
 
     def field_spec(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -150,7 +152,7 @@ _DATASET_KEYS = {
     "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
     "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
     "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict, "crs": str, "json": dict,
-    "key": (str, list),
+    "key": (str, list), "frequency": str,
 }
 _FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
                "separator": str, "html": bool, "aliases": list, "labels": (str, dict)}
@@ -326,6 +328,7 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         source=parse_source(raw["source"], dataset_id) if "source" in raw else None,
         demo=raw.get("demo", portal.demo),
         key=key,
+        frequency=choice(raw.get("frequency"), FREQUENCIES, dataset_id, "frequency"),
     )
 
 

@@ -98,6 +98,8 @@ def _with(line_old: str, line_new: str) -> str:
         (_with('dashboard = "travaux"', 'dashboard = "travaux"\nposition = { lat = "y", lon = "y" }'),
          "clé « position.lon » : la latitude et la longitude doivent être deux champs différents"),
         (_with('facet = true', 'facet = true\nseparator = " "'), "clé « field[0].separator » : un séparateur"),
+        (_with('dashboard = "travaux"', 'dashboard = "travaux"\nfrequency = "hebdo"'),
+         "clé « frequency » : valeur « hebdo » inconnue"),
         # a record's identity across versions
         (_with('dashboard = "travaux"', 'dashboard = "travaux"\nkey = 12'),
          "clé « key » : "),
