@@ -17,51 +17,12 @@ from features.sante import choices as sante_choices
 from features.sante import data as sante
 from features.sante import words as sante_words
 from tests.helpers import sante_oracle
+from tests.helpers.sante_tables import ROLE_FIELDS, diabetes_table
 from tests.helpers.paths import FIXTURES
-
-ROLE_FIELDS = (
-    FieldInfo("annee", "Année", "int", role="year"),
-    FieldInfo("n1", "Niveau 1", "text", role="pathology_l1"),
-    FieldInfo("n2", "Niveau 2", "text", role="pathology_l2"),
-    FieldInfo("n3", "Niveau 3", "text", role="pathology_l3"),
-    FieldInfo("region", "Région", "text", role="region"),
-    FieldInfo("dept", "Département", "text", role="dept"),
-    FieldInfo("sexe", "Sexe", "int", role="sex"),
-    FieldInfo("age", "Âge", "text", role="age_class"),
-    FieldInfo("ntop", "Patients", "int", role="patients"),
-    FieldInfo("npop", "Population", "int", role="population"),
-    FieldInfo("prev", "Prévalence", "double", role="prevalence"),
-)
-
-
-def row(year, n1, n2, n3, region, dept, sex, age, ntop, npop):
-    return {"annee": year, "n1": n1, "n2": n2, "n3": n3, "region": region, "dept": dept, "sexe": sex, "age": age,
-            "ntop": ntop, "npop": npop, "prev": round(100 * ntop / npop, 3)}
-
 
 @pytest.fixture
 def table() -> Table:
     return diabetes_table()
-
-
-def diabetes_table() -> Table:
-    """Diabète in Seine-Maritime (76, region 28), Normandie (28/999) and France (99/999), 2019 and 2020.
-    The totals (sex 9, « tsage ») are NOT the sums of the details, as in the real file (small counts are not
-    published, and counts are rounded): a figure that summed rows would be caught."""
-    rows = []
-    for year, (dept_n, region_n, france_n) in {2019: (900, 2000, 50000), 2020: (1000, 2200, 52000)}.items():
-        for region, dept, total, pop in (("28", "76", dept_n, 10000), ("28", "999", region_n, 30000),
-                                         ("99", "999", france_n, 800000)):
-            rows.append(row(year, "Diabète", None, None, region, dept, 9, "tsage", total, pop))
-            rows.append(row(year, "Diabète", "Type 2", "Type 2", region, dept, 9, "tsage", total - 100, pop))
-            for sex, share in ((1, 0.55), (2, 0.4)):  # 0.55 + 0.4 != 1: details never sum to the total
-                rows.append(row(year, "Diabète", None, None, region, dept, sex, "tsage", int(total * share), pop // 2))
-                for age, part in (("00-04", 0.01), ("65-69", 0.3)):
-                    rows.append(row(year, "Diabète", None, None, region, dept, sex, age, int(total * share * part),
-                                    pop // 40))
-    rows.append(row(2020, "Cancers", None, None, "28", "76", 9, "tsage", 500, 10000))
-    rows.append(row(2020, "Cancers", None, None, "99", "999", 9, "tsage", 36000, 800000))
-    return Table(frame=pd.DataFrame(rows), fields=ROLE_FIELDS)
 
 
 HOME = ("28", "76")

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from data_access.french import points_gap
-from features.sante import data as sante
 from features.sante import words as sante_words
 from tests.helpers import sante_oracle
+from tests.helpers.sante_tables import REAL_ENTRY
 from tests.helpers.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
 
@@ -98,65 +98,7 @@ def test_access_to_care_for_a_chosen_commune(demo_app):
     assert len(by_id(layout, "sante-carte-codes")[0]["props"]["data"]) == 71
 
 
-REAL_ENTRY = """
-[[dataset]]
-id = "pathologies-reel"
-title = "Effectifs de patients par pathologie (extrait réel, 2020)"
-theme = "Santé"
-format = "csv"
-path = "sante_ameli_pathologies/effectifs_extrait.csv"
-dashboard = "sante"
-publisher = "Caisse nationale de l'Assurance maladie"
-license = "Licence Ouverte v2.0"
 
-[[dataset.field]]
-name = "annee"
-role = "year"
-
-[[dataset.field]]
-name = "patho_niv1"
-role = "pathology_l1"
-
-[[dataset.field]]
-name = "patho_niv2"
-role = "pathology_l2"
-
-[[dataset.field]]
-name = "patho_niv3"
-role = "pathology_l3"
-
-[[dataset.field]]
-name = "region"
-role = "region"
-
-[[dataset.field]]
-name = "dept"
-role = "dept"
-
-[[dataset.field]]
-name = "sexe"
-role = "sex"
-
-[[dataset.field]]
-name = "cla_age_5"
-role = "age_class"
-
-[[dataset.field]]
-name = "libelle_classe_age"
-role = "age_label"
-
-[[dataset.field]]
-name = "ntop"
-role = "patients"
-
-[[dataset.field]]
-name = "npop"
-role = "population"
-
-[[dataset.field]]
-name = "prev"
-role = "prevalence"
-"""
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from data_access.readers.base import FieldInfo, Table
 from features.sante import cells
 from features.sante import choices as sante_choices
 from features.sante import data as sante
-from tests.features.sante.test_sante import ROLE_FIELDS, diabetes_table
 from tests.helpers import sante_oracle
 from tests.helpers.apps import make_app
 from tests.helpers.engines import backend_of
 from tests.helpers.real_shapes_sante import effectifs_csv, effectifs_rows
+from tests.helpers.sante_tables import REAL_ENTRY, ROLE_FIELDS, diabetes_table
 from tests.helpers.rouen_snapshot import CATALOGUE
 
 FACTS = ("nodes", "years", "ages", "age_labels", "ambiguous", "rounded", "prevalence_computed", "departements",
@@ -82,8 +82,6 @@ def test_the_cnam_export_shapes_are_the_same_in_sql(tmp_path, labels):
 
 
 def test_the_real_damaged_extract_is_the_same_in_sql(realdata, tmp_path):
-    from tests.features.sante.test_sante_page import REAL_ENTRY
-
     (tmp_path / "sante_ameli_pathologies").symlink_to(realdata / "sante_ameli_pathologies")
     (tmp_path / "catalogue.toml").write_text(REAL_ENTRY, encoding="utf-8")
     repository = make_app(tmp_path, TILE_URL="").server.extensions["portail"].repository

@@ -8,6 +8,7 @@ import pytest
 
 from data_access.query import parse_query
 from features.travaux.data import find_roles
+from tests.helpers.travaux_tables import PARIS_ENTRIES
 from tests.helpers.travaux_oracle import key_figures
 from tests.helpers.apps import find_all, free_port, make_app, render_page, text_of
 from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, open_page
@@ -161,89 +162,7 @@ def test_dashboard_filters_and_reference_date_in_the_browser(dash_duo):
 
 
 # The two Opendatasoft exports of Paris's works, declared with roles only: no code knows their columns.
-PARIS_ENTRIES = """
-[[dataset]]
-id = "chantiers-perturbants"
-title = "Chantiers perturbants (Paris)"
-theme = "Travaux"
-format = "csv"
-path = "ods_paris_chantiers/chantiers-perturbants.csv"
-dashboard = "travaux"
 
-[[dataset.field]]
-name = "identifiant"
-role = "id"
-
-[[dataset.field]]
-name = "description"
-role = "title"
-
-[[dataset.field]]
-name = "code_postal_de_l_arrondissement"
-facet = true
-role = "area"
-
-[[dataset.field]]
-name = "objet"
-facet = true
-role = "type"
-
-[[dataset.field]]
-name = "maitre_d_ouvrage"
-role = "owner"
-
-[[dataset.field]]
-name = "date_de_debut"
-role = "start_date"
-
-[[dataset.field]]
-name = "date_de_fin"
-role = "planned_end_date"
-
-[[dataset.field]]
-name = "impact_sur_la_circulation"
-facet = true
-role = "traffic_impact"
-
-[[dataset]]
-id = "chantiers-a-paris"
-title = "Chantiers à Paris"
-theme = "Travaux"
-format = "csv"
-path = "ods_paris_chantiers/chantiers-a-paris.csv"
-dashboard = "travaux"
-
-[[dataset.field]]
-name = "reference_chantier"
-role = "id"
-
-[[dataset.field]]
-name = "code_postal_arrondissement_commune"
-facet = true
-role = "area"
-
-[[dataset.field]]
-name = "synthese_nature_du_chantier"
-facet = true
-role = "type"
-
-[[dataset.field]]
-name = "maitrise_d_ouvrage_principale"
-facet = true
-role = "owner"
-
-[[dataset.field]]
-name = "date_debut_du_chantier"
-role = "start_date"
-
-[[dataset.field]]
-name = "date_fin_du_chantier"
-role = "planned_end_date"
-
-[[dataset.field]]
-name = "encombrement_espace_public"
-role = "traffic_impact"
-"""
 
 
 @pytest.mark.parametrize(("dataset_id", "rows"), [("chantiers-perturbants", 192), ("chantiers-a-paris", 1725)])

@@ -19,10 +19,10 @@ from data_access.query import Query, parse_query
 from data_access.readers.base import FieldInfo, Table
 from features.travaux import aggregates
 from features.travaux.data import elapsed_share, find_roles, money, status_on
-from tests.features.travaux.test_travaux import FIELDS, REF, edge_table
 from tests.helpers import travaux_oracle as oracle
 from tests.helpers.apps import make_app
 from tests.helpers.engines import backend_of
+from tests.helpers.travaux_tables import FIELDS, PARIS_ENTRIES, REF, edge_table
 
 DATES = (dt.date(2024, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 6, 15), dt.date(2026, 11, 14),
          dt.date(2026, 11, 20), dt.date(2027, 12, 31))
@@ -132,8 +132,6 @@ def test_the_real_shaped_rouen_export_is_the_same_in_sql(rouen_synced):
 
 @pytest.mark.parametrize("dataset_id", ["chantiers-perturbants", "chantiers-a-paris"])
 def test_the_real_opendatasoft_exports_are_the_same_in_sql(realdata, tmp_path, dataset_id):
-    from tests.features.travaux.test_travaux_page import PARIS_ENTRIES
-
     (tmp_path / "ods_paris_chantiers").symlink_to(realdata / "ods_paris_chantiers")
     (tmp_path / "catalogue.toml").write_text(PARIS_ENTRIES, encoding="utf-8")
     repository = make_app(tmp_path, TILE_URL="").server.extensions["portail"].repository
