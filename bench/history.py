@@ -37,7 +37,8 @@ def _one(old: Path, new: Path, key: bool) -> dict:
             "from bench.engine import FIELDS; from data_access.engine.backend import CONNECTIONS;"
             "from data_access.history.diff import compare;"
             "start = time.perf_counter();"
-            "c = compare(CONNECTIONS.cursor(), sys.argv[2], sys.argv[3], FIELDS, FIELDS, ('id',) if sys.argv[4] == '1' else ());"
+            "key = ('id',) if sys.argv[4] == '1' else ();"
+            "c = compare(CONNECTIONS.cursor(), sys.argv[2], sys.argv[3], FIELDS, FIELDS, key);"
             "print(json.dumps({'s': time.perf_counter() - start, 'rss': resource.getrusage(resource.RUSAGE_SELF)"
             ".ru_maxrss / 1024, **c.as_dict()}))")
     out = subprocess.run([sys.executable, "-c", code, str(ROOT), str(old), str(new), "1" if key else "0"],

@@ -5,6 +5,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from config_list import int_default
 from data_access.catalogue.model import Catalogue, Dataset, load_catalogue
@@ -163,18 +164,9 @@ class Repository:
         if self.dataset(dataset_id).format == "gtfs":
             table = self._read(dataset_id, version)
         else:
-            import pyarrow as pa
-
             from data_access.engine.frames import whole_table
 
-            served = self.served(dataset_id)
-            try:
-                table = whole_table(served)
-            except (OSError, MemoryError, pa.ArrowException) as exc:  # a vanished or damaged served file
-                log.error("jeu de données « %s » : %s à la lecture de sa forme servie", dataset_id,
-                          type(exc).__name__)
-                raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard"
-                                         ) from None
+            table = self._from_served(dataset_id, whole_table)
         table.key = key
         return table
 
@@ -183,13 +175,18 @@ class Repository:
         the engine computes. DatasetUnavailable as `table`."""
         if self.dataset(dataset_id).format == "gtfs":
             return self.table(dataset_id)
-        import pyarrow as pa
-
         from data_access.engine.frames import described_table
 
+        return self._from_served(dataset_id, described_table)
+
+    def _from_served(self, dataset_id: str, read: Callable) -> Table:
+        """`read(served)` of the dataset's served form; a vanished or damaged file is DatasetUnavailable, logged."""
+        import pyarrow as pa
+
+        served = self.served(dataset_id)
         try:
-            return described_table(self.served(dataset_id))
-        except (OSError, pa.ArrowException) as exc:  # a vanished or damaged served file
+            return read(served)
+        except (OSError, MemoryError, pa.ArrowException) as exc:
             log.error("jeu de données « %s » : %s à la lecture de sa forme servie", dataset_id, type(exc).__name__)
             raise DatasetUnavailable("lecture des données impossible pour le moment, réessayez plus tard") from None
 

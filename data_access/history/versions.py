@@ -23,7 +23,7 @@ from pathlib import Path
 
 from config_list import int_default
 from data_access.clock import now_paris
-from data_access.engine.served import DATA
+from data_access.engine.served import DATA, fields_of
 from data_access.files import write_atomically
 from data_access.history.diff import Changes, compare
 
@@ -97,8 +97,6 @@ def record(cursor, served, served_dir: Path, dataset_id: str, key: tuple[str, ..
            retention: Retention = Retention(), moment: dt.datetime | None = None) -> dict | None:
     """Keep the served version `served` (data_access.engine.store.Served) in the dataset's history, with what
     changed since the last version kept; None when its content is the last one's (nothing kept)."""
-    from data_access.engine.served import fields_of
-
     import duckdb
 
     folder = history_dir(served_dir, dataset_id)
