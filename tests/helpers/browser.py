@@ -26,7 +26,7 @@ def assert_clean_console(dash_duo, expected_404: str | None = None) -> None:
     logs = [entry for entry in dash_duo.get_logs()
             if not (expected_404 and entry["source"] == "network" and entry["message"].startswith(
                 f"{dash_duo.server_url}{expected_404} ") and "404" in entry["message"])]
-    assert logs == [], "la console du navigateur a signalé des erreurs"
+    assert logs == [], f"la console du navigateur a signalé des erreurs : {[e['message'][:300] for e in logs]}"
 
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-4.11.4.min.js"  # axe-core (MPL 2.0), see vendor/axe-LICENSE.txt
