@@ -15,6 +15,7 @@ from data_access.extracts.cache import (HEAVY_FORMATS, KEPT_FORMATS, RETRY_SECON
                                         ExtractCache, default_folder, stream_file)
 from data_access.extracts.writers import (CSV_DELIMITERS, FORMATS, MEDIA_TYPES, ExtractError, Provenance, Selection,
                                           extract_filename, formats_for, now_paris, write_extract)
+from data_access.history import archive
 from data_access.query import describe_query, parse_query
 from data_access.repository import DatasetUnavailable
 from features.integration.draw import portal_origin
@@ -60,9 +61,13 @@ def export(name: str):
         return _refusal(400, f"format « {fmt} » inconnu ; formats possibles : {', '.join(FORMATS)}",
                         formats=list(FORMATS))
     try:
-        backend = portal.repository.backend(dataset.id)
+        pinned = _pinned(portal, dataset.id)
+        backend = portal.repository.backend(dataset.id) if pinned is None else \
+            archive.backend(portal.repository.served_store.folder, pinned)
     except DatasetUnavailable as exc:
         return _refusal(503, f"jeu de données indisponible : {exc}")
+    except archive.VersionRefused as exc:
+        return _refusal(exc.status, str(exc))
     allowed = formats_for(backend)
     if fmt not in allowed:
         return _refusal(400, f"ce jeu de données n'a pas de géométrie ; formats possibles : {', '.join(allowed)}",
@@ -81,8 +86,19 @@ def export(name: str):
     if len(selection) > limit:
         return _refusal(413, f"extrait trop volumineux : {len(selection)} lignes pour un maximum de {limit} ; "
                              "ajoutez des filtres ou le paramètre limit")
+    own = query.query_string()
+    if pinned is not None:  # the data as it was: its permalink names the version, and its file is never kept
+        own = urlencode([(archive.PARAMETER, pinned.version)]) + (f"&{own}" if own else "")
     return _send(portal, dataset, backend, selection, fmt, delimiter, tuple(describe_query(query, backend.fields)),
-                 query.query_string(), query.is_filtered, dataset.id)
+                 own, query.is_filtered, dataset.id, pinned)
+
+
+def _pinned(portal, dataset_id: str):
+    """The version `?version=` asks for (archive.Pinned), or None for today's data; VersionRefused."""
+    asked = request.args.getlist(archive.PARAMETER)
+    if not asked:
+        return None
+    return archive.find(portal.repository.served_store.folder, dataset_id, asked[-1])
 
 
 def _export_view(portal, dataset, view: str, fmt: str):
@@ -91,6 +107,9 @@ def _export_view(portal, dataset, view: str, fmt: str):
     from data_access.extracts.views import view_builder
     from features.transports.data import ExtractArgumentError
 
+    if archive.PARAMETER in request.args:
+        return _refusal(400, "version : les versions passées se téléchargent depuis le jeu de données lui-même "
+                             f"(/export/{dataset.id}.<format>?version=…), pas depuis une vue d'un tableau de bord")
     builder = view_builder(dataset, view)
     if builder is None:
         return _refusal(404, f"vue inconnue pour « {dataset.id} » : « {view} »")
@@ -114,7 +133,7 @@ def _export_view(portal, dataset, view: str, fmt: str):
 
 
 def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: tuple[str, ...], query_string: str,
-          filtered: bool, name: str):
+          filtered: bool, name: str, pinned=None):
     """The extract, streamed, with its provenance; errors found before the first byte get a proper status. A HEAD
     gets the headers without a build; a full extract already kept is streamed from disk; a heavy build waits for
     no one: without a free slot, 429 and a few seconds to wait."""
@@ -123,15 +142,16 @@ def _send(portal, dataset, table, selection, fmt: str, delimiter: str, filters: 
                              f"extrait en a {len(selection)} : choisissez le format CSV ou Parquet, ou filtrez "
                              "davantage", formats=["csv", "parquet"])
     generated = now_paris()
-    kept = not filtered and fmt in KEPT_FORMATS
+    kept = not filtered and pinned is None and fmt in KEPT_FORMATS  # a past version's file is made when asked
     provenance = Provenance(
         dataset_id=dataset.id, title=dataset.title, publisher=dataset.publisher, license=dataset.license,
-        source_url=_source_url(dataset), refreshed=dataset.modified.isoformat() if dataset.modified else None,
+        source_url=_source_url(dataset), refreshed=_refreshed(dataset, pinned),
         filters=filters, generated_at=generated.isoformat(),
         permalink=_permalink(dataset.id, query_string, kept), rows=len(selection),
-        demo=dataset.demo,
+        demo=dataset.demo, version=pinned.version if pinned else None,
     )
-    filename = extract_filename(name, generated.date(), filtered, fmt)
+    filename = extract_filename(name if pinned is None else f"{name}-version-{pinned.version}", generated.date(),
+                                filtered, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Nombre-De-Lignes": str(len(selection)),
                "Cache-Control": "no-store"}
     answer = dict(mimetype=MEDIA_TYPES[fmt].split(";")[0], content_type=MEDIA_TYPES[fmt], headers=headers)
@@ -201,6 +221,13 @@ def _bound_sending(seconds: int) -> None:
     connection = request.environ.get("gunicorn.socket")
     if connection is not None:
         connection.settimeout(seconds)
+
+
+def _refreshed(dataset, pinned) -> str | None:
+    """The date of the data: a past version's own, else the catalogue's."""
+    if pinned is not None:
+        return pinned.moment.date().isoformat()
+    return dataset.modified.isoformat() if dataset.modified else None
 
 
 def _source_url(dataset) -> str | None:

@@ -57,10 +57,13 @@ class Provenance:
     permalink: str
     rows: int
     demo: bool
+    version: str | None = None  # the history's version, for an extract of the data as it was (« ?version= »)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["filters"] = list(self.filters)
+        if data["version"] is None:  # today's data: the provenance as it always was
+            del data["version"]
         return data
 
     def lines(self) -> list[tuple[str, str]]:
@@ -76,7 +79,8 @@ class Provenance:
             ("Extrait généré le", self.generated_at),
             ("Vue d'origine (permalien)", self.permalink),
             ("Nature des données", "données de démonstration, fictives" if self.demo else "données publiées"),
-        ]
+        ] + ([("Version des données", f"{self.version}, telles qu'elles étaient à cette date (historique du "
+                                       "portail)")] if self.version else [])
 
 
 def formats_for(table) -> tuple[str, ...]:

@@ -5,7 +5,8 @@ Beside a dataset's served versions, `<SERVED_DIR>/<id>/.historique/` holds:
   `date`, `source` (the served version it was), `rows`, `schema` (each field's name and type) and what changed
   since the version before it (diff.Changes: `added`, `removed`, `changed`, `changed_fields`, `schema_changes`);
 - `<version>/data.parquet`: that version's served Parquet, compressed as served: a hard link to the served file
-  when the disk allows it, so that keeping the version being served costs no copy.
+  when the disk allows it, so that keeping the version being served costs no copy; `<version>/manifest.json`, its
+  served manifest (archive.py reads the version back as the engine reads a served dataset).
 
 The sync records each version it serves (`record`). A content equal to the last one kept is not a new version.
 The oldest go under the retention rule: the newest HISTORY_VERSIONS and every one younger than HISTORY_DAYS are
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from config_list import int_default
 from data_access.clock import now_paris
-from data_access.engine.served import DATA, fields_of
+from data_access.engine.served import DATA, MANIFEST, fields_of
 from data_access.files import write_atomically
 from data_access.history.diff import Changes, compare
 
@@ -126,6 +127,9 @@ def record(cursor, served, served_dir: Path, dataset_id: str, key: tuple[str, ..
              "rows": served.rows, "schema": _schema(served.fields), "schema_fields": served.manifest["fields"],
              **changes.as_dict()}
     _keep(served.data, version_file(folder, entry["version"]))
+    # its manifest as served (fields, value counts, notes), read back when the version is shown (archive.py)
+    write_atomically(folder / entry["version"] / MANIFEST, json.dumps(
+        {k: v for k, v in served.manifest.items() if k != "cluster_keys"}, ensure_ascii=False).encode())
     versions.append(entry)
     kept = retained(versions, retention, moment)
     _write_index(folder, kept)
