@@ -23,6 +23,7 @@ from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue.model import CatalogueError
 from features.contributions import web as contributions_web
 from features.contributions import web_moderation as moderation_web
+from features.historique import routes as feeds
 from features.integration import routes as embeds
 from logs import escape_log_messages
 
@@ -89,7 +90,7 @@ LOADING = "Chargement…"
 def portal_index(index: str) -> str:
     """The page's HTML (a `dash.hooks.index` hook): the page itself, written by the server (server_render), and
     « Chargement… » while the app starts, instead of Dash's « Loading... »; an embed's <html> has the `integration` class (the view alone, assets/portail.css), and a page
-    with an embeddable view names its oEmbed answer in its head. Only for an app with a portal attached: Dash's
+    with an embeddable view names its oEmbed answer in its head, and one with a feed its Atom feed. Only for an app with a portal attached: Dash's
     hooks apply to every app of the process. Dash's polyfill gives way to the little of it the bundles use
     (dash_internals, 3.)."""
     if not flask.has_request_context() or PORTAL not in flask.current_app.extensions:
@@ -100,8 +101,8 @@ def portal_index(index: str) -> str:
     if flask.request.path.startswith(embeds.PREFIX + "/"):
         index = server_render.add_html_class(index, "integration")
     index = script_loader.after_first_paint(index, dash.get_app().get_relative_path("/" + script_loader.LOADER_URL))
-    link = embeds.discovery_link()
-    return index.replace("</head>", f"    {link}\n    </head>", 1) if link else index
+    links = "".join(f"    {link}\n" for link in (embeds.discovery_link(), feeds.alternate_link()) if link)
+    return index.replace("</head>", f"{links}    </head>", 1) if links else index
 
 
 _hooks_registered = False
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     moderation_web.register(server)
     security.install(app, settings)
     embeds.register(app)
+    feeds.register(server)
     app.layout = shell.layout(portal.repository.catalogue.portal.title, portal.demo)
     statique.install()  # static islands first: the layout cache keeps the compacted form
     layout_cache.install()

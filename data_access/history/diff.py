@@ -46,42 +46,66 @@ def schema_changes(old: tuple[FieldInfo, ...], new: tuple[FieldInfo, ...]) -> tu
     return tuple(said)
 
 
+@dataclass(frozen=True)
+class Side:
+    """One version as the diff reads it: its file and fields, and the rows of a view (a WHERE and its values from
+    the filter grammar's Clauses, on that version's fields), all its rows by default."""
+
+    path: str
+    fields: tuple[FieldInfo, ...]
+    where: str = ""
+    params: tuple = ()
+
+    def rows(self, columns: str = "*") -> tuple[str, list]:
+        return f"(SELECT {columns} FROM read_parquet(?){self.where})", [self.path, *self.params]
+
+
 def compare(cursor, old_path: str, new_path: str, old: tuple[FieldInfo, ...], new: tuple[FieldInfo, ...],
             key: tuple[str, ...] = ()) -> Changes:
     """The changes from the old file to the new one (`cursor`: a DuckDB cursor with the engine's limits)."""
+    return compare_sides(cursor, Side(old_path, old), Side(new_path, new), key)
+
+
+def compare_sides(cursor, old_side: Side, new_side: Side, key: tuple[str, ...] = ()) -> Changes:
+    """The changes from one side to the other: a view's own when the sides are filtered. A record counts as added
+    when it enters the view (new, or now kept by its filters), removed when it leaves it."""
+    old, new = old_side.fields, new_side.fields
     before = {f.name: f for f in old}
     common = [f.name for f in new if f.name in before and before[f.name].type == f.type]
     schema = schema_changes(old, new)
     note = None
     if not common:  # nothing to compare a row on: every row is new, every old one gone
-        counts = [cursor.sql("SELECT count(*) FROM read_parquet(?)", params=[p]).fetchall()[0][0]
-                  for p in (new_path, old_path)]
+        counts = []
+        for side in (new_side, old_side):
+            rows, params = side.rows()
+            counts.append(cursor.sql(f"SELECT count(*) FROM {rows}", params=params).fetchall()[0][0])
         return Changes(int(counts[0]), int(counts[1]), 0, {}, schema, False,
                        "aucun champ commun aux deux versions : toutes les lignes comptées")
     if key:
         if not all(k in common for k in key):
             note = (f"la clé ({', '.join(key)}) manque dans une version, ou son type a changé : lignes comparées "
                     "entières")
-        elif _duplicates(cursor, old_path, key) or _duplicates(cursor, new_path, key):
+        elif _duplicates(cursor, old_side, key) or _duplicates(cursor, new_side, key):
             note = f"la clé ({', '.join(key)}) désigne plusieurs lignes : lignes comparées entières"
         else:
-            return _by_key(cursor, old_path, new_path, common, key, schema)
+            return _by_key(cursor, old_side, new_side, common, key, schema)
     columns = ", ".join(quoted(c) for c in common)
+    (new_rows, new_params), (old_rows, old_params) = new_side.rows(columns), old_side.rows(columns)
     added, removed = cursor.sql(
-        f"SELECT (SELECT count(*) FROM (SELECT {columns} FROM read_parquet(?) EXCEPT ALL "
-        f"SELECT {columns} FROM read_parquet(?))), (SELECT count(*) FROM (SELECT {columns} FROM read_parquet(?) "
-        f"EXCEPT ALL SELECT {columns} FROM read_parquet(?)))",
-        params=[new_path, old_path, old_path, new_path]).fetchall()[0]
+        f"SELECT (SELECT count(*) FROM (SELECT * FROM {new_rows} EXCEPT ALL SELECT * FROM {old_rows})), "
+        f"(SELECT count(*) FROM (SELECT * FROM {old_rows} EXCEPT ALL SELECT * FROM {new_rows}))",
+        params=new_params + old_params + old_params + new_params).fetchall()[0]
     return Changes(int(added), int(removed), 0, {}, schema, False, note)
 
 
-def _duplicates(cursor, path: str, key: tuple[str, ...]) -> bool:
+def _duplicates(cursor, side: Side, key: tuple[str, ...]) -> bool:
     columns = ", ".join(quoted(k) for k in key)
-    return bool(cursor.sql(f"SELECT count(*) > 0 FROM (SELECT {columns} FROM read_parquet(?) GROUP BY ALL "
-                           "HAVING count(*) > 1)", params=[path]).fetchall()[0][0])
+    rows, params = side.rows(columns)
+    return bool(cursor.sql(f"SELECT count(*) > 0 FROM (SELECT * FROM {rows} GROUP BY ALL HAVING count(*) > 1)",
+                           params=params).fetchall()[0][0])
 
 
-def _by_key(cursor, old_path: str, new_path: str, common: list[str], key: tuple[str, ...],
+def _by_key(cursor, old_side: Side, new_side: Side, common: list[str], key: tuple[str, ...],
             schema: tuple[str, ...]) -> Changes:
     compared = [c for c in common if c not in key]
     on = " AND ".join(f"o.{quoted(k)} IS NOT DISTINCT FROM n.{quoted(k)}" for k in key)
@@ -89,12 +113,12 @@ def _by_key(cursor, old_path: str, new_path: str, common: list[str], key: tuple[
     both = "o.__ici AND n.__ici"
     per_field = "".join(f", count(*) FILTER (WHERE {both} AND {d})" for d in differs.values())
     any_field = " OR ".join(differs.values()) or "FALSE"
-    columns = ", ".join(quoted(c) for c in common)
+    columns = ", ".join(quoted(c) for c in common) + ", TRUE AS __ici"
+    (old_rows, old_params), (new_rows, new_params) = old_side.rows(columns), new_side.rows(columns)
     row = cursor.sql(
         f"SELECT count(*) FILTER (WHERE o.__ici IS NULL), count(*) FILTER (WHERE n.__ici IS NULL), "
         f"count(*) FILTER (WHERE {both} AND ({any_field})){per_field} "
-        f"FROM (SELECT {columns}, TRUE AS __ici FROM read_parquet(?)) o "
-        f"FULL OUTER JOIN (SELECT {columns}, TRUE AS __ici FROM read_parquet(?)) n ON {on}",
-        params=[old_path, new_path]).fetchall()[0]
+        f"FROM {old_rows} o FULL OUTER JOIN {new_rows} n ON {on}",
+        params=old_params + new_params).fetchall()[0]
     counts = {c: int(n) for c, n in zip(compared, row[3:]) if n}
     return Changes(int(row[0]), int(row[1]), int(row[2]), counts, schema, True, None)
