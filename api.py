@@ -222,16 +222,20 @@ def is_known_page(path: str) -> bool:
     return exists is None or not variables or bool(exists(**variables))
 
 
-def refused_address(path: str, args) -> str | None:
-    """Why a page refuses its address's parameters (a page module says so with its `invalid(**parameters)`, given
-    as the Dash router gives them: a value, or a list for a repeated key), or None."""
+def refused_address(path: str, args) -> tuple[int, str] | None:
+    """The status and why a page refuses its address's parameters, or None: a page module says so with its
+    `invalid(**parameters)`, given as the Dash router gives them (a value, or a list for a repeated key), which
+    returns the French reason (400), or (status, reason) for another status (a past version gone is 410)."""
     import sys
 
     page, _ = page_for(path)
     invalid = getattr(sys.modules.get(page["module"]), "invalid", None) if page else None
     if invalid is None:
         return None
-    return invalid(**{key: values[0] if len(values) == 1 else values for key, values in args.lists()})
+    refusal = invalid(**{key: values[0] if len(values) == 1 else values for key, values in args.lists()})
+    if refusal is None:
+        return None
+    return refusal if isinstance(refusal, tuple) else (400, refusal)
 
 
 THEME_COLOUR = "#00558c"  # the portal's accent (assets/portail.css)
@@ -289,8 +293,8 @@ def register(app: dash.Dash) -> None:
             return app.index(), 404
         refusal = refused_address(path, request.args)
         if refusal:  # the page says why too, when the router draws it
-            log.info("400 : %s (%s)", request.path[:300], refusal)
-            return app.index(), 400
+            log.info("%d : %s (%s)", refusal[0], request.path[:300], refusal[1])
+            return app.index(), refusal[0]
         return None
 
     @server.errorhandler(404)

@@ -160,6 +160,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     portal = install(server, settings)
+    if settings.is_demo:  # the demo's short history, recorded once per served folder (data_access/history/demo.py)
+        from data_access.history.demo import ensure_demo_history
+
+        if ensure_demo_history(settings.data_dir, portal.repository.served_store.folder):
+            log.info("historique de démonstration enregistré")
     api.register(app)
     downloads.register(server)
     contributions_web.register(server, settings)

@@ -78,6 +78,9 @@ def render_catalogue(entries: list[dict]) -> str:
         ]
         if entry.get("dashboard"):
             lines.append(f"dashboard = {toml_string(entry['dashboard'])}")
+        for name in ("key", "frequency"):  # a record's identity across versions, and the expected rhythm
+            if entry.get(name):
+                lines.append(f"{name} = {toml_string(entry[name])}")
         if entry.get("position"):
             lat, lon = entry["position"]
             lines.append(f"position = {{ lat = {toml_string(lat)}, lon = {toml_string(lon)} }}")

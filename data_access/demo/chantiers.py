@@ -117,6 +117,8 @@ ENTRY = {
     "format": "csv",
     "path": "chantiers.csv",
     "dashboard": "travaux",
+    "key": "id",
+    "frequency": "weekly",
     "fields": [
         {"name": "id", "label": "Identifiant", "type": "text", "role": "id"},
         {"name": "titre", "label": "Titre", "type": "text", "role": "title"},

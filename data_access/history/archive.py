@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data_access.clock import PARIS
-from data_access.engine.served import MANIFEST, fields_of
+from data_access.engine.served import MANIFEST
 from data_access.history.versions import history_dir, read_versions, version_file
 
 VERSION_ID = re.compile(r"(\d{8})-(\d{6})(?:-(\d{1,3}))?")  # the history's ids: « 20261207-214108 », « …-2 »
@@ -101,10 +101,33 @@ def manifest_of(served_dir: Path, pinned: Pinned) -> dict:
     return {**manifest, "cluster_keys": []}
 
 
+def served(served_dir: Path, pinned: Pinned):
+    """The version as a served form (engine.store.Served): its folder in the history, its manifest."""
+    from data_access.engine.store import Served
+
+    return Served(history_dir(served_dir, pinned.dataset_id) / pinned.version, manifest_of(served_dir, pinned))
+
+
 def backend(served_dir: Path, pinned: Pinned):
     """The engine over the version's rows, as over a served dataset."""
     from data_access.engine.backend import DuckDBBackend
 
-    manifest = manifest_of(served_dir, pinned)
-    return DuckDBBackend(version_file(history_dir(served_dir, pinned.dataset_id), pinned.version),
-                         fields_of(manifest), int(manifest["rows"]), manifest)
+    kept = served(served_dir, pinned)
+    return DuckDBBackend(kept.data, kept.fields, kept.rows, kept.manifest)
+
+
+def table(served_dir: Path, pinned: Pinned):
+    """The version's rows as the table a map or a chart draws, read once per process within the derived
+    structures' budget, as the repository keeps today's. DatasetUnavailable when its file cannot be read."""
+    import pyarrow as pa
+
+    from data_access.derived import derived
+    from data_access.engine.frames import whole_table
+    from data_access.errors import DatasetUnavailable
+
+    kept = served(served_dir, pinned)
+    try:
+        return derived(("table-version", str(kept.data)), lambda: whole_table(kept))
+    except (OSError, pa.ArrowException) as exc:
+        raise DatasetUnavailable(f"version {pinned.version} illisible pour le moment ({type(exc).__name__})"
+                                 ) from None

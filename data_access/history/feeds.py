@@ -82,7 +82,7 @@ def catalogue_entries(served_dir, catalogue) -> list[Entry]:
     return sorted(entries, key=lambda e: e.updated, reverse=True)[:CATALOGUE_ENTRIES]
 
 
-def _side(folder, entry: dict, params: list[tuple[str, str]]) -> Side:
+def view_side(folder, entry: dict, params: list[tuple[str, str]]) -> Side:
     """A version's rows in the view: the filters read against that version's own fields; a filter on a field it
     did not have keeps none of its rows (the view did not exist then)."""
     from data_access.engine.served import fields_of
@@ -104,8 +104,8 @@ def view_changes(cursor, folder, older: dict | None, newer: dict, params: list[t
     computed once per process for a pair of versions and a view."""
     from data_access.derived import derived
 
-    new_side = _side(folder, newer, params)
-    old_side = _side(folder, older, params) if older is not None else None
+    new_side = view_side(folder, newer, params)
+    old_side = view_side(folder, older, params) if older is not None else None
 
     def computed() -> Changes:
         if old_side is None:
@@ -114,7 +114,7 @@ def view_changes(cursor, folder, older: dict | None, newer: dict, params: list[t
             return Changes(int(count), 0, 0, keyed=bool(key))
         return compare_sides(cursor, old_side, new_side, key)
 
-    return derived(("diff-vue", new_side, old_side, key), computed)
+    return derived(("diff-vue", repr(new_side), repr(old_side), key), computed)  # a filter's values may be lists
 
 
 def view_entries(cursor, served_dir, dataset, params: list[tuple[str, str]], words: str) -> list[Entry]:

@@ -14,11 +14,15 @@ from components.notices import notices
 from components.portal import current_portal
 from data_access.dataset_view import grid_block, value_labels
 from data_access.french import format_int, plural
-from data_access.query import FilterError, last, parse_query
+from data_access.clock import today_paris
+from data_access.history import archive
+from data_access.history.freshness import freshness
+from data_access.query import FilterError, last, parse_query, query_pairs
 from data_access.repository import DatasetUnavailable, UnknownDataset
 from features.contributions.draw import (EVERY_REPORT, REPORT_ROW, dataset_contributions, outcome_notice,
                                          take_outcome)
 from features.contributions.web import published
+from features.historique.draw import cite_block, follow_line, refused_notice, version_banner
 from features.integration.draw import embed_button, portal_origin
 
 dash.register_page(__name__, path_template="/jeux-de-donnees/<dataset_id>", name="Jeu de données",
@@ -75,10 +79,35 @@ def _unavailable(header: list, exc: Exception) -> html.Div:
                                        className="notice-unavailable", role="alert")])
 
 
+def invalid(**params):
+    """A version that cannot be shown: 400 for a malformed id, 404 for an unknown one, 410 past retention."""
+    asked = last(params.get(archive.PARAMETER))
+    if asked is None:
+        return None
+    try:
+        archive.find(current_portal().repository.served_store.folder, _path_dataset_id(""), asked)
+    except archive.VersionRefused as exc:
+        return exc.status, str(exc)
+    return None
+
+
+def _pinned(dataset_id: str, asked):
+    """The version `?version=` asks for, or None for today's; VersionRefused."""
+    if asked is None:
+        return None
+    return archive.find(current_portal().repository.served_store.folder, dataset_id, asked)
+
+
+def _asked(query_string) -> str | None:
+    """The version a page's query string (its store, in a callback) names, or None."""
+    return dict(query_pairs(query_string if isinstance(query_string, str) else "")).get(archive.PARAMETER)
+
+
 def layout(dataset_id: str = "", **params):
     repository = current_portal().repository
     dataset_id = _path_dataset_id(dataset_id if isinstance(dataset_id, str) else "")
     outcome, params = take_outcome(params)
+    asked = last(params.pop(archive.PARAMETER, None))
     every_report = last(params.pop(EVERY_REPORT, None)) == "tous"
     row_ref = last(params.pop(REPORT_ROW, None))  # a « Signaler » link: the error form open, about that row
     row_ref = row_ref.strip()[:200] if isinstance(row_ref, str) and row_ref.strip() else None
@@ -93,8 +122,12 @@ def layout(dataset_id: str = "", **params):
         html.P("Données de démonstration", className="badge-demo") if dataset.demo else None,
         outcome_notice(outcome),
     ]
+    served_dir = repository.served_store.folder
     try:
-        backend = repository.backend(dataset.id)
+        pinned = _pinned(dataset.id, asked)
+        backend = repository.backend(dataset.id) if pinned is None else archive.backend(served_dir, pinned)
+    except archive.VersionRefused as exc:
+        return html.Div(header + [refused_notice(base, exc)])
     except DatasetUnavailable as exc:
         return _unavailable(header, exc)
     query, errors = parse_query(params, backend.fields)
@@ -103,15 +136,21 @@ def layout(dataset_id: str = "", **params):
     if params.get("tab") not in (None, *tabs):
         errors.append(FilterError("tab", f"onglet « {params.get('tab')} » inconnu"))
     filters = [(k, v) for k, v in query.params]
-    chart_pairs = [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
-    query_string = urlencode(filters)
+    kept = [(archive.PARAMETER, pinned.version)] if pinned is not None else []  # every link stays in the version
+    chart_pairs = kept + [(k, params[k]) for k in dataset_tabs.CHART_PARAMS if isinstance(params.get(k), str)]
+    query_string = urlencode(kept + filters)
     try:  # the engine may fail to read the served file now: the page says so, never a trace
         rows = backend.count(query)
-        content = _tab_content(tab, dataset, backend, query, query_string, rows, params, errors)
+        content = _tab_content(tab, dataset, backend, query, query_string, rows, params, errors, pinned)
         panel = filter_panel(backend, query, rows)
     except DatasetUnavailable as exc:
         return _unavailable(header, exc)
+    today = today_paris()
+    fresh = freshness(served_dir, dataset, today)
+    citing = pinned or archive.newest(served_dir, dataset.id)
     return html.Div(header + [
+        version_banner(base, pinned, filters + [(k, v) for k, v in chart_pairs if k != archive.PARAMETER])
+        if pinned is not None else None,
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
         dcc.Store(id=Ids.DATASET, data=dataset.id),
@@ -125,8 +164,12 @@ def layout(dataset_id: str = "", **params):
                        role="status"),
                 dataset_tabs.tab_links(base, tab, filters + chart_pairs, tabs),
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
-                embed_button(base, [("tab", tab)] + filters + (chart_pairs if tab == "chart" else []),
+                embed_button(base, [("tab", tab)] + kept + filters + (chart_pairs[len(kept):] if tab == "chart" else
+                                                                     []),
                              f"{dataset.title} — {tabs[tab].lower()}", tab) if tab in EMBEDDABLE_TABS else None,
+                cite_block(dataset, repository.catalogue.portal.publisher, base,
+                           [("tab", tab)] + filters + chart_pairs[len(kept):], citing, portal_origin(), today),
+                follow_line(base, filters, fresh, dataset.frequency),
             ], className="dataset-main"),
         ], className="dataset-layout"),
         dataset_contributions(dataset, base, [("tab", tab)] + filters + chart_pairs,
@@ -135,8 +178,9 @@ def layout(dataset_id: str = "", **params):
     ])
 
 
-def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int, params: dict, errors: list):
-    """The chosen tab's content; the chart's notices join `errors`."""
+def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int, params: dict, errors: list,
+                 pinned=None):
+    """The chosen tab's content (of a past version when `pinned`); the chart's notices join `errors`."""
     portal = current_portal()
     if tab == "information":
         return dataset_tabs.information(dataset, backend, dataset.modified)
@@ -147,11 +191,13 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     if tab == "api":
         return dataset_tabs.api_view(dataset, backend, query_string, portal_origin())
     # the map and the chart: the rows the engine keeps, drawn from the table the repository holds
-    table = portal.repository.table(dataset.id)
+    table = portal.repository.table(dataset.id) if pinned is None else archive.table(
+        portal.repository.served_store.folder, pinned)
     positions = backend.positions(query).to_numpy()
     if tab == "map":
         return dataset_tabs.map_view(dataset, table, positions, query_string,
-                                     portal.repository.version(dataset.id), portal.settings.tile_url)
+                                     portal.repository.version(dataset.id) if pinned is None else pinned.version,
+                                     portal.settings.tile_url)
     content, chart_errors = dataset_tabs.chart_view(table, positions, params)
     errors.extend(chart_errors)
     return content
@@ -177,10 +223,12 @@ def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, boun
 def grid_rows(request_, dataset_id, query_string):
     request_ = request_ if isinstance(request_, dict) else {}
     try:
-        backend = current_portal().repository.backend(dataset_id)
+        pinned = _pinned(dataset_id, _asked(query_string))
+        backend = current_portal().repository.backend(dataset_id) if pinned is None else archive.backend(
+            current_portal().repository.served_store.folder, pinned)
         return grid_block(backend, query_string, request_.get("startRow"), request_.get("endRow"),
                           request_.get("sortModel"))
-    except (UnknownDataset, DatasetUnavailable):
+    except (UnknownDataset, DatasetUnavailable, archive.VersionRefused):
         return {"rowData": [], "rowCount": 0}
 
 
@@ -189,15 +237,18 @@ def grid_rows(request_, dataset_id, query_string):
     Input(dataset_tabs.MAP_LAYER_ID, "clickData"),
     State(Ids.DATASET, "data"),
     State(dataset_tabs.RECORD_CARD_ID, "data"),
+    State(Ids.QUERY, "data"),
     prevent_initial_call=True,
 )
-def show_record(feature, dataset_id, card):
+def show_record(feature, dataset_id, card, query_string):
     position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
     if type(position) is not int:  # a cluster was clicked (it zooms in), or a forged request
         return dash.no_update
     try:
-        table = current_portal().repository.table(dataset_id)
-    except (UnknownDataset, DatasetUnavailable):
+        pinned = _pinned(dataset_id, _asked(query_string))
+        table = current_portal().repository.table(dataset_id) if pinned is None else archive.table(
+            current_portal().repository.served_store.folder, pinned)
+    except (UnknownDataset, DatasetUnavailable, archive.VersionRefused):
         return dash.no_update
     return dataset_tabs.map_card(table, position, card) if 0 <= position < len(table) else dash.no_update
 
