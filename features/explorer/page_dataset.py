@@ -153,7 +153,8 @@ def layout(dataset_id: str = "", **params):
         if pinned is not None else None,
         notices(errors),
         dcc.Store(id=Ids.QUERY, data=query_string),
-        dcc.Store(id=Ids.DATASET, data=dataset.id),
+        # the dataset, and the version shown when it is a past one (« <id>?version=<v> »): the map card's callback
+        dcc.Store(id=Ids.DATASET, data=dataset.id + (f"?{urlencode(kept)}" if kept else "")),
         filter_sheet_button(query),
         html.Div([
             panel,
@@ -222,6 +223,7 @@ def apply_filters(facet_values, bound_values, _clicks, _submits, facet_ids, boun
 )
 def grid_rows(request_, dataset_id, query_string):
     request_ = request_ if isinstance(request_, dict) else {}
+    dataset_id = dataset_id.partition("?")[0] if isinstance(dataset_id, str) else ""
     try:
         pinned = _pinned(dataset_id, _asked(query_string))
         backend = current_portal().repository.backend(dataset_id) if pinned is None else archive.backend(
@@ -237,15 +239,15 @@ def grid_rows(request_, dataset_id, query_string):
     Input(dataset_tabs.MAP_LAYER_ID, "clickData"),
     State(Ids.DATASET, "data"),
     State(dataset_tabs.RECORD_CARD_ID, "data"),
-    State(Ids.QUERY, "data"),
     prevent_initial_call=True,
 )
-def show_record(feature, dataset_id, card, query_string):
+def show_record(feature, dataset_id, card):
     position = ((feature or {}).get("properties") or {}).get("i") if isinstance(feature, dict) else None
     if type(position) is not int:  # a cluster was clicked (it zooms in), or a forged request
         return dash.no_update
+    dataset_id, _, shown = dataset_id.partition("?") if isinstance(dataset_id, str) else ("", "", "")
     try:
-        pinned = _pinned(dataset_id, _asked(query_string))
+        pinned = _pinned(dataset_id, _asked(shown))
         table = current_portal().repository.table(dataset_id) if pinned is None else archive.table(
             current_portal().repository.served_store.folder, pinned)
     except (UnknownDataset, DatasetUnavailable, archive.VersionRefused):
