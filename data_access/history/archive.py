@@ -43,8 +43,9 @@ class Pinned:
     @property
     def words(self) -> str:
         """« du 07/12/2026 à 21:41 »"""
-        moment = self.moment.astimezone(PARIS)
-        return f"du {moment:%d/%m/%Y} à {moment:%H:%M}"
+        from data_access.history.feeds import moment_words
+
+        return moment_words(self.entry["date"])
 
 
 def moment_of(version: str) -> dt.datetime | None:

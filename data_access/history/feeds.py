@@ -34,10 +34,15 @@ def feed_path(page_path: str, filters: list[tuple[str, str]] = ()) -> str:
     return f"{PREFIX}{page_path}.atom" + (f"?{urlencode(kept)}" if kept else "")
 
 
+def moment_words(date: str) -> str:
+    """A version's ISO date-time in words, in Rouen's time: « du 07/12/2026 à 21:41 »."""
+    moment = dt.datetime.fromisoformat(date).astimezone(PARIS)
+    return f"du {moment:%d/%m/%Y} à {moment:%H:%M}"
+
+
 def version_words(entry: dict) -> str:
     """« version du 07/12/2026 à 21:41 »"""
-    moment = dt.datetime.fromisoformat(entry["date"]).astimezone(PARIS)
-    return f"version du {moment:%d/%m/%Y} à {moment:%H:%M}"
+    return "version " + moment_words(entry["date"])
 
 
 def history_link(dataset_id: str, version: str, filters: list[tuple[str, str]] = ()) -> str:

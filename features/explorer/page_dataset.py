@@ -81,11 +81,8 @@ def _unavailable(header: list, exc: Exception) -> html.Div:
 
 def invalid(**params):
     """A version that cannot be shown: 400 for a malformed id, 404 for an unknown one, 410 past retention."""
-    asked = last(params.get(archive.PARAMETER))
-    if asked is None:
-        return None
     try:
-        archive.find(current_portal().repository.served_store.folder, _path_dataset_id(""), asked)
+        _pinned(_path_dataset_id(""), last(params.get(archive.PARAMETER)))
     except archive.VersionRefused as exc:
         return exc.status, str(exc)
     return None

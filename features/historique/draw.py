@@ -14,7 +14,7 @@ FREQUENCIES = {"daily": "chaque jour", "weekly": "chaque semaine", "monthly": "c
                "quarterly": "chaque trimestre", "yearly": "chaque année", "irregular": "sans rythme fixe"}
 
 
-def _href(path: str, pairs: list[tuple[str, str]]) -> str:
+def href(path: str, pairs: list[tuple[str, str]]) -> str:
     return path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
@@ -24,8 +24,8 @@ def version_banner(base: str, pinned, pairs: list[tuple[str, str]]) -> html.Div:
         html.P([html.Strong("Données d'une version passée. "),
                 f"Vous consultez les données telles qu'elles étaient le {pinned.words.removeprefix('du ')} "
                 f"(version {pinned.version}). Les chiffres et l'extrait sont ceux de cette version. ",
-                dcc.Link("Voir les données d'aujourd'hui", href=_href(base, pairs)), " · ",
-                dcc.Link("Historique des versions", href=_href(f"{base}/historique", [("version", pinned.version)]))]),
+                dcc.Link("Voir les données d'aujourd'hui", href=href(base, pairs)), " · ",
+                dcc.Link("Historique des versions", href=href(f"{base}/historique", [("version", pinned.version)]))]),
     ], className="notice-version", role="note", **{"aria-label": "Version des données"})
 
 
@@ -51,7 +51,7 @@ def cite_block(dataset, publisher: str, base: str, pairs: list[tuple[str, str]],
     """« Citer cette vue »: a permanent URL (the view with its version, when the history keeps one) and a
     reference ready to paste."""
     kept = [("version", pinned.version)] if pinned is not None else []
-    url = origin + _href(base, kept + [(k, v) for k, v in pairs if k != "version"])
+    url = origin + href(base, kept + [(k, v) for k, v in pairs if k != "version"])
     text = reference(dataset, publisher, pinned, url, today)
     return html.Details([
         html.Summary("Citer cette vue"),
@@ -66,7 +66,7 @@ def cite_block(dataset, publisher: str, base: str, pairs: list[tuple[str, str]],
 
 def follow_line(base: str, filters: list[tuple[str, str]], fresh, frequency: str | None) -> html.P:
     """The history, the feed, and how fresh the content is (HDX's states, in French, and in words)."""
-    parts = [dcc.Link("Historique des versions", href=_href(f"{base}/historique", filters)), " · ",
+    parts = [dcc.Link("Historique des versions", href=href(f"{base}/historique", filters)), " · ",
              html.A("Suivre (flux Atom)", href=feed_path(base, filters), rel="alternate", title="Flux Atom : s’y abonner avec un lecteur de flux")]
     if fresh is not None:
         parts += [" · ", html.Span([f"Fraîcheur : {fresh.label}", html.Span(

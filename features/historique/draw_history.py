@@ -3,7 +3,7 @@ page at a time, its changed cells marked by more than colour (struck old value, 
 the words « avant » and « après » for screen readers)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import datetime as dt
 
 from dash import dcc, html
 
@@ -11,12 +11,9 @@ from data_access.french import format_int, plural
 from data_access.history.feeds import feed_path, version_words
 from data_access.history.versions import changes_words
 from features.historique.compare import OLDER, PAGE, History
+from features.historique.draw import href as _href
 
 MARKS = {"ajouté": "+ ajouté", "supprimé": "− supprimé", "modifié": "✎ modifié"}
-
-
-def _href(path: str, pairs: list[tuple[str, str]]) -> str:
-    return path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 def timeline(base: str, history: History) -> html.Section:
@@ -53,6 +50,8 @@ def compare_form(base: str, history: History) -> html.Form:
 def _value(value) -> str:
     if value is None:
         return "—"
+    if isinstance(value, dt.datetime) and value.time() == dt.time():  # a date field: its day alone
+        return value.date().isoformat()
     return format_int(value) if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 

@@ -9,7 +9,7 @@ from dash import dcc, html
 from components.notices import notices
 from components.portal import current_portal
 from data_access.history import archive
-from features.historique.compare import build
+from features.historique.compare import OLDER, build
 from features.historique.draw import refused_notice
 from features.historique.draw_history import compare_form, diff_table, follow, timeline
 
@@ -38,9 +38,12 @@ def invalid(**params):
     dataset = current_portal().repository.catalogue.get(path.removeprefix(PREFIX).removesuffix(SUFFIX))
     if dataset is None:
         return None
-    try:
-        build(current_portal().repository.served_store.folder, dataset,
-              {k: v for k, v in params.items() if k in (archive.PARAMETER, "de")})
+    from data_access.query import last
+
+    try:  # the versions asked, found or refused: the diff itself is the layout's work
+        for name in (archive.PARAMETER, OLDER):
+            if params.get(name) is not None:
+                archive.find(current_portal().repository.served_store.folder, dataset.id, last(params[name]))
     except archive.VersionRefused as exc:
         return exc.status, str(exc)
     return None
