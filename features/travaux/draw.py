@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import html
+from dash import dcc, html
 
 from components.chart import AXIS, PALETTE, figure_card, listed, plain_figure, rows_table
 from components.dataset_tabs import RECORD_CARDS, record_card
 from data_access.clock import today_paris
 from data_access.french import format_date, format_int
+from features.travaux import life
 from features.travaux.charts import gantt_summary, progress_summary
 from features.travaux.data import LATE_PROGRESS_MARGIN, find_roles, money
 from features.travaux.map import LATE_CODE, MAP_LEGEND, class_counts, site_details, size_legend
@@ -135,6 +136,7 @@ def site_card(table, position: int, card: dict) -> html.Div:
         ])
     return html.Article([
         html.H3(site["title"]), progress, html.Dl(items, className="dataset-facts"),
+        life_section(table, roles, position, card),
         html.P(site["summary"], className="site-summary") if site["summary"] else None,
         html.P(site["description"], className="site-description") if site["description"] else None,
         html.A(["Avis de travaux", html.Span(" (site externe)", className="visually-hidden")], href=site["link"],
@@ -142,6 +144,32 @@ def site_card(table, position: int, card: dict) -> html.Div:
     ], className="site-card")
 
 
+def life_section(table, roles, position: int, card: dict) -> html.Section | None:
+    """The site's life from the dataset's history (life.py): its status changes and planned ends moved, each
+    dated; nothing when the card names no dataset of the catalogue or the history has fewer than two versions."""
+    from components.portal import current_portal
+
+    repository = current_portal().repository
+    dataset = repository.catalogue.get(card.get("jeu")) if isinstance(card.get("jeu"), str) else None
+    found = None if dataset is None else life.of_dataset(repository.served_store.folder, dataset, roles)
+    if found is None or found[0] not in table.frame.columns:
+        return None
+    key, lives = found
+    events = lives.of(table.frame.iloc[position][key])
+    kept = f"d'après les {len(lives.versions)} versions des données conservées depuis le {lives.since:%d/%m/%Y}"
+    lines = life.summary(events) or [f"ni son statut ni sa fin prévue n'ont changé, {kept}"]
+    return html.Section([
+        html.H4("Son histoire", id=LIFE_ID),
+        html.Ul([html.Li(line) for line in lines]),
+        html.Details([html.Summary("Chaque changement, daté"),
+                      html.Ol([html.Li(life.event_words(e)) for e in events])]) if events else None,
+        html.P([kept[0].upper() + kept[1:] + " (", dcc.Link("historique du jeu de données",
+                                                             href=f"/jeux-de-donnees/{dataset.id}/historique"), ")."],
+               className="site-life-note") if events else None,
+    ], className="site-life", **{"aria-labelledby": LIFE_ID})
+
+
+LIFE_ID = "fiche-histoire"
 RECORD_CARDS["travaux"] = site_card  # a click on the Travaux map opens this card
 
 

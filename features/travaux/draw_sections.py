@@ -94,7 +94,7 @@ def _map(vue, tile_url: str) -> list:
         dataset, table, vue.positions, urlencode(list(query.params)), vue.versions[dataset.id], tile_url,
         classes=vue.codes, legend=status_legend(vue.codes, vue.positions, vue.late_known), sizes=vue.sizes,
         overlays=overlays, control_id=Ids.LAYERS,
-        card={"kind": "travaux", "date": vue.reference.isoformat(),
+        card={"kind": "travaux", "date": vue.reference.isoformat(), "jeu": dataset.id,
               "donnees": dataset.modified.isoformat() if dataset.modified else None},
         after=html.Div([size_legend_items(vue.thresholds), communes_text]),
         help_text=["au clavier, les mêmes chantiers et tous leurs champs sont dans le ",

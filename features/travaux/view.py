@@ -11,14 +11,14 @@ import numpy as np
 import pandas as pd
 
 from data_access.catalogue.model import Dataset
-from data_access.french import format_int
+from data_access.french import MONTHS, format_int, plural
 from data_access.geometry.geo import commune_outlines
 from data_access.geometry.territoires import commune_key
 from data_access.query import FilterError, Query, last, parse_date_value, parse_query
 from data_access.readers.base import Table
 from data_access.repository import Repository
 from data_access.tableaux import ChiffreCle, Indisponible, preambule
-from features.travaux import aggregates
+from features.travaux import aggregates, life
 from features.travaux.charts import schedule
 from features.travaux.communes import by_commune, commune_choices, commune_names, unplaced_sites
 from features.travaux.data import DEFINITIONS, KeyFigures, Roles, find_roles, late_is_known, money
@@ -33,7 +33,7 @@ NONE = ("Aucun jeu de données n'alimente ce tableau de bord : il faut une entr�
 # cours » too (the status facet), and the map's legend parts those in time from those late
 LABELS = {"chantiers-en-cours": "chantiers en cours à la date", "commencent-dans-30-jours": "commencent dans 30 jours",
           "termines-en": "terminés en {year}", "en-retard": "en retard", "budget-prevu": "budget prévu",
-          "avancement-moyen-pondere": "avancement moyen pondéré"}
+          "avancement-moyen-pondere": "avancement moyen pondéré", "fin-prevue-deplacee": "fin prévue déplacée en {month}"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class VueTravaux:
     kept: list = field(default_factory=list)  # the page's parameters the filter chips keep
     layers: frozenset = frozenset()  # the communes layers asked on (`couches`)
     missing: list = field(default_factory=list)  # the parts hidden for lack of data, in words
+    moved: EndsMoved | None = None  # the planned ends moved in the reference month, from the history
 
     @property
     def has_positions(self) -> bool:
@@ -134,8 +135,32 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
         budget=found.budget, monthly=found.monthly,
         view_path=PATH + ("?" + urlencode(extra) if extra else ""),
         kept=(extra + [(key, last(params[key])) for key in ("ma_commune", "couches") if params.get(key)]),
-        layers=frozenset((last(params.get("couches")) or "").split(",")))
+        layers=frozenset((last(params.get("couches")) or "").split(",")),
+        moved=ends_moved(repository, dataset, table, roles, positions, reference))
     return replace(vue, missing=_missing(vue))
+
+
+@dataclass(frozen=True)
+class EndsMoved:
+    """The selected sites whose planned end a version of the reference month moved (up to the reference date)."""
+
+    moved: int
+    pushed: int  # of which pushed later
+    received: bool  # whether a version came that month at all (without one, nothing can be said to have moved)
+
+
+def ends_moved(repository: Repository, dataset: Dataset, table: Table, roles, positions, reference: dt.date
+               ) -> EndsMoved | None:
+    """None when the history cannot follow the sites (no key, fewer than two versions)."""
+    found = life.of_dataset(repository.served_store.folder, dataset, roles)
+    if found is None or found[0] not in table.frame.columns:
+        return None
+    key, lives = found
+    first = reference.replace(day=1)
+    moved = lives.ends_moved(first, reference)
+    selected = {life.key_text(k) for k in table.frame[key].iloc[positions]}
+    shown = [way for k, way in moved.items() if k in selected]
+    return EndsMoved(len(shown), shown.count(1), lives.has_version(first, reference))
 
 
 def _communes(table, roles, positions, outlines) -> tuple[pd.DataFrame | None, dict, tuple]:
@@ -190,6 +215,13 @@ def chiffres(vue: VueTravaux) -> list[ChiffreCle]:
     ]
     if vue.late_known:
         items.append(ChiffreCle("en-retard", format_int(figures.late), LABELS["en-retard"], DEFINITIONS["late"]))
+    if vue.moved is not None:
+        month = f"{MONTHS[vue.reference.month - 1]} {vue.reference.year}"
+        said = DEFINITIONS["end_moved"] + (f" ({plural(vue.moved.pushed, 'repoussée')})" if vue.moved.received else
+                                           " : aucune version des données n'est arrivée ce mois-là, rien ne peut "
+                                           "avoir bougé")
+        items.append(ChiffreCle("fin-prevue-deplacee", format_int(vue.moved.moved) if vue.moved.received else "—",
+                                LABELS["fin-prevue-deplacee"].format(month=month), said))
     if figures.budget_planned is not None:
         committed = f", {money(figures.budget_committed)} engagés" if figures.budget_committed is not None else ""
         items.append(ChiffreCle("budget-prevu", money(figures.budget_planned), LABELS["budget-prevu"],
