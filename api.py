@@ -88,7 +88,7 @@ def catalogue_json():
 
 
 VERSION_KEYS = ("version", "date", "rows", "added", "removed", "changed", "changed_fields", "schema_changes", "keyed",
-                "note")
+                "note", "renamed")
 
 
 def versions_json(dataset_id: str):
@@ -124,7 +124,7 @@ def map_geometry(dataset_id: str):
         return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
     if backend.geometry_field is None:
         return jsonify({"erreur": "ce jeu de données n'a pas de géométrie"}), 404
-    query, errors = parse_query(request.args, backend.fields)
+    query, errors = parse_query(request.args, backend.fields, aliases=repository.aliases(dataset_id))
     if errors:
         return jsonify({"erreur": str(errors[0])}), 400
     # a real hash of the canonical query, the same in every worker (Python's hash() is salted per process)

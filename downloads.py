@@ -75,7 +75,8 @@ def export(name: str):
     delimiter = request.args.get("delimiter", ";")
     if delimiter not in CSV_DELIMITERS:
         return _refusal(400, "delimiter : « ; » ou « , » attendu")
-    query, errors = parse_query(request.args, backend.fields)
+    query, errors = parse_query(request.args, backend.fields,
+                                aliases=None if pinned else portal.repository.aliases(dataset.id))
     if errors:
         return _refusal(400, str(errors[0]), parametres=[{"parametre": e.param, "message": e.message} for e in errors])
     try:

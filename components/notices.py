@@ -17,3 +17,11 @@ def notices(errors) -> html.Div | None:
 def unavailable(title: str, message: str, picker=None) -> html.Div:
     """A dashboard that cannot be drawn: its title, the dataset picker when there is one, and why (French)."""
     return html.Div([html.H1(title), picker, html.P(message, className="notice-unavailable", role="alert")])
+
+
+def address_notices(lines) -> html.Div | None:
+    """What the reader should know of the address that was still read (a field's former name, query.Alias)."""
+    if not lines:
+        return None
+    return html.Div([html.P("Adresse à mettre à jour :", className="mb-1"), html.Ul([html.Li(line) for line in lines])],
+                    className="notice-params", role="status")

@@ -48,4 +48,5 @@ def open_portal(settings: Settings, cache: SharedCache) -> Portal:
     repository = Repository.from_data_dir(settings.data_dir, failure_store=cache,
                                           failure_seconds=settings.load_failure_seconds,
                                           served_dir=settings.served_dir)
+    repository.history_days = settings.history_days
     return Portal(settings=settings, repository=repository, cache=cache)

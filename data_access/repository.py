@@ -74,6 +74,7 @@ class Repository:
         from data_access.engine.store import ServedStore, default_served_dir
 
         self._declared = catalogue
+        self.history_days = int_default("HISTORY_DAYS")  # the settings' (open_portal): how long a rename is read
         self.served_store = ServedStore(served_dir or default_served_dir(catalogue.data_dir))
         self._failure_seconds = failure_seconds
         self._dated: tuple[tuple | None, Catalogue] = (None, catalogue)
@@ -247,6 +248,14 @@ class Repository:
         if self.dataset(dataset_id).format == "gtfs":
             return self.load(dataset_id)[0]
         return self._read(dataset_id, version)
+
+    def aliases(self, dataset_id: str) -> dict:
+        """The former names of the dataset's fields a URL may still use (query.Alias), from its history: a field
+        renamed less than HISTORY_DAYS ago is read under its old name too, with a notice."""
+        from data_access.clock import today_paris
+        from data_access.history.renames import aliases
+
+        return aliases(self.served_store.folder, dataset_id, today_paris(), self.history_days)
 
     def backend(self, dataset_id: str):
         """The engine over the dataset's served form: what the pages and extracts ask of its rows."""

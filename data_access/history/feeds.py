@@ -87,30 +87,45 @@ def catalogue_entries(served_dir, catalogue) -> list[Entry]:
     return sorted(entries, key=lambda e: e.updated, reverse=True)[:CATALOGUE_ENTRIES]
 
 
-def view_side(folder, entry: dict, params: list[tuple[str, str]]) -> Side:
-    """A version's rows in the view: the filters read against that version's own fields; a filter on a field it
-    did not have keeps none of its rows (the view did not exist then)."""
+def view_side(folder, entry: dict, params: list[tuple[str, str]], versions: list[dict] | None = None) -> Side:
+    """A version's rows in the view: the filters (with today's field names, those of the last of `versions`) read
+    against that version's own fields; a filter on a field it did not have keeps none of its rows (the view did not
+    exist then)."""
     from data_access.engine.served import fields_of
     from data_access.engine.sql import Clauses
+    from data_access.history.renames import since
     from data_access.query import parse_query
 
     fields = fields_of({"fields": entry["schema_fields"]})
     path = str(version_file(folder, entry["version"]))
-    query, errors = parse_query(params, fields)
+    query, errors = parse_query(params, fields, aliases=since(versions, entry) if versions else None)
     if errors:
         return Side(path, fields, " WHERE FALSE")
     where, values = Clauses(query, fields).where()
     return Side(path, fields, where, tuple(values))
 
 
-def view_changes(cursor, folder, older: dict | None, newer: dict, params: list[tuple[str, str]],
-                 key: tuple[str, ...]) -> Changes:
+def view_sides(folder, versions: list[dict], older: dict | None, newer: dict, params: list[tuple[str, str]]
+               ) -> tuple[Side | None, Side]:
+    """The two sides of a view's diff (no older side before a first version), the fields renamed between them
+    read under their new names."""
+    from data_access.history.renames import renamed_between
+
+    new_side = view_side(folder, newer, params, versions)
+    if older is None:
+        return None, new_side
+    old_side = view_side(folder, older, params, versions)
+    renamed = renamed_between(versions, older, newer)
+    return (old_side.renaming(renamed) if renamed else old_side), new_side
+
+
+def view_changes(cursor, folder, versions: list[dict], older: dict | None, newer: dict,
+                 params: list[tuple[str, str]], key: tuple[str, ...]) -> Changes:
     """What changed in the view's own rows from `older` to `newer` (all of them added for the first version),
     computed once per process for a pair of versions and a view."""
     from data_access.derived import derived
 
-    new_side = view_side(folder, newer, params)
-    old_side = view_side(folder, older, params) if older is not None else None
+    old_side, new_side = view_sides(folder, versions, older, newer, params)
 
     def computed() -> Changes:
         if old_side is None:
@@ -134,7 +149,7 @@ def view_entries(cursor, served_dir, dataset, params: list[tuple[str, str]], wor
         if not version_file(folder, newer["version"]).is_file() or (
                 older is not None and not version_file(folder, older["version"]).is_file()):
             continue
-        changes = view_changes(cursor, folder, older, newer, params, dataset.key)
+        changes = view_changes(cursor, folder, versions, older, newer, params, dataset.key)
         if not changes.any:
             continue
         said = {**newer, **changes.as_dict(), "schema_changes": newer.get("schema_changes") or []}

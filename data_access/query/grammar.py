@@ -43,6 +43,21 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A field's former name, still read in a URL: the name it has now, and since and until when (`notice`)."""
+
+    name: str
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def notice(self, old: str) -> str:
+        when = f" le {self.since:%d/%m/%Y}" if self.since else ""
+        until = f" jusqu'au {self.until:%d/%m/%Y}" if self.until else ""
+        return (f"le champ « {old} » a été renommé « {self.name} »{when} : l'adresse qui le nomme est lue{until} "
+                f"avec son nouveau nom, à utiliser désormais")
+
+
+@dataclass(frozen=True)
 class Query:
     q: str | None = None
     refine: tuple[tuple[str, tuple[Any, ...]], ...] = ()
@@ -53,6 +68,7 @@ class Query:
     select: tuple[str, ...] | None = None
     limit: int | None = None
     params: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # the valid pairs, as given
+    notices: tuple[str, ...] = field(default=(), compare=False)  # what the reader should know (an old name read)
 
     @property
     def is_filtered(self) -> bool:

@@ -10,8 +10,8 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from data_access.names import slugify
-from data_access.query.grammar import (_FALSE, _TRUE, MAX_FILTERS, MAX_Q_LENGTH, MAX_Q_WORDS, FilterError, Query, fold,
-                                       is_grammar_key, parse_date_value, query_pairs)
+from data_access.query.grammar import (_FALSE, _TRUE, MAX_FILTERS, MAX_Q_LENGTH, MAX_Q_WORDS, Alias, FilterError,
+                                       Query, fold, is_grammar_key, parse_date_value, query_pairs)
 from data_access.readers.base import FieldInfo
 
 
@@ -21,7 +21,9 @@ class Reading:
 
     fields: tuple[FieldInfo, ...]
     max_limit: int | None = None
+    aliases: Mapping[str, Alias] = field(default_factory=dict)  # former names of fields, still read
     errors: list[FilterError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     valid: list[tuple[str, str]] = field(default_factory=list)  # the pairs kept, with field names as the table's
     q: str | None = None
     refine: dict[str, list[Any]] = field(default_factory=dict)
@@ -39,7 +41,13 @@ class Reading:
         self.by_slug = {slugify(f.name): f for f in self.fields if slugify(f.name) not in self.by_name}
 
     def named(self, name: str) -> FieldInfo | None:
-        return self.by_name.get(name) or self.by_name.get(slugify(name)) or self.by_slug.get(slugify(name))
+        found = self.by_name.get(name) or self.by_name.get(slugify(name)) or self.by_slug.get(slugify(name))
+        alias = self.aliases.get(name) if found is None else None
+        if alias is not None and alias.name in self.by_name:  # a renamed field, under its former name
+            if alias.notice(name) not in self.notices:
+                self.notices.append(alias.notice(name))
+            return self.by_name[alias.name]
+        return found
 
     def known(self, param: str, name: str) -> FieldInfo | None:
         info = self.named(name)
@@ -57,6 +65,7 @@ class Reading:
             exclude=tuple((k, tuple(v)) for k, v in self.exclude.items()),
             lower=tuple(self.lower.items()), upper=tuple(self.upper.items()), sort=tuple(self.sort),
             select=tuple(self.select) if self.select else None, limit=self.limit, params=tuple(self.valid),
+            notices=tuple(self.notices),
         )
 
 
@@ -176,10 +185,12 @@ def parse_query(
     fields: tuple[FieldInfo, ...],
     *,
     max_limit: int | None = None,
+    aliases: Mapping[str, Alias] | None = None,
 ) -> tuple[Query, list[FilterError]]:
     """Parse the grammar's parameters against a table's fields. Parameters outside the grammar are ignored; a bad
-    one is reported in the errors and left out of the Query."""
-    reading = Reading(fields, max_limit)
+    one is reported in the errors and left out of the Query. A field's former name (`aliases`, from the dataset's
+    history) is read as its new one, with a notice in the Query."""
+    reading = Reading(fields, max_limit, aliases or {})
     pairs = [(k, v) for k, v in query_pairs(source) if is_grammar_key(k)]
     if len(pairs) > MAX_FILTERS:
         reading.refuse(pairs[MAX_FILTERS][0], f"trop de filtres : seuls les {MAX_FILTERS} premiers sont appliqués")

@@ -10,7 +10,7 @@ from components import dataset_tabs
 from components.controls import address_path, replace_params, user_changes, writes_url
 from components.filter_panel import (BOUND_TYPE, FACET_TYPE, SEARCH_BUTTON_ID, SEARCH_ID, chips, filter_panel,
                                      filter_sheet_button, rebuild_search)
-from components.notices import notices
+from components.notices import address_notices, notices
 from components.portal import current_portal
 from data_access.dataset_view import grid_block, value_labels
 from data_access.french import format_int, plural
@@ -127,7 +127,7 @@ def layout(dataset_id: str = "", **params):
         return html.Div(header + [refused_notice(base, exc)])
     except DatasetUnavailable as exc:
         return _unavailable(header, exc)
-    query, errors = parse_query(params, backend.fields)
+    query, errors = parse_query(params, backend.fields, aliases=None if pinned else repository.aliases(dataset.id))
     tabs = {k: v for k, v in dataset_tabs.TABS.items() if k != "map" or backend.geometry_field is not None}
     tab = params.get("tab") if params.get("tab") in tabs else "information"
     if params.get("tab") not in (None, *tabs):
@@ -149,6 +149,7 @@ def layout(dataset_id: str = "", **params):
         version_banner(base, pinned, filters + [(k, v) for k, v in chart_pairs if k != archive.PARAMETER])
         if pinned is not None else None,
         notices(errors),
+        address_notices(query.notices),
         dcc.Store(id=Ids.QUERY, data=query_string),
         # the dataset, and the version shown when it is a past one (« <id>?version=<v> »): the map card's callback
         dcc.Store(id=Ids.DATASET, data=dataset.id + (f"?{urlencode(kept)}" if kept else "")),

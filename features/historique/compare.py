@@ -9,7 +9,8 @@ from data_access.engine.backend import CONNECTIONS
 from data_access.engine.served import fields_of
 from data_access.history import archive
 from data_access.history.diff import Changes
-from data_access.history.feeds import view_changes, view_side
+from data_access.history.feeds import view_changes, view_side, view_sides
+from data_access.history.renames import since
 from data_access.history.rows import DiffRow, diff_rows
 from data_access.history.versions import history_dir, read_versions
 from data_access.query import FilterError, describe_query, is_grammar_key, last, parse_query, whole_number
@@ -34,6 +35,7 @@ class History:
     labels: dict[str, str]  # field -> label
     columns: list[str]  # the fields the diff's table shows
     errors: list[FilterError]
+    notices: tuple[str, ...] = ()  # a renamed field read under its former name
 
 
 def _filters(params: dict) -> list[tuple[str, str]]:
@@ -44,7 +46,7 @@ def _filters(params: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-def build(served_dir, dataset, params: dict) -> History:
+def build(served_dir, dataset, params: dict, aliases: dict | None = None) -> History:
     """The history of `dataset` for the page's parameters; VersionRefused for a version that cannot be shown."""
     folder = history_dir(served_dir, dataset.id)
     versions = read_versions(folder)
@@ -63,11 +65,11 @@ def build(served_dir, dataset, params: dict) -> History:
         elif older["date"] > newer["date"]:  # compared in time order, whichever way they were asked
             older, newer = newer, older
     fields = fields_of({"fields": newer["schema_fields"]})
-    query, filter_errors = parse_query(filters, fields)
+    query, filter_errors = parse_query(filters, fields, aliases={**(aliases or {}), **since(versions, newer)})
     errors += filter_errors
     filters = [(k, v) for k, v in query.params if k not in GRAMMAR_KEYS[1:]]
     key = dataset.key
-    changes = view_changes(CONNECTIONS.cursor(), folder, older, newer, filters, key)
+    changes = view_changes(CONNECTIONS.cursor(), folder, versions, older, newer, filters, key)
     total = changes.added + changes.removed + changes.changed
     pages = max(1, -(-total // PAGE_ROWS))
     page = whole_number(last(params.get(PAGE)) or "1", 1, pages)
@@ -76,13 +78,13 @@ def build(served_dir, dataset, params: dict) -> History:
         page = 1
     rows = []
     if total:  # before a first version, nothing: its rows all added
-        old_side = view_side(folder, older, filters) if older is not None else _nothing(folder, newer)
-        rows = diff_rows(CONNECTIONS.cursor(), old_side, view_side(folder, newer, filters), key, changes.keyed,
+        old_side, new_side = view_sides(folder, versions, older, newer, filters)
+        rows = diff_rows(CONNECTIONS.cursor(), old_side or _nothing(folder, newer), new_side, key, changes.keyed,
                          (page - 1) * PAGE_ROWS, PAGE_ROWS)
     labels = {f.name: f.label for f in fields}
     columns = [f.name for f in fields if not f.is_geo]
     return History(versions[::-1], newer, older, changes, rows, page, pages, filters,
-                   describe_query(query, fields), labels, columns, errors)
+                   describe_query(query, fields), labels, columns, errors, query.notices)
 
 
 def _nothing(folder, entry: dict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from components.notices import notices
+from components.notices import address_notices, notices
 from components.portal import current_portal
 from data_access.history import archive
 from features.historique.compare import OLDER, build
@@ -60,7 +60,7 @@ def layout(dataset_id: str = "", **params):
                      className="breadcrumb-line"),
               html.H1(f"{dataset.title} : historique des versions")]
     try:
-        history = build(repository.served_store.folder, dataset, params)
+        history = build(repository.served_store.folder, dataset, params, repository.aliases(dataset.id))
     except archive.VersionRefused as exc:
         return html.Div(header + [refused_notice(base, exc)])
     if history.newer is None:
@@ -70,6 +70,7 @@ def layout(dataset_id: str = "", **params):
             html.P(dcc.Link("Voir les données d'aujourd'hui", href=base))])
     return html.Div(header + [
         notices(history.errors),
+        address_notices(history.notices),
         html.P(["Le portail garde chaque version du contenu de ce jeu de données : ce qui a été ajouté, supprimé et "
                 "modifié à chaque mise à jour. ", dcc.Link("Voir les données d'aujourd'hui", href=base)]),
         html.P("Vue filtrée : " + " ; ".join(history.words), className="history-view") if history.words else None,

@@ -59,9 +59,10 @@ def feed(name: str):
                 fields = repository.backend(dataset.id).fields
             except DatasetUnavailable as exc:
                 return _refusal(503, f"jeu de données indisponible : {exc}")
-            query, errors = parse_query(filters, fields)
+            query, errors = parse_query(filters, fields, aliases=repository.aliases(dataset.id))
             if errors:
                 return _refusal(400, str(errors[0]))
+            filters = list(query.params)  # a renamed field under its name today
             words = " ; ".join(describe_query(query, fields))
             entries = view_entries(CONNECTIONS.cursor(), served, dataset, filters, words)
             described = Feed(f"{dataset.title} ({words}) : ce qui change",

@@ -62,7 +62,7 @@ def dataset_view(repository, dataset_id: str, pairs: list[tuple[str, str]], tab:
     except DatasetUnavailable as exc:
         raise ViewError(f"jeu de données « {dataset_id} » indisponible : {exc}") from None
     filters = [(k, v) for k, v in pairs if k not in ("tab",) + dataset_tabs.CHART_PARAMS]
-    query, errors = parse_query(filters, backend.fields)
+    query, errors = parse_query(filters, backend.fields, aliases=repository.aliases(dataset_id))
     if errors:
         raise ViewError("filtre refusé : " + " ; ".join(f"{e.param} : {e.message}" for e in errors))
     spec, chart_errors = parse_chart(dict(pairs), table)

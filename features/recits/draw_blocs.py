@@ -75,7 +75,8 @@ def count_of(repository, block: Block) -> int:
         backend = repository.backend(dataset_id)
     except DatasetUnavailable as exc:
         raise ViewError(f"jeu de données « {dataset_id} » indisponible : {exc}") from None
-    query, errors = parse_query([(k, v) for k, v in block.params if k != "tab"], backend.fields)
+    query, errors = parse_query([(k, v) for k, v in block.params if k != "tab"], backend.fields,
+                                aliases=repository.aliases(dataset_id))
     if errors:
         raise ViewError("filtre refusé : " + " ; ".join(f"{e.param} : {e.message}" for e in errors))
     return backend.count(query)

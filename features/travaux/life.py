@@ -4,7 +4,8 @@ entered the data when that came after the oldest version kept. What an elected o
 
 The three columns are read from every kept version's Parquet file by DuckDB, once per newest version and process
 (the derived structures), whatever the page asks: a works register has hundreds or thousands of sites. A version
-that lacks a column (before the field existed, or renamed) reads it as unknown, and unknown is never a change."""
+that lacks a column (before the field existed) reads it as unknown, and unknown is never a change; a field renamed
+since is read under its name then (history/renames.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -94,12 +95,17 @@ def _column(entry: dict, name: str | None, cast: str) -> str:
 def _read(folder: Path, versions: list[dict], key: str, status: str | None, end: str | None) -> Lives:
     from data_access.engine.backend import CONNECTIONS
 
+    from data_access.history.renames import since
+
     parts, params = [], []
     for order, entry in enumerate(versions):
-        if key not in {f["name"] for f in entry.get("schema", ())}:
+        names = {now: alias.name for now, alias in since(versions, entry).items()}  # a field renamed since
+        key_then = names.get(key, key)
+        if key_then not in {f["name"] for f in entry.get("schema", ())}:
             continue  # a version without the key: its sites cannot be followed
-        parts.append(f"SELECT {order} AS v, CAST({quoted(key)} AS VARCHAR) AS k, {_column(entry, status, 'VARCHAR')}"
-                     f" AS s, {_column(entry, end, 'DATE')} AS e FROM read_parquet(?)")
+        parts.append(f"SELECT {order} AS v, CAST({quoted(key_then)} AS VARCHAR) AS k, "
+                     f"{_column(entry, names.get(status, status), 'VARCHAR')} AS s, "
+                     f"{_column(entry, names.get(end, end), 'DATE')} AS e FROM read_parquet(?)")
         params.append(str(version_file(folder, entry["version"])))
     days = [dt.datetime.fromisoformat(v["date"]).date() for v in versions]
     if not parts:

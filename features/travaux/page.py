@@ -11,7 +11,7 @@ from components.controls import clicked_item, dataset_search, replace_params, us
 from components.download import download_menu
 from components.filter_panel import bound_value, chips, filter_panel, filter_sheet_button
 from components.impression import print_button, print_header, source_words
-from components.notices import notices
+from components.notices import address_notices, notices
 from components.portal import current_portal
 from components.shell import section
 from data_access.dataset_view import value_labels
@@ -93,6 +93,7 @@ def draw(**params):
                               className="form-control form-control-sm date-input")], className="reference-date"),
         _period_controls(roles, query),
         notices(vue.errors),
+        address_notices(vue.query.notices),
         *TABLEAU.stores(vue),
         html.Div([
             _filter_panel(dataset.id, query, len(vue.positions)),

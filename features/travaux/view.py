@@ -111,7 +111,8 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
     dataset, table, roles = ready.dataset, ready.table, ready.roles
     errors = list(ready.errors)
     reference = reference_date(params, errors, today)
-    query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields)
+    query, query_errors = parse_query({k: v for k, v in params.items() if k not in PAGE_PARAMS}, table.fields,
+                                      aliases=repository.aliases(dataset.id))
     errors += query_errors
     backend = repository.backend(dataset.id)
     positions = backend.positions(query).to_numpy()

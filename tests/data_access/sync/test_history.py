@@ -71,7 +71,7 @@ def test_the_versions_api_lists_them_newest_first(tmp_path, server):
     listed = answer.get_json()["versions"]
     assert [v["added"] for v in listed] == [2, 6] and listed[0]["changed_fields"] == {"titre": 1}
     assert set(listed[0]) == {"version", "date", "rows", "added", "removed", "changed", "changed_fields",
-                              "schema_changes", "keyed", "note"}
+                              "schema_changes", "keyed", "note", "renamed"}
     assert all(v["version"].replace("-", "").isdigit() for v in listed)  # safe in a URL
     assert client.get("/api/versions/fichier.json").get_json()["versions"] == []  # never synced: no version
     unknown = client.get("/api/versions/inconnu.json")
