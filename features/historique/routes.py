@@ -95,10 +95,21 @@ def alternate_link() -> str:
     elif words[0] == "jeux-de-donnees" and len(words) in (2, 3) and catalogue.get(words[1]) is not None:
         href = feed_path(f"/jeux-de-donnees/{words[1]}", list(request.args.items(multi=True)))
         title = f"{catalogue.get(words[1]).title} : ce qui change (flux Atom)"
+    elif path == "/tableaux-de-bord/travaux" and _works(catalogue) is not None:  # the sites its filters keep
+        dataset = _works(catalogue)
+        href = feed_path(f"/jeux-de-donnees/{dataset.id}", list(request.args.items(multi=True)))
+        title = f"{dataset.title} : ce qui change (flux Atom)"
     else:
         return ""
     return (f'<link rel="alternate" type="application/atom+xml" href="{html_text.escape(portal_origin() + href)}" '
             f'title="{html_text.escape(title)}">')
+
+
+def _works(catalogue):
+    """The works dataset the Travaux dashboard shows for the request (`jeu`, else the first), or None."""
+    works = [d for d in catalogue.datasets if d.dashboard == "travaux"]
+    asked = request.args.get("jeu")
+    return next((d for d in works if d.id == asked), works[0] if works else None)
 
 
 def register(server) -> None:

@@ -150,3 +150,15 @@ def test_without_a_history_there_is_no_such_figure(tmp_path):
         from components.portal import current_portal
 
         assert figure(current_portal().repository, date="2027-03-10") is None
+
+
+def test_the_dashboard_offers_the_feed_of_the_sites_its_filters_keep(portal):
+    from flask import current_app
+
+    client = current_app.test_client()
+    body = client.get("/tableaux-de-bord/travaux?refine.commune=Elbeuf").get_data(as_text=True)
+    assert ('<link rel="alternate" type="application/atom+xml" href="http://localhost/flux/jeux-de-donnees/sites.atom'
+            '?refine.commune=Elbeuf"') in body
+    assert "Suivre (flux Atom)" in body and "/jeux-de-donnees/sites/historique?refine.commune=Elbeuf" in body
+    feed = client.get("/flux/jeux-de-donnees/sites.atom?refine.commune=Elbeuf")
+    assert feed.status_code == 200 and feed.data.count(b"<entry>") == 2  # E's first version, its end brought earlier
