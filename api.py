@@ -13,6 +13,7 @@ from flask import Response, jsonify, redirect, request
 from components.portal import current_portal
 from data_access.catalogue.model import Dataset
 from data_access.geometry.geo import map_features
+from data_access.history import archive
 from data_access.query import parse_query
 from data_access.repository import DatasetUnavailable
 
@@ -118,8 +119,11 @@ def map_geometry(dataset_id: str):
     repository = current_portal().repository
     if repository.catalogue.get(dataset_id) is None:
         return jsonify({"erreur": f"jeu de données inconnu : « {dataset_id} »"}), 404
-    try:
-        backend = repository.backend(dataset_id)
+    try:  # `version=`: the layer of a version the history keeps (a dataset page or an embed showing it)
+        asked = (request.args.getlist(archive.PARAMETER) or [None])[-1]
+        backend = archive.backend_of(repository, dataset_id, archive.pinned(repository, dataset_id, asked))
+    except archive.VersionRefused as exc:
+        return jsonify({"erreur": str(exc)}), exc.status
     except DatasetUnavailable as exc:
         return jsonify({"erreur": f"jeu de données indisponible : {exc}"}), 503
     if backend.geometry_field is None:

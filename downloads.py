@@ -62,8 +62,7 @@ def export(name: str):
                         formats=list(FORMATS))
     try:
         pinned = _pinned(portal, dataset.id)
-        backend = portal.repository.backend(dataset.id) if pinned is None else \
-            archive.backend(portal.repository.served_store.folder, pinned)
+        backend = archive.backend_of(portal.repository, dataset.id, pinned)
     except DatasetUnavailable as exc:
         return _refusal(503, f"jeu de données indisponible : {exc}")
     except archive.VersionRefused as exc:
@@ -96,10 +95,7 @@ def export(name: str):
 
 def _pinned(portal, dataset_id: str):
     """The version `?version=` asks for (archive.Pinned), or None for today's data; VersionRefused."""
-    asked = request.args.getlist(archive.PARAMETER)
-    if not asked:
-        return None
-    return archive.find(portal.repository.served_store.folder, dataset_id, asked[-1])
+    return archive.pinned(portal.repository, dataset_id, (request.args.getlist(archive.PARAMETER) or [None])[-1])
 
 
 def _export_view(portal, dataset, view: str, fmt: str):

@@ -109,7 +109,7 @@ def table_view(table, rows: int) -> html.Div:
 def map_view(dataset, table, positions, query_string: str, version: str, tile_url: str,
              classes: str | None = None, legend: html.Ul | None = None, sizes: str = "",
              overlays: list | None = None, card: dict | None = None, after=None, help_text=None,
-             control_id: str = MAP_CONTROL_ID, map_id: str = MAP_ID) -> html.Div:
+             control_id: str = MAP_CONTROL_ID, map_id: str = MAP_ID, past: bool = False) -> html.Div:
     """The whole geometry, fetched once (and cached) from /api/geo; this view's rows are a bitmap in `hideout`,
     and the filtering happens in the browser (assets/carte.js). Points are clustered, unless the rows are styled by
     class: `classes` has one letter per row of the table (assets/carte.js gives each letter a colour and a dash
@@ -117,9 +117,10 @@ def map_view(dataset, table, positions, query_string: str, version: str, tile_ur
     `overlays` are extra layers the reader can switch on (dl.Overlay), `card` tells the click's callback which
     card to draw (the dataset page's record card by default), `after` comes under the legend, and `help_text`
     (a list of children) says where the keyboard finds the same rows. A map drawn outside the dataset page (an
-    embed, a story) has its own `map_id` and no record card (the page's click callback is the dataset page's)."""
+    embed, a story) has its own `map_id` and no record card (the page's click callback is the dataset page's).
+    `past`: `version` is one the history keeps, and the layer is that version's (/api/geo/<id>.geojson?version=)."""
     points = is_point_layer(table)
-    url = f"/api/geo/{dataset.id}.geojson?v={version}"
+    url = f"/api/geo/{dataset.id}.geojson?{'version' if past else 'v'}={version}"
     filtered = len(positions) < len(table)
     if filtered and points and len(positions) > BROWSER_FILTER_MAX:
         # dash-leaflet clusters before it filters: a large filtered view gets its own (cached) subset, clustered

@@ -85,6 +85,21 @@ def find(served_dir: Path, dataset_id: str, asked: str) -> Pinned:
                               "historique pour les versions disponibles, ou les données d'aujourd'hui")
 
 
+def pinned(repository, dataset_id: str, asked: str | None) -> Pinned | None:
+    """The version an address's `?version=` asks for, or None (today's data); VersionRefused."""
+    return None if asked is None else find(repository.served_store.folder, dataset_id, asked)
+
+
+def backend_of(repository, dataset_id: str, version: Pinned | None):
+    """The engine over today's rows (`version` None), or over the version's; DatasetUnavailable."""
+    return repository.backend(dataset_id) if version is None else backend(repository.served_store.folder, version)
+
+
+def table_of(repository, dataset_id: str, version: Pinned | None):
+    """Today's table (`version` None), or the version's, as a map or a chart draws it; DatasetUnavailable."""
+    return repository.table(dataset_id) if version is None else table(repository.served_store.folder, version)
+
+
 def newest(served_dir: Path, dataset_id: str) -> Pinned | None:
     """The version the history kept last (the content served now, once synced), or None."""
     versions = read_versions(history_dir(served_dir, dataset_id))

@@ -39,21 +39,25 @@ def state_on(frequency: str, changed: dt.date, today: dt.date) -> str:
     return STATES[passed]
 
 
-def last_change(served_dir: Path, dataset) -> dt.date | None:
-    """The day the dataset's content last changed: its newest version kept, else the catalogue's date."""
+def kept_change(served_dir: Path, dataset_id: str) -> dt.date | None:
+    """The day of the newest version the history keeps (the content's last change), or None without a history."""
     from data_access.history.versions import history_dir, read_versions
 
-    versions = read_versions(history_dir(served_dir, dataset.id))
-    if versions:
-        return dt.datetime.fromisoformat(versions[-1]["date"]).date()
-    return dataset.modified
+    versions = read_versions(history_dir(served_dir, dataset_id))
+    return dt.datetime.fromisoformat(versions[-1]["date"]).date() if versions else None
+
+
+def freshness_from(dataset, kept: dt.date | None, today: dt.date) -> Freshness | None:
+    """The dataset's freshness on `today`, its history's newest version kept on `kept` (None: the catalogue's date
+    counts); None without a declared frequency or any date."""
+    changed = kept or dataset.modified
+    if not dataset.frequency or changed is None:
+        return None
+    return Freshness(state_on(dataset.frequency, changed, today), changed, dataset.frequency)
 
 
 def freshness(served_dir: Path, dataset, today: dt.date) -> Freshness | None:
     """The dataset's freshness on `today`; None without a declared frequency or any date."""
     if not dataset.frequency:
         return None
-    changed = last_change(served_dir, dataset)
-    if changed is None:
-        return None
-    return Freshness(state_on(dataset.frequency, changed, today), changed, dataset.frequency)
+    return freshness_from(dataset, kept_change(served_dir, dataset.id), today)

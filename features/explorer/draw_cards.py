@@ -54,6 +54,7 @@ def dataset_card(dataset, summary, found: tuple[str, ...] = ()) -> html.Article:
     return html.Article([
         html.H3(dcc.Link(dataset.title, href=f"/jeux-de-donnees/{dataset.id}")),
         html.P(" · ".join(f for f in facts if f), className="card-facts"),
+        freshness_line(summary.freshness) if summary and summary.freshness else None,
         html.P(excerpt(dataset.description)) if dataset.description else None,
         html.P(["Trouvé dans les données : ", "; ".join(found[:3])], className="card-found") if found else None,
         html.P(["Formats : ", ", ".join(summary.formats)], className="card-formats")
@@ -62,3 +63,9 @@ def dataset_card(dataset, summary, found: tuple[str, ...] = ()) -> html.Article:
         if unavailable else None,
         html.P("Données de démonstration", className="badge-demo") if dataset.demo else None,
     ], className="dataset-card")
+
+
+def freshness_line(fresh) -> html.P:
+    """How fresh the content is, in words (HDX's state in French, and the day it last changed)."""
+    return html.P(["Fraîcheur : ", html.Span(fresh.label, className=f"freshness freshness-{fresh.state}"),
+                   f" (contenu modifié le {format_date(fresh.changed)})"], className="card-freshness")

@@ -1,18 +1,23 @@
 """The catalogue explorer's logic: per-dataset summaries, search, facets with counts and sorting (pure)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping
 
 from data_access.cache import SharedCache, remembered
 from data_access.catalogue.model import Catalogue, Dataset
 from data_access.extracts.writers import formats_for
+from data_access.history.freshness import LABELS, STATES, Freshness, freshness_from, kept_change
+from data_access.history.versions import INDEX, history_dir
 from data_access.query import FilterError, fold, query_pairs
-from data_access.repository import DatasetUnavailable, Repository
+from data_access.repository import DatasetUnavailable, Repository, file_version
 
-FACETS = ("theme", "keyword", "publisher", "format", "map")
+FACETS = ("theme", "keyword", "publisher", "format", "map", "freshness")
 FACET_LABELS = {"theme": "Thème", "keyword": "Mot-clé", "publisher": "Producteur", "format": "Format de la source",
-                "map": "Carte"}
+                "map": "Carte", "freshness": "Fraîcheur"}
+# the facets whose values are a fixed list, shown in its order (not by count); another value is refused
+FIXED_VALUES = {"freshness": tuple(LABELS[state] for state in STATES)}
 SORTS = {"title": "titre (A → Z)", "-modified": "mise à jour (récente d'abord)", "-rows": "nombre de lignes"}
 DEFAULT_SORT = "title"
 WITH_MAP, WITHOUT_MAP = "avec carte", "sans carte"
@@ -27,10 +32,13 @@ class DatasetSummary:
     has_map: bool
     formats: tuple[str, ...]  # the extract formats it offers
     reason: str | None  # why it is unavailable
+    kept: str | None = None  # the day (ISO) the history's newest version was kept: the content's last change
+    freshness: Freshness | None = None  # HDX's state on the day asked (dataset_summaries' `today`), if it has one
 
 
 def compute_summaries(repository: Repository) -> dict[str, DatasetSummary]:
-    """From each dataset's manifest: no table is read (the first use of a version converts it, once)."""
+    """From each dataset's manifest and its history's index: no table is read (the first use of a version converts
+    it, once)."""
     summaries = {}
     for dataset in repository.catalogue.datasets:
         reason = repository.unavailable_reason(dataset.id)
@@ -40,19 +48,36 @@ def compute_summaries(repository: Repository) -> dict[str, DatasetSummary]:
                 served = repository.served(dataset.id)
             except DatasetUnavailable as exc:
                 reason = str(exc)
+        kept = kept_change(repository.served_store.folder, dataset.id)
         summaries[dataset.id] = DatasetSummary(
             id=dataset.id, rows=served.rows if served is not None else None,
             has_map=served is not None and served.geometry_field is not None,
-            formats=formats_for(served) if served is not None else (), reason=reason)
+            formats=formats_for(served) if served is not None else (), reason=reason,
+            kept=kept.isoformat() if kept else None)
     return summaries
 
 
-def dataset_summaries(repository: Repository, cache: SharedCache | None = None) -> dict[str, DatasetSummary]:
-    """compute_summaries, shared through `cache` (the portal's) until a dataset's file changes."""
-    versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
-    raw = remembered(cache, "_cached_summaries", (str(repository.catalogue.data_dir), versions),
+def dataset_summaries(repository: Repository, cache: SharedCache | None = None, today: dt.date | None = None
+                      ) -> dict[str, DatasetSummary]:
+    """compute_summaries, shared through `cache` (the portal's) until a dataset's file or its history's index
+    changes; with `today`, each dataset's freshness on that day, from its summary (no history is read again)."""
+    raw = remembered(cache, "_cached_summaries", summaries_key(repository),
                      lambda: {k: asdict(v) for k, v in compute_summaries(repository).items()})
-    return {k: DatasetSummary(**{**v, "formats": tuple(v["formats"])}) for k, v in raw.items()}
+    return {k: _summary(v, repository.catalogue.get(k), today) for k, v in raw.items()}
+
+
+def summaries_key(repository: Repository) -> tuple:
+    """What the summaries depend on: the catalogue's folder, each dataset's file and its history's index."""
+    served_dir = repository.served_store.folder
+    return (str(repository.catalogue.data_dir), tuple(
+        (repository.version(d.id), file_version(history_dir(served_dir, d.id) / INDEX))
+        for d in repository.catalogue.datasets))
+
+
+def _summary(raw: dict, dataset: Dataset | None, today: dt.date | None) -> DatasetSummary:
+    kept = dt.date.fromisoformat(raw["kept"]) if raw.get("kept") else None
+    fresh = freshness_from(dataset, kept, today) if dataset is not None and today is not None else None
+    return DatasetSummary(**{**raw, "formats": tuple(raw["formats"]), "freshness": fresh})
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,9 @@ def parse_catalogue_query(source: str | Mapping[str, Any] | Iterable[tuple[str, 
             facet = key.removeprefix("refine.")
             if facet not in FACETS:
                 errors.append(FilterError(key, f"facette inconnue « {facet} »"))
+            elif facet in FIXED_VALUES and value and value not in FIXED_VALUES[facet]:
+                errors.append(FilterError(key, f"valeur « {value} » inconnue (possibles : "
+                                               f"{', '.join(FIXED_VALUES[facet])})"))
             elif value and value not in refine.setdefault(facet, []):
                 refine[facet].append(value)
     ordered = tuple((f, tuple(refine[f])) for f in FACETS if refine.get(f))
@@ -121,6 +149,8 @@ def facet_values(dataset: Dataset, summary: DatasetSummary | None, facet: str) -
         return (dataset.publisher,) if dataset.publisher else ()
     if facet == "format":
         return (dataset.format,)
+    if facet == "freshness":  # only a dataset that declares a frequency has one
+        return (summary.freshness.label,) if summary and summary.freshness else ()
     return (WITH_MAP if summary and summary.has_map else WITHOUT_MAP,)
 
 
@@ -167,7 +197,9 @@ def search_catalogue(catalogue: Catalogue, summaries: Mapping[str, DatasetSummar
                     counts[value] = counts.get(value, 0) + 1
         for value in query.selected(facet):  # a selected value stays visible even at zero
             counts.setdefault(value, 0)
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], fold(item[0])))
+        fixed = FIXED_VALUES.get(facet)
+        ordered = sorted(counts.items(), key=lambda item: (fixed.index(item[0]), 0) if fixed else
+                         (-item[1], fold(item[0])))
         facets.append((facet, tuple(FacetValue(v, c, v in query.selected(facet)) for v, c in ordered)))
     found = [d for d in candidates if keeps(d)]
     if query.sort == "-modified":

@@ -9,6 +9,7 @@ from dash import dcc, html
 from components.controls import writes_url
 from components.notices import notices
 from components.portal import current_portal
+from data_access.clock import today_paris
 from data_access.french import plural
 from features.contributions.draw import outcome_notice, take_outcome, wish_form
 from features.explorer.draw_cards import dataset_card, facet_panel
@@ -40,7 +41,7 @@ def layout(**params):
     repository = portal.repository
     outcome, params = take_outcome(params)
     query, errors = parse_catalogue_query(params)
-    summaries = dataset_summaries(repository, portal.cache)
+    summaries = dataset_summaries(repository, portal.cache, today_paris())
     values = found_values(repository, dashboard_documents(), query.q) if query.q else {}
     result = search_catalogue(repository.catalogue, summaries, query, values)
     count = plural(len(result.datasets), "jeu de données", "jeux de données")

@@ -90,9 +90,7 @@ def invalid(**params):
 
 def _pinned(dataset_id: str, asked):
     """The version `?version=` asks for, or None for today's; VersionRefused."""
-    if asked is None:
-        return None
-    return archive.find(current_portal().repository.served_store.folder, dataset_id, asked)
+    return archive.pinned(current_portal().repository, dataset_id, asked)
 
 
 def _asked(query_string) -> str | None:
@@ -122,7 +120,7 @@ def layout(dataset_id: str = "", **params):
     served_dir = repository.served_store.folder
     try:
         pinned = _pinned(dataset.id, asked)
-        backend = repository.backend(dataset.id) if pinned is None else archive.backend(served_dir, pinned)
+        backend = archive.backend_of(repository, dataset.id, pinned)
     except archive.VersionRefused as exc:
         return html.Div(header + [refused_notice(base, exc)])
     except DatasetUnavailable as exc:
@@ -165,7 +163,9 @@ def layout(dataset_id: str = "", **params):
                 html.Section(content, className="tab-content", **{"aria-label": tabs[tab]}),
                 embed_button(base, [("tab", tab)] + kept + filters + (chart_pairs[len(kept):] if tab == "chart" else
                                                                      []),
-                             f"{dataset.title} — {tabs[tab].lower()}", tab) if tab in EMBEDDABLE_TABS else None,
+                             f"{dataset.title} — {tabs[tab].lower()}" + (f" — version {pinned.words}" if pinned
+                                                                          else ""),
+                             tab) if tab in EMBEDDABLE_TABS else None,
                 cite_block(dataset, repository.catalogue.portal.publisher, base,
                            [("tab", tab)] + filters + chart_pairs[len(kept):], citing, portal_origin(), today),
                 follow_line(base, filters, fresh, dataset.frequency),
@@ -190,13 +190,12 @@ def _tab_content(tab: str, dataset, backend, query, query_string: str, rows: int
     if tab == "api":
         return dataset_tabs.api_view(dataset, backend, query_string, portal_origin())
     # the map and the chart: the rows the engine keeps, drawn from the table the repository holds
-    table = portal.repository.table(dataset.id) if pinned is None else archive.table(
-        portal.repository.served_store.folder, pinned)
+    table = archive.table_of(portal.repository, dataset.id, pinned)
     positions = backend.positions(query).to_numpy()
     if tab == "map":
         return dataset_tabs.map_view(dataset, table, positions, query_string,
                                      portal.repository.version(dataset.id) if pinned is None else pinned.version,
-                                     portal.settings.tile_url)
+                                     portal.settings.tile_url, past=pinned is not None)
     content, chart_errors = dataset_tabs.chart_view(table, positions, params)
     errors.extend(chart_errors)
     return content
@@ -224,8 +223,7 @@ def grid_rows(request_, dataset_id, query_string):
     dataset_id = dataset_id.partition("?")[0] if isinstance(dataset_id, str) else ""
     try:
         pinned = _pinned(dataset_id, _asked(query_string))
-        backend = current_portal().repository.backend(dataset_id) if pinned is None else archive.backend(
-            current_portal().repository.served_store.folder, pinned)
+        backend = archive.backend_of(current_portal().repository, dataset_id, pinned)
         return grid_block(backend, query_string, request_.get("startRow"), request_.get("endRow"),
                           request_.get("sortModel"))
     except (UnknownDataset, DatasetUnavailable, archive.VersionRefused):
@@ -246,8 +244,7 @@ def show_record(feature, dataset_id, card):
     dataset_id, _, shown = dataset_id.partition("?") if isinstance(dataset_id, str) else ("", "", "")
     try:
         pinned = _pinned(dataset_id, _asked(shown))
-        table = current_portal().repository.table(dataset_id) if pinned is None else archive.table(
-            current_portal().repository.served_store.folder, pinned)
+        table = archive.table_of(current_portal().repository, dataset_id, pinned)
     except (UnknownDataset, DatasetUnavailable, archive.VersionRefused):
         return dash.no_update
     return dataset_tabs.map_card(table, position, card) if 0 <= position < len(table) else dash.no_update

@@ -18,8 +18,15 @@ def href(path: str, pairs: list[tuple[str, str]]) -> str:
     return path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
-def version_banner(base: str, pinned, pairs: list[tuple[str, str]]) -> html.Div:
-    """The page shows the data as it was: said first, with the way back to today's."""
+def version_banner(base: str, pinned, pairs: list[tuple[str, str]], compact: bool = False) -> html.Div | html.P:
+    """The page shows the data as it was: said first, with the way back to today's. `compact`: one line, for a
+    view shown outside its page (an embed, a story's block), its link opening the portal in a new tab."""
+    if compact:
+        return html.P([html.Strong(f"Version {pinned.words}"), " : les données telles qu'elles étaient alors. ",
+                       html.A("Voir les données d'aujourd'hui", href=href(base, pairs), target="_blank",
+                              rel="noopener")],
+                      className="notice-version notice-version-compact", role="note",
+                      **{"aria-label": "Version des données"})
     return html.Div([
         html.P([html.Strong("Données d'une version passée. "),
                 f"Vous consultez les données telles qu'elles étaient le {pinned.words.removeprefix('du ')} "

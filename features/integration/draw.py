@@ -88,10 +88,10 @@ def embed_button(view_path: str, pairs: list[tuple[str, str]], title: str, kind:
     ], className="embed-menu print-hide")
 
 
-def source_line(dataset, link, rows_text: str | None = None) -> html.P:
-    """A view's source line: the dataset, its publisher and licence, the data's date, and `link` to the full view
-    (an embed's opens outside its frame)."""
-    refreshed = format_date(dataset.modified) if dataset.modified else "date inconnue"
+def source_line(dataset, link, rows_text: str | None = None, as_of=None) -> html.P:
+    """A view's source line: the dataset, its publisher and licence, the data's date (`as_of`, a past version's,
+    else the catalogue's), and `link` to the full view (an embed's opens outside its frame)."""
+    refreshed = format_date(as_of or dataset.modified) if as_of or dataset.modified else "date inconnue"
     return html.P([
         f"Source : {dataset.title} — {dataset.publisher or 'éditeur non précisé'}, "
         f"{dataset.license or 'licence non précisée'}, données au {refreshed}"

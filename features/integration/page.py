@@ -3,7 +3,7 @@ or footer (the page's <html> carries the `integration` class, see factory.py), a
 the data's date and a link to the full view; its height goes to the framing page by postMessage
 (assets/integration.js). The only routes other sites may frame (security.py).
 
-    /integrer/jeux-de-donnees/<id>?tab=chart|map|table&<filters>      a dataset's tab
+    /integrer/jeux-de-donnees/<id>?tab=chart|map|table&<filters>      a dataset's tab (`version=`: as it was then)
     /integrer/tableaux-de-bord/<name>/<section>?<the dashboard's parameters>   a dashboard's section
     /integrer/tableaux-de-bord/<name>/chiffres/<key>?<its parameters>   one key figure (its stable key or position)
     /integrer/recits/<slug>/<n>                                          a story's n-th block"""
@@ -17,10 +17,11 @@ from dash import html
 from components.controls import address_path
 from components.portal import current_portal
 from data_access.french import plural
+from data_access.history import archive
 from features.integration import draw as integration
 from features.integration.draw import PREFIX
-from features.integration.vues import (DASHBOARD_PREFIX, ViewError, dashboard_sections, dashboard_view, dataset_view,
-                                       key_figure)
+from features.integration.vues import (DASHBOARD_PREFIX, TODAY_ONLY, VersionError, ViewError, dashboard_sections,
+                                       dashboard_view, dataset_view, key_figure)
 from features.recits.data import load_stories
 
 TEMPLATE = "/integrer/<vue>"
@@ -42,13 +43,22 @@ def view_title(words: list[str], pairs) -> str:
         dataset = portal.repository.catalogue.get(words[1])
         tab = dict(pairs).get("tab")
         words_tab = f" — {TAB_WORDS[tab]}" if tab in TAB_WORDS else ""
-        return (dataset.title if dataset else "Jeu de données") + words_tab
+        return (dataset.title if dataset else "Jeu de données") + words_tab + _version_words(words[1], pairs)
     if words[:1] == ["tableaux-de-bord"] and len(words) in (3, 4):
         return f"{page_name(dashboard(words[1]))} — {' '.join(words[2:])}"
     if words[:1] == ["recits"] and len(words) == 3:
         story = load_stories(portal.settings.data_dir).get(words[1])
         return f"{story.title} — bloc {words[2]}" if story else "Récit"
     return "Vue intégrée"
+
+
+def _version_words(dataset_id: str, pairs) -> str:
+    """« — version du 05/10/2026 à 06:00 » for a view shown as it was, else nothing."""
+    try:
+        pinned = archive.pinned(current_portal().repository, dataset_id, dict(pairs).get(archive.PARAMETER))
+    except archive.VersionRefused:
+        return ""
+    return f" — version {pinned.words}" if pinned else ""
 
 
 def view_kind(words: list[str], pairs) -> str:
@@ -97,6 +107,28 @@ def exists(vue: str | None = None, **_variables) -> bool:
     return False
 
 
+def refused(words: list[str], pairs) -> tuple[int, str] | None:
+    """Why an embed's address is refused before it is drawn, with its status: a dataset's version that cannot be
+    shown (400 malformed, 404 unknown, 410 past retention: the dataset page's answer), a version asked of a
+    dashboard, which reads today's tables (400); else None."""
+    asked = dict(pairs).get(archive.PARAMETER)
+    if asked is None:
+        return None
+    if words[:1] == ["jeux-de-donnees"] and len(words) == 2:
+        try:
+            archive.pinned(current_portal().repository, words[1], asked)
+        except archive.VersionRefused as exc:
+            return exc.status, str(exc)
+    elif words[:1] == ["tableaux-de-bord"]:
+        return 400, TODAY_ONLY
+    return None
+
+
+def invalid(**params):
+    """The status of an address that names a view but cannot show it (api.refused_address)."""
+    return refused(parts(_path_vue(None)), integration.query_of(params))
+
+
 def story_blocks(story) -> list:
     return [b for b in story.blocks if not b.inline]
 
@@ -126,13 +158,17 @@ def layout(vue: str | None = None, **params):
             return _story_block(portal, words[1], block_number(words[2]))
         else:
             return integration.refusal("Vue introuvable", "Cette adresse ne correspond à aucune vue intégrable.")
+    except VersionError as exc:
+        return integration.refusal("Version plus conservée" if exc.status == 410 else "Version introuvable",
+                                   f"Cette vue ne peut pas être affichée : {exc}.",
+                                   _page_of(words, [(k, v) for k, v in pairs if k != archive.PARAMETER]))
     except ViewError as exc:
         return integration.refusal("Vue indisponible", f"Cette vue ne peut pas être affichée : {exc}.",
                                    _page_of(words, pairs))
     rows = None if view.rows is None else f"{plural(view.rows, 'ligne')} retenue{'s' if view.rows > 1 else ''}"
     link = html.A("Voir la vue complète sur le portail", href=view.page, target="_blank", rel="noopener")
     return html.Div([*view.stores, integration.frame(view.title, view.content,
-                                                     integration.source_line(view.dataset, link, rows),
+                                                     integration.source_line(view.dataset, link, rows, view.as_of),
                                                      view.subtitle)])
 
 

@@ -61,6 +61,15 @@ def _portal_path(url: str) -> str | None:
     return parts.path[len(base):] or "/"
 
 
+def _refused(embed: str) -> tuple[int, str] | None:
+    """The status and reason the embed's address (path and query) would be refused with, or None."""
+    from features.integration import page as integrer
+
+    parts = urlsplit(embed)
+    return integrer.refused(integrer.parts(parts.path.removeprefix(PREFIX)),
+                            parse_qsl(parts.query, keep_blank_values=True))
+
+
 def _size(name: str) -> int | None | str:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -91,6 +100,9 @@ def oembed():
     if target is None:
         return jsonify({"erreur": "cette page du portail n'a pas de vue à intégrer"}), 404
     path, title, kind = target
+    refusal = _refused(path)
+    if refusal is not None:  # a version that cannot be shown, or one asked of a dashboard: the embed's own answer
+        return jsonify({"erreur": refusal[1]}), refusal[0]
     width = min(sizes["maxwidth"] or DEFAULT_WIDTH, DEFAULT_WIDTH)
     height = min(sizes["maxheight"] or HEIGHTS[kind], HEIGHTS[kind])
     origin = portal_origin()

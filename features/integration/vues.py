@@ -17,7 +17,9 @@ from components import dataset_tabs
 from components.tables import scroll_table
 from data_access.dataset_view import is_year_field
 from data_access.french import format_int, plural
+from data_access.history import archive
 from data_access.tableaux import Indisponible, find_figure
+from features.historique.draw import href, version_banner
 from features.integration.draw_sections import Partie, Tableau, figure_card
 
 DASHBOARD_PREFIX = "/tableaux-de-bord/"
@@ -27,6 +29,18 @@ DATASET_TABS = ("chart", "map", "table")
 
 class ViewError(ValueError):
     """A view that cannot be drawn: the message says why, in French."""
+
+
+class VersionError(ViewError):
+    """A dataset's view asked in a version that cannot be shown: 400 malformed, 404 unknown, 410 past retention."""
+
+    def __init__(self, refused: archive.VersionRefused):
+        super().__init__(str(refused))
+        self.status = refused.status
+
+
+TODAY_ONLY = ("version : un tableau de bord montre les données du jour ; les versions passées se consultent "
+              "depuis le jeu de données lui-même (/jeux-de-donnees/<id>?version=…)")
 
 
 @dataclass
@@ -41,6 +55,7 @@ class View:
     kind: str = "chart"
     stores: list = field(default_factory=list)  # a dashboard's stores, for its section's callbacks
     subtitle: str | None = None
+    as_of: object = None  # the day of the data shown, when it is a past version's (else the catalogue's date)
 
 
 # ---- a dataset's tabs ----------------------------------------------------------------------------------------------
@@ -48,7 +63,9 @@ class View:
 
 def dataset_view(repository, dataset_id: str, pairs: list[tuple[str, str]], tab: str | None, ids: str,
                  tile_url: str) -> View:
-    """A dataset's chart, map or table tab for these parameters; `ids` prefixes the components' ids."""
+    """A dataset's chart, map or table tab for these parameters (`version=`: as it was in that version the history
+    keeps, said by a short banner); `ids` prefixes the components' ids. VersionError for a version that cannot be
+    shown."""
     from data_access.analysis import parse_chart
     from data_access.query import parse_query
     from data_access.repository import DatasetUnavailable
@@ -57,12 +74,16 @@ def dataset_view(repository, dataset_id: str, pairs: list[tuple[str, str]], tab:
     if dataset is None:
         raise ViewError(f"jeu de données « {dataset_id} » inconnu du catalogue")
     try:
-        backend = repository.backend(dataset_id)
-        table = repository.table(dataset_id)
+        pinned = archive.pinned(repository, dataset_id, dict(pairs).get(archive.PARAMETER))
+        backend = archive.backend_of(repository, dataset_id, pinned)
+        table = archive.table_of(repository, dataset_id, pinned)
+    except archive.VersionRefused as exc:
+        raise VersionError(exc) from None
     except DatasetUnavailable as exc:
         raise ViewError(f"jeu de données « {dataset_id} » indisponible : {exc}") from None
-    filters = [(k, v) for k, v in pairs if k not in ("tab",) + dataset_tabs.CHART_PARAMS]
-    query, errors = parse_query(filters, backend.fields, aliases=repository.aliases(dataset_id))
+    filters = [(k, v) for k, v in pairs if k not in ("tab", archive.PARAMETER) + dataset_tabs.CHART_PARAMS]
+    query, errors = parse_query(filters, backend.fields,
+                                aliases=None if pinned else repository.aliases(dataset_id))
     if errors:
         raise ViewError("filtre refusé : " + " ; ".join(f"{e.param} : {e.message}" for e in errors))
     spec, chart_errors = parse_chart(dict(pairs), table)
@@ -72,7 +93,8 @@ def dataset_view(repository, dataset_id: str, pairs: list[tuple[str, str]], tab:
                         "(graphique, carte ou tableau)")
     rows = backend.count(query)
     chart_pairs = [(k, v) for k, v in pairs if k in dataset_tabs.CHART_PARAMS] if tab == "chart" else []
-    page = f"/jeux-de-donnees/{dataset_id}?" + urlencode([("tab", tab)] + list(query.params) + chart_pairs)
+    base, today = f"/jeux-de-donnees/{dataset_id}", [("tab", tab)] + list(query.params) + chart_pairs
+    page = href(base, today[:1] + ([(archive.PARAMETER, pinned.version)] if pinned else []) + today[1:])
     filters_text = _filters_text(query, backend.fields)
     if tab == "chart":
         if chart_errors:
@@ -82,10 +104,14 @@ def dataset_view(repository, dataset_id: str, pairs: list[tuple[str, str]], tab:
         content = dataset_tabs.chart_of(table, backend.positions(query).to_numpy(), spec, f"{ids}-graphique")
     elif tab == "map":
         content = dataset_tabs.map_view(dataset, table, backend.positions(query).to_numpy(), urlencode(query.params),
-                                        repository.version(dataset_id), tile_url, map_id=f"{ids}-carte")
+                                        pinned.version if pinned else repository.version(dataset_id), tile_url,
+                                        map_id=f"{ids}-carte", past=pinned is not None)
     else:
         content = first_rows(backend, query, rows)
-    return View(dataset.title, content, dataset, page, rows, kind=tab, subtitle=filters_text)
+    if pinned is not None:  # the data as it was, said before it
+        content = html.Div([version_banner(base, pinned, today, compact=True), content])
+    return View(dataset.title, content, dataset, page, rows, kind=tab, subtitle=filters_text,
+                as_of=pinned.moment.date() if pinned else None)
 
 
 def _filters_text(query, fields) -> str:
@@ -161,7 +187,10 @@ def page_name(tableau: Tableau | None) -> str:
 
 def _vue(repository, tableau: Tableau, section: str, pairs: list[tuple[str, str]], drawn: dict | None):
     """The dashboard's view model for these parameters; `drawn` keeps those built for one page (a story shows
-    several parts of one dashboard: its view model is built once)."""
+    several parts of one dashboard: its view model is built once). A dashboard reads today's tables: a
+    `version=` is refused."""
+    if any(key == archive.PARAMETER for key, _ in pairs):
+        raise ViewError(TODAY_ONLY)
     key = (tableau.name, tuple(pairs))
     vue = drawn.get(key) if drawn is not None else None
     if vue is None:

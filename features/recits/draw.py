@@ -53,7 +53,7 @@ class _Drawer:
             # a dashboard's section without its heading: its title here (a key figure has its label)
             html.H3(view.title, className="recit-bloc-titre") if view.stores and view.kind != "figure" else None,
             view.content,
-            source_line(view.dataset, dcc.Link("Ouvrir cette vue", href=view.page), rows),
+            source_line(view.dataset, dcc.Link("Ouvrir cette vue", href=view.page), rows, view.as_of),
             embed_button(f"/recits/{self.story.slug}/{self.count}", [], f"{view.title} — {self.story.title}",
                          view.kind),
         ], className=f"recit-bloc recit-{kind}")
@@ -81,7 +81,7 @@ def draw_block(repository, story, block: Block, number: int, tile_url: str):
                        f"/recits/{story.slug}")
     rows = None if view.rows is None else rows_text(view.rows)
     link = html.A("Voir la vue complète sur le portail", href=view.page, target="_blank", rel="noopener")
-    return html.Div([*view.stores, frame(view.title, view.content, source_line(view.dataset, link, rows),
+    return html.Div([*view.stores, frame(view.title, view.content, source_line(view.dataset, link, rows, view.as_of),
                                          f"D'après le récit « {story.title} »")])
 
 

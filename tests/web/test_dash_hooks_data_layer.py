@@ -61,7 +61,7 @@ def test_a_result_is_remembered_by_name_and_values_and_a_failing_cache_fails_not
 
 def test_the_pages_share_the_summaries_through_the_portals_cache():
     from components.portal import EXTENSION
-    from features.explorer.explorer import dataset_summaries
+    from features.explorer.explorer import dataset_summaries, summaries_key
     from tests.helpers.apps import make_app, render_page
 
     app = make_app(TILE_URL="")
@@ -69,7 +69,6 @@ def test_the_pages_share_the_summaries_through_the_portals_cache():
     assert portal.cache is not None
     render_page(app, "/catalogue")  # the catalogue page draws the summaries
     repository = portal.repository
-    versions = tuple(repository.version(d.id) for d in repository.catalogue.datasets)
-    key = cache_key("_cached_summaries", (str(repository.catalogue.data_dir), versions))
+    key = cache_key("_cached_summaries", summaries_key(repository))
     assert portal.cache.get(key) is not None
     assert dataset_summaries(repository, portal.cache) == dataset_summaries(repository)

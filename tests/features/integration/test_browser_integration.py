@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.browser import NO_VIOLATION, axe_at_both_widths, wait_for_dash
+from tests.helpers.browser import NO_VIOLATION, assert_clean_console, axe_at_both_widths, wait_for_dash
 
 VIEWS = {  # the iframe's place in the article -> the portal's page whose oEmbed code is pasted, and what shows it
     "graphique": ("/jeux-de-donnees/chantiers?tab=chart&x=commune&refine.statut=en+cours",
@@ -132,11 +132,15 @@ def test_an_embed_passes_axe_at_both_widths(dash_duo):
     found = {}
     for path, ready in (("/integrer/jeux-de-donnees/chantiers?tab=chart&x=commune", ".main-svg[aria-hidden='true']"),
                         ("/integrer/tableaux-de-bord/travaux/carte", ".leaflet-interactive"),
-                        ("/integrer/recits/diabete-seine-maritime/1", ".kpi-card")):
+                        ("/integrer/recits/diabete-seine-maritime/1", ".kpi-card"),
+                        # a past version's map: its banner, and its own layer (/api/geo/…?version=)
+                        ("/integrer/jeux-de-donnees/chantiers?tab=map&version=20261005-060000",
+                         ".notice-version-compact ~ * .leaflet-interactive")):
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
         dash_duo.wait_for_element(ready)
         found[path] = axe_at_both_widths(dash_duo)
     assert found == {path: NO_VIOLATION for path in found}
+    assert_clean_console(dash_duo)
 
 
 STORIES = {  # each demo story, and what shows that each of its blocks is drawn in the browser

@@ -10,27 +10,16 @@ import pytest
 
 from data_access.repository import DatasetUnavailable
 from data_access.tableaux import ChiffreCle, Indisponible, Preambule, find_figure, preambule
-from tests.helpers.apps import make_app, render_page, text_of
+from tests.helpers.apps import render_page, text_of
 
 REFERENCE = dt.date(2026, 11, 20)  # after the demo data's date: every Travaux part is drawn
-NOON = dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.timezone.utc)
 
-
-@pytest.fixture(scope="module")
-def app():
-    return make_app(TILE_URL="")
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # the app and the clock: conftest.py
 
 
 @pytest.fixture(scope="module")
 def repository(app):
     return app.server.extensions["portail"].repository
-
-
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch):
-    from data_access import clock
-
-    monkeypatch.setattr(clock, "utc_now", lambda: NOON)
 
 
 def _keys(figures: list[ChiffreCle]) -> list[str]:

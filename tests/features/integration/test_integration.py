@@ -5,7 +5,6 @@ specification's required fields and refuses what is not this portal's; the pages
 page shows; /healthz lists a broken story; the home page shows the latest stories."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import time
@@ -15,19 +14,8 @@ import pytest
 
 from tests.helpers.apps import make_app, render_page, text_of
 
-NOON = dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.timezone.utc)  # the day the demo stories are read
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # the app and the clock: conftest.py
 
-
-@pytest.fixture(scope="module")
-def app():
-    return make_app(TILE_URL="")
-
-
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch):
-    from data_access import clock
-
-    monkeypatch.setattr(clock, "utc_now", lambda: NOON)
 
 
 EMBEDS = ("/integrer/jeux-de-donnees/chantiers?tab=chart&x=commune", "/integrer/jeux-de-donnees/chantiers?tab=map",
