@@ -58,7 +58,8 @@ def layout(dataset_id: str = "", **params):
     base = PREFIX + dataset.id
     header = [html.P([dcc.Link("Catalogue", href="/catalogue"), " › ", dcc.Link(dataset.title, href=base)],
                      className="breadcrumb-line"),
-              html.H1(f"{dataset.title} : historique des versions")]
+              html.H1(f"{dataset.title} : historique des versions"),
+              html.P("Données de démonstration", className="badge-demo") if dataset.demo else None]
     try:
         history = build(repository.served_store.folder, dataset, params, repository.aliases(dataset.id))
     except archive.VersionRefused as exc:

@@ -32,8 +32,8 @@ DEFINITIONS = {
              f"{LATE_PROGRESS_MARGIN} points de retard sur la part de la durée prévue déjà écoulée"),
     "budget": "budget prévu et budget engagé des chantiers sélectionnés",
     "weighted_progress": "avancement moyen des chantiers, chacun pesant son budget prévu",
-    "end_moved": ("chantiers dont la fin prévue a changé dans une version des données reçue le mois de la date de "
-                  "situation, jusqu'à cette date, d'après l'historique du portail"),
+    "end_moved": ("chantiers dont la fin prévue a changé dans les données reçues ce mois-là, jusqu'à la date de "
+                  "situation"),
 }
 
 
