@@ -78,6 +78,10 @@ def test_a_version_past_retention_is_gone(tmp_path, server):
     client = client_of(tmp_path)
     answer = client.get(f"/export/travaux.csv?version={first}")
     assert answer.status_code == 410 and "n'est plus conservée" in answer.get_json()["erreur"]
+    for page in (f"/jeux-de-donnees/travaux?version={first}", f"/jeux-de-donnees/travaux/historique?version={first}",
+                 f"/integrer/jeux-de-donnees/travaux?version={first}&tab=table"):  # its pages too, in French
+        gone = client.get(page)
+        assert gone.status_code == 410 and "n'est plus conservée" in gone.get_data(as_text=True), page
     kept = read_versions(history_dir(tmp_path / ".served", "travaux"))[-1]["version"]
     assert client.get(f"/export/travaux.csv?version={kept}").status_code == 200
     # a version kept before the manifests were is read from the index's fields
