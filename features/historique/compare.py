@@ -19,6 +19,8 @@ from data_access.query.grammar import GRAMMAR_KEYS
 PAGE_ROWS = 50
 OLDER = "de"  # ?de=<version>: the older side of the diff
 PAGE = "page"
+FIELDS = "champs"  # ?champs=tous: every field in the diff's table; by default, with a key, those that changed
+ALL_FIELDS = "tous"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class History:
     columns: list[str]  # the fields the diff's table shows
     errors: list[FilterError]
     notices: tuple[str, ...] = ()  # a renamed field read under its former name
+    narrowed: bool = False  # the table shows the key, the title and the fields changed only (else every field)
+    all_fields: bool = False  # the reader asked for every field (?champs=tous)
 
 
 def _filters(params: dict) -> list[tuple[str, str]]:
@@ -83,8 +87,16 @@ def build(served_dir, dataset, params: dict, aliases: dict | None = None) -> His
                          (page - 1) * PAGE_ROWS, PAGE_ROWS)
     labels = {f.name: f.label for f in fields}
     columns = [f.name for f in fields if not f.is_geo]
+    asked_fields = last(params.get(FIELDS))
+    if asked_fields not in (None, ALL_FIELDS):
+        errors.append(FilterError(FIELDS, f"« {ALL_FIELDS} » attendu (tous les champs)"))
+    all_fields = asked_fields == ALL_FIELDS
+    shown = columns
+    if changes.keyed and not all_fields:  # the record's key and title, then what changed: what a reader compares
+        kept = set(key) | {f.name for f in fields if f.role == "title"} | set(changes.changed_fields)
+        shown = [c for c in columns if c in kept]
     return History(versions[::-1], newer, older, changes, rows, page, pages, filters,
-                   describe_query(query, fields), labels, columns, errors, query.notices)
+                   describe_query(query, fields), labels, shown, errors, query.notices, shown != columns, all_fields)
 
 
 def _nothing(folder, entry: dict):

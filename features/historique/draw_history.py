@@ -10,7 +10,7 @@ from dash import dcc, html
 from data_access.french import format_int, plural
 from data_access.history.feeds import feed_path, version_words
 from data_access.history.versions import changes_words
-from features.historique.compare import OLDER, PAGE, History
+from features.historique.compare import ALL_FIELDS, FIELDS, OLDER, PAGE, History
 from features.historique.draw import href as _href
 
 MARKS = {"ajouté": "+ ajouté", "supprimé": "− supprimé", "modifié": "✎ modifié"}
@@ -42,7 +42,8 @@ def compare_form(base: str, history: History) -> html.Form:
     return html.Form([
         choice(OLDER, "Version de départ", history.older["version"] if history.older else None),
         choice("version", "Version d'arrivée", history.newer["version"]),
-        *[dcc.Input(type="hidden", name=k, value=v) for k, v in history.filters],
+        *[dcc.Input(type="hidden", name=k, value=v) for k, v in history.filters
+          + ([(FIELDS, ALL_FIELDS)] if history.all_fields else [])],
         html.Button("Comparer", type="submit", className="btn btn-primary"),
     ], action=f"{base}/historique", method="get", className="history-compare")
 
@@ -80,13 +81,21 @@ def diff_table(base: str, history: History) -> html.Section:
                                                             for c in history.columns])
     body = [html.Tr([html.Td(MARKS[row.status])] + [_cell(row, c) for c in history.columns],
                     className=f"diff-{row.status}") for row in history.rows]
-    caption = f"Page {history.page} sur {history.pages} : lignes ajoutées, puis modifiées, puis supprimées"
+    caption = f"Page {history.page} sur {history.pages} : lignes ajoutées, puis modifiées, puis supprimées" + (
+        " ; la clé, le titre et les champs modifiés seulement" if history.narrowed else "")
     parts.append(html.Div(html.Table([html.Caption(caption), html.Thead(header), html.Tbody(body)],
                                      className="history-diff"),
                           className="history-diff-wrap", tabIndex=0, role="region",
                           **{"aria-label": "Tableau des changements (défile horizontalement)"}))
     pairs = [("version", history.newer["version"])] + ([(OLDER, history.older["version"])] if history.older else [])
     pairs += history.filters
+    if history.narrowed or history.all_fields:  # the other way to read the same table
+        parts.insert(-1, html.P(dcc.Link("Afficher tous les champs" if history.narrowed else
+                                         "Seulement la clé, le titre et les champs modifiés",
+                                         href=_href(f"{base}/historique", pairs + (
+                                             [(FIELDS, ALL_FIELDS)] if history.narrowed else []))),
+                                className="history-fields"))
+    pairs += [(FIELDS, ALL_FIELDS)] if history.all_fields else []
     links = []
     if history.page > 1:
         links.append(dcc.Link("← Page précédente", href=_href(f"{base}/historique", pairs + [(PAGE,

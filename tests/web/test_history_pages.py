@@ -54,6 +54,19 @@ def test_the_history_page_shows_the_timeline_and_the_diff(client):
     assert "page : un numéro de page de 1 à 1 est attendu" in both and "Page 1 sur 1" in both
 
 
+def test_the_diff_shows_the_fields_that_changed_and_every_field_on_demand(client):
+    narrow = client.get("/jeux-de-donnees/chantiers/historique?page=4").data.decode()
+    heads = re.findall(r'<th scope="col">([^<]+)</th>', narrow)
+    # the key, the title, and the fields some record changed (from 02/11 to 15/11: status, dates, progress)
+    assert heads[:3] == ["Changement", "Identifiant", "Titre"] and "Fin prévue" in heads and "Description" not in heads
+    assert "la clé, le titre et les champs modifiés seulement" in narrow and "champs=tous" in narrow
+    every = client.get("/jeux-de-donnees/chantiers/historique?page=4&champs=tous").data.decode()
+    assert "Description" in re.findall(r'<th scope="col">([^<]+)</th>', every)
+    assert "champs=tous&amp;page=5" in every and 'value="tous" type="hidden" name="champs"' in every  # kept page to page
+    bad = text_of(client.get("/jeux-de-donnees/chantiers/historique?champs=rien"))
+    assert "champs : « tous » attendu" in bad
+
+
 def test_a_dataset_page_shows_a_past_version_and_says_so(client):
     text = text_of(client.get(f"/jeux-de-donnees/chantiers?version={OCTOBER}&tab=table"))
     assert "Données d'une version passée" in text and "le 05/10/2026 à 06:00" in text
