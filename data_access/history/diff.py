@@ -71,8 +71,6 @@ class Side:
         return f"(SELECT {columns} FROM {source})", [self.path, *self.params]
 
     def renaming(self, renamed: dict[str, str]) -> "Side":
-        from dataclasses import replace
-
         return replace(self, renamed=tuple(renamed.items()), fields=tuple(
             replace(f, name=renamed[f.name]) if f.name in renamed else f for f in self.fields))
 
