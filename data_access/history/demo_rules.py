@@ -66,8 +66,8 @@ def chantiers_before(source: Path, moment: dt.datetime, later: int, target: Path
 
 
 def step(number, every: int):
-    """The version (1 to 3 before the snapshot) from which, going back, a record was as it was before its change:
-    it is so in the versions `later` >= step. Works on a number or a numpy array."""
+    """When a record changed, from its RNA number: after the version `step` versions before the snapshot (1 to 3),
+    so that the versions `later` >= step show it as it was before. On a number or a numpy array."""
     return 1 + (number // every) % STEPS
 
 
