@@ -87,6 +87,8 @@ ENTRY = {
     "modified": date(2026, 10, 1),
     "format": "parquet",
     "path": "associations.parquet",
+    "key": "id_rna",
+    "frequency": "monthly",
     "fields": [
         {"name": "id_rna", "label": "Identifiant RNA", "type": "text", "role": "association"},
         {"name": "nom", "label": "Nom", "type": "text", "role": "title"},

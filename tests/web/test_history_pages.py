@@ -1,16 +1,18 @@
-"""The history on the demo's pages: its short history recorded at start (data_access/history/demo.py), the history
-page's timeline and diff, a dataset page pinned to a past version (its banner, its rows, « Citer cette vue »),
-the statuses of versions that cannot be shown, the feeds named in the head; and, in a browser, the history page
-and its diff at both widths, « Citer cette vue », axe clean."""
+"""The history on the demo's pages: its short history of the works and the associations, recorded at start
+(data_access/history/demo.py), the history page's timeline and diff, a dataset page pinned to a past version (its
+banner, its rows, « Citer cette vue »), the statuses of versions that cannot be shown, the feeds named in the head;
+and, in a browser, the history page and its diff at both widths, « Citer cette vue », axe clean."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
+from data_access import clock
 from data_access.history.demo import MOMENTS
 from tests.helpers.apps import free_port, make_app
-from tests.helpers.atom import valid_atom
+from tests.helpers.atom import ATOM, valid_atom
 from tests.helpers.browser import NO_VIOLATION, as_phone, assert_clean_console, axe_at_both_widths, open_page
 
 OCTOBER = MOMENTS[1].strftime("%Y%m%d-%H%M%S")  # 20261005-060000
@@ -32,6 +34,33 @@ def test_the_demo_ships_a_short_history(client):
     assert all(v["changed_fields"].get("date_fin_prevue") for v in listed[:3])  # sites slip at each version
     tree = valid_atom(client.get("/flux/jeux-de-donnees/chantiers.atom").data)
     assert len(tree.findall("{http://www.w3.org/2005/Atom}entry")) == 4
+
+
+def test_the_demo_ships_the_associations_history_too(client, monkeypatch):
+    listed = client.get("/api/versions/associations.json").get_json()["versions"]
+    assert [(v["rows"], v["added"], v["removed"], v["changed"]) for v in listed] == [
+        (6000, 17, 7, 44), (5990, 36, 7, 56), (5961, 35, 7, 58), (5933, 5933, 0, 0)]
+    assert all({"nom", "objet", "position"} <= set(v["changed_fields"]) for v in listed[:3])
+    assert len(entries_of(client.get("/flux/jeux-de-donnees/associations.atom"))) == 4
+    view = entries_of(client.get("/flux/jeux-de-donnees/associations.atom?refine.commune=Rouen"))
+    assert view[0].startswith("4 ajoutés, 4 supprimés, 15 modifiés") and len(view) == 4
+    catalogue = entries_of(client.get("/flux/catalogue.atom"), "title")
+    assert sum(t.startswith("Associations du territoire (RNA) : version du ") for t in catalogue) == 3
+    assert "Nouveau jeu de données : Associations du territoire (RNA)" in catalogue
+    text = text_of(client.get("/jeux-de-donnees/associations/historique"))
+    assert "Ce qui a changé entre la version du 02/11/2026 à 06:00 et la version du 15/11/2026 à 06:00" in text
+    assert "17 ajoutés, 7 supprimés, 44 modifiés" in text and "Page 1 sur 2" in text
+    assert "<del>" in client.get("/jeux-de-donnees/associations/historique").data.decode()
+    assert "− supprimé W763" in text_of(client.get("/jeux-de-donnees/associations/historique?page=2"))  # a duplicate
+    monkeypatch.setattr(clock, "utc_now", lambda: dt.datetime(2026, 12, 7, 12, tzinfo=dt.timezone.utc))
+    today = text_of(client.get("/jeux-de-donnees/associations"))
+    assert "Fraîcheur : à jour (mise à jour attendue chaque mois ; contenu modifié pour la dernière fois le " \
+           "15 novembre 2026)" in today
+
+
+def entries_of(answer, what: str = "summary") -> list[str]:
+    """A feed's entries, valid Atom: their summaries (or titles), newest first."""
+    return [e.findtext(f"a:{what}", namespaces=ATOM) for e in valid_atom(answer.data).findall("a:entry", ATOM)]
 
 
 def test_the_history_page_shows_the_timeline_and_the_diff(client):
