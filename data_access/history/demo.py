@@ -10,19 +10,15 @@ others wait, then find it done); a served folder that has one dataset's history 
 missing one at the next start."""
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import logging
 import shutil
 import tempfile
 from pathlib import Path
 
-from data_access.clock import PARIS
-from data_access.history.demo_rules import HISTORIES, Rules
+from data_access.history.demo_rules import HISTORIES, MOMENTS, SNAPSHOT, Rules
 
 log = logging.getLogger(__name__)
-MOMENTS = tuple(dt.datetime(2026, m, d, 6, 0, tzinfo=PARIS) for m, d in ((9, 7), (10, 5), (11, 2)))
-SNAPSHOT = dt.datetime(2026, 11, 15, 6, 0, tzinfo=PARIS)
 LOCK = ".verrou-demo"
 
 

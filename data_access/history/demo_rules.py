@@ -5,7 +5,8 @@ snapshot (3, 2, then 1).
 
 - `chantiers`, the works sites: a site starting more than 60 days after the moment was not listed yet, one
   starting later was « programmé »; a site finished since then was still under way; and one site in seven had an
-  earlier planned end (moved 30 days at each version: « fin prévue repoussée 3 fois »).
+  earlier planned end, moved 30 days by each later version dated before the site finished (« fin prévue
+  repoussée 3 fois » for a site still running: a site finished before the first version never moved).
 - `associations`, the RNA extract, by the number n of each RNA id (`W761` and six digits): an association created
   after the moment was not registered yet. A few changed during the autumn, at a step s from 1 to 3 (`step`:
   the versions `later` >= s show them as they were before the change): a dissolved one with n % 10 == 0 was
@@ -22,6 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from data_access.clock import PARIS
+
+MOMENTS = tuple(dt.datetime(2026, m, d, 6, 0, tzinfo=PARIS) for m, d in ((9, 7), (10, 5), (11, 2)))
+SNAPSHOT = dt.datetime(2026, 11, 15, 6, 0, tzinfo=PARIS)
 SLIP_DAYS = 30
 LISTED_DAYS = 60  # a site enters the register this long before it starts
 STEPS = 3  # the steps at which a change happened, as versions before the snapshot
@@ -44,13 +49,16 @@ def chantiers_rows(rows: list[dict], moment: dt.datetime, later: int) -> list[di
     for k, row in enumerate(rows):
         if row["date_debut"] > listed:  # not in the register yet
             continue
+        finished = row["date_fin_reelle"]  # as the snapshot says
         row = dict(row)
         if row["date_debut"] > day:  # listed, not started
             row.update(statut="programmé", date_fin_reelle="", avancement="0")
         elif row["date_fin_reelle"] and row["date_fin_reelle"] > day:  # finished since: still under way
             row.update(statut="en cours", date_fin_reelle="", avancement=str(min(int(row["avancement"] or 0), 90)))
-        if k % 7 == 0 and row["date_fin_prevue"]:  # its planned end moved at each version since
-            planned = dt.date.fromisoformat(row["date_fin_prevue"]) - dt.timedelta(days=SLIP_DAYS * later)
+        if k % 7 == 0 and row["date_fin_prevue"]:  # its planned end moved by each later version before its end
+            moves = sum(1 for then in (MOMENTS + (SNAPSHOT,))[len(MOMENTS) - later + 1:]
+                        if not finished or then.date().isoformat() < finished)
+            planned = dt.date.fromisoformat(row["date_fin_prevue"]) - dt.timedelta(days=SLIP_DAYS * moves)
             row["date_fin_prevue"] = planned.isoformat()
         kept.append(row)
     return kept
