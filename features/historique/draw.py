@@ -81,3 +81,25 @@ def follow_line(base: str, filters: list[tuple[str, str]], fresh, frequency: str
             f"{format_date(fresh.changed)})" if frequency in THRESHOLDS else
             f" (contenu modifié le {format_date(fresh.changed)})")], className=f"freshness freshness-{fresh.state}")]
     return html.P(parts, className="dataset-follow")
+
+
+# A dashboard's path -> its datasets (repository -> list): the one its `jeu` asks, else the first, is followed
+# (its feed named in the page's head). Each dashboard's page registers its own.
+DASHBOARD_FEEDS: dict = {}
+
+
+def followed(repository, path: str, asked: str | None):
+    """The dataset a dashboard at `path` shows, as its head names its feed; None for another page."""
+    choices = DASHBOARD_FEEDS.get(path)
+    found = choices(repository) if choices is not None else []
+    return next((d for d in found if d.id == asked), found[0] if found else None)
+
+
+def dashboard_follow(repository, dataset, filters: list[tuple[str, str]] = ()) -> html.P:
+    """The follow line under a dashboard's lead: its dataset's history, the feed of what the dashboard shows (its
+    filters, when it has the grammar's), and the dataset's freshness."""
+    from data_access.clock import today_paris
+    from data_access.history.freshness import freshness
+
+    return follow_line(f"/jeux-de-donnees/{dataset.id}", list(filters),
+                       freshness(repository.served_store.folder, dataset, today_paris()), dataset.frequency)

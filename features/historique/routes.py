@@ -16,6 +16,7 @@ from data_access.history.feeds import (PREFIX, VIEW_ONLY, catalogue_entries, dat
                                       view_entries)
 from data_access.query import describe_query, parse_query
 from data_access.query.grammar import is_grammar_key
+from features.historique.draw import followed
 from features.integration.draw import portal_origin
 
 log = logging.getLogger(__name__)
@@ -84,32 +85,25 @@ def feed(name: str):
 
 def alternate_link() -> str:
     """The <link rel="alternate"> of the page being served to its Atom feed (the catalogue, a dataset or its
-    history, with the view's filters), or ''."""
+    history, a dashboard's dataset, with the view's filters), or ''."""
     import html as html_text
 
     path = request.path.rstrip("/")
     catalogue = current_portal().repository.catalogue
     words = path.strip("/").split("/")
+    dashboard = followed(current_portal().repository, path, request.args.get("jeu"))
     if path in ("", "/catalogue"):
         href, title = feed_path("/catalogue"), "Nouveautés du catalogue (flux Atom)"
     elif words[0] == "jeux-de-donnees" and len(words) in (2, 3) and catalogue.get(words[1]) is not None:
         href = feed_path(f"/jeux-de-donnees/{words[1]}", list(request.args.items(multi=True)))
         title = f"{catalogue.get(words[1]).title} : ce qui change (flux Atom)"
-    elif path == "/tableaux-de-bord/travaux" and _works(catalogue) is not None:  # the sites its filters keep
-        dataset = _works(catalogue)
-        href = feed_path(f"/jeux-de-donnees/{dataset.id}", list(request.args.items(multi=True)))
-        title = f"{dataset.title} : ce qui change (flux Atom)"
+    elif dashboard is not None:  # the feed of what it shows: its dataset, with its filters when it has the grammar's
+        href = feed_path(f"/jeux-de-donnees/{dashboard.id}", list(request.args.items(multi=True)))
+        title = f"{dashboard.title} : ce qui change (flux Atom)"
     else:
         return ""
     return (f'<link rel="alternate" type="application/atom+xml" href="{html_text.escape(portal_origin() + href)}" '
             f'title="{html_text.escape(title)}">')
-
-
-def _works(catalogue):
-    """The works dataset the Travaux dashboard shows for the request (`jeu`, else the first), or None."""
-    works = [d for d in catalogue.datasets if d.dashboard == "travaux"]
-    asked = request.args.get("jeu")
-    return next((d for d in works if d.id == asked), works[0] if works else None)
 
 
 def register(server) -> None:

@@ -15,12 +15,15 @@ from components.shell import section
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date
 from features.contributions.draw import dashboard_layout
+from features.historique.draw import DASHBOARD_FEEDS, dashboard_follow
 from features.integration.draw_sections import dashboard_start, draw_section
 from features.sante import choices as sante_choices
 from features.sante import data as sante
 from features.sante.draw import methodology, picker_options
 from features.sante.draw_sections import TABLEAU, Ids
-from features.sante.view import PATH
+from features.sante.view import PATH, choices
+
+DASHBOARD_FEEDS[PATH] = choices
 
 dash.register_page(__name__, path=PATH, name="Santé", title="Tableau de bord — Santé", nav_order=30,
                    cache_layout="jour",  # kept per URL, data version and day (layout_cache.py)
@@ -51,6 +54,7 @@ def draw(**params):
                f"comment l'offre de soins se répartit entre les communes. Source : {dataset.title}"
                + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
+        dashboard_follow(portal.repository, dataset),
         print_header("Tableau de bord Santé", f"année {selection.year}" + (
             f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
             f"{node.label} — {vue.place} — {vue.who}", source_words([dataset, access_dataset])),

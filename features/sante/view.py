@@ -67,10 +67,14 @@ class VueSante:
         return None if self.access.unavailable else self.access.dataset
 
 
+def choices(repository: Repository) -> list:
+    """The datasets the dashboard can show (its picker's): pathologies by territory."""
+    return [d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_field("pathology_l1")]
+
+
 def build(repository: Repository, params: dict) -> VueSante | Indisponible:
     """The dashboard's view model for a URL's parameters."""
-    choices = [d for d in repository.catalogue.datasets if d.dashboard == "sante" and d.role_field("pathology_l1")]
-    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, find_roles=sante.find_roles,
+    ready = preambule(repository, choices(repository), last(params.get("jeu")), none=NONE, find_roles=sante.find_roles,
                       rows=False)  # the figures are the engine's (features/sante/cells.py): no rows held here
     if isinstance(ready, Indisponible):
         return ready

@@ -18,11 +18,14 @@ from data_access.analysis import ChartSpec
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date, plural
 from features.contributions.draw import dashboard_layout
+from features.historique.draw import DASHBOARD_FEEDS, dashboard_follow
 from features.integration.draw_sections import dashboard_start, draw_section
 from features.transports import data as T
 from features.transports.draw import badge, departures_table, timetable_grid
 from features.transports.draw_sections import CHOICE, TABLEAU, Ids, choice_id
-from features.transports.view import PARAMS, PATH
+from features.transports.view import PARAMS, PATH, choices
+
+DASHBOARD_FEEDS[PATH] = choices
 
 dash.register_page(__name__, path=PATH, name="Transports", title="Tableau de bord — Transports", nav_order=40,
                    cache_layout="minute",  # the next departures: kept per URL, data version and minute
@@ -54,6 +57,7 @@ def draw(**params):
         html.P(f"Le réseau, ses horaires et sa couverture, d'après le fichier GTFS « {dataset.title} » (valable "
                f"{validity})" + (f", données au {format_date(dataset.modified)}" if dataset.modified else "")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
+        dashboard_follow(portal.repository, dataset),
         print_header("Tableau de bord Transports", f"jour de service : {format_date(day)}" + (
             f", données au {format_date(dataset.modified)}" if dataset.modified else ""),
             f"fichier GTFS « {dataset.title} »{vue.mode_words}", source_words([dataset])),

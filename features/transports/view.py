@@ -118,10 +118,14 @@ class VueTransports:
         return f" — {T.mode_label(self.mode)}" if self.mode else ""
 
 
+def choices(repository: Repository) -> list:
+    """The datasets the dashboard can show (its picker's): GTFS feeds."""
+    return [d for d in repository.catalogue.datasets if d.dashboard == "transports" and d.format == "gtfs"]
+
+
 def build(repository: Repository, params: dict, now: dt.datetime) -> VueTransports | Indisponible:
     """The dashboard's view model for a URL's parameters, at `now` when the URL gives no day or hour."""
-    choices = [d for d in repository.catalogue.datasets if d.dashboard == "transports" and d.format == "gtfs"]
-    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, unavailable=UNAVAILABLE)
+    ready = preambule(repository, choices(repository), last(params.get("jeu")), none=NONE, unavailable=UNAVAILABLE)
     if isinstance(ready, Indisponible):
         return ready
     dataset, table = ready.dataset, ready.table

@@ -149,8 +149,10 @@ def life_section(table, roles, position: int, card: dict) -> html.Section | None
     dated; nothing when the card names no dataset of the catalogue or the history has fewer than two versions."""
     from components.portal import current_portal
 
+    if not isinstance(card.get("jeu"), str):  # a card of no dataset (a forged request, or drawn alone)
+        return None
     repository = current_portal().repository
-    dataset = repository.catalogue.get(card.get("jeu")) if isinstance(card.get("jeu"), str) else None
+    dataset = repository.catalogue.get(card["jeu"])
     found = None if dataset is None else life.of_dataset(repository.served_store.folder, dataset, roles)
     if found is None or found[0] not in table.frame.columns:
         return None

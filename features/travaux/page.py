@@ -14,20 +14,20 @@ from components.impression import print_button, print_header, source_words
 from components.notices import address_notices, notices
 from components.portal import current_portal
 from components.shell import section
-from data_access.clock import today_paris
 from data_access.dataset_view import value_labels
 from data_access.extracts.writers import formats_for
 from data_access.french import format_date, format_int, plural
-from data_access.history.freshness import freshness
 from data_access.query import describe_query
 from data_access.repository import DatasetUnavailable, UnknownDataset
 from features.contributions.draw import dashboard_layout
-from features.historique.draw import follow_line
+from features.historique.draw import DASHBOARD_FEEDS, dashboard_follow
 from features.integration.draw_sections import dashboard_start, draw_section
 from features.travaux.data import find_roles, period_params
 from features.travaux.draw_communes import COMMUNE_LAYERS, my_commune
 from features.travaux.draw_sections import TABLEAU, Ids
-from features.travaux.view import PATH
+from features.travaux.view import PATH, choices
+
+DASHBOARD_FEEDS[PATH] = choices
 
 dash.register_page(__name__, path=PATH, name="Travaux", title="Tableau de bord — Travaux", nav_order=20,
                    cache_layout="jour",  # kept per URL, data version and day (layout_cache.py)
@@ -85,8 +85,7 @@ def draw(**params):
                + (f"Données au {format_date(dataset.modified)}" if dataset.modified else "Date des données inconnue")
                + (" — données de démonstration." if dataset.demo else "."), className="lead"),
         # the history of these sites, and the feed of the view: what changes in the sites the filters keep
-        follow_line(f"/jeux-de-donnees/{dataset.id}", list(query.params),
-                    freshness(portal.repository.served_store.folder, dataset, today_paris()), dataset.frequency),
+        dashboard_follow(portal.repository, dataset, list(query.params)),
         # on paper, the controls are gone: this line says what the printed figures are
         print_header("Tableau de bord des travaux", f"situation au {format_date(reference)}" + (
             f", données au {format_date(dataset.modified)}" if dataset.modified else ""),

@@ -102,10 +102,14 @@ def chosen_commune(asked: str | None, choices: list[str], errors: list) -> str |
     return found
 
 
+def choices(repository: Repository) -> list[Dataset]:
+    """The datasets the dashboard can show (its picker's)."""
+    return [d for d in repository.catalogue.datasets if d.dashboard == "travaux"]
+
+
 def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | Indisponible:
     """The dashboard's view model for a URL's parameters, on `today` when the URL gives no date."""
-    choices = [d for d in repository.catalogue.datasets if d.dashboard == "travaux"]
-    ready = preambule(repository, choices, last(params.get("jeu")), none=NONE, find_roles=find_roles)
+    ready = preambule(repository, choices(repository), last(params.get("jeu")), none=NONE, find_roles=find_roles)
     if isinstance(ready, Indisponible):
         return ready
     dataset, table, roles = ready.dataset, ready.table, ready.roles
@@ -118,7 +122,7 @@ def build(repository: Repository, params: dict, today: dt.date) -> VueTravaux | 
     positions = backend.positions(query).to_numpy()
     data_date = dataset.modified
     extra = [("date", reference.isoformat())] if params.get("date") else []
-    extra += [("jeu", dataset.id)] if dataset.id != choices[0].id else []
+    extra += [("jeu", dataset.id)] if dataset.id != ready.choices[0].id else []
     sizes, thresholds = budget_sizes(table, roles)
     outlines = commune_outlines(repository, exclude=dataset.id)
     communes, names, unplaced = _communes(table, roles, positions, outlines)

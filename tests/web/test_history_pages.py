@@ -96,6 +96,19 @@ def test_the_diff_shows_the_fields_that_changed_and_every_field_on_demand(client
     assert "champs : « tous » attendu" in bad
 
 
+@pytest.mark.parametrize("path, feed", [
+    ("/tableaux-de-bord/travaux?refine.commune=Rouen&date=2026-11-20", "chantiers.atom?refine.commune=Rouen"),
+    ("/tableaux-de-bord/sante?annee=2023", "pathologies.atom"),
+    ("/tableaux-de-bord/transports", "reseau-astuce-gtfs.atom"),
+])
+def test_each_dashboard_offers_the_feed_of_what_it_shows(client, path, feed):
+    answer = client.get(path)
+    html = answer.data.decode()
+    assert answer.status_code == 200
+    assert f'type="application/atom+xml" href="http://localhost/flux/jeux-de-donnees/{feed}"' in html
+    assert "Suivre (flux Atom)" in text_of(answer) and f'href="/flux/jeux-de-donnees/{feed.replace("&", "&amp;")}"' in html
+
+
 def test_a_dataset_page_shows_a_past_version_and_says_so(client):
     text = text_of(client.get(f"/jeux-de-donnees/chantiers?version={OCTOBER}&tab=table"))
     assert "Données d'une version passée" in text and "le 05/10/2026 à 06:00" in text
