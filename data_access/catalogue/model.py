@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from data_access.catalogue.checks import CATALOGUE_FILE, CatalogueError, check_keys, choice, fail, required
+from data_access.catalogue.realtime import Realtime, parse_realtime
 from data_access.catalogue.source import Source, check_keep_references, parse_source
 from data_access.names import slugify
 
@@ -99,6 +100,7 @@ class Dataset:
     dashboard: str | None = None
     fields: tuple[FieldSpec, ...] = ()
     source: Source | None = None
+    realtime: Realtime | None = None  # its live feeds (GTFS-RT, GBFS)
     demo: bool = False
     key: tuple[str, ...] = ()  # the fields that name a record (its identity across versions), when declared
     frequency: str | None = None  # how often the content is expected to change (history.freshness.FREQUENCIES)
@@ -151,8 +153,8 @@ _PORTAL_KEYS = {"title": str, "publisher": str, "description": str, "demo": bool
 _DATASET_KEYS = {
     "id": str, "title": str, "description": str, "theme": str, "keywords": list, "publisher": str,
     "license": str, "modified": dt.date, "format": str, "path": str, "csv": dict, "dashboard": str,
-    "field": list, "source": dict, "demo": bool, "xlsx": dict, "position": dict, "crs": str, "json": dict,
-    "key": (str, list), "frequency": str,
+    "field": list, "source": dict, "realtime": dict, "demo": bool, "xlsx": dict, "position": dict, "crs": str,
+    "json": dict, "key": (str, list), "frequency": str,
 }
 _FIELD_KEYS = {"name": str, "label": str, "type": str, "facet": bool, "role": str, "unit": str, "description": str,
                "separator": str, "html": bool, "aliases": list, "labels": (str, dict)}
@@ -326,6 +328,7 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         dashboard=choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
         fields=fields,
         source=parse_source(raw["source"], dataset_id) if "source" in raw else None,
+        realtime=parse_realtime(raw["realtime"], dataset_id, fmt) if "realtime" in raw else None,
         demo=raw.get("demo", portal.demo),
         key=key,
         frequency=choice(raw.get("frequency"), FREQUENCIES, dataset_id, "frequency"),
