@@ -21,6 +21,7 @@ from components.portal import install
 from components.vendor import RUNTIME_URL
 from config import ROOT, ConfigError, Settings, load_settings
 from data_access.catalogue.model import CatalogueError
+from data_access.realtime import refresher
 from features.contributions import web as contributions_web
 from features.contributions import web_moderation as moderation_web
 from features.historique import routes as feeds
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
         if ensure_demo_history(settings.data_dir, portal.repository.served_store.folder):
             log.info("historique de démonstration enregistré")
+    if refresher.feeds_of(portal.repository.catalogue):  # live feeds: kept fresh by each worker's refresher thread
+        server.before_request(lambda: refresher.ensure(portal.cache, portal.repository.catalogue))
     api.register(app)
     downloads.register(server)
     contributions_web.register(server, settings)

@@ -13,35 +13,10 @@ from cachelib import FileSystemCache
 from data_access.realtime import gtfs_rt, live
 from data_access.realtime.gtfs_rt import FeedError, Ids
 from tests.helpers import realtime_feeds as feeds
+from tests.helpers.realtime_feeds import Clock, ClockCache
 from tests.helpers.fake_ods import FakeServer
 
 URL = "https://temps-reel.example/trip-updates"
-
-
-class Clock:
-    def __init__(self, start: float = 1796198400.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class ClockCache:
-    """A shared cache whose entries expire on the test's clock (as Redis's do on the real one)."""
-
-    def __init__(self, clock: Clock):
-        self.clock, self.held = clock, {}
-
-    def get(self, key):
-        value, until = self.held.get(key, (None, 0))
-        return value if until > self.clock() else None
-
-    def set(self, key, value, timeout=None):
-        self.held[key] = (value, self.clock() + (timeout or 300))
-        return True
-
-    def add(self, key, value, timeout=None):
-        return self.get(key) is None and self.set(key, value, timeout)
 
 
 def check(body: bytes):
