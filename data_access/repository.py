@@ -79,6 +79,7 @@ class Repository:
         self._failure_seconds = failure_seconds
         self._dated: tuple[tuple | None, Catalogue] = (None, catalogue)
         self._failures = failure_store if failure_store is not None else _LocalStore()
+        self.shared_cache = failure_store  # the app's shared cache (None without one): what live feeds are read from
         self._probes: dict[str, tuple[str, str | None]] = {}
         for reason_id, reason in self.unavailable().items():
             log.warning("jeu de données « %s » indisponible : %s", reason_id, reason)

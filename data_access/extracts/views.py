@@ -17,7 +17,8 @@ def view_builder(dataset: Dataset, view: str) -> Builder | None:
         from features.transports.data import EXTRACT_VIEWS
 
         build = EXTRACT_VIEWS.get(view)
-        return None if build is None else (lambda repository, dataset_, table, args: build(table, args))
+        return None if build is None else (lambda repository, dataset_, table, args: build(
+            table, args, _live(repository, dataset_)))
     if view == "comparaison" and dataset.role_field("commune"):  # the communes' outlines: their figures side by side
         from features.communes.comparaison import comparison_extract
 
@@ -27,3 +28,15 @@ def view_builder(dataset: Dataset, view: str) -> Builder | None:
 
         return communes_extract if view == ACCESS_VIEW else None
     return None
+
+
+def _live(repository, dataset: Dataset):
+    """The network's real time for a departures extract (features/transports/live.py), read when the extract is
+    built; None without a GTFS-RT feed."""
+    if dataset.realtime is None:
+        return None
+    import time
+
+    from features.transports.live import live_network
+
+    return lambda net: live_network(repository.shared_cache, dataset, net, time.time())

@@ -59,6 +59,26 @@ class TripState:
         return StopTime(sequence, self.delay, None) if self.delay is not None else None
 
 
+    def along(self, stop_keys: list[str], position: int, scheduled: list[float] | None = None) -> StopTime | None:
+        """The expected time at the `position`-th stop of the trip (its static stops' keys in order): its own
+        update, else the delay of the last update on an earlier stop of the trip (a delay propagates downstream; an
+        update that gives a time alone has the delay from its stop's `scheduled` instant), else the trip's delay;
+        None when the feed says nothing of it (the timetable's time stands)."""
+        own = self.by_stop.get(stop_keys[position]) if 0 <= position < len(stop_keys) else None
+        if own is not None:
+            return self.stops[own]
+        for index in range(min(position, len(stop_keys)) - 1, -1, -1):
+            found = self.by_stop.get(stop_keys[index])
+            if found is None or self.stops[found].skipped:
+                continue
+            earlier = self.stops[found]
+            if earlier.delay is not None:
+                return StopTime(None, earlier.delay, None)
+            if earlier.time is not None and scheduled is not None:
+                return StopTime(None, int(earlier.time - scheduled[index]), None)
+        return StopTime(None, self.delay, None) if self.delay is not None else None
+
+
 @dataclass(frozen=True)
 class TripUpdates:
     timestamp: int | None  # the feed's header

@@ -23,7 +23,7 @@ def _extract_day(net: Network, args) -> dt.date:
     return service_day(net, day or today_paris())[0]
 
 
-def timetable_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
+def timetable_extract(table: Table, args, live=None) -> tuple[Table, tuple[str, ...]]:
     """The timetable a page shows (ligne=, sens=, date=), as a table: one row per stop, one column per trip."""
     from data_access.readers.base import FieldInfo
 
@@ -51,9 +51,12 @@ def timetable_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
     return Table(frame=pd.DataFrame(columns), fields=tuple(fields)), filters
 
 
-def departures_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
-    """The next departures a page shows (arret=, date=, heure=), as a table."""
+def departures_extract(table: Table, args, live=None) -> tuple[Table, tuple[str, ...]]:
+    """The next departures a page shows (arret=, date=, heure=), as a table, with what real time says of each
+    (`live`: a function of the network giving live.LiveNetwork, or None): the expected time, the delay, whether it
+    is real time, « supprimé »."""
     from data_access.readers.base import FieldInfo
+    from features.transports.live import with_live
 
     net = network(table)
     stops = stop_group(net, str(args.get("arret", "")))
@@ -63,12 +66,21 @@ def departures_extract(table: Table, args) -> tuple[Table, tuple[str, ...]]:
     if after is None:
         raise ExtractArgumentError(f"heure : « {args.get('heure')} » n'est pas une heure HH:MM")
     day = _extract_day(net, args)
-    data = next_departures(net, stops, day, after, limit=200)
+    data = with_live(net, next_departures(net, stops, day, after, limit=200), live(net) if live else None, day)
     frame = pd.DataFrame({"heure": [clock(t) for t in data["time"]],
                           "ligne": net.routes["name"].to_numpy()[data["route"].to_numpy()],
-                          "direction": data["headsign"].to_numpy()})
+                          "direction": data["headsign"].to_numpy(),
+                          "heure_theorique": [clock(t) for t in data["time"]],
+                          "heure_prevue": [clock(e) for e in data["expected"]],
+                          "retard_minutes": pd.array(data["delay"].tolist(), dtype="Int64"),
+                          "temps_reel": data["realtime"].astype(bool).to_numpy(),
+                          "statut": data["status"].to_numpy()})
     fields = (FieldInfo("heure", "Heure", "text"), FieldInfo("ligne", "Ligne", "text"),
-              FieldInfo("direction", "Direction", "text"))
+              FieldInfo("direction", "Direction", "text"),
+              FieldInfo("heure_theorique", "Heure théorique", "text"),
+              FieldInfo("heure_prevue", "Heure prévue (temps réel compris)", "text"),
+              FieldInfo("retard_minutes", "Retard (minutes)", "int"),
+              FieldInfo("temps_reel", "Temps réel", "boolean"), FieldInfo("statut", "Statut", "text"))
     name = net.stops.at[int(stops[0]), "name"]
     return Table(frame=frame, fields=fields), (f"Arrêt {name}", f"Jour de service : {day:%d/%m/%Y}",
                                                f"Départs à partir de {clock(after)}")

@@ -49,8 +49,9 @@ def stop_group(net: Network, stop_id: str) -> np.ndarray:
 def next_departures(net: Network, stops: np.ndarray, day: dt.date, after: int, limit: int = 12) -> pd.DataFrame:
     """The next departures from the stops on the day at or after `after` (seconds after midnight on the clock),
     across all lines, with yesterday's trips still running after midnight, in the order they leave: columns time
-    (seconds after the day's midnight on the clock, see wall_seconds), route, headsign, trip. Reads only the
-    stops' rows."""
+    (seconds after the day's midnight on the clock, see wall_seconds), route, headsign, trip, stop (which of the
+    stops), position (the stop's rank in its trip, from 0) and service_day (the trip's service day, in days from
+    `day`: -1 for yesterday's trips past midnight). Reads only the stops' rows."""
     rows = np.concatenate([net.stop_order[net.stop_rows[s]:net.stop_rows[s + 1]] for s in stops]) if len(stops) \
         else np.array([], dtype=np.int64)
     rows = rows[net.st_pickup[rows] & (net.st_dep[rows] >= 0)]
@@ -68,11 +69,15 @@ def next_departures(net: Network, stops: np.ndarray, day: dt.date, after: int, l
         time = wall_seconds(service_date, gtfs) + days * DAY
         keep = (time >= after) & ((time < DAY) if days > 0 else True)
         moment = gtfs + int((service_start(service_date) - service_start(day)).total_seconds())
-        frames.append(pd.DataFrame({"time": time[keep], "moment": moment[keep], "trip": trip[running][keep]}))
+        frames.append(pd.DataFrame({"time": time[keep], "moment": moment[keep], "trip": trip[running][keep],
+                                    "row": rows[running][keep], "days": days}))
     data = pd.concat(frames).sort_values(["moment", "trip"], kind="stable").head(limit)
     trips = net.trips.iloc[data["trip"].to_numpy()]
+    row = data["row"].to_numpy()
     return pd.DataFrame({"time": data["time"].to_numpy(), "route": trips["route"].to_numpy(),
-                         "headsign": trips["headsign"].to_numpy(), "trip": data["trip"].to_numpy()})
+                         "headsign": trips["headsign"].to_numpy(), "trip": data["trip"].to_numpy(),
+                         "stop": net.st_stop[row], "position": row - net.trip_rows[data["trip"].to_numpy()],
+                         "service_day": data["days"].to_numpy()})
 
 
 def search_stops(net: Network, text: str, limit: int = 20) -> pd.DataFrame:
