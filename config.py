@@ -37,6 +37,7 @@ class Settings:
     secret_key_is_random: bool
     max_export_rows: int
     dev: bool
+    live_refresh: bool  # this process refreshes the live feeds (data_access/realtime/refresher.py)
     public_url: str | None
     tile_url: str
     cache_seconds: int
@@ -111,6 +112,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret_key or secrets.token_hex(32),
         secret_key_is_random=not secret_key,
         dev=_bool_setting(env, "DASH_DEV"),
+        live_refresh=_bool_setting(env, "LIVE_REFRESH"),
         public_url=public_url,
         tile_url=_tile_url(env),
         extract_cache_dir=_writable_dir(env, "EXTRACT_CACHE_DIR"),

@@ -78,6 +78,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`HISTORY_VERSIONS`, whichever keeps more)", 1, 36_500),
     Setting("LOAD_FAILURE_SECONDS", "600", "int", "how long a file that cannot be parsed is not read again; an access "
             "or memory error is tried again at the next request", 1, 86400),
+    Setting("LIVE_REFRESH", "1", "bool", "`0` keeps this process from refreshing the live feeds a catalogue declares "
+            "(`[dataset.realtime]`): its pages read what other processes keep in the shared cache, else the "
+            "timetable"),
     Setting("DASH_DEV", "0", "bool", "`1` turns on Dash's dev tools and debug mode; never on by default"),
     Setting("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "url", "the map background "
             "(`{z}/{x}/{y}`); empty: no background, the maps still draw the data", shown="OpenStreetMap's tiles"),

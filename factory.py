@@ -26,6 +26,7 @@ from features.contributions import web as contributions_web
 from features.contributions import web_moderation as moderation_web
 from features.historique import routes as feeds
 from features.integration import routes as embeds
+from features.transports import routes as live_routes
 from logs import escape_log_messages
 
 log = logging.getLogger("portail")
@@ -166,8 +167,10 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
         if ensure_demo_history(settings.data_dir, portal.repository.served_store.folder):
             log.info("historique de démonstration enregistré")
-    if refresher.feeds_of(portal.repository.catalogue):  # live feeds: kept fresh by each worker's refresher thread
-        server.before_request(lambda: refresher.ensure(portal.cache, portal.repository.catalogue))
+    if settings.live_refresh and refresher.feeds_of(portal.repository.catalogue):  # each worker's refresher thread
+        get = live_routes.local_get(server)  # the demo's stand-in is answered in-process
+        server.before_request(lambda: refresher.ensure(portal.cache, portal.repository.catalogue, get))
+    live_routes.register(server, settings)
     api.register(app)
     downloads.register(server)
     contributions_web.register(server, settings)

@@ -328,7 +328,8 @@ def _parse_dataset(raw: Any, index: int, portal: Portal) -> Dataset:
         dashboard=choice(raw.get("dashboard"), DASHBOARDS, dataset_id, "dashboard"),
         fields=fields,
         source=parse_source(raw["source"], dataset_id) if "source" in raw else None,
-        realtime=parse_realtime(raw["realtime"], dataset_id, fmt) if "realtime" in raw else None,
+        realtime=parse_realtime(raw["realtime"], dataset_id, fmt, raw.get("demo", portal.demo))
+        if "realtime" in raw else None,
         demo=raw.get("demo", portal.demo),
         key=key,
         frequency=choice(raw.get("frequency"), FREQUENCIES, dataset_id, "frequency"),

@@ -35,7 +35,8 @@ class Realtime:
         return dict(self.feeds).get(name)
 
 
-def parse_realtime(raw: dict, dataset_id: str, dataset_format: str) -> Realtime:
+def parse_realtime(raw: dict, dataset_id: str, dataset_format: str, demo: bool = False) -> Realtime:
+    """The entry's live feeds; a demo's may be the app's own paths (« /demo/temps-reel/… », its stand-in)."""
     check_keys(raw, _KEYS, dataset_id, prefix="realtime.")
     kind = choice(required(raw, "kind", dataset_id, "realtime."), REALTIME_KINDS, dataset_id, "realtime.kind")
     if kind == "gtfs-rt":
@@ -51,7 +52,7 @@ def parse_realtime(raw: dict, dataset_id: str, dataset_format: str) -> Realtime:
     if wrong:
         raise fail(dataset_id, f"realtime.{wrong[0]}", f"sans objet pour kind = \"{kind}\"")
     for name, url in feeds:
-        if not url.startswith(("https://", "http://")):
+        if not url.startswith(("https://", "http://")) and not (demo and url.startswith("/")):
             raise fail(dataset_id, f"realtime.{'url' if name == 'gbfs' else name}", "une adresse http(s):// est "
                                                                                     "attendue")
     ttl = raw.get("ttl", DEFAULT_TTL)

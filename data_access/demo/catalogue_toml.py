@@ -85,6 +85,8 @@ def render_catalogue(entries: list[dict]) -> str:
             lat, lon = entry["position"]
             lines.append(f"position = {{ lat = {toml_string(lat)}, lon = {toml_string(lon)} }}")
         lines.append("demo = true")
+        if entry.get("realtime"):  # its live feeds: the app's own stand-in (features/transports/demo_live.py)
+            lines += ["", "[dataset.realtime]"] + [f"{k} = {toml_value(v)}" for k, v in entry["realtime"].items()]
         for spec in entry.get("fields", []):
             lines += ["", "[[dataset.field]]"]
             for key in FIELD_KEYS:

@@ -55,6 +55,10 @@ ENTRY = {
     "path": "reseau-astuce-gtfs.zip",
     "dashboard": "transports",
     "fields": [],
+    # the live stand-in the app serves in demo mode (features/transports/routes.py)
+    "realtime": {"kind": "gtfs-rt", "trip_updates": "/demo/temps-reel/trip-updates.pb",
+                 "vehicle_positions": "/demo/temps-reel/vehicles.pb", "alerts": "/demo/temps-reel/alerts.pb",
+                 "ttl": 30},
 }
 
 

@@ -38,6 +38,7 @@ LOVELO_ENTRY = {
         {"name": "capacite", "label": "Capacité", "type": "int", "role": "docks", "unit": "bornettes"},
         {"name": "geo_point_2d", "label": "Position", "type": "geo_point_2d"},
     ],
+    "realtime": {"kind": "gbfs", "url": "/demo/temps-reel/station_status.json", "ttl": 15},
 }
 PARKINGS_ENTRY = {
     "id": "parkings",

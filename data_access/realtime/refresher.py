@@ -106,7 +106,7 @@ def _observe(cache, feed: Feed, feeds: list[Feed], moment: float) -> None:
         log.exception("cache : suivi des lignes de %s non gardé", feed.dataset_id)
 
 
-def start(cache, catalogue) -> threading.Event | None:
+def start(cache, catalogue, get: Callable[[str], bytes] = live.fetch) -> threading.Event | None:
     """The process's refresher thread (a daemon), when the catalogue declares live feeds: its stop signal; None
     when there is nothing to refresh."""
     feeds = feeds_of(catalogue)
@@ -117,7 +117,7 @@ def start(cache, catalogue) -> threading.Event | None:
     def run() -> None:
         while not stop.is_set():
             try:
-                step(cache, feeds)
+                step(cache, feeds, get=get)
             except Exception:  # noqa: BLE001 - a round that fails never stops the next ones
                 log.exception("rafraîchissement des flux temps réel")
             stop.wait(TICK_SECONDS)
@@ -126,7 +126,7 @@ def start(cache, catalogue) -> threading.Event | None:
     return stop
 
 
-def ensure(cache, catalogue) -> None:
+def ensure(cache, catalogue, get: Callable[[str], bytes] = live.fetch) -> None:
     """This process's refresher, started at its first request: after gunicorn's fork each worker starts its own
     (the claim keeps them to one fetch per feed and ttl)."""
     key = (os.getpid(), id(cache))
@@ -134,7 +134,7 @@ def ensure(cache, catalogue) -> None:
         return
     with _starting:
         if key not in _running:
-            _running[key] = start(cache, catalogue)
+            _running[key] = start(cache, catalogue, get)
 
 
 def stop_all() -> None:

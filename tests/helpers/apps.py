@@ -18,7 +18,8 @@ def free_port() -> int:
 
 def make_app(data_dir: Path | None = None, **env: str):
     """An app on `data_dir` (the demo snapshot when None), with the given extra environment."""
-    values = {"SECRET_KEY": "test", **env}
+    # no refresher thread in the tests' apps unless a test asks for one (their live feeds are read as kept)
+    values = {"SECRET_KEY": "test", "LIVE_REFRESH": "0", **env}
     if data_dir is not None:
         values["DATA_DIR"] = str(data_dir)
         # the served forms outside the folder: a fixture of the repository is never written into

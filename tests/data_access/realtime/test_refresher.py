@@ -104,7 +104,7 @@ def test_a_broken_feed_keeps_its_last_answer_and_the_others_go_on(tmp_path, serv
 
 def test_an_app_with_live_feeds_starts_its_refresher_at_its_first_request(tmp_path, server):
     catalogue(tmp_path, server.base_url)
-    app = make_app(tmp_path, SERVED_DIR=str(tmp_path / ".served"))
+    app = make_app(tmp_path, SERVED_DIR=str(tmp_path / ".served"), LIVE_REFRESH="1")
     key = next((k for k in refresher._running if k[1] == id(app.server.extensions["portail"].cache)), None)
     assert key is None  # nothing at import or at build
     try:
