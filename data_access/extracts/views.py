@@ -35,8 +35,7 @@ def _live(repository, dataset: Dataset):
     built; None without a GTFS-RT feed."""
     if dataset.realtime is None:
         return None
-    import time
-
+    from data_access.realtime.live import clock_now
     from features.transports.live import live_network
 
-    return lambda net: live_network(repository.shared_cache, dataset, net, time.time())
+    return lambda net: live_network(repository.shared_cache, dataset, net, clock_now())

@@ -103,7 +103,14 @@ def fetch(url: str) -> bytes:
         raise FeedError(f"flux injoignable ({type(exc).__name__})") from None
 
 
-def refresh(cache, url: str, ttl: int, check: Callable[[bytes], object], now: Callable[[], float] = time.time,
+def clock_now() -> float:
+    """The portal's clock (data_access.clock, which the tests pin), in POSIX seconds."""
+    from data_access.clock import utc_now
+
+    return utc_now().timestamp()
+
+
+def refresh(cache, url: str, ttl: int, check: Callable[[bytes], object], now: Callable[[], float] = clock_now,
             get: Callable[[str], bytes] = fetch) -> bool:
     """Fetch the feed when its snapshot is older than `ttl` and this worker claims it; `check` decodes the bytes
     (FeedError when they cannot be). True when this worker tried."""

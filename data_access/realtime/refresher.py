@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -71,7 +70,7 @@ def status_url(cache, feed: Feed, now: Callable[[], float], get: Callable[[str],
     return gbfs.discovery(found.body).get("station_status")
 
 
-def step(cache, feeds: list[Feed], now: Callable[[], float] = time.time,
+def step(cache, feeds: list[Feed], now: Callable[[], float] = live.clock_now,
          get: Callable[[str], bytes] = live.fetch) -> int:
     """One round: each feed due and claimed is fetched; the number fetched (tried) by this worker."""
     tried = 0

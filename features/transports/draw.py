@@ -13,6 +13,7 @@ from components.dataset_tabs import CLUSTER_RADIUS, OVERLAY_PANE, RECORD_CARDS, 
 from components.tables import scroll_table
 from data_access.french import format_int
 from features.transports import data as T
+from features.transports.live import expected_words as live_words
 
 TIMETABLE_TRIPS = 20  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window
 
@@ -46,15 +47,46 @@ def timetable_grid(net, grid: T.Timetable, first: int, href_of) -> html.Div:
     ])
 
 
-def departures_table(net, data) -> html.Div:
+def _source(row) -> str:
+    """Where a departure's time comes from, in words (never colour alone)."""
+    if row.realtime:
+        return "temps réel"
+    return "théorique (temps réel non fiable sur cette ligne)" if row.untrusted else "théorique"
+
+
+def age_words(seconds: int) -> str:
+    """« il y a 40 s », « il y a 3 min »."""
+    return f"il y a {seconds} s" if seconds < 90 else f"il y a {round(seconds / 60)} min"
+
+
+def departures_table(net, data, age: int | None = None) -> html.Div:
+    """The next departures; with real time (live.with_live's columns), each one's expected time and delay or
+    « supprimé », and where its time comes from; `age`: how old the real time is, in seconds."""
     if data.empty:
         return html.P("Aucun départ après cette heure ce jour-là.", className="notice-params")
-    rows = [html.Tr([html.Td(T.clock(r.time)), html.Td(badge(net, r.route)), html.Td(r.headsign or "—")])
+    # real time shown when it says something today: its age is known, or a departure is cancelled
+    live = "expected" in data and (age is not None or bool((data["status"] != "").any()))
+    head = ["Heure", "Ligne", "Direction"] + (["Source"] if live else [])
+    rows = [html.Tr([html.Td(live_words(r) if live and (r.realtime or r.status) else T.clock(r.time),
+                             className="departure-cancelled"
+                             if live and r.status else None),
+                     html.Td(badge(net, r.route)), html.Td(r.headsign or "—")]
+                    + ([html.Td(_source(r))] if live else []))
             for r in data.itertuples()]
-    return scroll_table(html.Table([html.Caption("Prochains départs"),
-                                    html.Thead(html.Tr([html.Th("Heure", scope="col"), html.Th("Ligne", scope="col"),
-                                                        html.Th("Direction", scope="col")])),
+    caption = "Prochains départs" + (f" (temps réel reçu {age_words(age)})" if live and age is not None else "")
+    return scroll_table(html.Table([html.Caption(caption),
+                                    html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
                                     html.Tbody(rows)], className="table table-sm departures"), "Prochains départs")
+
+
+def alerts_block(alerts, heading: str = "Perturbations") -> html.Section | None:
+    """The active alerts in French: each one's title and text."""
+    if not alerts:
+        return None
+    return html.Section([html.H4(heading), html.Ul([html.Li([html.Strong(a.header or "Perturbation"),
+                                                            html.Span(f" : {a.description}") if a.description
+                                                            else None]) for a in alerts])],
+                        className="notice-alerts", role="status", **{"aria-label": heading})
 
 
 WHEELCHAIR = {0: "non renseigné", 1: "oui", 2: "non"}

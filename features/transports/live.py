@@ -29,6 +29,7 @@ class LiveNetwork:
     """What is known now of the network's real time."""
 
     ids: Ids
+    day: dt.date  # the day in Rouen it describes: real time is about today's trips only
     updates: TripUpdates | None  # None: no fresh trip updates (never fetched, or stale)
     alerts: tuple[Alert, ...]  # active now
     fetched: float | None  # when the trip updates were fetched (POSIX seconds)
@@ -74,7 +75,8 @@ def live_network(cache, dataset, net: Network, now: float) -> LiveNetwork | None
         untrusted |= reliability.replaying(cache.get(reliability_key(dataset.id)), now)
     except Exception:  # noqa: BLE001 - the cache's own errors: the catalogue's list still holds
         pass
-    return LiveNetwork(ids, updates, tuple(a for a in alerts or () if a.active(int(now))),
+    return LiveNetwork(ids, dt.datetime.fromtimestamp(now, PARIS).date(), updates,
+                       tuple(a for a in alerts or () if a.active(int(now))),
                        snap.fetched if updates is not None else None, frozenset(untrusted))
 
 
@@ -92,6 +94,8 @@ def with_live(net: Network, departures: pd.DataFrame, network_now: LiveNetwork |
     count = len(out)
     expected, delays, real, status = out["time"].tolist(), [None] * count, [False] * count, [""] * count
     untrusted = [False] * count
+    if network_now is not None and day != network_now.day:  # another day's trips have the same ids: not these
+        network_now = None
     if network_now is not None and count:
         ids = network_now.ids
         trip_ids = net.trips["trip_id"].to_numpy()
@@ -120,6 +124,17 @@ def with_live(net: Network, departures: pd.DataFrame, network_now: LiveNetwork |
                 expected[k], delays[k], real[k] = int(row.time) + delay, round(delay / 60), True
     return out.assign(expected=expected, delay=pd.array(delays, dtype="Int64"), realtime=real, status=status,
                       untrusted=untrusted)
+
+
+def stop_alerts(net: Network, network_now: LiveNetwork | None, stops, routes=None) -> list[Alert]:
+    """The active alerts about these stops (static codes), or about the lines serving them (`routes`: codes)."""
+    if network_now is None:
+        return []
+    ids = network_now.ids
+    stop_keys = {ids.static(str(net.stops.at[int(s), "stop_id"])) for s in stops}
+    route_keys = {ids.static(str(net.routes.at[int(r), "route_id"])) for r in (routes if routes is not None else ())}
+    return [a for a in network_now.alerts if stop_keys & set(a.stops) or (route_keys & set(a.routes)
+                                                                         and not a.stops)]
 
 
 def expected_words(row) -> str:

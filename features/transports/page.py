@@ -21,7 +21,8 @@ from features.contributions.draw import dashboard_layout
 from features.historique.draw import DASHBOARD_FEEDS, dashboard_follow
 from features.integration.draw_sections import dashboard_start, draw_section
 from features.transports import data as T
-from features.transports.draw import badge, departures_table, timetable_grid
+from features.transports.draw import alerts_block, badge, departures_table, timetable_grid
+from features.transports.live import stop_alerts
 from features.transports.draw_sections import CHOICE, TABLEAU, Ids, choice_id
 from features.transports.view import PARAMS, PATH, choices
 
@@ -73,6 +74,7 @@ def draw(**params):
         ], className="chart-controls transports-controls"),
         html.P(vue.day_note, className="notice-params", role="status") if vue.day_note else None,
         notices(vue.errors),
+        alerts_block(vue.live.alerts if vue.live else (), "Perturbations en cours sur le réseau"),
         *TABLEAU.stores(vue),
         part("chiffres"),
         part("carte"),
@@ -157,7 +159,11 @@ def _stop_view(vue, formats) -> list:
             html.H3(f"Prochains départs à {name}", id=Ids.DEPARTURES),
             html.P(["Lignes : ", *[badge(net, r) for r in routes.index]]) if len(routes) else None,
             html.P(f"{format_date(day)}, à partir de {T.clock(heure)}, toutes lignes confondues.", role="status"),
-            departures_table(net, data),
+            alerts_block(stop_alerts(net, vue.live, codes, routes.index), "Perturbations à cet arrêt"),
+            html.P("Temps réel indisponible pour le moment : horaires théoriques.", className="notice-params",
+                   role="status") if vue.live and vue.live.updates is None and vue.live.day == day else None,
+            departures_table(net, data, vue.live.age(vue.now) if vue.live and vue.live.updates
+                             and vue.live.day == day else None),
             download_menu(f"{vue.dataset.id}/departs", TABLE_FORMATS, urlencode(
                 [("arret", stop_id), ("date", day.isoformat()), ("heure", T.clock(heure)), ("vue", href())]),
                 len(data)),

@@ -20,6 +20,7 @@ from data_access.readers.base import Table
 from data_access.repository import DatasetUnavailable, Repository
 from data_access.tableaux import ChiffreCle, Indisponible, preambule
 from features.transports import data as T
+from features.transports.live import LiveNetwork, live_network, with_live
 
 PATH = "/tableaux-de-bord/transports"
 PARAMS = ("jeu", "date", "mode", "ligne", "sens", "depart", "recherche", "arret", "heure", "rayon")
@@ -90,6 +91,8 @@ class VueTransports:
     points: list = field(default_factory=list)  # (dataset, version) of the places with a capacity, on the map
     version: str = ""  # the network's version, for the map's addresses
     errors: list = field(default_factory=list)
+    live: LiveNetwork | None = None  # what real time says now (live.py), None without a GTFS-RT feed
+    now: float = 0.0  # the moment the page describes, POSIX seconds (the age of its real time)
 
     def href(self, **changes) -> str:
         """The page's address with these parameters changed (None drops one)."""
@@ -147,13 +150,14 @@ def build(repository: Repository, params: dict, now: dt.datetime) -> VueTranspor
         errors.append(FilterError("heure", f"« {last(params.get('heure'))} » n'est pas une heure HH:MM"))
     if heure is None:
         heure = now.hour * 3600 + now.minute * 60 if day == now.date() else 6 * 3600
-    line, stop = _line(net, params, day, mode), _stop(net, params, day, heure)
+    network_now = live_network(repository.shared_cache, dataset, net, now.timestamp())
+    line, stop = _line(net, params, day, mode), _stop(net, params, day, heure, network_now)
     return VueTransports(
         choices=ready.choices, dataset=dataset, table=table, net=net, day=day, day_note=day_note, modes=modes,
         mode=mode, heure=heure, figures=T.day_figures(net, day, mode), line=line, stop=stop,
         coverage=_coverage(repository, net, params, day, errors),
         current=[(k, v) for k, v in query_pairs(params) if k in PARAMS], points=_points(repository, dataset),
-        version=repository.version(dataset.id), errors=errors)
+        version=repository.version(dataset.id), errors=errors, live=network_now, now=now.timestamp())
 
 
 def _line(net, params: dict, day: dt.date, mode: str | None) -> Ligne | None:
@@ -181,7 +185,7 @@ def _line(net, params: dict, day: dt.date, mode: str | None) -> Ligne | None:
     return Ligne(routes, route, ways, direction, grid, first, T.intervals(grid.starts), T.departures_per_hour(grid))
 
 
-def _stop(net, params: dict, day: dt.date, heure: int) -> Arret:
+def _stop(net, params: dict, day: dt.date, heure: int, network_now: LiveNetwork | None = None) -> Arret:
     """The stops found for `recherche`, and the next departures at the stop asked (`arret`)."""
     text = last(params.get("recherche")) or ""
     stop_id = last(params.get("arret"))
@@ -189,7 +193,8 @@ def _stop(net, params: dict, day: dt.date, heure: int) -> Arret:
     found = T.search_stops(net, text) if text else None
     if not len(codes):
         return Arret(text, found, stop_id, codes)
-    return Arret(text, found, stop_id, codes, T.next_departures(net, codes, day, heure), T.routes_at(net, codes))
+    return Arret(text, found, stop_id, codes, with_live(net, T.next_departures(net, codes, day, heure), network_now, day),
+                 T.routes_at(net, codes))
 
 
 def _coverage(repository, net, params: dict, day: dt.date, errors: list) -> Couverture | None:

@@ -98,3 +98,26 @@ def _busiest_stop(demo) -> str:
         net = network(current_portal().repository.table("reseau-astuce-gtfs"))
     counts = (net.stop_rows[1:] - net.stop_rows[:-1])
     return str(net.stops.at[int(counts.argmax()), "stop_id"])
+
+
+def test_the_dashboard_shows_the_expected_times_and_the_alerts(demo, at_eight):
+    import re
+
+    from components.portal import current_portal
+
+    with demo.server.test_request_context("/"):
+        portal = current_portal()
+        refresher.step(portal.cache, refresher.feeds_of(portal.repository.catalogue),
+                       get=routes.local_get(demo.server))
+    busy = _busiest_stop(demo)
+    page = demo.server.test_client().get(f"/tableaux-de-bord/transports?arret={busy}&date=2026-12-08&heure=08:11")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+    assert page.status_code == 200 and "Perturbations en cours sur le réseau" in text
+    assert " non desservi par la ligne" in text
+    assert "temps réel reçu il y a" in text and "Source" in text
+    assert re.search(r"\d\d:\d\d \((\+\d+ min|-1 min|à l'heure)\) .{0,80}temps réel", text)
+    # another day: the timetable's times only, real time is about today's trips
+    other = demo.server.test_client().get(f"/tableaux-de-bord/transports?arret={busy}&date=2026-12-09&heure=08:11")
+    said = re.sub(r"<[^>]+>", " ", other.get_data(as_text=True))
+    assert "temps réel reçu" not in said and not re.search(r"\d\d:\d\d \((\+\d+ min|-1 min|à l'heure)\)", said)
+    assert "théorique" in said
