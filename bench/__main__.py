@@ -152,9 +152,9 @@ def first_loads_in_fresh_process(data_dir: Path, runs: int) -> dict[str, list[fl
 
 PARTS = ("demarrage", "pages", "extraits", "explorateur", "travaux", "sante", "transports", "sources", "formats",
          "nationaux", "adresses", "moteur", "poids", "proximite", "recits", "communes", "recherche", "lighthouse",
-         "historique")
+         "historique", "temps-reel")
 # measured once, on files of their own (or the embedded demo), whatever the scale
-ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids", "lighthouse", "historique"}
+ALONE = {"sources", "formats", "nationaux", "adresses", "moteur", "poids", "lighthouse", "historique", "temps-reel"}
 
 
 def main() -> None:
@@ -208,6 +208,10 @@ def main() -> None:
         from bench.history import history_figures
 
         print("\n".join(history_figures(OUT, args.runs)))
+    if "temps-reel" in parts:  # a 5 MB GTFS-RT feed; the demo's live stand-in on a stop and a page
+        from bench.realtime import realtime_figures
+
+        print("\n".join(realtime_figures(args.runs)))
     if "poids" in parts:  # the embedded demo, as a phone loads it
         from bench.weight import weight_figures
 
