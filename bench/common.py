@@ -13,6 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 
 
+def timed_ms(action, runs: int) -> float:
+    """The median time of `runs` calls of `action()`, in milliseconds."""
+    import time
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
 def median_ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1000:8.1f} ms"
 

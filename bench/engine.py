@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from bench.common import timed_ms
 
 from data_access.engine.served import (CLUSTERED, DATA, FORMAT, MANIFEST, ROW, TEXT, cluster_keys, folded_text, write_clustered,
                                        write_parquet)
@@ -81,15 +82,6 @@ def synthetic(folder: Path, rows: int = ROWS) -> Path:
     return target
 
 
-def _median_ms(action, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def in_memory_csv_rates(data_dir: Path, dataset_id: str, runs: int) -> tuple[float, float]:
     """Rows per second of the CSV extract's writer over the whole table held in memory (no engine, no HTTP), and
     of pyarrow's CSV writer alone over the raw source (no geometry as text, no formula made safe): the references
@@ -102,14 +94,14 @@ def in_memory_csv_rates(data_dir: Path, dataset_id: str, runs: int) -> tuple[flo
     repository = Repository.from_data_dir(data_dir)
     table = repository.table(dataset_id)
     selection = Selection(table, np.arange(len(table)), table.fields)
-    ours = len(table) / (_median_ms(lambda: sum(len(part) for part in write_csv(selection)), runs) / 1000)
+    ours = len(table) / (timed_ms(lambda: sum(len(part) for part in write_csv(selection)), runs) / 1000)
     source = data_dir / repository.catalogue.get(dataset_id).path
     if source.suffix != ".parquet":
         return ours, float("nan")
     import pyarrow.parquet as pq
 
     raw, options = pq.read_table(source), pacsv.WriteOptions(delimiter=";", eol="\r\n")
-    return ours, raw.num_rows / (_median_ms(lambda: pacsv.write_csv(raw, pa.BufferOutputStream(), options), runs) / 1000)
+    return ours, raw.num_rows / (timed_ms(lambda: pacsv.write_csv(raw, pa.BufferOutputStream(), options), runs) / 1000)
 
 
 def engine_figures(folder: Path, runs: int) -> list[str]:
@@ -144,7 +136,7 @@ def engine_figures(folder: Path, runs: int) -> list[str]:
     }
     for name, action in figures.items():
         action()  # the file's footer read once
-        lines.append(f"  {name:40s} {_median_ms(action, runs):8.1f} ms")
+        lines.append(f"  {name:40s} {timed_ms(action, runs):8.1f} ms")
     whole = parse_query("", FIELDS)[0]
     started = time.perf_counter()
     streamed = sum(batch.num_rows for batch in backend.stream(whole))

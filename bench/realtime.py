@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import time
 from urllib.parse import urlencode
+
+from bench.common import timed_ms
 
 MOMENT = dt.datetime(2026, 12, 8, 7, 10, tzinfo=dt.timezone.utc)  # a Tuesday, 08:10 in Rouen
 STOPS_PER_TRIP = 40
@@ -31,15 +32,6 @@ def big_feed(target_bytes: int = 5 << 20) -> bytes:
     return feed.SerializeToString()
 
 
-def _median_ms(function, runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings) * 1000
-
-
 def realtime_figures(runs: int) -> list[str]:
     from cachelib import SimpleCache
 
@@ -55,7 +47,7 @@ def realtime_figures(runs: int) -> list[str]:
     body = big_feed()
     ids = gtfs_rt.Ids(strip_prefix=True)
     trips = len(gtfs_rt.trip_updates(body, ids).trips)
-    fetched = _median_ms(lambda: live.refresh(SimpleCache(), "u", 30, lambda b: gtfs_rt.trip_updates(b, ids),
+    fetched = timed_ms(lambda: live.refresh(SimpleCache(), "u", 30, lambda b: gtfs_rt.trip_updates(b, ids),
                                               get=lambda u: body), runs)
     lines = [f"temps réel : flux des voyages de {len(body) / (1 << 20):.1f} Mo ({trips} voyages x {STOPS_PER_TRIP} "
              f"arrêts), vérifié (décodé) et gardé comme le fait le rafraîchisseur : {fetched:.0f} ms"]
@@ -85,8 +77,8 @@ def realtime_figures(runs: int) -> list[str]:
         with_real_time = pages(30)
         now = MOMENT.timestamp()
         departures = T.next_departures(net, group, day, 8 * 3600 + 600)
-        plain = _median_ms(lambda: T.next_departures(net, group, day, 8 * 3600 + 600), runs * 4)
-        joined = _median_ms(lambda: with_live(net, departures, live_network(portal.cache, dataset, net, now), day),
+        plain = timed_ms(lambda: T.next_departures(net, group, day, 8 * 3600 + 600), runs * 4)
+        joined = timed_ms(lambda: with_live(net, departures, live_network(portal.cache, dataset, net, now), day),
                             runs * 4)
     finally:
         clock.utc_now = real_clock
