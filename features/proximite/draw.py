@@ -9,6 +9,7 @@ from components.tables import scroll_table
 from data_access.french import format_date
 from features.communes.profil import number
 from features.contributions.draw import report_link
+from features.transports.live import age_words
 
 SUGGESTION = "proximite-suggestion"  # pattern-matching id of each suggested address
 MARK_STYLE = {  # the map's marks: a shape and a colour, and always a tooltip that says what it is
@@ -133,16 +134,23 @@ def _stops(block) -> html.Div | None:
         return None
     parts = []
     for line in block.lines:
-        rows = [html.Tr([html.Td(d["time"]), html.Td(html.Span(d["line"], className="line-badge nearby-line")),
-                         html.Td(d["headsign"] or "—")]) for d in line["departures"]]
+        live = line.get("age") is not None or any(d.get("expected") for d in line["departures"])
+        rows = [html.Tr([html.Td(d.get("expected") or d["time"]),
+                         html.Td(html.Span(d["line"], className="line-badge nearby-line")),
+                         html.Td(d["headsign"] or "—")] + ([html.Td(d.get("source", "théorique"))] if live else []))
+                for d in line["departures"]]
+        received = f" (temps réel reçu {age_words(line['age'])})" if line.get("age") is not None else ""
         table = scroll_table(html.Table([
-            html.Caption(f"Prochains départs à {line['label']}"),
-            html.Thead(html.Tr([html.Th("Heure", scope="col"), html.Th("Ligne", scope="col"),
-                                html.Th("Direction", scope="col")])),
+            html.Caption(f"Prochains départs à {line['label']}{received}"),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in ["Heure", "Ligne", "Direction"]
+                                + (["Source"] if live else [])])),
             html.Tbody(rows)], className="table table-sm departures"), f"Prochains départs à {line['label']}") \
             if rows else html.P("Aucun départ plus tard ce jour-là.")
+        alerts = html.Ul([html.Li(header) for header in line.get("alerts", ())], className="notice-alerts",
+                         role="status", **{"aria-label": f"Perturbations à {line['label']}"}) \
+            if line.get("alerts") else None
         parts.append(html.Article([
-            html.H3(line["label"]), html.P(line["distance"], className="nearby-distance"), table,
+            html.H3(line["label"]), html.P(line["distance"], className="nearby-distance"), alerts, table,
             dcc.Link(f"Tous les départs de {line['label']}", href=line["href"]),
         ], className="nearby-stop"))
     return html.Div(parts)

@@ -23,7 +23,8 @@ def _next_bus(block) -> str:
         if stop["departures"]:
             first = stop["departures"][0]
             towards = f" vers {first['headsign']}" if first.get("headsign") else ""
-            return (f"ligne {first['line']}{towards} à {first['time']}, à l'arrêt {stop['label']} "
+            when = first.get("expected") or first["time"]  # with real time: « 08:18 (+7 min) »
+            return (f"ligne {first['line']}{towards} à {when}, à l'arrêt {stop['label']} "
                     f"({stop['distance']}).")
     return block.text if not block.lines else "aucun départ prochain aux arrêts proches."
 

@@ -14,6 +14,7 @@ from data_access.repository import Repository
 from features.proximite import blocs as B
 from features.proximite.data import Place, located
 from features.sante.access import care_values
+from features.transports.live import expected_words, live_network, stop_alerts, with_live
 
 TRAVAUX_PATH = "/tableaux-de-bord/travaux"
 TRANSPORTS_PATH = "/tableaux-de-bord/transports"
@@ -158,6 +159,9 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
                                                                  f"{B.distance_words(B.STOP_METRES)}{nearest}.",
                        link=(TRANSPORTS_PATH, "Ouvrir le tableau de bord Transports"))
     lines, names, marks = [], set(), []
+    network_now = live_network(repository.shared_cache, dataset, net, now.timestamp())
+    age = network_now.age(now.timestamp()) if network_now and network_now.updates and network_now.day == day \
+        else None
     for code in candidates[np.argsort(metres, kind="stable")]:
         if metres[np.searchsorted(candidates, code)] > B.STOP_METRES:
             break
@@ -168,12 +172,19 @@ def stops(repository: Repository, place: Place, now: dt.datetime) -> B.Block:
         stop_id = str(net.stops.at[int(code), "stop_id"])
         group = T.stop_group(net, stop_id)
         distance = float(_haversine_km(place.lat, place.lon, lat[code], lon[code]) * 1000)
-        departures = T.next_departures(net, group, day, after, limit=B.DEPARTURES_PER_STOP)
+        departures = with_live(net, T.next_departures(net, group, day, after, limit=B.DEPARTURES_PER_STOP),
+                               network_now, day)
         routes = net.routes
         lines.append({
             "label": str(net.stops.at[int(code), "name"]), "stop_id": stop_id, "distance": B.walk_words(distance),
+            # with real time: « 08:18 (+7 min) » or « 08:31 (supprimé) », and how old it is
             "departures": [{"time": T.clock(d.time), "line": str(routes.iloc[d.route]["name"]),
-                            "route": int(d.route), "headsign": d.headsign or ""} for d in departures.itertuples()],
+                            "route": int(d.route), "headsign": d.headsign or "",
+                            "expected": expected_words(d) if d.realtime or d.status else None,
+                            "source": "temps réel" if d.realtime else "théorique"}
+                           for d in departures.itertuples()],
+            "age": age,
+            "alerts": [a.header for a in stop_alerts(net, network_now, group, T.routes_at(net, group).index)],
             # the dashboard at the stop's departures, not at its top
             "href": TRANSPORTS_PATH + "?" + urlencode([("arret", stop_id)] + (
                 [("jeu", dataset.id)] if dataset.id != _first(repository, "transports") else [])) + STOP_PART,

@@ -13,6 +13,7 @@ from components.dataset_tabs import CLUSTER_RADIUS, OVERLAY_PANE, RECORD_CARDS, 
 from components.tables import scroll_table
 from data_access.french import format_int
 from features.transports import data as T
+from features.transports.live import age_words
 from features.transports.live import expected_words as live_words
 
 TIMETABLE_TRIPS = 20  # trips shown at once in the grid; « plus tôt » / « plus tard » move the window
@@ -52,11 +53,6 @@ def _source(row) -> str:
     if row.realtime:
         return "temps réel"
     return "théorique (temps réel non fiable sur cette ligne)" if row.untrusted else "théorique"
-
-
-def age_words(seconds: int) -> str:
-    """« il y a 40 s », « il y a 3 min »."""
-    return f"il y a {seconds} s" if seconds < 90 else f"il y a {round(seconds / 60)} min"
 
 
 def departures_table(net, data, age: int | None = None) -> html.Div:

@@ -137,6 +137,11 @@ def stop_alerts(net: Network, network_now: LiveNetwork | None, stops, routes=Non
                                                                          and not a.stops)]
 
 
+def age_words(seconds: int) -> str:
+    """How old real time is: « il y a 40 s », « il y a 3 min »."""
+    return f"il y a {seconds} s" if seconds < 90 else f"il y a {round(seconds / 60)} min"
+
+
 def expected_words(row) -> str:
     """« 08:18 (+7 min) », « 08:11 (à l'heure) », « 08:11 (supprimé) », « 08:11 (théorique) »."""
     if row.status:

@@ -121,3 +121,26 @@ def test_the_dashboard_shows_the_expected_times_and_the_alerts(demo, at_eight):
     said = re.sub(r"<[^>]+>", " ", other.get_data(as_text=True))
     assert "temps réel reçu" not in said and not re.search(r"\d\d:\d\d \((\+\d+ min|-1 min|à l'heure)\)", said)
     assert "théorique" in said
+
+
+def test_pres_de_chez_moi_says_the_expected_times_and_their_age(demo, at_eight):
+    from components.portal import current_portal
+    from features.proximite import draw as near_draw
+    from features.proximite.data import Place
+    from features.proximite.reponses import stops
+    from features.transports.network import network
+
+    with demo.server.test_request_context("/"):
+        portal = current_portal()
+        refresher.step(portal.cache, refresher.feeds_of(portal.repository.catalogue),
+                       get=routes.local_get(demo.server))
+        net = network(portal.repository.table("reseau-astuce-gtfs"))
+        busiest = int((net.stop_rows[1:] - net.stop_rows[:-1]).argmax())
+        place = Place(label="ici", lat=float(net.stops.at[busiest, "lat"]), lon=float(net.stops.at[busiest, "lon"]))
+        block = stops(portal.repository, place, clock.now_paris())
+    nearest = block.lines[0]
+    assert nearest["age"] is not None and nearest["age"] >= 0
+    said = [d["expected"] for line in block.lines for d in line["departures"] if d["expected"]]
+    assert said and all(" min)" in s or "(à l'heure)" in s or "(supprimé)" in s for s in said)
+    drawn = str(near_draw._stops(block))
+    assert "temps réel reçu il y a" in drawn and "Source" in drawn
