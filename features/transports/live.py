@@ -10,6 +10,7 @@ whatever the line."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,6 +21,7 @@ from data_access.realtime.gtfs_rt import Alert, Ids, TripUpdates
 from features.transports.calendrier import clock
 from features.transports.network import Network
 
+log = logging.getLogger(__name__)
 SERVICE_HOURS = (5, 1)  # from 05:00 to 01:00 the network runs: a feed that does not change then is stuck
 CANCELLED = "supprimé"
 
@@ -45,12 +47,14 @@ def in_service(now: float) -> bool:
     return hour >= start or hour < end
 
 
-def _decoded(cache, url: str | None, ttl: int, decode, now: float):
-    """(the feed's decoded content, its snapshot) when it is fresh; (None, snapshot) otherwise."""
+def _decoded(cache, url: str | None, ttl: int, decode, now: float, moves: bool = True):
+    """(the feed's decoded content, its snapshot) when it is fresh; (None, snapshot) otherwise. `moves`: the feed
+    changes all day (trip updates), so that the same answer for 10 minutes of service means it is stuck; an alerts
+    feed may rightly say the same thing for hours."""
     from data_access.derived import derived
 
     found = live.snapshot(cache, url) if url else None
-    if found is None or found.body is None or found.stale(ttl, now, in_service(now)):
+    if found is None or found.body is None or found.stale(ttl, now, moves and in_service(now)):
         return None, found
     try:
         return derived(("temps-reel", url, found.digest), lambda: decode(found.body)), found
@@ -68,13 +72,14 @@ def live_network(cache, dataset, net: Network, now: float) -> LiveNetwork | None
     ids = Ids(realtime.strip_prefix, realtime.id_prefix)
     updates, snap = _decoded(cache, realtime.url("trip_updates"), realtime.ttl,
                              lambda body: gtfs_rt.trip_updates(body, ids), now)
-    alerts, _ = _decoded(cache, realtime.url("alerts"), realtime.ttl, lambda body: gtfs_rt.alerts(body, ids), now)
+    alerts, _ = _decoded(cache, realtime.url("alerts"), realtime.ttl, lambda body: gtfs_rt.alerts(body, ids), now,
+                         moves=False)
     listed = set(realtime.unreliable_routes)
     untrusted = {ids.static(r) for r, short in zip(net.routes["route_id"], net.routes["short"]) if short in listed}
     try:
         untrusted |= reliability.replaying(cache.get(reliability_key(dataset.id)), now)
     except Exception:  # noqa: BLE001 - the cache's own errors: the catalogue's list still holds
-        pass
+        log.exception("suivi des lignes de %s illisible", dataset.id)
     return LiveNetwork(ids, dt.datetime.fromtimestamp(now, PARIS).date(), updates,
                        tuple(a for a in alerts or () if a.active(int(now))),
                        snap.fetched if updates is not None else None, frozenset(untrusted))

@@ -105,3 +105,20 @@ def test_the_departures_extract_carries_the_real_time_columns(net, monkeypatch):
     assert [f.name for f in derived.fields][-5:] == ["heure_theorique", "heure_prevue", "retard_minutes",
                                                      "temps_reel", "statut"]
     assert "Arrêt Mairie" in filters
+
+
+def test_alerts_that_say_the_same_for_an_hour_are_still_shown(net):
+    now = network_now(net, at=EIGHT + 10)
+    trips, alerts = answers()
+    clock = Clock(EIGHT)
+    cache = ClockCache(clock)
+    for minute in range(0, 61):  # both feeds fetched each minute for an hour, the same bytes
+        clock.now = EIGHT + 60 * minute
+        live.refresh(cache, "https://rt.example/tu", 30, lambda body: None, clock, lambda url: trips)
+        live.refresh(cache, "https://rt.example/al", 30, lambda body: None, clock, lambda url: alerts)
+    dataset = SimpleNamespace(id="reseau", realtime=Realtime(
+        "gtfs-rt", (("trip_updates", "https://rt.example/tu"), ("alerts", "https://rt.example/al")), 30, False, "",
+        ()))
+    later = live_network(cache, dataset, net, clock.now)
+    assert later.updates is None  # trip updates the same for an hour of service: stuck upstream
+    assert [a.id for a in later.alerts] == [a.id for a in now.alerts] == ["x"]  # an alert may rightly stay
