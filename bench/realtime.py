@@ -84,6 +84,6 @@ def realtime_figures(runs: int) -> list[str]:
         clock.utc_now = real_clock
     lines += [f"  prochains départs de l'arrêt le plus desservi de la démo ({net.stops.at[busiest, 'name']}) : "
               f"{plain:.1f} ms, plus {joined:.1f} ms pour le temps réel (flux lu, décodé une fois, joint)",
-              f"  page Transports avec cet arrêt, temps serveur : {without:.0f} ms sans temps réel, {with_real_time:.0f} "
-              f"ms avec (alertes, retards, suppressions)"]
+              f"  page Transports avec cet arrêt, temps serveur : {without:.0f} ms sans temps réel, "
+              f"{with_real_time:.0f} ms avec (alertes, retards, suppressions)"]
     return lines

@@ -60,7 +60,8 @@ def station_status(body: bytes) -> dict[str, StationStatus]:
             continue
         found[str(station["station_id"])] = StationStatus(
             bikes=_count(station.get("num_bikes_available")), docks=_count(station.get("num_docks_available")),
-            installed=station.get("is_installed", True) in (True, 1), renting=station.get("is_renting", True) in (True, 1),
+            installed=station.get("is_installed", True) in (True, 1),
+            renting=station.get("is_renting", True) in (True, 1),
             returning=station.get("is_returning", True) in (True, 1),
             reported=_count(station.get("last_reported")))
     return found

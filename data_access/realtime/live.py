@@ -2,10 +2,10 @@
 shared cache with its fetch time (a `Snapshot`), and a page reads it as it is, saying how old it is.
 
 `refresh` is the refresher's step for one feed: when the snapshot is older than the feed's ttl, the worker that
-claims the feed in the shared cache (`claim`: Redis's SET NX, a lock file beside a FileSystemCache) fetches it,
-checks it decodes, and stores it; the others read. A failed, slow or undecodable fetch keeps the last answer, says
-why (logged once a minute per feed), and the answer grows old: older than 3 × ttl, or unchanged for 10 minutes
-while the service runs, it is stale, and the pages fall back to the timetable.
+claims the feed (`claim`: Redis's SET NX; with a FileSystemCache, a lock file in the host's temporary folder)
+fetches it, checks it decodes, and stores it; the others read. A failed, slow or undecodable fetch keeps the last
+answer, says why (logged once a minute per feed), and the answer grows old: older than 3 × ttl, or unchanged for
+10 minutes while the service runs, it is stale, and the pages fall back to the timetable.
 
 With SimpleCache each process fetches for itself; with NullCache nothing is kept and no page shows live data."""
 from __future__ import annotations
@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from typing import Callable
@@ -75,7 +76,9 @@ def claim(cache, key: str, seconds: int) -> bool:
 
     backend = getattr(cache, "cache", cache)  # flask-caching's Cache wraps a cachelib backend
     if isinstance(backend, FileSystemCache):  # its own add() is not atomic between processes
-        lock_path = os.path.join(backend._path, hashlib.blake2b(key.encode(), digest_size=16).hexdigest() + ".verrou")
+        # a lock file in the host's temporary folder: a FileSystemCache is one host's, as are its workers
+        lock_path = os.path.join(tempfile.gettempdir(), "portail-" + hashlib.blake2b(key.encode(), digest_size=16)
+                                 .hexdigest() + ".verrou")
         with open(lock_path, "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             if backend.get(key) is not None:

@@ -66,8 +66,8 @@ def answers(net: Network, moment: dt.datetime) -> dict[str, bytes]:
         delay = 60 * (_hash(trip_ids[t], seconds // 600) % 11 - 1)
         entity = feeds["trip-updates.pb"].entity.add(id=f"tu-{trip_ids[t]}")
         entity.trip_update.trip.trip_id, entity.trip_update.trip.route_id = trip_ids[t], route_ids[trip_routes[t]]
-        update = entity.trip_update.stop_time_update.add(stop_sequence=int(ahead[0] - rows[0] + 1),
-                                                         stop_id=str(net.stops.at[int(net.st_stop[ahead[0]]), "stop_id"]))
+        next_stop = str(net.stops.at[int(net.st_stop[ahead[0]]), "stop_id"])
+        update = entity.trip_update.stop_time_update.add(stop_sequence=int(ahead[0] - rows[0] + 1), stop_id=next_stop)
         update.departure.delay = int(delay)
         _vehicle(feeds["vehicles.pb"], net, t, rows, ahead[0], seconds, route_ids[trip_routes[t]], stamp)
     if cancelled is not None:

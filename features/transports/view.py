@@ -193,8 +193,8 @@ def _stop(net, params: dict, day: dt.date, heure: int, network_now: LiveNetwork 
     found = T.search_stops(net, text) if text else None
     if not len(codes):
         return Arret(text, found, stop_id, codes)
-    return Arret(text, found, stop_id, codes, with_live(net, T.next_departures(net, codes, day, heure), network_now, day),
-                 T.routes_at(net, codes))
+    departures = with_live(net, T.next_departures(net, codes, day, heure), network_now, day)
+    return Arret(text, found, stop_id, codes, departures, T.routes_at(net, codes))
 
 
 def _coverage(repository, net, params: dict, day: dt.date, errors: list) -> Couverture | None:
