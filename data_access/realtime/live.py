@@ -58,16 +58,66 @@ def feed_key(url: str) -> str:
     return cache_key("temps-reel", (url,))
 
 
-def snapshot(cache: SharedCache | None, url: str) -> Snapshot | None:
-    """The feed's snapshot as the shared cache holds it (None before a first attempt, or when the cache fails)."""
+def _read(cache: SharedCache | None, key: str):
     if cache is None:
         return None
     try:
-        found = cache.get(feed_key(url))
+        return cache.get(key)
     except Exception:  # noqa: BLE001 - a cache never makes a page fail
         log.exception("cache illisible pour un flux temps réel")
         return None
+
+
+def meta(cache: SharedCache | None, url: str) -> Snapshot | None:
+    """The feed's snapshot without its bytes (a few hundred bytes, whatever the feed's size: what is read at each
+    page and each refresher round), or None before a first attempt or when the cache fails. Its bytes are kept
+    apart, under one key overwritten at each new content (`body`)."""
+    found = _read(cache, feed_key(url))
     return found if isinstance(found, Snapshot) else None
+
+
+def body(cache: SharedCache | None, url: str, digest: str) -> bytes | None:
+    """The feed's bytes of the content `digest` names; None when the cache holds another (a newer) one."""
+    found = _read(cache, feed_key(url) + "/corps")
+    return found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == digest else None
+
+
+def _decoded_here(url: str, digest: str, value) -> None:
+    """The answer this worker just checked, kept decoded as `content` would decode it: never decoded twice here."""
+    from data_access.derived import derived
+
+    if value is not None:
+        derived(("temps-reel", url, digest), lambda: value)
+
+
+def content(cache: SharedCache | None, url: str, decode: Callable[[bytes], object], found: Snapshot | None = None):
+    """The feed's last good answer decoded (`decode`), once per process and answer (the derived structures), and
+    its snapshot without bytes: the bytes are read from the shared cache only when this process has not decoded
+    that answer yet. (None, snapshot) when there is none, or it cannot be had now."""
+    from data_access.derived import derived
+
+    found = found or meta(cache, url)
+    if found is None or found.digest is None:
+        return None, found
+
+    def load():
+        kept = body(cache, url, found.digest)
+        if kept is None:  # a newer answer replaced it between the two reads: the next page reads that one
+            raise FeedError("réponse remplacée entre deux lectures")
+        return decode(kept)
+
+    try:
+        return derived(("temps-reel", url, found.digest), load), found
+    except FeedError:
+        return None, found
+
+
+def snapshot(cache: SharedCache | None, url: str) -> Snapshot | None:
+    """The feed's snapshot with its bytes (None before a first attempt, or when the cache fails)."""
+    found = meta(cache, url)
+    if found is None or found.digest is None:
+        return found
+    return replace(found, body=body(cache, url, found.digest))
 
 
 def claim(cache, key: str, seconds: int) -> bool:
@@ -117,24 +167,29 @@ def refresh(cache, url: str, ttl: int, check: Callable[[bytes], object], now: Ca
             get: Callable[[str], bytes] = fetch) -> bool:
     """Fetch the feed when its snapshot is older than `ttl` and this worker claims it; `check` decodes the bytes
     (FeedError when they cannot be). True when this worker tried."""
-    current = snapshot(cache, url)
+    current = meta(cache, url)
     started = now()
     if current is not None and started - current.tried < ttl:
         return False
     if not claim(cache, feed_key(url) + "/verrou", ttl):
         return False
+    answer = None
     try:
-        body = get(url)
-        check(body)
+        answer = get(url)
+        decoded = check(answer)
     except FeedError as exc:
+        answer = None
         _log_failure(url, str(exc))
         kept = current or Snapshot(None, None, None, started)
         new = replace(kept, tried=started, error=str(exc))
     else:
-        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        digest = hashlib.blake2b(answer, digest_size=16).hexdigest()
         changed = current.changed if current is not None and current.digest == digest else started
-        new = Snapshot(body, started, changed, started, None, digest)
+        new = Snapshot(None, started, changed, started, None, digest)
+        _decoded_here(url, digest, decoded)
     try:
+        if answer is not None:  # the bytes first, then what names them: a reader never finds a name without them
+            cache.set(feed_key(url) + "/corps", (new.digest, answer), timeout=KEPT_SECONDS)
         cache.set(feed_key(url), new, timeout=KEPT_SECONDS)
     except Exception:  # noqa: BLE001 - the next attempt will try again
         log.exception("cache : flux temps réel non gardé")

@@ -87,18 +87,21 @@ def step(cache, feeds: list[Feed], now: Callable[[], float] = live.clock_now,
 
 def _observe(cache, feed: Feed, feeds: list[Feed], moment: float) -> None:
     """The lines' tracking after a good answer of the trip updates (with the vehicles, when they are fresh)."""
-    found = live.snapshot(cache, feed.url)
+    found = live.meta(cache, feed.url)
     if found is None or found.error is not None or found.fetched != found.tried:  # this answer was not good
         return
     try:
-        updates = feed.decode(found.body)
+        updates, _ = live.content(cache, feed.url, feed.decode, found)  # decoded when it was checked
         vehicles_feed = next((f for f in feeds if f.dataset_id == feed.dataset_id and f.name == "vehicle_positions"),
                              None)
-        seen = live.snapshot(cache, vehicles_feed.url) if vehicles_feed else None
-        vehicles = vehicles_feed.decode(seen.body) if seen is not None and seen.body and not seen.stale(
-            vehicles_feed.ttl, moment) else ()
+        seen = live.meta(cache, vehicles_feed.url) if vehicles_feed else None
+        vehicles = live.content(cache, vehicles_feed.url, vehicles_feed.decode, seen)[0] \
+            if seen is not None and not seen.stale(vehicles_feed.ttl, moment) else None
+        if updates is None:
+            return
         key = reliability_key(feed.dataset_id)
-        cache.set(key, reliability.observe(cache.get(key), updates, vehicles, moment), timeout=live.KEPT_SECONDS)
+        cache.set(key, reliability.observe(cache.get(key), updates, vehicles or (), moment),
+                  timeout=live.KEPT_SECONDS)
     except (FeedError, TypeError, ValueError):
         log.exception("suivi des lignes de %s", feed.dataset_id)
     except Exception:  # noqa: BLE001 - the cache's own errors: the next answer tries again

@@ -51,15 +51,10 @@ def _decoded(cache, url: str | None, ttl: int, decode, now: float, moves: bool =
     """(the feed's decoded content, its snapshot) when it is fresh; (None, snapshot) otherwise. `moves`: the feed
     changes all day (trip updates), so that the same answer for 10 minutes of service means it is stuck; an alerts
     feed may rightly say the same thing for hours."""
-    from data_access.derived import derived
-
-    found = live.snapshot(cache, url) if url else None
-    if found is None or found.body is None or found.stale(ttl, now, moves and in_service(now)):
+    found = live.meta(cache, url) if url else None
+    if found is None or found.digest is None or found.stale(ttl, now, moves and in_service(now)):
         return None, found
-    try:
-        return derived(("temps-reel", url, found.digest), lambda: decode(found.body)), found
-    except gtfs_rt.FeedError:  # checked when fetched: only a changed decoder could refuse it now
-        return None, found
+    return live.content(cache, url, decode, found)
 
 
 def live_network(cache, dataset, net: Network, now: float) -> LiveNetwork | None:

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 PREFIX = "/demo/temps-reel"
 GTFS_RT = ("trip-updates.pb", "vehicles.pb", "alerts.pb")
 GBFS = "station_status.json"
+_MINUTE: dict = {}  # the last minute's answers of this process (one entry: older minutes are never asked again)
 
 
 def _first(repository, wanted) -> object | None:
@@ -23,7 +24,6 @@ def _first(repository, wanted) -> object | None:
 
 
 def serve(name: str):
-    from data_access.derived import derived
     from features.transports import demo_live
     from features.transports.network import network
 
@@ -34,9 +34,12 @@ def serve(name: str):
             dataset = _first(repository, lambda d: d.format == "gtfs" and d.realtime is not None)
             if dataset is None:
                 return jsonify({"erreur": "aucun réseau GTFS de démonstration"}), 404
-            table = repository.table(dataset.id)
-            made = derived(("demo-temps-reel", dataset.id, repository.version(dataset.id), moment.isoformat()),
-                           lambda: demo_live.answers(network(table), moment))
+            key = (dataset.id, repository.version(dataset.id), moment.isoformat())
+            made = _MINUTE.get(key)
+            if made is None:  # two threads may both make it: the same bytes
+                made = demo_live.answers(network(repository.table(dataset.id)), moment)
+                _MINUTE.clear()
+                _MINUTE[key] = made
             return Response(made[name], mimetype="application/x-protobuf")
         if name == GBFS:
             dataset = _first(repository, lambda d: d.realtime is not None and d.realtime.kind == "gbfs")

@@ -124,3 +124,31 @@ def _fresh_log_memory():
     yield
     live._logged.clear()
     time.sleep(0)
+
+
+def test_a_page_reads_the_small_snapshot_and_the_bytes_once_per_answer():
+    """With Redis a 5 MB feed read at every page would be 5 MB a page: the bytes are read once per process and
+    answer (never in the worker that fetched them), the few hundred bytes of the snapshot every time."""
+    from data_access.derived import DERIVED
+
+    clock = Clock()
+
+    class Counting(ClockCache):
+        reads: list = []
+
+        def get(self, key):
+            self.reads.append(key)
+            return super().get(key)
+
+    cache = Counting(clock)
+    live.refresh(cache, URL, 30, check, clock, lambda url: feeds.trip_updates())
+    Counting.reads.clear()
+    for _ in range(3):
+        updates, found = live.content(cache, URL, check)
+        assert updates.trip(Ids(strip_prefix=True), "TCAR:90-A") is not None and found.body is None
+    assert not [k for k in Counting.reads if k.endswith("/corps")]  # decoded when fetched, here
+    DERIVED.drop(lambda key: isinstance(key, tuple) and key[:2] == ("temps-reel", URL))  # another process
+    for _ in range(3):
+        assert live.content(cache, URL, check)[0] is not None
+    assert len([k for k in Counting.reads if k.endswith("/corps")]) == 1
+    assert live.snapshot(cache, URL).body == feeds.trip_updates()  # the whole snapshot, when asked

@@ -16,22 +16,13 @@ from data_access.history.versions import history_dir, read_versions
 from data_access.readers.base import FieldInfo
 from tests.helpers.apps import make_app
 from tests.helpers.atom import ATOM, valid_atom
+from tests.helpers.sync import CATALOGUE as SYNC_CATALOGUE
 from tests.helpers.sync import ROWS, run, server  # noqa: F401 (the fixture)
 
-CATALOGUE = """
-[[dataset]]
-id = "travaux"
-title = "Travaux"
-theme = "Travaux"
-format = "csv"
-path = "travaux.csv"
-key = "id"
-
-[dataset.source]
-kind = "ods"
-base_url = "{base}"
-dataset_id = "travaux-json"
-"""
+# the sync tests' works feed, every field kept (no `select`, no field declared), records named by their id
+CATALOGUE = SYNC_CATALOGUE.split("[[dataset.field]]")[0].replace('select = "id,titre,commune,date_debut,date_fin"\n',
+                                                                  "").replace('path = "travaux.csv"\n',
+                                                                              'path = "travaux.csv"\nkey = "id"\n', 1)
 FIRST = dt.datetime(2026, 10, 5, 4, 0, tzinfo=dt.timezone.utc)
 SECOND = dt.datetime(2026, 11, 2, 5, 0, tzinfo=dt.timezone.utc)
 
